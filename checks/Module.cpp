@@ -1,0 +1,35 @@
+//===--- Module.cpp - the loadcheck clang-tidy module ---------------------===//
+//
+// Registers every check of CheckList.def with clang-tidy. The same object
+// serves the plugin (the host clang-tidy walks the registry after dlopen) and
+// the driver (which links clangTidy statically).
+//
+//===----------------------------------------------------------------------===//
+#include "checks/CheckRegistry.h"
+#include "checks/concurrency/DetachedThreadCheck.h"
+#include "checks/concurrency/UnjoinedThreadCheck.h"
+#include "clang-tidy/ClangTidyModule.h"
+#include "clang-tidy/ClangTidyModuleRegistry.h"
+
+namespace loadcheck {
+namespace {
+
+class LoadcheckModule : public clang::tidy::ClangTidyModule {
+public:
+  void addCheckFactories(
+      clang::tidy::ClangTidyCheckFactories &Factories) override {
+#define LOADCHECK_CHECK(Name, Class, Section, OffersFix, Summary)              \
+  Factories.registerCheck<Class>(Name);
+#include "checks/CheckList.def"
+  }
+};
+
+} // namespace
+
+static clang::tidy::ClangTidyModuleRegistry::Add<LoadcheckModule>
+    Registration("loadcheck-module",
+                 "Checks for C++ services under high traffic.");
+
+volatile int LoadcheckModuleAnchorSource = 0;
+
+} // namespace loadcheck

@@ -1,0 +1,79 @@
+//===--- DetachedThreadCheck.cpp ------------------------------------------===//
+#include "checks/concurrency/DetachedThreadCheck.h"
+#include "checks/utils/NamedEntity.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace loadcheck::concurrency {
+
+static constexpr llvm::StringRef MemberDetach = "member-detach";
+static constexpr llvm::StringRef PthreadDetach = "pthread-detach";
+static constexpr llvm::StringRef DetachedAttr = "detached-attr";
+
+void DetachedThreadCheck::registerMatchers(MatchFinder *Finder) {
+  // t.detach(), std::thread(f).detach(), workers_[i].detach()
+  const auto ThreadClass = cxxRecordDecl(
+      hasAnyName("::std::thread", "::std::jthread", "::boost::thread"));
+  Finder->addMatcher(
+      cxxMemberCallExpr(callee(cxxMethodDecl(hasName("detach"),
+                                             ofClass(ThreadClass))))
+          .bind(MemberDetach),
+      this);
+
+  // pthread_detach(tid)
+  Finder->addMatcher(
+      callExpr(callee(functionDecl(hasName("::pthread_detach"))),
+               argumentCountIs(1))
+          .bind(PthreadDetach),
+      this);
+
+  // pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED); glibc and
+  // musl spell the constant as an enumerator or a macro over an enumerator.
+  Finder->addMatcher(
+      callExpr(callee(functionDecl(hasName("::pthread_attr_setdetachstate"))),
+               argumentCountIs(2),
+               hasArgument(1, ignoringParenImpCasts(declRefExpr(to(
+                                  enumConstantDecl(hasName(
+                                      "PTHREAD_CREATE_DETACHED")))))))
+          .bind(DetachedAttr),
+      this);
+}
+
+void DetachedThreadCheck::check(const MatchFinder::MatchResult &Result) {
+  static constexpr llvm::StringRef Remedy =
+      "cannot be joined at shutdown; join it or use a worker pool";
+
+  if (const auto *Call =
+          Result.Nodes.getNodeAs<CXXMemberCallExpr>(MemberDetach)) {
+    SourceLocation Loc = Call->getExprLoc();
+    if (const NamedDecl *Thread =
+            utils::namedEntity(Call->getImplicitObjectArgument()))
+      diag(Loc, "thread %0 is detached and %1") << Thread << Remedy;
+    else
+      diag(Loc, "temporary thread is detached and %0") << Remedy;
+    return;
+  }
+
+  if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(PthreadDetach)) {
+    if (const NamedDecl *Thread = utils::namedEntity(Call->getArg(0)))
+      diag(Call->getBeginLoc(), "thread %0 is detached and %1")
+          << Thread << Remedy;
+    else
+      diag(Call->getBeginLoc(), "thread is detached and %0") << Remedy;
+    return;
+  }
+
+  if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(DetachedAttr)) {
+    static constexpr llvm::StringRef AttrRemedy =
+        "creates threads that cannot be joined at shutdown; create them "
+        "joinable and join them";
+    if (const NamedDecl *Attr = utils::namedEntity(Call->getArg(0)))
+      diag(Call->getBeginLoc(), "thread attribute %0 %1") << Attr << AttrRemedy;
+    else
+      diag(Call->getBeginLoc(), "thread attribute %0") << AttrRemedy;
+  }
+}
+
+} // namespace loadcheck::concurrency
