@@ -1,0 +1,432 @@
+//===--- CliTests.cpp - end-to-end tests of the loadcheck binary ----------===//
+//
+// Each case builds a small workspace (sources, compile_commands.json,
+// .clang-tidy files), runs the real binary in it and checks the exit code
+// and what stdout/stderr must and must not contain.
+//
+//===----------------------------------------------------------------------===//
+#include "tests/harness/FixtureRunner.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+#include <gtest/gtest.h>
+#include <map>
+
+namespace loadcheck::testing {
+namespace {
+
+// --- workspace contents --------------------------------------------------
+
+const char *const Detaching = R"(#include <thread>
+void work();
+void spawn() {
+  std::thread t(work);
+  t.detach();
+}
+)";
+
+const char *const Clean = R"(#include <thread>
+void work();
+void run() {
+  std::thread t(work);
+  t.join();
+}
+)";
+
+const char *const Broken = "int main( {\n";
+
+const char *const Suppressed = R"(#include <thread>
+void work();
+void spawn() {
+  std::thread a(work);
+  a.detach(); // NOLINT(loadcheck-detached-thread)
+  std::thread b(work);
+  // NOLINTNEXTLINE(loadcheck-detached-thread)
+  b.detach();
+  // NOLINTBEGIN(loadcheck-*)
+  std::thread c(work);
+  c.detach();
+  // NOLINTEND(loadcheck-*)
+}
+)";
+
+const char *const HeaderUser = R"(#include "detach.h"
+void use() { spawn(); }
+)";
+
+const char *const DetachHeader = R"(#pragma once
+#include <thread>
+inline void work() {}
+inline void spawn() {
+  std::thread t(work);
+  t.detach();
+}
+)";
+
+/// compile_commands.json for \p Files (relative to the workspace @DIR@).
+std::string database(std::initializer_list<const char *> Files) {
+  std::string Json = "[\n";
+  bool First = true;
+  for (const char *F : Files) {
+    Json += First ? "" : ",\n";
+    First = false;
+    Json += std::string("  {\"directory\": \"@DIR@\", \"file\": \"@DIR@/") + F +
+            "\", \"command\": \"clang++-19 -std=c++17 -c @DIR@/" + F + "\"}";
+  }
+  return Json + "\n]\n";
+}
+
+using FileMap = std::map<std::string, std::string>;
+
+FileMap standardWorkspace() {
+  return {{"src/a.cpp", Detaching},
+          {"src/b.cpp", Clean},
+          {"broken/broken.cpp", Broken},
+          {"other.cpp", Clean},
+          {"build/compile_commands.json",
+           database({"src/a.cpp", "src/b.cpp", "broken/broken.cpp"})}};
+}
+
+FileMap with(FileMap Base, const FileMap &Extra) {
+  for (const auto &[Path, Text] : Extra)
+    Base[Path] = Text;
+  return Base;
+}
+
+// --- the table --------------------------------------------------------------
+
+struct CliCase {
+  const char *Name;
+  FileMap Files;
+  std::vector<std::string> Args;
+  int ExitCode;
+  std::vector<std::string> OutContains = {};
+  std::vector<std::string> ErrContains = {};
+  std::vector<std::string> OutLacks = {};
+  std::string Cwd = "";         ///< relative to the workspace
+  std::string Environment = ""; ///< `env` arguments
+};
+
+void PrintTo(const CliCase &C, std::ostream *OS) { *OS << C.Name; }
+
+const std::string DetachWarning =
+    "src/a.cpp:5:5: warning: thread 't' is detached and cannot be joined at "
+    "shutdown; join it or use a worker pool [loadcheck-detached-thread]";
+
+std::vector<CliCase> cases() {
+  return {
+      {"Version", {}, {"--version"}, 0, {"loadcheck 0.1.0 (built with LLVM 19."}},
+      {"Help", {}, {"--help"}, 0, {"Exit codes: 0 no findings, 1 findings"}},
+      {"UnknownOption", {}, {"--frobnicate"}, 2, {}, {"loadcheck: error:"}},
+      {"InvalidColorValue", {}, {"--color=sometimes"}, 2, {}, {"--color"}},
+      {"ListChecks",
+       {},
+       {"--list-checks"},
+       0,
+       {"loadcheck-detached-thread  [Concurrency]",
+        "loadcheck-unjoined-thread  [Concurrency, fix-it]"}},
+      {"ListChecksHonoursChecksOption",
+       {},
+       {"--list-checks", "--checks=-*,loadcheck-detached-thread"},
+       0,
+       {"loadcheck-detached-thread"},
+       {},
+       {"loadcheck-unjoined-thread"}},
+      {"FindingExitsOne",
+       standardWorkspace(),
+       {"-p", "build", "src/a.cpp"},
+       1,
+       {DetachWarning, "    5 |   t.detach();\n      |     ^\n"},
+       {"loadcheck: 1 finding in 1 file (0 not analysed)"}},
+      {"CleanFileExitsZero",
+       standardWorkspace(),
+       {"-p", "build", "src/b.cpp"},
+       0,
+       {},
+       {"loadcheck: 0 findings in 1 file"}},
+      {"QuietHasNoSummary",
+       standardWorkspace(),
+       {"-q", "-p", "build", "src/b.cpp"},
+       0,
+       {},
+       {},
+       {"findings in"}},
+      {"DatabaseFoundInBuildDirectory",
+       standardWorkspace(),
+       {"src/a.cpp"},
+       1,
+       {DetachWarning}},
+      {"DatabaseFileGivenToP",
+       standardWorkspace(),
+       {"-p", "build/compile_commands.json", "src/a.cpp"},
+       1,
+       {DetachWarning}},
+      {"DirectoryMeansItsDatabaseFiles",
+       standardWorkspace(),
+       {"-p", "build", "src"},
+       1,
+       {DetachWarning},
+       {"1 finding in 2 files"}},
+      {"NoInputMeansWholeDatabaseAndBrokenFileExitsThree",
+       standardWorkspace(),
+       {"-p", "build"},
+       3,
+       {DetachWarning, "broken/broken.cpp:1:"},
+       {"broken/broken.cpp' could not be analysed: it does not compile",
+        "1 finding in 3 files (1 not analysed)"}},
+      {"FileNotInDatabaseExitsTwoButOthersAreReported",
+       standardWorkspace(),
+       {"-p", "build", "other.cpp", "src/a.cpp"},
+       2,
+       {DetachWarning},
+       {"loadcheck: error: 'other.cpp' is not in the compilation database"}},
+      {"MissingInputFile",
+       standardWorkspace(),
+       {"-p", "build", "nothere.cpp"},
+       2,
+       {},
+       {"loadcheck: error: 'nothere.cpp' does not exist"}},
+      {"DirectoryWithoutDatabaseFiles",
+       with(standardWorkspace(), {{"empty/readme.txt", "x"}}),
+       {"-p", "build", "empty"},
+       2,
+       {},
+       {"no file of the compilation database", "is under 'empty'"}},
+      {"MissingDatabaseDirectory",
+       standardWorkspace(),
+       {"-p", "nowhere", "src/a.cpp"},
+       2,
+       {},
+       {"loadcheck: error: no compilation database: 'nowhere' does not "
+        "exist"}},
+      {"BuildDirectoryWithoutDatabase",
+       with(standardWorkspace(), {{"empty/readme.txt", "x"}}),
+       {"-p", "empty", "src/a.cpp"},
+       2,
+       {},
+       {"no compilation database: 'empty/compile_commands.json' does not "
+        "exist"}},
+      {"NoDatabaseAnywhere",
+       {{"lonely.cpp", Clean}},
+       {"lonely.cpp"},
+       2,
+       {},
+       {"no compile_commands.json in ./build or '.'"}},
+      {"CorruptDatabase",
+       {{"bad/compile_commands.json", "{ this is not json"}},
+       {"-p", "bad"},
+       2,
+       {},
+       {"loadcheck: error: cannot load compilation database "
+        "'bad/compile_commands.json'"}},
+      {"EmptyDatabase",
+       {{"empty/compile_commands.json", "[]"}},
+       {"-p", "empty"},
+       2,
+       {},
+       {"compilation database 'empty/compile_commands.json' has no entries"}},
+      {"FixedDatabaseAfterDoubleDash",
+       {{"loose.cpp", Detaching}},
+       {"loose.cpp", "--", "-std=c++17"},
+       1,
+       {"loose.cpp:5:5: warning: thread 't' is detached"}},
+      {"FixedDatabaseNeedsInputs", {}, {"--", "-std=c++17"}, 2, {}, {"no input files"}},
+      {"NonCompilingFileExitsThreeOthersStillReported",
+       {{"loose.cpp", Detaching}, {"broken.cpp", Broken}},
+       {"broken.cpp", "loose.cpp", "--", "-std=c++17"},
+       3,
+       {"loose.cpp:5:5: warning: thread 't' is detached", "broken.cpp:1:"},
+       {"broken.cpp' could not be analysed: it does not compile"}},
+      {"UnreadableFileExitsThree",
+       {{"loose.cpp", Detaching}},
+       {"gone.cpp", "loose.cpp", "--", "-std=c++17"},
+       3,
+       {"loose.cpp:5:5: warning"},
+       {"loadcheck: error: cannot read", "gone.cpp': No such file"}},
+      {"CheckPatternMatchingNothing",
+       standardWorkspace(),
+       {"-p", "build", "--checks=-*,loadcheck-nosuch*", "src/a.cpp"},
+       2,
+       {},
+       {"check pattern 'loadcheck-nosuch*' in --checks matches no check"}},
+      {"NoCheckEnabled",
+       standardWorkspace(),
+       {"-p", "build", "--checks=-*", "src/a.cpp"},
+       2,
+       {},
+       {"no check is enabled"}},
+      {"ChecksOptionDisablesACheck",
+       standardWorkspace(),
+       {"-p", "build", "--checks=-loadcheck-detached-thread", "src/a.cpp"},
+       0},
+      {"UpstreamCheckCanBeEnabled",
+       standardWorkspace(),
+       {"-p", "build", "--checks=-*,bugprone-use-after-move", "src/a.cpp"},
+       0},
+      {"ClangTidyFileChecksHonoured",
+       with(standardWorkspace(),
+            {{"src/.clang-tidy", "Checks: '-*,loadcheck-unjoined-thread'\n"}}),
+       {"-p", "build", "src/a.cpp"},
+       0},
+      {"ClangTidyWarningsAsErrors",
+       with(standardWorkspace(),
+            {{"src/.clang-tidy", "WarningsAsErrors: 'loadcheck-*'\n"}}),
+       {"-p", "build", "src/a.cpp"},
+       1,
+       {"src/a.cpp:5:5: error: thread 't' is detached",
+        "[loadcheck-detached-thread,-warnings-as-errors]"}},
+      {"ClangTidyUnknownKey",
+       with(standardWorkspace(),
+            {{"src/.clang-tidy", "Checks: '-*,loadcheck-*'\nFooBar: 1\n"}}),
+       {"-p", "build", "src/a.cpp"},
+       2,
+       {},
+       {"src/.clang-tidy:2:1: unknown key 'FooBar'"}},
+      {"ClangTidyYamlError",
+       with(standardWorkspace(), {{"src/.clang-tidy", "Checks: [\n"}}),
+       {"-p", "build", "src/a.cpp"},
+       2,
+       {},
+       {"loadcheck: error:", "src/.clang-tidy:1:"}},
+      {"ClangTidyInvalidRegex",
+       with(standardWorkspace(),
+            {{"src/.clang-tidy", "HeaderFilterRegex: '([a-'\n"}}),
+       {"-p", "build", "src/a.cpp"},
+       2,
+       {},
+       {"src/.clang-tidy: invalid HeaderFilterRegex '([a-'"}},
+      {"ClangTidyPatternOfAnotherTool",
+       with(standardWorkspace(),
+            {{"src/.clang-tidy", "Checks: 'modernize-*'\n"}}),
+       {"-p", "build", "src/a.cpp"},
+       1,
+       {DetachWarning},
+       {"check pattern 'modernize-*' matches no check loadcheck knows; "
+        "ignored"}},
+      {"InvalidHeaderFilterOption",
+       standardWorkspace(),
+       {"-p", "build", "--header-filter=(", "src/a.cpp"},
+       2,
+       {},
+       {"invalid --header-filter '('"}},
+      {"NolintVariants",
+       {{"quiet.cpp", Suppressed}},
+       {"quiet.cpp", "--", "-std=c++17"},
+       0},
+      {"HeadersFilteredByDefault",
+       {{"inc/detach.h", DetachHeader}, {"user.cpp", HeaderUser}},
+       {"user.cpp", "--", "-std=c++17", "-Iinc"},
+       0},
+      {"HeaderFilterReportsHeaders",
+       {{"inc/detach.h", DetachHeader}, {"user.cpp", HeaderUser}},
+       {"--header-filter=.*", "user.cpp", "--", "-std=c++17", "-Iinc"},
+       1,
+       {"inc/detach.h:6:5: warning: thread 't' is detached"}},
+      {"HeaderFindingReportedOncePerRun",
+       {{"inc/detach.h", DetachHeader},
+        {"user.cpp", HeaderUser},
+        {"user2.cpp", HeaderUser}},
+       {"--header-filter=.*", "user.cpp", "user2.cpp", "--", "-std=c++17",
+        "-Iinc"},
+       1,
+       {},
+       {"1 finding in 2 files"}},
+      {"ColorAlways",
+       standardWorkspace(),
+       {"--color=always", "-p", "build", "src/a.cpp"},
+       1,
+       {"\x1b["}},
+      {"NoColorWhenNotATerminal",
+       standardWorkspace(),
+       {"-p", "build", "src/a.cpp"},
+       1,
+       {},
+       {},
+       {"\x1b["}},
+      {"NoColorEnvironmentWins",
+       standardWorkspace(),
+       {"--color=always", "-p", "build", "src/a.cpp"},
+       1,
+       {DetachWarning},
+       {},
+       {"\x1b["},
+       "",
+       "NO_COLOR=1"},
+  };
+}
+
+class CliTest : public ::testing::TestWithParam<CliCase> {};
+
+void writeWorkspace(llvm::StringRef Root, const FileMap &Files) {
+  for (const auto &[Rel, Text] : Files) {
+    llvm::SmallString<256> Path(Root);
+    llvm::sys::path::append(Path, Rel);
+    llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Path));
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(Path, EC);
+    ASSERT_FALSE(EC) << Path.str().str();
+    std::string Content = Text;
+    for (size_t At; (At = Content.find("@DIR@")) != std::string::npos;)
+      Content.replace(At, 5, Root.str());
+    OS << Content;
+  }
+}
+
+TEST_P(CliTest, ExitCodeAndOutput) {
+  const CliCase &C = GetParam();
+  llvm::SmallString<128> Root;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("loadcheck-cli", Root));
+  llvm::SmallString<128> Real;
+  llvm::sys::fs::real_path(Root, Real); // paths in output are resolved
+  writeWorkspace(Real, C.Files);
+  std::string Cwd = C.Cwd.empty() ? std::string(Real) : Real.str().str() + "/" + C.Cwd;
+  std::string Env = C.Environment.empty() ? "-u NO_COLOR" : C.Environment;
+  ProcessResult Run = runProcess(LOADCHECK_BINARY, C.Args, Cwd, Env);
+
+  EXPECT_EQ(Run.ExitCode, C.ExitCode) << "stdout:\n"
+                                      << Run.Out << "\nstderr:\n"
+                                      << Run.Err;
+  for (const std::string &S : C.OutContains)
+    EXPECT_NE(Run.Out.find(S), std::string::npos)
+        << "stdout lacks: " << S << "\nstdout:\n"
+        << Run.Out;
+  for (const std::string &S : C.ErrContains)
+    EXPECT_NE(Run.Err.find(S), std::string::npos)
+        << "stderr lacks: " << S << "\nstderr:\n"
+        << Run.Err;
+  for (const std::string &S : C.OutLacks)
+    EXPECT_EQ(Run.Out.find(S), std::string::npos)
+        << "stdout should not contain: " << S << "\nstdout:\n"
+        << Run.Out;
+  // Every error is one line starting with the tool's name.
+  llvm::SmallVector<llvm::StringRef> ErrLines;
+  llvm::StringRef(Run.Err).split(ErrLines, '\n', -1, false);
+  for (llvm::StringRef Line : ErrLines)
+    EXPECT_TRUE(Line.starts_with("loadcheck: ") || C.ExitCode == 0 ||
+                Line.starts_with("Usage") || Line.empty())
+        << "stray stderr line: " << Line.str();
+  llvm::sys::fs::remove_directories(Real);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, CliTest, ::testing::ValuesIn(cases()),
+                         [](const auto &Info) { return Info.param.Name; });
+
+TEST(Cli, OutputOrderDoesNotDependOnArgumentOrder) {
+  llvm::SmallString<128> Root, Real;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("loadcheck-cli", Root));
+  llvm::sys::fs::real_path(Root, Real);
+  writeWorkspace(Real, {{"x.cpp", Detaching}, {"y.cpp", Detaching}});
+  ProcessResult XY = runProcess(LOADCHECK_BINARY, {"x.cpp", "y.cpp", "--"},
+                                std::string(Real), "-u NO_COLOR");
+  ProcessResult YX = runProcess(LOADCHECK_BINARY, {"y.cpp", "x.cpp", "--"},
+                                std::string(Real), "-u NO_COLOR");
+  EXPECT_EQ(XY.ExitCode, 1);
+  EXPECT_EQ(XY.Out, YX.Out);
+  EXPECT_LT(XY.Out.find("x.cpp:5:5"), XY.Out.find("y.cpp:5:5"));
+  llvm::sys::fs::remove_directories(Real);
+}
+
+} // namespace
+} // namespace loadcheck::testing

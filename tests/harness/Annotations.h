@@ -1,0 +1,44 @@
+//===--- Annotations.h - expectations written in fixture files --*- C++ -*-===//
+//
+// Parses the DESIGN.md fixture format:
+//   code;   // expect-warning[@+N|@-N][:COL] CHECK-NAME[: MESSAGE]
+//   // expect-note:12 CHECK-NAME: {{.*}}acquired here
+// A trailing annotation targets its own line, a standalone one the next code
+// line; @+N/@-N are relative to the annotation's line. MESSAGE is a
+// substring in which {{...}} is a regex.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOADCHECK_TESTS_HARNESS_ANNOTATIONS_H
+#define LOADCHECK_TESTS_HARNESS_ANNOTATIONS_H
+
+#include "llvm/ADT/StringRef.h"
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace loadcheck::testing {
+
+struct Expectation {
+  bool IsNote = false;
+  unsigned Line = 0;             ///< 1-based line the diagnostic must be on
+  std::optional<unsigned> Column; ///< 1-based, when given
+  std::string Check;
+  std::string MessagePattern;    ///< regex (literal parts escaped); "" = any
+  unsigned AnnotationLine = 0;   ///< where it is written, for messages
+};
+
+struct ParsedFixture {
+  std::vector<std::string> RunArgs; ///< from `// RUN-ARGS:` lines
+  std::vector<Expectation> Expectations;
+  std::vector<std::string> Errors; ///< malformed annotations
+};
+
+ParsedFixture parseFixture(llvm::StringRef Text);
+
+/// Turns `text {{re}} text` into a regex matching the literal text and the
+/// embedded regexes.
+std::string messagePatternToRegex(llvm::StringRef Message);
+
+} // namespace loadcheck::testing
+
+#endif

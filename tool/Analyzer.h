@@ -1,0 +1,36 @@
+//===--- Analyzer.h - run the checks over translation units -----*- C++ -*-===//
+#ifndef LOADCHECK_TOOL_ANALYZER_H
+#define LOADCHECK_TOOL_ANALYZER_H
+
+#include "tool/Finding.h"
+#include "tool/Options.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include <string>
+#include <vector>
+
+namespace loadcheck {
+
+/// What happened to one translation unit.
+struct FileResult {
+  std::string File;
+  std::vector<Finding> Findings; ///< includes compiler errors, if any
+  /// Set when the file could not be analysed (unreadable, does not
+  /// compile): a one-line reason.
+  std::string Failure;
+};
+
+/// Runs the enabled checks over one file through clang-tidy's library entry
+/// point, so NOLINT, CheckOptions and header filtering behave as in
+/// clang-tidy.
+FileResult analyzeFile(const std::string &File,
+                       const clang::tooling::CompilationDatabase &Database,
+                       const DriverOptions &Opts);
+
+/// The names of the checks enabled for \p File (or for the current
+/// directory when empty), as clang-tidy computes them.
+std::vector<std::string> enabledChecks(const DriverOptions &Opts,
+                                       const std::string &File);
+
+} // namespace loadcheck
+
+#endif // LOADCHECK_TOOL_ANALYZER_H

@@ -1,0 +1,161 @@
+#include "tool/Database.h"
+
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/CommonOptionsParser.h"
+#include "clang/Tooling/JSONCompilationDatabase.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include <algorithm>
+#include <fmt/core.h>
+
+using namespace clang::tooling;
+namespace fs = llvm::sys::fs;
+namespace path = llvm::sys::path;
+
+namespace loadcheck {
+
+static std::string absolutePath(llvm::StringRef P) {
+  llvm::SmallString<256> Abs(P);
+  fs::make_absolute(Abs);
+  path::remove_dots(Abs, /*remove_dot_dot=*/true);
+  return std::string(Abs);
+}
+
+/// Finds compile_commands.json from -p, else in ./build, else in `.`.
+static std::string locateDatabase(const DriverOptions &Opts,
+                                  std::string &Error) {
+  if (!Opts.BuildPath.empty()) {
+    std::string Candidate = Opts.BuildPath;
+    if (fs::is_directory(Candidate))
+      Candidate = (llvm::Twine(Candidate) + "/compile_commands.json").str();
+    if (!fs::exists(Candidate)) {
+      Error = fmt::format("no compilation database: '{}' does not exist",
+                          Candidate);
+      return "";
+    }
+    return Candidate;
+  }
+  for (const char *Dir : {"build", "."}) {
+    std::string Candidate = std::string(Dir) + "/compile_commands.json";
+    if (fs::exists(Candidate))
+      return Candidate;
+  }
+  Error = "no compilation database: no compile_commands.json in ./build or "
+          "'.'; pass -p <build-dir>, or compiler args after --";
+  return "";
+}
+
+/// Adds what every compile needs whatever the database says: clang 19's
+/// builtin headers (the binary may live anywhere), and -Wno-error so that a
+/// project's -Werror does not turn compiler warnings into analysis failures.
+static std::unique_ptr<CompilationDatabase>
+adjust(std::unique_ptr<CompilationDatabase> Database,
+       const std::vector<std::string> &ExtraArgs) {
+  auto Adjusted =
+      std::make_unique<ArgumentsAdjustingCompilations>(std::move(Database));
+  Adjusted->appendArgumentsAdjuster(
+      [](const CommandLineArguments &Args, llvm::StringRef) {
+        bool HasResourceDir = llvm::any_of(Args, [](llvm::StringRef A) {
+          return A.starts_with("-resource-dir");
+        });
+        if (HasResourceDir || Args.empty())
+          return Args;
+        CommandLineArguments Result(Args);
+        Result.insert(Result.begin() + 1,
+                      "-resource-dir=" LOADCHECK_CLANG_RESOURCE_DIR);
+        return Result;
+      });
+  CommandLineArguments Extra(ExtraArgs);
+  Extra.push_back("-Wno-error");
+  Adjusted->appendArgumentsAdjuster(
+      getInsertArgumentAdjuster(Extra, ArgumentInsertPosition::END));
+  return Adjusted;
+}
+
+std::unique_ptr<InputSet> loadInputs(const DriverOptions &Opts,
+                                     std::string &Error) {
+  auto Set = std::make_unique<InputSet>();
+  std::unique_ptr<CompilationDatabase> Database;
+  bool Fixed = Opts.HasCompilerArgs && Opts.BuildPath.empty();
+  if (Fixed) {
+    Database = std::make_unique<FixedCompilationDatabase>(".",
+                                                          Opts.CompilerArgs);
+    Set->DatabaseSource = "the compiler args after --";
+  } else {
+    std::string DatabasePath = locateDatabase(Opts, Error);
+    if (DatabasePath.empty())
+      return nullptr;
+    std::string LoadError;
+    auto Json = JSONCompilationDatabase::loadFromFile(
+        DatabasePath, LoadError, JSONCommandLineSyntax::AutoDetect);
+    if (!Json) {
+      Error = fmt::format("cannot load compilation database '{}': {}",
+                          DatabasePath, LoadError);
+      return nullptr;
+    }
+    if (Json->getAllFiles().empty()) {
+      Error = fmt::format("compilation database '{}' has no entries",
+                          DatabasePath);
+      return nullptr;
+    }
+    Database = std::move(Json);
+    Set->DatabaseSource = DatabasePath;
+  }
+
+  std::vector<std::string> ExtraArgs = Opts.ExtraArgs;
+  if (!Fixed && Opts.HasCompilerArgs) // -p and `--`: extra args for all files
+    ExtraArgs.insert(ExtraArgs.end(), Opts.CompilerArgs.begin(),
+                     Opts.CompilerArgs.end());
+
+  std::vector<std::string> KnownFiles;
+  if (!Fixed)
+    for (const std::string &F : Database->getAllFiles())
+      KnownFiles.push_back(absolutePath(F));
+
+  std::vector<std::string> Inputs = Opts.Inputs;
+  if (Inputs.empty()) {
+    if (Fixed) {
+      Error = "no input files: name the files to analyse before --";
+      return nullptr;
+    }
+    Set->Files = KnownFiles; // the whole database
+  }
+  for (const std::string &Input : Inputs) {
+    std::string Abs = absolutePath(Input);
+    if (fs::is_directory(Abs)) {
+      if (Fixed) {
+        Set->InputErrors.push_back(fmt::format(
+            "'{}' is a directory; analysing a directory needs a compilation "
+            "database (-p)",
+            Input));
+        continue;
+      }
+      std::string Prefix = Abs == "/" ? Abs : Abs + "/";
+      size_t Before = Set->Files.size();
+      for (const std::string &F : KnownFiles)
+        if (llvm::StringRef(F).starts_with(Prefix))
+          Set->Files.push_back(F);
+      if (Set->Files.size() == Before)
+        Set->InputErrors.push_back(fmt::format(
+            "no file of the compilation database '{}' is under '{}'",
+            Set->DatabaseSource, Input));
+      continue;
+    }
+    if (!Fixed && !llvm::is_contained(KnownFiles, Abs)) {
+      Set->InputErrors.push_back(
+          fs::exists(Abs)
+              ? fmt::format("'{}' is not in the compilation database '{}'",
+                            Input, Set->DatabaseSource)
+              : fmt::format("'{}' does not exist", Input));
+      continue;
+    }
+    Set->Files.push_back(Abs);
+  }
+  llvm::sort(Set->Files);
+  Set->Files.erase(std::unique(Set->Files.begin(), Set->Files.end()),
+                   Set->Files.end());
+  Set->Database = adjust(std::move(Database), ExtraArgs);
+  return Set;
+}
+
+} // namespace loadcheck

@@ -1,0 +1,62 @@
+//===--- Finding.h - one reported diagnostic, ready to print ----*- C++ -*-===//
+//
+// The driver turns clang-tidy's ClangTidyError (file offsets) into Findings
+// (lines and columns) once; every reporter prints Findings.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOADCHECK_TOOL_FINDING_H
+#define LOADCHECK_TOOL_FINDING_H
+
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace loadcheck {
+
+struct Location {
+  std::string File; ///< absolute, normalised path
+  unsigned Offset = 0;
+  unsigned Line = 0;   ///< 1-based
+  unsigned Column = 0; ///< 1-based, in bytes, as clang counts
+};
+
+struct Replacement {
+  std::string File;
+  unsigned Offset = 0;
+  unsigned Length = 0;
+  std::string Text;
+};
+
+struct Note {
+  Location Where;
+  std::string Message;
+};
+
+enum class Severity { Warning, Error };
+
+struct Finding {
+  std::string Check; ///< e.g. loadcheck-detached-thread, clang-diagnostic-error
+  Severity Level = Severity::Warning;
+  bool WarningAsError = false;
+  Location Where;
+  std::string Message;
+  std::vector<Note> Notes;
+  std::vector<Replacement> Fixes;
+
+  bool isCompilerError() const {
+    return Level == Severity::Error &&
+           Check.rfind("clang-diagnostic-", 0) == 0;
+  }
+};
+
+/// Total order used for deterministic output: file, line, column, check,
+/// message.
+inline bool operator<(const Finding &A, const Finding &B) {
+  return std::tie(A.Where.File, A.Where.Line, A.Where.Column, A.Check,
+                  A.Message) < std::tie(B.Where.File, B.Where.Line,
+                                        B.Where.Column, B.Check, B.Message);
+}
+
+} // namespace loadcheck
+
+#endif // LOADCHECK_TOOL_FINDING_H

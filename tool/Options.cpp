@@ -1,0 +1,90 @@
+#include "tool/Options.h"
+#include "tool/ExitCodes.h"
+
+#include "llvm/Config/llvm-config.h"
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+namespace loadcheck {
+
+static const char *const Description =
+    "loadcheck: static analysis of C and C++ services for high traffic.\n"
+    "\n"
+    "Usage: loadcheck [options] [<file or directory>...] [-- <compiler "
+    "args>]\n"
+    "\n"
+    "Without -p, compile_commands.json is looked up in ./build and in `.`; a\n"
+    "directory means every file of the database under it; no input means\n"
+    "every file of the database. With `--` and no -p, the compiler args after\n"
+    "it are used for every file.\n"
+    "\n"
+    "Exit codes: 0 no findings, 1 findings, 2 usage or configuration error,\n"
+    "3 a file could not be analysed (unreadable or does not compile).";
+
+static std::string versionText() {
+  return fmt::format("loadcheck {} (built with LLVM {})", LOADCHECK_VERSION,
+                     LLVM_VERSION_STRING);
+}
+
+std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
+                                              int &ExitNow) {
+  DriverOptions Opts;
+  // Everything after `--` is compiler arguments, not ours.
+  std::vector<std::string> OwnArgs;
+  for (int I = 1; I < Argc; ++I) {
+    if (std::string_view(Argv[I]) == "--") {
+      Opts.HasCompilerArgs = true;
+      Opts.CompilerArgs.assign(Argv + I + 1, Argv + Argc);
+      break;
+    }
+    OwnArgs.emplace_back(Argv[I]);
+  }
+
+  CLI::App App(Description, "loadcheck");
+  App.set_version_flag("--version", versionText, "Print the version and exit");
+  App.add_option("inputs", Opts.Inputs, "Files or directories to analyse");
+  App.add_option("-p,--build-path", Opts.BuildPath,
+                 "Build directory containing compile_commands.json (or the "
+                 "file itself)");
+  App.add_option("--checks", Opts.Checks,
+                 "Comma-separated globs of checks to enable or (with -) "
+                 "disable, added to the .clang-tidy configuration");
+  App.add_option("--warnings-as-errors", Opts.WarningsAsErrors,
+                 "Globs of checks whose findings are reported as errors");
+  App.add_option("--header-filter", Opts.HeaderFilter,
+                 "Regex of headers whose findings are reported (default: "
+                 "HeaderFilterRegex of .clang-tidy, else none)");
+  App.add_option("--extra-arg", Opts.ExtraArgs,
+                 "Additional compiler argument (repeatable)");
+  App.add_flag("--list-checks", Opts.ListChecks,
+               "List the enabled checks and exit");
+  App.add_flag("-q,--quiet", Opts.Quiet, "Print findings only, no summary");
+  std::string Color = "auto";
+  App.add_option("--color", Color,
+                 "Colour the output: auto (on a terminal, unless NO_COLOR "
+                 "is set), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+
+  std::reverse(OwnArgs.begin(), OwnArgs.end()); // CLI11 parses from the back
+  try {
+    App.parse(OwnArgs);
+  } catch (const CLI::CallForHelp &) {
+    fmt::print("{}", App.help());
+    ExitNow = Clean;
+    return std::nullopt;
+  } catch (const CLI::CallForVersion &) {
+    fmt::print("{}\n", versionText());
+    ExitNow = Clean;
+    return std::nullopt;
+  } catch (const CLI::ParseError &E) {
+    fmt::print(stderr, "loadcheck: error: {} (see --help)\n", E.what());
+    ExitNow = UsageError;
+    return std::nullopt;
+  }
+  Opts.Color = Color == "always"  ? ColorMode::Always
+               : Color == "never" ? ColorMode::Never
+                                  : ColorMode::Auto;
+  return Opts;
+}
+
+} // namespace loadcheck

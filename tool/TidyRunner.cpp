@@ -1,0 +1,105 @@
+#include "tool/TidyRunner.h"
+
+#include "clang-tidy/ClangTidy.h"
+#include "clang-tidy/ClangTidyModule.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
+#include "clang/Lex/PreprocessorOptions.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/Support/VirtualFileSystem.h"
+
+using namespace clang;
+using namespace clang::tidy;
+using namespace clang::tooling;
+
+namespace loadcheck {
+
+namespace {
+
+/// ExtraArgsBefore/ExtraArgs of the file's .clang-tidy, as clang-tidy adds
+/// them.
+ArgumentsAdjuster configExtraArgs(ClangTidyContext &Context) {
+  return [&Context](const CommandLineArguments &Args, llvm::StringRef File) {
+    ClangTidyOptions Opts = Context.getOptionsForFile(File);
+    CommandLineArguments Adjusted = Args;
+    if (Opts.ExtraArgsBefore) {
+      auto Pos = Adjusted.begin();
+      if (Pos != Adjusted.end() && !llvm::StringRef(*Pos).starts_with("-"))
+        ++Pos; // after the compiler's name
+      Adjusted.insert(Pos, Opts.ExtraArgsBefore->begin(),
+                      Opts.ExtraArgsBefore->end());
+    }
+    if (Opts.ExtraArgs)
+      Adjusted.insert(Adjusted.end(), Opts.ExtraArgs->begin(),
+                      Opts.ExtraArgs->end());
+    return Adjusted;
+  };
+}
+
+class ChecksActionFactory : public FrontendActionFactory {
+public:
+  ChecksActionFactory(ClangTidyContext &Context,
+                      IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS)
+      : ConsumerFactory(Context, std::move(FS)) {}
+
+  std::unique_ptr<FrontendAction> create() override {
+    return std::make_unique<Action>(ConsumerFactory);
+  }
+
+  bool runInvocation(std::shared_ptr<CompilerInvocation> Invocation,
+                     FileManager *Files,
+                     std::shared_ptr<PCHContainerOperations> PCHContainerOps,
+                     DiagnosticConsumer *DiagConsumer) override {
+    // As clang-tidy: code guarded by __clang_analyzer__ is analysed.
+    Invocation->getPreprocessorOpts().SetUpStaticAnalyzer = true;
+    // Carets off: clang then skips its "N warnings generated." line.
+    Invocation->getDiagnosticOpts().ShowCarets = false;
+    return FrontendActionFactory::runInvocation(
+        std::move(Invocation), Files, std::move(PCHContainerOps),
+        DiagConsumer);
+  }
+
+private:
+  class Action : public ASTFrontendAction {
+  public:
+    explicit Action(ClangTidyASTConsumerFactory &Factory) : Factory(Factory) {}
+    std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                   llvm::StringRef File) override {
+      return Factory.createASTConsumer(CI, File);
+    }
+
+  private:
+    ClangTidyASTConsumerFactory &Factory;
+  };
+
+  ClangTidyASTConsumerFactory ConsumerFactory;
+};
+
+} // namespace
+
+std::vector<ClangTidyError>
+runChecksOnFile(ClangTidyContext &Context, const CompilationDatabase &Database,
+                const std::string &File) {
+  IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS(
+      new llvm::vfs::OverlayFileSystem(llvm::vfs::getRealFileSystem()));
+  ClangTool Tool(Database, {File}, std::make_shared<PCHContainerOperations>(),
+                 FS);
+  Tool.setPrintErrorMessage(false);
+  Tool.appendArgumentsAdjuster(configExtraArgs(Context));
+  Tool.appendArgumentsAdjuster(getStripPluginsAdjuster());
+
+  ClangTidyDiagnosticConsumer DiagConsumer(Context, /*ExternalDiagEngine=*/nullptr,
+                                           /*RemoveIncompatibleErrors=*/true,
+                                           /*GetFixesFromNotes=*/false);
+  DiagnosticsEngine Engine(new DiagnosticIDs(), new DiagnosticOptions(),
+                           &DiagConsumer, /*ShouldOwnClient=*/false);
+  Context.setDiagnosticsEngine(&Engine);
+  Tool.setDiagnosticConsumer(&DiagConsumer);
+
+  ChecksActionFactory Factory(Context, FS);
+  Tool.run(&Factory);
+  return DiagConsumer.take();
+}
+
+} // namespace loadcheck

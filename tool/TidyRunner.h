@@ -1,0 +1,25 @@
+//===--- TidyRunner.h - clang-tidy over one translation unit ----*- C++ -*-===//
+#ifndef LOADCHECK_TOOL_TIDYRUNNER_H
+#define LOADCHECK_TOOL_TIDYRUNNER_H
+
+#include "clang-tidy/ClangTidyDiagnosticConsumer.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include <string>
+#include <vector>
+
+namespace loadcheck {
+
+/// clang-tidy's runClangTidy() for one file, with the same pieces (the
+/// ClangTidyASTConsumerFactory that creates the checks and the
+/// ClangTidyDiagnosticConsumer that applies NOLINT, header filters and
+/// warnings-as-errors, .clang-tidy ExtraArgs), but quiet: no "N warnings
+/// generated" or "Error while processing" on stderr, because the driver
+/// reports failures itself, once, in its own words.
+std::vector<clang::tidy::ClangTidyError>
+runChecksOnFile(clang::tidy::ClangTidyContext &Context,
+                const clang::tooling::CompilationDatabase &Database,
+                const std::string &File);
+
+} // namespace loadcheck
+
+#endif // LOADCHECK_TOOL_TIDYRUNNER_H
