@@ -16,8 +16,8 @@ namespace {
 
 class LoadcheckModule : public clang::tidy::ClangTidyModule {
 public:
-  void addCheckFactories(
-      clang::tidy::ClangTidyCheckFactories &Factories) override {
+  void
+  addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
 #define LOADCHECK_CHECK(Name, Class, Section, OffersFix, Summary)              \
   Factories.registerCheck<Class>(Name);
 #include "checks/CheckList.def"

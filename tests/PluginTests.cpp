@@ -55,9 +55,9 @@ INSTANTIATE_TEST_SUITE_P(Sections, PluginSectionTest,
                          [](const auto &Info) { return Info.param; });
 
 TEST(Plugin, ListsEveryCheck) {
-  ProcessResult Run =
-      runProcess(LOADCHECK_CLANG_TIDY, {"-load=" LOADCHECK_PLUGIN_PATH,
-                                        "-checks=-*,loadcheck-*", "-list-checks"});
+  ProcessResult Run = runProcess(LOADCHECK_CLANG_TIDY,
+                                 {"-load=" LOADCHECK_PLUGIN_PATH,
+                                  "-checks=-*,loadcheck-*", "-list-checks"});
   ASSERT_EQ(Run.ExitCode, 0) << Run.Err;
   for (const CheckInfo &Info : allChecks())
     EXPECT_NE(Run.Out.find("    " + Info.Name.str() + "\n"), std::string::npos)
@@ -70,9 +70,9 @@ TEST(Plugin, RefusesAnotherLlvmVersion) {
   ASSERT_TRUE(llvm::sys::fs::can_execute(LOADCHECK_OTHER_CLANG_TIDY))
       << LOADCHECK_OTHER_CLANG_TIDY << " is not installed (apt-get install "
       << "clang-tidy-14)";
-  ProcessResult Run = runProcess(
-      LOADCHECK_OTHER_CLANG_TIDY,
-      {"-load=" LOADCHECK_PLUGIN_PATH, "-checks=-*,loadcheck-*", "-list-checks"});
+  ProcessResult Run = runProcess(LOADCHECK_OTHER_CLANG_TIDY,
+                                 {"-load=" LOADCHECK_PLUGIN_PATH,
+                                  "-checks=-*,loadcheck-*", "-list-checks"});
   EXPECT_NE(Run.ExitCode, 0);
   EXPECT_NE(Run.Err.find("libloadcheck.so was built for LLVM 19"),
             std::string::npos)

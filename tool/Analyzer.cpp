@@ -1,5 +1,6 @@
 #include "tool/Analyzer.h"
 #include "tool/Config.h"
+#include "tool/Paths.h"
 #include "tool/TidyRunner.h"
 
 #include "clang-tidy/ClangTidy.h"
@@ -49,17 +50,6 @@ private:
   std::map<std::string, std::vector<unsigned>> Cache;
 };
 
-std::string absoluteIn(llvm::StringRef Dir, llvm::StringRef File) {
-  llvm::SmallString<256> Path(File);
-  if (!llvm::sys::path::is_absolute(Path) && !Dir.empty()) {
-    Path = Dir;
-    llvm::sys::path::append(Path, File);
-  }
-  llvm::sys::fs::make_absolute(Path);
-  llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
-  return std::string(Path);
-}
-
 Finding toFinding(const ClangTidyError &Error, LineTable &Lines) {
   Finding F;
   F.Check = Error.DiagnosticName;
@@ -68,20 +58,20 @@ Finding toFinding(const ClangTidyError &Error, LineTable &Lines) {
   F.WarningAsError = Error.IsWarningAsError;
   F.Message = Error.Message.Message;
   if (!Error.Message.FilePath.empty())
-    F.Where = Lines.locate(absoluteIn(Error.BuildDirectory,
-                                      Error.Message.FilePath),
-                           Error.Message.FileOffset);
+    F.Where =
+        Lines.locate(absolutePath(Error.Message.FilePath, Error.BuildDirectory),
+                     Error.Message.FileOffset);
   for (const auto &N : Error.Notes) {
     Note Out;
     Out.Message = N.Message;
     if (!N.FilePath.empty())
-      Out.Where = Lines.locate(absoluteIn(Error.BuildDirectory, N.FilePath),
+      Out.Where = Lines.locate(absolutePath(N.FilePath, Error.BuildDirectory),
                                N.FileOffset);
     F.Notes.push_back(std::move(Out));
   }
   for (const auto &[File, Replacements] : Error.Message.Fix)
     for (const auto &R : Replacements)
-      F.Fixes.push_back({absoluteIn(Error.BuildDirectory, R.getFilePath()),
+      F.Fixes.push_back({absolutePath(R.getFilePath(), Error.BuildDirectory),
                          R.getOffset(), R.getLength(),
                          R.getReplacementText().str()});
   return F;
@@ -91,13 +81,8 @@ Finding toFinding(const ClangTidyError &Error, LineTable &Lines) {
 
 std::vector<std::string> enabledChecks(const DriverOptions &Opts,
                                        const std::string &File) {
-  llvm::SmallString<256> Probe(File);
-  if (Probe.empty()) { // options of a file in the current directory
-    llvm::sys::fs::current_path(Probe);
-    llvm::sys::path::append(Probe, "dummy.cpp");
-  }
-  ClangTidyOptions Options =
-      createOptionsProvider(Opts)->getOptions(Probe);
+  std::string Probe = File.empty() ? currentDirectoryProbe() : File;
+  ClangTidyOptions Options = createOptionsProvider(Opts)->getOptions(Probe);
   return getCheckNames(Options, /*AllowEnablingAnalyzerAlphaCheckers=*/false);
 }
 
@@ -116,8 +101,7 @@ FileResult analyzeFile(const std::string &File,
   }
 
   ClangTidyContext Context(createOptionsProvider(Opts));
-  std::vector<ClangTidyError> Errors =
-      runChecksOnFile(Context, Database, File);
+  std::vector<ClangTidyError> Errors = runChecksOnFile(Context, Database, File);
 
   LineTable Lines;
   unsigned CompilerErrors = 0;

@@ -56,9 +56,8 @@ globsMatchingNothing(llvm::StringRef Globs,
     if (Part.starts_with("clang-diagnostic-"))
       continue;
     GlobList Glob(Part);
-    if (llvm::none_of(Known, [&](const std::string &N) {
-          return Glob.contains(N);
-        }))
+    if (llvm::none_of(Known,
+                      [&](const std::string &N) { return Glob.contains(N); }))
       Unmatched.push_back(Part.str());
   }
   return Unmatched;
@@ -81,8 +80,8 @@ static std::optional<ClangTidyOptions>
 parseConfigFile(const std::string &File, std::vector<std::string> &Errors) {
   auto Buffer = llvm::MemoryBuffer::getFile(File);
   if (!Buffer) {
-    Errors.push_back(fmt::format("cannot read '{}': {}", File,
-                                 Buffer.getError().message()));
+    Errors.push_back(
+        fmt::format("cannot read '{}': {}", File, Buffer.getError().message()));
     return std::nullopt;
   }
   std::vector<std::string> Diags;
@@ -99,8 +98,8 @@ parseConfigFile(const std::string &File, std::vector<std::string> &Errors) {
     return std::nullopt;
   }
   checkRegex(Parsed->HeaderFilterRegex, "HeaderFilterRegex", File, Errors);
-  checkRegex(Parsed->ExcludeHeaderFilterRegex, "ExcludeHeaderFilterRegex",
-             File, Errors);
+  checkRegex(Parsed->ExcludeHeaderFilterRegex, "ExcludeHeaderFilterRegex", File,
+             Errors);
   return *Parsed;
 }
 

@@ -8,8 +8,8 @@
 #ifndef LOADCHECK_TOOL_CONFIG_H
 #define LOADCHECK_TOOL_CONFIG_H
 
-#include "tool/Options.h"
 #include "clang-tidy/ClangTidyOptions.h"
+#include "tool/Options.h"
 #include <memory>
 #include <string>
 #include <vector>

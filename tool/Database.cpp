@@ -1,4 +1,5 @@
 #include "tool/Database.h"
+#include "tool/Paths.h"
 
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
@@ -13,13 +14,6 @@ namespace fs = llvm::sys::fs;
 namespace path = llvm::sys::path;
 
 namespace loadcheck {
-
-static std::string absolutePath(llvm::StringRef P) {
-  llvm::SmallString<256> Abs(P);
-  fs::make_absolute(Abs);
-  path::remove_dots(Abs, /*remove_dot_dot=*/true);
-  return std::string(Abs);
-}
 
 /// Finds compile_commands.json from -p, else in ./build, else in `.`.
 static std::string locateDatabase(const DriverOptions &Opts,
@@ -78,8 +72,8 @@ std::unique_ptr<InputSet> loadInputs(const DriverOptions &Opts,
   std::unique_ptr<CompilationDatabase> Database;
   bool Fixed = Opts.HasCompilerArgs && Opts.BuildPath.empty();
   if (Fixed) {
-    Database = std::make_unique<FixedCompilationDatabase>(".",
-                                                          Opts.CompilerArgs);
+    Database =
+        std::make_unique<FixedCompilationDatabase>(".", Opts.CompilerArgs);
     Set->DatabaseSource = "the compiler args after --";
   } else {
     std::string DatabasePath = locateDatabase(Opts, Error);
@@ -94,8 +88,8 @@ std::unique_ptr<InputSet> loadInputs(const DriverOptions &Opts,
       return nullptr;
     }
     if (Json->getAllFiles().empty()) {
-      Error = fmt::format("compilation database '{}' has no entries",
-                          DatabasePath);
+      Error =
+          fmt::format("compilation database '{}' has no entries", DatabasePath);
       return nullptr;
     }
     Database = std::move(Json);

@@ -44,8 +44,7 @@ struct Finding {
   std::vector<Replacement> Fixes;
 
   bool isCompilerError() const {
-    return Level == Severity::Error &&
-           Check.rfind("clang-diagnostic-", 0) == 0;
+    return Level == Severity::Error && Check.rfind("clang-diagnostic-", 0) == 0;
   }
 };
 

@@ -77,8 +77,8 @@ void printText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings) {
     bool IsError = F.Level == Severity::Error || F.WarningAsError;
     std::string Suffix;
     if (!F.isCompilerError()) // clang prints compiler errors without a name
-      Suffix = " [" + F.Check + (F.WarningAsError ? ",-warnings-as-errors" : "") +
-               "]";
+      Suffix = " [" + F.Check +
+               (F.WarningAsError ? ",-warnings-as-errors" : "") + "]";
     printHeadline(OS, F.Where, IsError ? "error" : "warning",
                   IsError ? llvm::raw_ostream::RED : llvm::raw_ostream::MAGENTA,
                   F.Message, Suffix);

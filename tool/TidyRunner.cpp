@@ -56,16 +56,15 @@ public:
     // Carets off: clang then skips its "N warnings generated." line.
     Invocation->getDiagnosticOpts().ShowCarets = false;
     return FrontendActionFactory::runInvocation(
-        std::move(Invocation), Files, std::move(PCHContainerOps),
-        DiagConsumer);
+        std::move(Invocation), Files, std::move(PCHContainerOps), DiagConsumer);
   }
 
 private:
   class Action : public ASTFrontendAction {
   public:
     explicit Action(ClangTidyASTConsumerFactory &Factory) : Factory(Factory) {}
-    std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
-                                                   llvm::StringRef File) override {
+    std::unique_ptr<ASTConsumer>
+    CreateASTConsumer(CompilerInstance &CI, llvm::StringRef File) override {
       return Factory.createASTConsumer(CI, File);
     }
 
@@ -78,9 +77,9 @@ private:
 
 } // namespace
 
-std::vector<ClangTidyError>
-runChecksOnFile(ClangTidyContext &Context, const CompilationDatabase &Database,
-                const std::string &File) {
+std::vector<ClangTidyError> runChecksOnFile(ClangTidyContext &Context,
+                                            const CompilationDatabase &Database,
+                                            const std::string &File) {
   IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS(
       new llvm::vfs::OverlayFileSystem(llvm::vfs::getRealFileSystem()));
   ClangTool Tool(Database, {File}, std::make_shared<PCHContainerOperations>(),
@@ -89,7 +88,8 @@ runChecksOnFile(ClangTidyContext &Context, const CompilationDatabase &Database,
   Tool.appendArgumentsAdjuster(configExtraArgs(Context));
   Tool.appendArgumentsAdjuster(getStripPluginsAdjuster());
 
-  ClangTidyDiagnosticConsumer DiagConsumer(Context, /*ExternalDiagEngine=*/nullptr,
+  ClangTidyDiagnosticConsumer DiagConsumer(Context,
+                                           /*ExternalDiagEngine=*/nullptr,
                                            /*RemoveIncompatibleErrors=*/true,
                                            /*GetFixesFromNotes=*/false);
   DiagnosticsEngine Engine(new DiagnosticIDs(), new DiagnosticOptions(),

@@ -10,6 +10,7 @@
 #include "tool/Database.h"
 #include "tool/ExitCodes.h"
 #include "tool/Options.h"
+#include "tool/Paths.h"
 #include "tool/TextReporter.h"
 
 #include "llvm/Support/InitLLVM.h"
@@ -78,8 +79,9 @@ int main(int Argc, const char **Argv) {
 
   std::vector<std::string> Warnings;
   if (Opts->ListChecks) {
+    // The configuration that applies is that of the current directory.
     std::vector<std::string> Errors =
-        validateConfiguration(*Opts, {}, Warnings);
+        validateConfiguration(*Opts, {currentDirectoryProbe()}, Warnings);
     for (const std::string &E : Errors)
       error(E);
     return Errors.empty() ? listChecks(*Opts) : UsageError;
@@ -131,10 +133,10 @@ int main(int Argc, const char **Argv) {
   size_t CheckFindings = llvm::count_if(
       All, [](const Finding &F) { return !F.isCompilerError(); });
   if (!Opts->Quiet)
-    fmt::print(stderr, "loadcheck: {} finding{} in {} file{} ({} not analysed)\n",
-               CheckFindings, CheckFindings == 1 ? "" : "s",
-               Inputs->Files.size(), Inputs->Files.size() == 1 ? "" : "s",
-               Failures.size());
+    fmt::print(
+        stderr, "loadcheck: {} finding{} in {} file{} ({} not analysed)\n",
+        CheckFindings, CheckFindings == 1 ? "" : "s", Inputs->Files.size(),
+        Inputs->Files.size() == 1 ? "" : "s", Failures.size());
   if (CheckFindings)
     Outcome = worseOf(Outcome, Findings);
   if (!Failures.empty())

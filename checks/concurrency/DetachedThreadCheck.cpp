@@ -17,26 +17,25 @@ void DetachedThreadCheck::registerMatchers(MatchFinder *Finder) {
   const auto ThreadClass = cxxRecordDecl(
       hasAnyName("::std::thread", "::std::jthread", "::boost::thread"));
   Finder->addMatcher(
-      cxxMemberCallExpr(callee(cxxMethodDecl(hasName("detach"),
-                                             ofClass(ThreadClass))))
+      cxxMemberCallExpr(
+          callee(cxxMethodDecl(hasName("detach"), ofClass(ThreadClass))))
           .bind(MemberDetach),
       this);
 
   // pthread_detach(tid)
-  Finder->addMatcher(
-      callExpr(callee(functionDecl(hasName("::pthread_detach"))),
-               argumentCountIs(1))
-          .bind(PthreadDetach),
-      this);
+  Finder->addMatcher(callExpr(callee(functionDecl(hasName("::pthread_detach"))),
+                              argumentCountIs(1))
+                         .bind(PthreadDetach),
+                     this);
 
   // pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED); glibc and
   // musl spell the constant as an enumerator or a macro over an enumerator.
   Finder->addMatcher(
-      callExpr(callee(functionDecl(hasName("::pthread_attr_setdetachstate"))),
-               argumentCountIs(2),
-               hasArgument(1, ignoringParenImpCasts(declRefExpr(to(
-                                  enumConstantDecl(hasName(
-                                      "PTHREAD_CREATE_DETACHED")))))))
+      callExpr(
+          callee(functionDecl(hasName("::pthread_attr_setdetachstate"))),
+          argumentCountIs(2),
+          hasArgument(1, ignoringParenImpCasts(declRefExpr(to(enumConstantDecl(
+                             hasName("PTHREAD_CREATE_DETACHED")))))))
           .bind(DetachedAttr),
       this);
 }

@@ -33,8 +33,8 @@ int hostMajorFromLoadedLibraries() {
         for (const char *Prefix :
              {"libLLVM.so.", "libLLVM-", "libclang-cpp.so."}) {
           size_t Len = std::strlen(Prefix);
-          if (std::strncmp(Base, Prefix, Len) == 0 &&
-              Base[Len] >= '0' && Base[Len] <= '9') {
+          if (std::strncmp(Base, Prefix, Len) == 0 && Base[Len] >= '0' &&
+              Base[Len] <= '9') {
             *static_cast<int *>(Data) = std::atoi(Base + Len);
             return 1;
           }

@@ -117,7 +117,11 @@ const std::string DetachWarning =
 
 std::vector<CliCase> cases() {
   return {
-      {"Version", {}, {"--version"}, 0, {"loadcheck 0.1.0 (built with LLVM 19."}},
+      {"Version",
+       {},
+       {"--version"},
+       0,
+       {"loadcheck 0.1.0 (built with LLVM 19."}},
       {"Help", {}, {"--help"}, 0, {"Exit codes: 0 no findings, 1 findings"}},
       {"UnknownOption", {}, {"--frobnicate"}, 2, {}, {"loadcheck: error:"}},
       {"InvalidColorValue", {}, {"--color=sometimes"}, 2, {}, {"--color"}},
@@ -134,6 +138,12 @@ std::vector<CliCase> cases() {
        {"loadcheck-detached-thread"},
        {},
        {"loadcheck-unjoined-thread"}},
+      {"ListChecksRefusesMalformedClangTidy",
+       {{".clang-tidy", "Checks: '-*'\nBogus: 1\n"}},
+       {"--list-checks"},
+       2,
+       {},
+       {"/.clang-tidy:2:1: unknown key 'Bogus'"}},
       {"FindingExitsOne",
        standardWorkspace(),
        {"-p", "build", "src/a.cpp"},
@@ -232,7 +242,12 @@ std::vector<CliCase> cases() {
        {"loose.cpp", "--", "-std=c++17"},
        1,
        {"loose.cpp:5:5: warning: thread 't' is detached"}},
-      {"FixedDatabaseNeedsInputs", {}, {"--", "-std=c++17"}, 2, {}, {"no input files"}},
+      {"FixedDatabaseNeedsInputs",
+       {},
+       {"--", "-std=c++17"},
+       2,
+       {},
+       {"no input files"}},
       {"NonCompilingFileExitsThreeOthersStillReported",
        {{"loose.cpp", Detaching}, {"broken.cpp", Broken}},
        {"broken.cpp", "loose.cpp", "--", "-std=c++17"},
@@ -381,7 +396,8 @@ TEST_P(CliTest, ExitCodeAndOutput) {
   llvm::SmallString<128> Real;
   llvm::sys::fs::real_path(Root, Real); // paths in output are resolved
   writeWorkspace(Real, C.Files);
-  std::string Cwd = C.Cwd.empty() ? std::string(Real) : Real.str().str() + "/" + C.Cwd;
+  std::string Cwd =
+      C.Cwd.empty() ? std::string(Real) : Real.str().str() + "/" + C.Cwd;
   std::string Env = C.Environment.empty() ? "-u NO_COLOR" : C.Environment;
   ProcessResult Run = runProcess(LOADCHECK_BINARY, C.Args, Cwd, Env);
 

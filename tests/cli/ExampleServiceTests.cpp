@@ -19,7 +19,8 @@
 namespace loadcheck::testing {
 namespace {
 
-using Site = std::tuple<std::string, unsigned, std::string>; // file, line, check
+using Site =
+    std::tuple<std::string, unsigned, std::string>; // file, line, check
 
 /// BAD markers of registered checks: each applies to the next line that is
 /// not a comment.
@@ -58,11 +59,11 @@ std::set<Site> badMarkers() {
 }
 
 TEST(ExampleService, FindingsAreExactlyTheBadMarkers) {
-  ProcessResult Run = runProcess(
-      LOADCHECK_BINARY,
-      {"--checks=-*,loadcheck-*", "-p", LOADCHECK_EXAMPLE_BUILD_DIR,
-       LOADCHECK_SOURCE_DIR "/examples/service"},
-      LOADCHECK_SOURCE_DIR, "-u NO_COLOR");
+  ProcessResult Run =
+      runProcess(LOADCHECK_BINARY,
+                 {"--checks=-*,loadcheck-*", "-p", LOADCHECK_EXAMPLE_BUILD_DIR,
+                  LOADCHECK_SOURCE_DIR "/examples/service"},
+                 LOADCHECK_SOURCE_DIR, "-u NO_COLOR");
   EXPECT_EQ(Run.ExitCode, 1) << Run.Err;
 
   std::set<Site> Found;
@@ -81,18 +82,18 @@ TEST(ExampleService, FindingsAreExactlyTheBadMarkers) {
   std::set<Site> Expected = badMarkers();
   ASSERT_FALSE(Expected.empty());
   for (const Site &S : Expected)
-    EXPECT_TRUE(Found.count(S)) << "no finding for the BAD marker of "
-                                << std::get<2>(S) << " at " << std::get<0>(S)
-                                << ":" << std::get<1>(S);
+    EXPECT_TRUE(Found.count(S))
+        << "no finding for the BAD marker of " << std::get<2>(S) << " at "
+        << std::get<0>(S) << ":" << std::get<1>(S);
   for (const Site &S : Found)
     EXPECT_TRUE(Expected.count(S))
         << "finding without a BAD marker: " << std::get<2>(S) << " at "
         << std::get<0>(S) << ":" << std::get<1>(S);
   // Every registered check that has a BAD marker is demonstrated.
   for (const CheckInfo &Info : allChecks())
-    EXPECT_TRUE(llvm::any_of(Found, [&](const Site &S) {
-      return std::get<2>(S) == Info.Name;
-    })) << Info.Name.str() << " has no finding in the example service";
+    EXPECT_TRUE(llvm::any_of(
+        Found, [&](const Site &S) { return std::get<2>(S) == Info.Name; }))
+        << Info.Name.str() << " has no finding in the example service";
 }
 
 } // namespace

@@ -13,22 +13,22 @@ namespace loadcheck::testing {
 namespace {
 
 TEST(Precision, SilentOnCorrectStandardConcurrency) {
-  ProcessResult Run = runProcess(
-      LOADCHECK_BINARY,
-      {"--checks=-*,loadcheck-*",
-       LOADCHECK_SOURCE_DIR "/tests/data/correct_concurrency.cpp", "--",
-       "-std=c++20"},
-      LOADCHECK_SOURCE_DIR, "-u NO_COLOR");
+  ProcessResult Run =
+      runProcess(LOADCHECK_BINARY,
+                 {"--checks=-*,loadcheck-*",
+                  LOADCHECK_SOURCE_DIR "/tests/data/correct_concurrency.cpp",
+                  "--", "-std=c++20"},
+                 LOADCHECK_SOURCE_DIR, "-u NO_COLOR");
   EXPECT_EQ(Run.ExitCode, 0) << Run.Out << Run.Err;
   EXPECT_EQ(Run.Out, "");
 }
 
 TEST(Precision, SilentOnOwnSources) {
-  ProcessResult Run = runProcess(
-      LOADCHECK_BINARY,
-      {"-q", "--checks=-*,loadcheck-*", "-p", LOADCHECK_BUILD_DIR,
-       LOADCHECK_SOURCE_DIR "/checks", LOADCHECK_SOURCE_DIR "/tool"},
-      LOADCHECK_SOURCE_DIR, "-u NO_COLOR");
+  ProcessResult Run =
+      runProcess(LOADCHECK_BINARY,
+                 {"-q", "--checks=-*,loadcheck-*", "-p", LOADCHECK_BUILD_DIR,
+                  LOADCHECK_SOURCE_DIR "/checks", LOADCHECK_SOURCE_DIR "/tool"},
+                 LOADCHECK_SOURCE_DIR, "-u NO_COLOR");
   EXPECT_EQ(Run.ExitCode, 0) << Run.Out << Run.Err;
   EXPECT_EQ(Run.Out, "");
 }

@@ -43,8 +43,9 @@ ParsedFixture parseFixture(llvm::StringRef Text) {
     unsigned LineNo = I + 1;
     if (Line.trim().starts_with("// RUN-ARGS:")) {
       llvm::SmallVector<llvm::StringRef> Args;
-      Line.trim().drop_front(strlen("// RUN-ARGS:")).split(Args, ' ', -1,
-                                                             false);
+      Line.trim()
+          .drop_front(strlen("// RUN-ARGS:"))
+          .split(Args, ' ', -1, false);
       for (llvm::StringRef A : Args)
         Result.RunArgs.push_back(A.str());
       continue;
@@ -54,9 +55,8 @@ ParsedFixture parseFixture(llvm::StringRef Text) {
       continue;
     llvm::SmallVector<llvm::StringRef> M;
     if (!Annotation.match(Line.drop_front(At), &M)) {
-      Result.Errors.push_back(
-          fmt::format("line {}: malformed annotation: {}", LineNo,
-                      Line.drop_front(At).str()));
+      Result.Errors.push_back(fmt::format("line {}: malformed annotation: {}",
+                                          LineNo, Line.drop_front(At).str()));
       continue;
     }
     Expectation E;

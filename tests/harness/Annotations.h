@@ -20,11 +20,11 @@ namespace loadcheck::testing {
 
 struct Expectation {
   bool IsNote = false;
-  unsigned Line = 0;             ///< 1-based line the diagnostic must be on
+  unsigned Line = 0;              ///< 1-based line the diagnostic must be on
   std::optional<unsigned> Column; ///< 1-based, when given
   std::string Check;
-  std::string MessagePattern;    ///< regex (literal parts escaped); "" = any
-  unsigned AnnotationLine = 0;   ///< where it is written, for messages
+  std::string MessagePattern;  ///< regex (literal parts escaped); "" = any
+  unsigned AnnotationLine = 0; ///< where it is written, for messages
 };
 
 struct ParsedFixture {

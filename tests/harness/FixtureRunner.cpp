@@ -92,11 +92,9 @@ ProcessResult runProcess(const std::string &Program,
   return Result;
 }
 
-std::vector<ActualDiagnostic>
-runFixtureThroughPlugin(const std::string &FixturePath,
-                        const std::string &Check,
-                        const std::vector<std::string> &RunArgs,
-                        std::string &ErrorOut) {
+std::vector<ActualDiagnostic> runFixtureThroughPlugin(
+    const std::string &FixturePath, const std::string &Check,
+    const std::vector<std::string> &RunArgs, std::string &ErrorOut) {
   std::vector<std::string> Args = {"-load=" LOADCHECK_PLUGIN_PATH,
                                    "-checks=-*," + Check, "--quiet",
                                    FixturePath, "--"};
@@ -104,8 +102,8 @@ runFixtureThroughPlugin(const std::string &FixturePath,
     Args.push_back(A);
   ProcessResult Run = runProcess(LOADCHECK_CLANG_TIDY, Args);
   if (Run.ExitCode != 0)
-    ErrorOut = fmt::format("clang-tidy exited with {}: {}", Run.ExitCode,
-                           Run.Err);
+    ErrorOut =
+        fmt::format("clang-tidy exited with {}: {}", Run.ExitCode, Run.Err);
   // file:line:col: warning|note: message [check]
   static const llvm::Regex Line(
       "^(.+):([0-9]+):([0-9]+): (warning|error|note): (.*)$");
@@ -198,8 +196,8 @@ bool applyFixes(const std::string &FixturePath,
   });
   All.erase(std::unique(All.begin(), All.end(),
                         [](const Replacement &A, const Replacement &B) {
-                          return A.Offset == B.Offset &&
-                                 A.Length == B.Length && A.Text == B.Text;
+                          return A.Offset == B.Offset && A.Length == B.Length &&
+                                 A.Text == B.Text;
                         }),
             All.end());
   for (size_t I = 1; I < All.size(); ++I)

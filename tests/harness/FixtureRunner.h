@@ -34,11 +34,9 @@ FixtureRun runFixture(const std::string &FixturePath, const std::string &Check,
 
 /// Runs the same through `clang-tidy-19 -load=libloadcheck.so` and parses
 /// its output.
-std::vector<ActualDiagnostic>
-runFixtureThroughPlugin(const std::string &FixturePath,
-                        const std::string &Check,
-                        const std::vector<std::string> &RunArgs,
-                        std::string &ErrorOut);
+std::vector<ActualDiagnostic> runFixtureThroughPlugin(
+    const std::string &FixturePath, const std::string &Check,
+    const std::vector<std::string> &RunArgs, std::string &ErrorOut);
 
 /// Compares expectations with diagnostics in both directions. Returns one
 /// line per mismatch; empty when everything matched.

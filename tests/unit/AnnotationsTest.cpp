@@ -38,13 +38,15 @@ TEST_P(AnnotationParse, ParsesTargetLineColumnCheckAndMessage) {
 }
 
 const AnnotationCase Cases[] = {
-    {"Trailing", "int a;\nt.detach(); // expect-warning loadcheck-x: thread 't'\n",
-     false, 2, std::nullopt, "loadcheck-x", "thread 't' is detached"},
+    {"Trailing",
+     "int a;\nt.detach(); // expect-warning loadcheck-x: thread 't'\n", false,
+     2, std::nullopt, "loadcheck-x", "thread 't' is detached"},
     {"StandaloneTargetsNextCodeLine",
      "// expect-warning:3 loadcheck-x\n\n  code();\n", false, 3, 3u,
      "loadcheck-x", ""},
     {"StandaloneSkipsOtherAnnotations",
-     "// expect-warning loadcheck-x: a\n// expect-note loadcheck-x: b\ncode();\n",
+     "// expect-warning loadcheck-x: a\n// expect-note loadcheck-x: "
+     "b\ncode();\n",
      false, 3, std::nullopt, "loadcheck-x", "a"},
     {"RelativePlus", "// expect-note@+2:7 loadcheck-y: held {{[a-z_]+}}\n\n\n",
      true, 3, 7u, "loadcheck-y", "held mu_"},

@@ -15,8 +15,8 @@ namespace {
 // Link the module's registration into the test binary.
 [[maybe_unused]] const int ModuleAnchor = LoadcheckModuleAnchorSource;
 
-const std::set<std::string> Sections = {"Concurrency", "Memory",
-                                        "Connections", "Resilience",
+const std::set<std::string> Sections = {"Concurrency",   "Memory",
+                                        "Connections",   "Resilience",
                                         "Observability", "Security"};
 
 TEST(Registry, EveryCheckHasSectionDocsAndFixtures) {
@@ -52,8 +52,8 @@ TEST(Registry, ChecksAreRegisteredWithClangTidy) {
 }
 
 TEST(Registry, DocsIndexListsEveryCheck) {
-  auto Index =
-      llvm::MemoryBuffer::getFile(LOADCHECK_SOURCE_DIR "/docs/checks/README.md");
+  auto Index = llvm::MemoryBuffer::getFile(LOADCHECK_SOURCE_DIR
+                                           "/docs/checks/README.md");
   ASSERT_TRUE(Index);
   for (const CheckInfo &Info : allChecks())
     EXPECT_NE((*Index)->getBuffer().find("(" + Info.Name.str() + ".md)"),

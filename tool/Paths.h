@@ -1,0 +1,22 @@
+//===--- Paths.h - path spelling shared by the driver -----------*- C++ -*-===//
+#ifndef LOADCHECK_TOOL_PATHS_H
+#define LOADCHECK_TOOL_PATHS_H
+
+#include "llvm/ADT/StringRef.h"
+#include <string>
+
+namespace loadcheck {
+
+/// \p Path made absolute against \p BaseDir (or the current directory when
+/// empty) with `.` and `..` removed: the one spelling of a file the driver
+/// uses for lookups, deduplication and output. Unchanged if the current
+/// directory cannot be determined.
+std::string absolutePath(llvm::StringRef Path, llvm::StringRef BaseDir = "");
+
+/// A file name in the current directory, to ask which .clang-tidy applies
+/// there (--list-checks has no input file).
+std::string currentDirectoryProbe();
+
+} // namespace loadcheck
+
+#endif // LOADCHECK_TOOL_PATHS_H
