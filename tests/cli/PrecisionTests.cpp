@@ -27,7 +27,8 @@ TEST(Precision, SilentOnOwnSources) {
   ProcessResult Run =
       runProcess(LOADCHECK_BINARY,
                  {"-q", "--checks=-*,loadcheck-*", "-p", LOADCHECK_BUILD_DIR,
-                  LOADCHECK_SOURCE_DIR "/checks", LOADCHECK_SOURCE_DIR "/tool"},
+                  LOADCHECK_SOURCE_DIR "/checks", LOADCHECK_SOURCE_DIR "/tool",
+                  LOADCHECK_SOURCE_DIR "/tests"},
                  LOADCHECK_SOURCE_DIR, "-u NO_COLOR");
   EXPECT_EQ(Run.ExitCode, 0) << Run.Out << Run.Err;
   EXPECT_EQ(Run.Out, "");
