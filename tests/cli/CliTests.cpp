@@ -285,6 +285,32 @@ std::vector<CliCase> cases() {
             {{"src/.clang-tidy", "Checks: '-*,loadcheck-unjoined-thread'\n"}}),
        {"-p", "build", "src/a.cpp"},
        0},
+      {"ClangTidyCheckOptionsHonoured",
+       with(standardWorkspace(),
+            {{"src/.clang-tidy",
+              "Checks: '-*,bugprone-unused-return-value'\n"
+              "CheckOptions:\n"
+              "  bugprone-unused-return-value.CheckedFunctions: '::work'\n"},
+             {"src/b.cpp", "int work();\nvoid run() { work(); }\n"}}),
+       {"-p", "build", "src/b.cpp"},
+       1,
+       {"src/b.cpp:2:14: warning: the value returned by this function should "
+        "not be disregarded"}},
+      {"ClangTidyHeaderFilterRegexHonoured",
+       {{"inc/detach.h", DetachHeader},
+        {"user.cpp", HeaderUser},
+        {".clang-tidy", "HeaderFilterRegex: 'inc/'\n"}},
+       {"user.cpp", "--", "-std=c++17", "-Iinc"},
+       1,
+       {"inc/detach.h:6:5: warning: thread 't' is detached"}},
+      {"DatabaseEntryWhoseFileIsGone",
+       {{"src/a.cpp", Detaching},
+        {"build/compile_commands.json",
+         database({"src/a.cpp", "src/gone.cpp"})}},
+       {"-p", "build"},
+       3,
+       {DetachWarning},
+       {"loadcheck: error: cannot read", "src/gone.cpp': No such file"}},
       {"ClangTidyWarningsAsErrors",
        with(standardWorkspace(),
             {{"src/.clang-tidy", "WarningsAsErrors: 'loadcheck-*'\n"}}),
@@ -428,6 +454,28 @@ TEST_P(CliTest, ExitCodeAndOutput) {
 
 INSTANTIATE_TEST_SUITE_P(Cases, CliTest, ::testing::ValuesIn(cases()),
                          [](const auto &Info) { return Info.param.Name; });
+
+TEST(Cli, ColourOnATerminal) {
+  // script(1) gives the driver a pseudo-terminal as stdout.
+  ASSERT_TRUE(llvm::sys::fs::can_execute("/usr/bin/script"));
+  llvm::SmallString<128> Root, Real;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("loadcheck-cli", Root));
+  llvm::sys::fs::real_path(Root, Real);
+  writeWorkspace(Real, {{"x.cpp", Detaching}});
+  std::string Command =
+      std::string("'") + LOADCHECK_BINARY + "' x.cpp -- -std=c++17";
+  ProcessResult Tty =
+      runProcess("/usr/bin/script", {"-qec", Command, "/dev/null"},
+                 std::string(Real), "-u NO_COLOR");
+  EXPECT_NE(Tty.Out.find("\x1b["), std::string::npos) << Tty.Out;
+  ProcessResult NoColor =
+      runProcess("/usr/bin/script", {"-qec", Command, "/dev/null"},
+                 std::string(Real), "NO_COLOR=1");
+  EXPECT_NE(NoColor.Out.find("thread 't' is detached"), std::string::npos)
+      << NoColor.Out;
+  EXPECT_EQ(NoColor.Out.find("\x1b["), std::string::npos) << NoColor.Out;
+  llvm::sys::fs::remove_directories(Real);
+}
 
 TEST(Cli, OutputOrderDoesNotDependOnArgumentOrder) {
   llvm::SmallString<128> Root, Real;
