@@ -27,7 +27,7 @@ public:
 } // namespace
 
 static clang::tidy::ClangTidyModuleRegistry::Add<LoadcheckModule>
-    Registration("loadcheck-module",
+    Registration("loadcheck",
                  "Checks for C++ services under high traffic.");
 
 volatile int LoadcheckModuleAnchorSource = 0;
