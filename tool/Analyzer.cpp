@@ -1,6 +1,7 @@
 #include "tool/Analyzer.h"
 #include "tool/Config.h"
 #include "tool/Paths.h"
+#include "tool/SourceFiles.h"
 #include "tool/TidyRunner.h"
 
 #include "clang-tidy/ClangTidy.h"
@@ -10,7 +11,6 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include <fmt/core.h>
-#include <map>
 
 using namespace clang::tidy;
 
@@ -18,39 +18,7 @@ namespace loadcheck {
 
 namespace {
 
-/// Turns byte offsets into lines and columns, reading each file once.
-class LineTable {
-public:
-  Location locate(const std::string &File, unsigned Offset) {
-    Location L;
-    L.File = File;
-    L.Offset = Offset;
-    const std::vector<unsigned> &Starts = lineStarts(File);
-    auto It = std::upper_bound(Starts.begin(), Starts.end(), Offset);
-    unsigned LineIndex = It == Starts.begin() ? 0 : (It - Starts.begin()) - 1;
-    L.Line = LineIndex + 1;
-    L.Column = Offset - (Starts.empty() ? 0 : Starts[LineIndex]) + 1;
-    return L;
-  }
-
-private:
-  const std::vector<unsigned> &lineStarts(const std::string &File) {
-    auto [It, Inserted] = Cache.try_emplace(File);
-    if (Inserted) {
-      It->second.push_back(0);
-      if (auto Buffer = llvm::MemoryBuffer::getFile(File)) {
-        llvm::StringRef Text = (*Buffer)->getBuffer();
-        for (size_t I = 0; I < Text.size(); ++I)
-          if (Text[I] == '\n')
-            It->second.push_back(I + 1);
-      }
-    }
-    return It->second;
-  }
-  std::map<std::string, std::vector<unsigned>> Cache;
-};
-
-Finding toFinding(const ClangTidyError &Error, LineTable &Lines) {
+Finding toFinding(const ClangTidyError &Error, SourceFiles &Lines) {
   Finding F;
   F.Check = Error.DiagnosticName;
   F.Level = Error.DiagLevel == ClangTidyError::Error ? Severity::Error
@@ -103,7 +71,7 @@ FileResult analyzeFile(const std::string &File,
   ClangTidyContext Context(createOptionsProvider(Opts));
   std::vector<ClangTidyError> Errors = runChecksOnFile(Context, Database, File);
 
-  LineTable Lines;
+  SourceFiles Lines;
   unsigned CompilerErrors = 0;
   for (const ClangTidyError &Error : Errors) {
     Finding F = toFinding(Error, Lines);

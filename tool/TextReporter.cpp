@@ -1,39 +1,12 @@
 #include "tool/TextReporter.h"
-
-#include "llvm/Support/MemoryBuffer.h"
-#include <map>
-#include <memory>
+#include "tool/SourceFiles.h"
 
 namespace loadcheck {
 
 namespace {
 
-class SourceLines {
-public:
-  /// The text of line \p Line (1-based) of \p File, without the newline.
-  llvm::StringRef line(const std::string &File, unsigned Line) {
-    auto [It, Inserted] = Files.try_emplace(File);
-    if (Inserted)
-      if (auto Buffer = llvm::MemoryBuffer::getFile(File))
-        It->second = std::move(*Buffer);
-    if (!It->second || Line == 0)
-      return "";
-    llvm::StringRef Text = It->second->getBuffer();
-    for (unsigned I = 1; I < Line; ++I) {
-      size_t Next = Text.find('\n');
-      if (Next == llvm::StringRef::npos)
-        return "";
-      Text = Text.drop_front(Next + 1);
-    }
-    return Text.take_until([](char C) { return C == '\n' || C == '\r'; });
-  }
-
-private:
-  std::map<std::string, std::unique_ptr<llvm::MemoryBuffer>> Files;
-};
-
 /// Clang 19's snippet: `   12 | code` and `      |     ^`, tabs expanded.
-void printSnippet(llvm::raw_ostream &OS, SourceLines &Sources,
+void printSnippet(llvm::raw_ostream &OS, SourceFiles &Sources,
                   const Location &Where) {
   llvm::StringRef Text = Sources.line(Where.File, Where.Line);
   if (Text.empty() && Where.Column <= 1)
@@ -72,7 +45,7 @@ void printHeadline(llvm::raw_ostream &OS, const Location &Where,
 } // namespace
 
 void printText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings) {
-  SourceLines Sources;
+  SourceFiles Sources;
   for (const Finding &F : Findings) {
     bool IsError = F.Level == Severity::Error || F.WarningAsError;
     std::string Suffix;

@@ -400,30 +400,40 @@ std::vector<CliCase> cases() {
 
 class CliTest : public ::testing::TestWithParam<CliCase> {};
 
-void writeWorkspace(llvm::StringRef Root, const FileMap &Files) {
-  for (const auto &[Rel, Text] : Files) {
+/// A temporary directory holding \p Files (`@DIR@` in their text becomes
+/// the directory's path), removed when the test ends, even on failure.
+class Workspace {
+public:
+  explicit Workspace(const FileMap &Files) {
+    llvm::SmallString<128> Created;
+    EXPECT_FALSE(
+        llvm::sys::fs::createUniqueDirectory("loadcheck-cli", Created));
+    llvm::sys::fs::real_path(Created, Root); // paths in output are resolved
+    for (const auto &[Rel, Text] : Files)
+      write(Rel, Text);
+  }
+  ~Workspace() { llvm::sys::fs::remove_directories(Root); }
+  std::string path() const { return std::string(Root); }
+
+private:
+  void write(llvm::StringRef Rel, std::string Content) {
     llvm::SmallString<256> Path(Root);
     llvm::sys::path::append(Path, Rel);
     llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Path));
-    std::error_code EC;
-    llvm::raw_fd_ostream OS(Path, EC);
-    ASSERT_FALSE(EC) << Path.str().str();
-    std::string Content = Text;
     for (size_t At; (At = Content.find("@DIR@")) != std::string::npos;)
       Content.replace(At, 5, Root.str());
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(Path, EC);
+    EXPECT_FALSE(EC) << Path.str().str();
     OS << Content;
   }
-}
+  llvm::SmallString<128> Root;
+};
 
 TEST_P(CliTest, ExitCodeAndOutput) {
   const CliCase &C = GetParam();
-  llvm::SmallString<128> Root;
-  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("loadcheck-cli", Root));
-  llvm::SmallString<128> Real;
-  llvm::sys::fs::real_path(Root, Real); // paths in output are resolved
-  writeWorkspace(Real, C.Files);
-  std::string Cwd =
-      C.Cwd.empty() ? std::string(Real) : Real.str().str() + "/" + C.Cwd;
+  Workspace Dir(C.Files);
+  std::string Cwd = C.Cwd.empty() ? Dir.path() : Dir.path() + "/" + C.Cwd;
   std::string Env = C.Environment.empty() ? "-u NO_COLOR" : C.Environment;
   ProcessResult Run = runProcess(LOADCHECK_BINARY, C.Args, Cwd, Env);
 
@@ -449,7 +459,6 @@ TEST_P(CliTest, ExitCodeAndOutput) {
     EXPECT_TRUE(Line.starts_with("loadcheck: ") || C.ExitCode == 0 ||
                 Line.starts_with("Usage") || Line.empty())
         << "stray stderr line: " << Line.str();
-  llvm::sys::fs::remove_directories(Real);
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, CliTest, ::testing::ValuesIn(cases()),
@@ -458,38 +467,30 @@ INSTANTIATE_TEST_SUITE_P(Cases, CliTest, ::testing::ValuesIn(cases()),
 TEST(Cli, ColourOnATerminal) {
   // script(1) gives the driver a pseudo-terminal as stdout.
   ASSERT_TRUE(llvm::sys::fs::can_execute("/usr/bin/script"));
-  llvm::SmallString<128> Root, Real;
-  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("loadcheck-cli", Root));
-  llvm::sys::fs::real_path(Root, Real);
-  writeWorkspace(Real, {{"x.cpp", Detaching}});
+  Workspace Dir({{"x.cpp", Detaching}});
   std::string Command =
       std::string("'") + LOADCHECK_BINARY + "' x.cpp -- -std=c++17";
   ProcessResult Tty =
-      runProcess("/usr/bin/script", {"-qec", Command, "/dev/null"},
-                 std::string(Real), "-u NO_COLOR");
+      runProcess("/usr/bin/script", {"-qec", Command, "/dev/null"}, Dir.path(),
+                 "-u NO_COLOR");
   EXPECT_NE(Tty.Out.find("\x1b["), std::string::npos) << Tty.Out;
   ProcessResult NoColor =
-      runProcess("/usr/bin/script", {"-qec", Command, "/dev/null"},
-                 std::string(Real), "NO_COLOR=1");
+      runProcess("/usr/bin/script", {"-qec", Command, "/dev/null"}, Dir.path(),
+                 "NO_COLOR=1");
   EXPECT_NE(NoColor.Out.find("thread 't' is detached"), std::string::npos)
       << NoColor.Out;
   EXPECT_EQ(NoColor.Out.find("\x1b["), std::string::npos) << NoColor.Out;
-  llvm::sys::fs::remove_directories(Real);
 }
 
 TEST(Cli, OutputOrderDoesNotDependOnArgumentOrder) {
-  llvm::SmallString<128> Root, Real;
-  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("loadcheck-cli", Root));
-  llvm::sys::fs::real_path(Root, Real);
-  writeWorkspace(Real, {{"x.cpp", Detaching}, {"y.cpp", Detaching}});
+  Workspace Dir({{"x.cpp", Detaching}, {"y.cpp", Detaching}});
   ProcessResult XY = runProcess(LOADCHECK_BINARY, {"x.cpp", "y.cpp", "--"},
-                                std::string(Real), "-u NO_COLOR");
+                                Dir.path(), "-u NO_COLOR");
   ProcessResult YX = runProcess(LOADCHECK_BINARY, {"y.cpp", "x.cpp", "--"},
-                                std::string(Real), "-u NO_COLOR");
+                                Dir.path(), "-u NO_COLOR");
   EXPECT_EQ(XY.ExitCode, 1);
   EXPECT_EQ(XY.Out, YX.Out);
   EXPECT_LT(XY.Out.find("x.cpp:5:5"), XY.Out.find("y.cpp:5:5"));
-  llvm::sys::fs::remove_directories(Real);
 }
 
 } // namespace
