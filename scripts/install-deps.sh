@@ -9,6 +9,15 @@ packages=(
   libfmt-dev libcli11-dev libgtest-dev
   # a clang-tidy of another LLVM version: the plugin must refuse it
   clang-tidy-14
+  # real headers of the service libraries the checks understand; fixtures and
+  # the example service compile against them (never hand-written stand-ins)
+  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  libpqxx-dev libpq-dev libhiredis-dev default-libmysqlclient-dev
+  libsqlite3-dev libpoco-dev libboost-dev libspdlog-dev nlohmann-json3-dev
+  # SARIF schema validation in the driver tests; clang-apply-replacements-19
+  # applies --export-fixes output in the driver tests
+  python3-jsonschema clang-tools-19
 )
 
 as_root=()
