@@ -175,7 +175,7 @@ void ThreadExceptionEscapeCheck::check(const MatchFinder::MatchResult &Result) {
               "%select{the thread lambda|thread entry '%3'}2 and "
               "std::terminate kills the process; catch it inside the thread")
         << (Callee != nullptr) << Thrown << !IsLambda << Entry->Name
-        << (Callee ? Callee->getQualifiedNameAsString() : std::string());
+        << (Callee ? model::displayName(*Callee) : std::string());
   }
   diag(SM.getFileLoc(Entry->Start.Start->getBeginLoc()), "thread started here",
        DiagnosticIDs::Note);
