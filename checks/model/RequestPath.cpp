@@ -363,6 +363,9 @@ static std::optional<PerRequestReason> loopReason(const DynTypedNode &Parent,
         return std::nullopt;
     R.Loop = W;
     Cond = W->getCond();
+    if (const VarDecl *CV = W->getConditionVariable(); CV && CV->getInit())
+      Cond = CV->getInit(); // `while (auto x = next())` reads as 'next()'
+
     R.InfiniteLoop = isAlwaysTrue(Cond, Ctx);
   } else if (const auto *D = Parent.get<DoStmt>()) {
     if (!C || (C != D->getBody() && C != D->getCond()))
