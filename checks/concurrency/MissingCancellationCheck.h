@@ -25,7 +25,7 @@ public:
       : ClangTidyCheck(Name, Ctx) {}
   bool isLanguageVersionSupported(
       const clang::LangOptions &LangOpts) const override {
-    return LangOpts.CPlusPlus11;
+    return LangOpts.CPlusPlus11 || !LangOpts.CPlusPlus; // C too: pthread, thrd
   }
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void

@@ -36,6 +36,9 @@ UnboundedThreadSpawnCheck::UnboundedThreadSpawnCheck(
   if (!PoolSizeRegex.isValid(Error))
     configurationDiag("invalid PoolSizePattern '%0': %1")
         << PoolSizePattern << Error;
+  if (!RequestPath.isPatternValid())
+    configurationDiag("invalid HandlerNamePattern '%0'")
+        << RequestPath.handlerNamePattern();
 }
 
 void UnboundedThreadSpawnCheck::storeOptions(

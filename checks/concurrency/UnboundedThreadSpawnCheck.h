@@ -24,7 +24,7 @@ public:
                             clang::tidy::ClangTidyContext *Ctx);
   bool isLanguageVersionSupported(
       const clang::LangOptions &LangOpts) const override {
-    return LangOpts.CPlusPlus11;
+    return LangOpts.CPlusPlus11 || !LangOpts.CPlusPlus; // C too: pthread, thrd
   }
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void
