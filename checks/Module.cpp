@@ -6,7 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "checks/CheckRegistry.h"
+#include "checks/concurrency/BlockingUnderLockCheck.h"
 #include "checks/concurrency/DetachedThreadCheck.h"
+#include "checks/concurrency/LockOrderInversionCheck.h"
+#include "checks/concurrency/UnguardedSharedStateCheck.h"
 #include "checks/concurrency/UnjoinedThreadCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
