@@ -124,10 +124,10 @@ static bool readsMemoryStream(const CallExpr &Call,
                               const FunctionDecl &Callee) {
   const Expr *Stream = nullptr;
   if (const auto *Member = dyn_cast<CXXMemberCallExpr>(&Call))
-    Stream = Member->getImplicitObjectArgument();
+    Stream = Member->getImplicitObjectArgument()->IgnoreImpCasts();
   else if (Callee.isInStdNamespace() && Callee.getName() == "getline" &&
            Call.getNumArgs() > 0)
-    Stream = Call.getArg(0);
+    Stream = Call.getArg(0)->IgnoreImpCasts();
   if (!Stream)
     return false;
   const CXXRecordDecl *Record =
@@ -150,7 +150,11 @@ void BlockingUnderLockCheck::check(const MatchFinder::MatchResult &Result) {
   llvm::ArrayRef<model::HeldLock> Held = Models.function(*Owner).heldAt(Call);
   if (Held.empty())
     return;
+  // At the callee's name: `sleep_for` in std::this_thread::sleep_for(...).
   SourceLocation Loc = Call->getExprLoc();
+  if (const auto *Ref =
+          dyn_cast<DeclRefExpr>(Call->getCallee()->IgnoreParenImpCasts()))
+    Loc = Ref->getLocation();
   if (!Reported.insert(Result.SourceManager->getFileLoc(Loc)).second)
     return;
 

@@ -216,23 +216,29 @@ public:
     }
     if (isa<BlockExpr>(S))
       return;
+    const Expr *Target = nullptr;
     if (const auto *Binary = dyn_cast<BinaryOperator>(S);
         Binary && Binary->isAssignmentOp())
-      Visit(Binary->getLHS(), Binary, true);
+      Target = Binary->getLHS();
     else if (const auto *Unary = dyn_cast<UnaryOperator>(S);
              Unary && Unary->isIncrementDecrementOp())
-      Visit(Unary->getSubExpr(), Unary, true);
+      Target = Unary->getSubExpr();
     else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S);
              Op && isAssignmentOperator(Op->getOperator()) &&
              Op->getNumArgs() > 0)
-      Visit(Op->getArg(0), Op, true);
+      Target = Op->getArg(0);
     else if (const auto *Call = dyn_cast<CXXMemberCallExpr>(S)) {
       const CXXMethodDecl *Method = Call->getMethodDecl();
-      if (Method && Call->getImplicitObjectArgument() &&
-          isMutatingLibraryMethod(*Method))
-        Visit(Call->getImplicitObjectArgument(), Call, true);
-    } else if (isa<DeclRefExpr, MemberExpr>(S))
+      if (Method && isMutatingLibraryMethod(*Method))
+        Target = Call->getImplicitObjectArgument();
+    } else if (isa<DeclRefExpr, MemberExpr>(S) && !Written.contains(S))
       Visit(cast<Expr>(S), S, false);
+    if (Target) {
+      Visit(Target, S, true);
+      // The written name is not also a read.
+      if (const Expr *Naming = rootOf(Target).Naming)
+        Written.insert(Naming);
+    }
     for (const Stmt *Child : S->children())
       walk(Child);
   }
@@ -240,6 +246,7 @@ public:
 private:
   Callback Visit;
   llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas;
+  llvm::DenseSet<const Stmt *> Written;
 };
 
 } // namespace
