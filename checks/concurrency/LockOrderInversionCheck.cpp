@@ -90,12 +90,17 @@ void LockOrderInversionCheck::onEndOfTranslationUnit() {
     const auto *Taken = cast<NamedDecl>(Later.To.Id.Decl);
     const auto *Holding = cast<NamedDecl>(Later.From.Id.Decl);
     diag(Later.To.AcquiredAt,
-         "%0 is acquired while holding %1, the reverse of the order in '%2'; "
-         "the two can deadlock under load; take both with std::scoped_lock "
-         "or always in one order")
+         "%0 is acquired while holding %1, the reverse order of '%2'; the "
+         "two can deadlock under load; lock both with std::scoped_lock")
         << Taken << Holding << displayName(*Earlier->Function);
-    diag(Earlier->From.AcquiredAt, "%0 acquired here", DiagnosticIDs::Note)
-        << Taken;
+    if (Earlier->From.Kind == model::HeldBy::Annotation)
+      diag(Earlier->From.AcquiredAt,
+           "%0 held by every caller (requires_capability)",
+           DiagnosticIDs::Note)
+          << Taken;
+    else
+      diag(Earlier->From.AcquiredAt, "%0 acquired here", DiagnosticIDs::Note)
+          << Taken;
     diag(Earlier->To.AcquiredAt, "%0 then acquired here while holding %1",
          DiagnosticIDs::Note)
         << Holding << Taken;
