@@ -9,9 +9,8 @@
 
 namespace loadcheck::concurrency {
 
-/// Flags a call to a blocking function (sleep, socket or file I/O, a
-/// future's get/wait, thread join, a database, HTTP, Redis or gRPC client
-/// call) made while a lock is held.
+/// Flags a blocking call (sleep, I/O, a network or database client call, a
+/// future or thread wait) made while a lock is held.
 ///
 /// The held locks come from the lock model (checks/model/LockModel.h), so
 /// guards that went out of scope or were unlock()ed no longer count.

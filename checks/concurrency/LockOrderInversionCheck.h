@@ -9,8 +9,8 @@
 
 namespace loadcheck::concurrency {
 
-/// Flags two functions of one translation unit that acquire the same two
-/// locks in opposite orders: a potential deadlock.
+/// Flags two functions that acquire the same two locks in opposite orders, a
+/// potential deadlock.
 ///
 /// Every acquisition made while another lock is held is an ordered edge
 /// (held -> acquired) from the lock model; at the end of the translation

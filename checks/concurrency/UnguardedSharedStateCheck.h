@@ -13,8 +13,8 @@
 
 namespace loadcheck::concurrency {
 
-/// Flags a write to shared mutable state made without holding a lock, when
-/// the same state is accessed under a lock elsewhere in the translation unit.
+/// Flags a write to shared mutable state made without holding a lock when the
+/// same state is accessed under a lock elsewhere in the translation unit.
 ///
 /// RacerD-style inconsistent locking: accesses are collected over the whole
 /// translation unit (held locks from the lock model) and judged at its end.
