@@ -95,8 +95,7 @@ void LockOrderInversionCheck::onEndOfTranslationUnit() {
         << Taken << Holding << displayName(*Earlier->Function);
     if (Earlier->From.Kind == model::HeldBy::Annotation)
       diag(Earlier->From.AcquiredAt,
-           "%0 held by every caller (requires_capability)",
-           DiagnosticIDs::Note)
+           "%0 held by every caller (requires_capability)", DiagnosticIDs::Note)
           << Taken;
     else
       diag(Earlier->From.AcquiredAt, "%0 acquired here", DiagnosticIDs::Note)

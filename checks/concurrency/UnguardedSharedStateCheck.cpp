@@ -1,5 +1,6 @@
 //===--- UnguardedSharedStateCheck.cpp ------------------------------------===//
 #include "checks/concurrency/UnguardedSharedStateCheck.h"
+#include "checks/model/ThreadEntry.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -38,6 +39,7 @@ void UnguardedSharedStateCheck::registerMatchers(MatchFinder *Finder) {
 void UnguardedSharedStateCheck::onStartOfTranslationUnit() {
   Accesses.clear();
   SharedCache.clear();
+  Accessors.clear();
   Collected.clear();
   SeenAccess.clear();
 }
@@ -290,11 +292,23 @@ void UnguardedSharedStateCheck::collect(const FunctionDecl &Function,
       Function.isMain() ||
       (Function.getIdentifier() && LockedSuffix.match(Function.getName()));
 
+  // Writes in a thread entry race with the rest of the program even when no
+  // access is locked yet.
+  llvm::SmallVector<const model::ThreadEntry *, 2> Entries =
+      model::ThreadEntryIndex::get(Ctx).entriesOf(&Function);
+  const model::ThreadEntry *Entry = Entries.empty() ? nullptr : Entries[0];
+  const FunctionDecl *Accessor = &Function;
+  if (const FunctionDecl *Pattern = Function.getTemplateInstantiationPattern())
+    Accessor = Pattern;
+
   llvm::SmallVector<const FunctionDecl *, 2> Lambdas;
   auto Record = [&](const Expr *Target, const Stmt *At, bool Write) {
     Root R = rootOf(Target);
     if (!R.Decl || !isSharedState(R.Decl))
       return;
+    auto &Functions = Accessors[R.Decl];
+    if (Functions.size() < 4)
+      Functions.insert(Accessor);
     // Writes to another object's fields (`other.n_ = 0` on a local copy) are
     // not judged: only `this` object's state is known to be shared.
     if (Write && isa<FieldDecl>(R.Decl) && !R.ViaThis)
@@ -307,9 +321,11 @@ void UnguardedSharedStateCheck::collect(const FunctionDecl &Function,
     if (!SeenAccess.insert({R.Decl, Key.getRawEncoding() * 2 + unsigned(Write)})
              .second)
       return;
-    Access A{Loc, &Function, Write, std::nullopt};
+    Access A{Loc, &Function, Write, std::nullopt, nullptr};
     if (!Held.empty())
       A.Lock = Held.back();
+    else
+      A.Entry = Entry;
     Accesses[R.Decl].push_back(A);
   };
   AccessWalker(Record, Lambdas).walk(Function.getBody());
@@ -335,10 +351,25 @@ void UnguardedSharedStateCheck::onEndOfTranslationUnit() {
     for (const Access &A : List)
       if (A.Lock && (!Evidence || (Evidence->Write && !A.Write)))
         Evidence = &A;
-    if (!Evidence)
-      continue;
     for (const Access &A : List) {
-      if (!A.Write || A.Lock || !Reported.insert(SM->getFileLoc(A.Loc)).second)
+      if (!A.Write || A.Lock)
+        continue;
+      if (!Evidence) {
+        // In a thread entry, another function touching the state is enough.
+        auto It = Accessors.find(State);
+        if (!A.Entry || It == Accessors.end() || It->second.size() < 2 ||
+            !Reported.insert(SM->getFileLoc(A.Loc)).second)
+          continue;
+        diag(A.Loc, "%0 is written without a lock in a thread entry while "
+                    "other functions access it; guard it with a mutex or make "
+                    "it std::atomic")
+            << cast<NamedDecl>(State);
+        diag(A.Entry->Start.Start->getExprLoc(), "thread started here by %0",
+             DiagnosticIDs::Note)
+            << A.Entry->Start.apiName();
+        continue;
+      }
+      if (!Reported.insert(SM->getFileLoc(A.Loc)).second)
         continue;
       const auto *Lock = cast<NamedDecl>(Evidence->Lock->Id.Decl);
       diag(A.Loc, "%0 is written without a lock here but %select{read|"

@@ -3,10 +3,12 @@
 #define LOADCHECK_CHECKS_CONCURRENCY_UNGUARDEDSHAREDSTATECHECK_H
 
 #include "checks/model/LockModel.h"
+#include "checks/model/ThreadEntry.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/Regex.h"
 #include <optional>
 #include <string>
@@ -18,6 +20,8 @@ namespace loadcheck::concurrency {
 ///
 /// RacerD-style inconsistent locking: accesses are collected over the whole
 /// translation unit (held locks from the lock model) and judged at its end.
+/// Also flags such a write inside a thread entry (thread-entry model) when
+/// another function accesses the same state.
 /// Shared state: globals and statics, static data members, and data members
 /// of a class that owns a mutex. Atomics, const, thread_local and members
 /// annotated guarded_by are left to the type system and -Wthread-safety.
@@ -43,6 +47,8 @@ public:
     bool Write = false;
     /// The lock held at the access, if any (the innermost).
     std::optional<model::HeldLock> Lock;
+    /// For a write in a thread entry: the entry.
+    const model::ThreadEntry *Entry = nullptr;
   };
 
 private:
@@ -59,6 +65,11 @@ private:
   llvm::MapVector<const clang::ValueDecl *, llvm::SmallVector<Access, 4>>
       Accesses;
   llvm::DenseMap<const clang::ValueDecl *, bool> SharedCache;
+  /// Per state, the functions (template patterns for instantiations) that
+  /// access it, locked or not.
+  llvm::DenseMap<const clang::ValueDecl *,
+                 llvm::SmallPtrSet<const clang::FunctionDecl *, 4>>
+      Accessors;
   llvm::DenseSet<const clang::FunctionDecl *> Collected;
   llvm::DenseSet<std::pair<const clang::ValueDecl *, uint64_t>> SeenAccess;
   clang::SourceManager *SM = nullptr;
