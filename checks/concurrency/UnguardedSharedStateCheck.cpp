@@ -301,13 +301,17 @@ void UnguardedSharedStateCheck::collect(const FunctionDecl &Function,
   if (const FunctionDecl *Pattern = Function.getTemplateInstantiationPattern())
     Accessor = Pattern;
 
+  const auto *Method = dyn_cast<CXXMethodDecl>(&Function);
+  const bool IsPrivateMethod = Method && !Method->getParent()->isLambda() &&
+                               Method->getAccess() == AS_private;
+
   llvm::SmallVector<const FunctionDecl *, 2> Lambdas;
   auto Record = [&](const Expr *Target, const Stmt *At, bool Write) {
     Root R = rootOf(Target);
     if (!R.Decl || !isSharedState(R.Decl))
       return;
     auto &Functions = Accessors[R.Decl];
-    if (Functions.size() < 4)
+    if (Functions.size() < 4 && !IsPrivateMethod)
       Functions.insert(Accessor);
     // Writes to another object's fields (`other.n_ = 0` on a local copy) are
     // not judged: only `this` object's state is known to be shared.
@@ -321,7 +325,7 @@ void UnguardedSharedStateCheck::collect(const FunctionDecl &Function,
     if (!SeenAccess.insert({R.Decl, Key.getRawEncoding() * 2 + unsigned(Write)})
              .second)
       return;
-    Access A{Loc, &Function, Write, std::nullopt, nullptr};
+    Access A{Loc, &Function, Write, std::nullopt, nullptr, Accessor};
     if (!Held.empty())
       A.Lock = Held.back();
     else
@@ -357,7 +361,10 @@ void UnguardedSharedStateCheck::onEndOfTranslationUnit() {
       if (!Evidence) {
         // In a thread entry, another function touching the state is enough.
         auto It = Accessors.find(State);
-        if (!A.Entry || It == Accessors.end() || It->second.size() < 2 ||
+        if (!A.Entry || It == Accessors.end() ||
+            llvm::none_of(
+                It->second,
+                [&](const FunctionDecl *F) { return F != A.Accessor; }) ||
             !Reported.insert(SM->getFileLoc(A.Loc)).second)
           continue;
         diag(A.Loc, "%0 is written without a lock in a thread entry while "

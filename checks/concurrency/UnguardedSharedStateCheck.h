@@ -49,6 +49,8 @@ public:
     std::optional<model::HeldLock> Lock;
     /// For a write in a thread entry: the entry.
     const model::ThreadEntry *Entry = nullptr;
+    /// Function, or its template pattern.
+    const clang::FunctionDecl *Accessor = nullptr;
   };
 
 private:
@@ -66,7 +68,8 @@ private:
       Accesses;
   llvm::DenseMap<const clang::ValueDecl *, bool> SharedCache;
   /// Per state, the functions (template patterns for instantiations) that
-  /// access it, locked or not.
+  /// access it, locked or not, except private member functions (a thread's
+  /// own helpers).
   llvm::DenseMap<const clang::ValueDecl *,
                  llvm::SmallPtrSet<const clang::FunctionDecl *, 4>>
       Accessors;
