@@ -633,7 +633,8 @@ void LockWalker::declare(const VarDecl &Var, const DeclStmt &Decl) {
       if (Moved)
         continue;
     }
-    Taken.push_back(HeldLock{Id, Loc, &Decl, Stored.Shared, HeldBy::Guard});
+    Taken.push_back(HeldLock{Id, Loc, &Decl, Stored.Shared, HeldBy::Guard,
+                             Tag == LockTag::Try});
   }
   if (Tag == LockTag::Adopt) {
     // Adopting a lock taken by someone else: held, but not acquired here.
@@ -692,7 +693,7 @@ bool LockWalker::capabilityCall(const FunctionDecl &Callee,
       llvm::SmallVector<HeldLock, 2> Taken;
       for (const auto &[Id, Loc] : Locks)
         Taken.push_back(
-            HeldLock{Id, Loc, &At, Try->isShared(), HeldBy::Explicit});
+            HeldLock{Id, Loc, &At, Try->isShared(), HeldBy::Explicit, true});
       acquire(Taken, nullptr);
       Handled = true;
     } else if (const auto *Release = dyn_cast<ReleaseCapabilityAttr>(A)) {
@@ -762,8 +763,12 @@ void LockWalker::memberCall(const CXXMemberCallExpr &Call) {
     releaseExplicit(LockId{D});
     return;
   }
-  HeldLock Lock{LockId{D}, Object->getExprLoc(), &Call, E == Effect::LockShared,
-                HeldBy::Explicit};
+  HeldLock Lock{LockId{D},
+                Object->getExprLoc(),
+                &Call,
+                E == Effect::LockShared,
+                HeldBy::Explicit,
+                Method->getName().contains_insensitive("try")};
   acquire(Lock, nullptr);
 }
 
@@ -802,7 +807,8 @@ void LockWalker::freeCall(const CallExpr &Call) {
     return;
   }
   acquire(HeldLock{LockId{D}, Args[0]->getExprLoc(), &Call,
-                   E == Effect::LockShared, HeldBy::Explicit},
+                   E == Effect::LockShared, HeldBy::Explicit,
+                   Name.contains("try")},
           nullptr);
 }
 

@@ -91,6 +91,9 @@ struct HeldLock {
   /// Held for reading only (shared_lock, lock_shared, ReaderMutexLock, ...).
   bool Shared = false;
   HeldBy Kind = HeldBy::Guard;
+  /// Taken by a try-lock (try_lock*, std::try_to_lock, try_acquire_capability):
+  /// it never waited, so it cannot be part of a deadlock.
+  bool Try = false;
 };
 
 /// One acquisition, in source order, with the locks already held then.

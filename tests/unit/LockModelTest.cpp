@@ -445,5 +445,37 @@ struct Lockable { void lock(); void unlock(); } l;
   EXPECT_FALSE(isGuardType(TypeOf("m")));
 }
 
+TEST(LockModel, TryLocksAreMarkedAndLambdasAreTheirOwnFunctions) {
+  auto AST = parse(R"cpp(
+#include <mutex>
+std::mutex a, b;
+void f() {
+  std::lock_guard ga(a);
+  if (b.try_lock())
+    b.unlock();
+  std::unique_lock gb(b, std::try_to_lock);
+  auto g = [] { probe(0); };
+  g();
+}
+)cpp");
+  ASSERT_TRUE(AST);
+  ASTContext &Ctx = AST->getASTContext();
+  const FunctionDecl *F = functionNamed(Ctx, "f");
+  ASSERT_NE(F, nullptr);
+  auto Acquired = LockModels::of(Ctx).function(*F).acquisitions();
+  ASSERT_EQ(Acquired.size(), 3u);
+  EXPECT_FALSE(Acquired[0].Lock.Try);
+  EXPECT_TRUE(Acquired[1].Lock.Try);
+  EXPECT_TRUE(Acquired[2].Lock.Try);
+  auto Probe = match(
+      findAll(callExpr(callee(functionDecl(hasName("::probe")))).bind("c")),
+      Ctx);
+  ASSERT_FALSE(Probe.empty()); // the lambda's body is reached more than once
+  const FunctionDecl *Owner =
+      LockModels::of(Ctx).enclosingFunction(*Probe[0].getNodeAs<CallExpr>("c"));
+  ASSERT_NE(Owner, nullptr);
+  EXPECT_EQ(Owner->getOverloadedOperator(), OO_Call);
+}
+
 } // namespace
 } // namespace loadcheck::model
