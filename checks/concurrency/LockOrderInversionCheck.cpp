@@ -1,5 +1,6 @@
 //===--- LockOrderInversionCheck.cpp --------------------------------------===//
 #include "checks/concurrency/LockOrderInversionCheck.h"
+#include "checks/utils/SharedAccess.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include <set>
@@ -51,21 +52,6 @@ void LockOrderInversionCheck::check(const MatchFinder::MatchResult &Result) {
   }
 }
 
-/// "Cache::get", "refresh", or the enclosing function's name for a lambda.
-static std::string displayName(const FunctionDecl &F) {
-  if (const auto *Method = dyn_cast<CXXMethodDecl>(&F)) {
-    const CXXRecordDecl *Record = Method->getParent();
-    if (Record->isLambda()) {
-      if (const auto *Outer =
-              dyn_cast_or_null<FunctionDecl>(Record->getDeclContext()))
-        return displayName(*Outer);
-      return "a lambda";
-    }
-    return Record->getNameAsString() + "::" + Method->getNameAsString();
-  }
-  return F.getNameAsString();
-}
-
 void LockOrderInversionCheck::onEndOfTranslationUnit() {
   if (!SM)
     return;
@@ -92,7 +78,7 @@ void LockOrderInversionCheck::onEndOfTranslationUnit() {
     diag(Later.To.AcquiredAt,
          "%0 is acquired while holding %1, the reverse order of '%2'; the "
          "two can deadlock under load; lock both with std::scoped_lock")
-        << Taken << Holding << displayName(*Earlier->Function);
+        << Taken << Holding << utils::functionDisplayName(*Earlier->Function);
     if (Earlier->From.Kind == model::HeldBy::Annotation)
       diag(Earlier->From.AcquiredAt,
            "%0 held by every caller (requires_capability)", DiagnosticIDs::Note)

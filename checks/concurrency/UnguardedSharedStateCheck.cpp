@@ -1,6 +1,7 @@
 //===--- UnguardedSharedStateCheck.cpp ------------------------------------===//
 #include "checks/concurrency/UnguardedSharedStateCheck.h"
 #include "checks/model/ThreadEntry.h"
+#include "checks/utils/SharedAccess.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -44,215 +45,6 @@ void UnguardedSharedStateCheck::onStartOfTranslationUnit() {
   SeenAccess.clear();
 }
 
-namespace {
-
-/// The qualified name of the class (template) a type names.
-std::string classNameOf(QualType T) {
-  if (T.isNull())
-    return "";
-  if (const CXXRecordDecl *Record = T->getAsCXXRecordDecl())
-    return Record->getQualifiedNameAsString();
-  if (const auto *Spec = T->getAs<TemplateSpecializationType>())
-    if (const TemplateDecl *Template =
-            Spec->getTemplateName().getAsTemplateDecl())
-      return Template->getQualifiedNameAsString();
-  return "";
-}
-
-/// Types whose objects synchronise themselves or cannot be written.
-bool isSelfSynchronising(QualType T) {
-  if (T.isNull() || T.isConstQualified() || T->isReferenceType() ||
-      T->isAtomicType())
-    return true;
-  while (const ArrayType *Array = T->getAsArrayTypeUnsafe())
-    T = Array->getElementType();
-  if (T.isConstQualified() || model::isLockType(T))
-    return true;
-  static constexpr llvm::StringRef Names[] = {"std::atomic",
-                                              "std::atomic_ref",
-                                              "std::atomic_flag",
-                                              "boost::atomic",
-                                              "std::condition_variable",
-                                              "std::condition_variable_any",
-                                              "std::once_flag",
-                                              "absl::CondVar",
-                                              "std::counting_semaphore",
-                                              "std::latch",
-                                              "std::barrier"};
-  return llvm::is_contained(Names, classNameOf(T));
-}
-
-/// The shared state an lvalue expression writes to or reads from.
-struct Root {
-  const ValueDecl *Decl = nullptr;
-  const Expr *Naming = nullptr;
-  bool ViaThis = false; // a field reached through `this`
-};
-
-Root rootOf(const Expr *E) {
-  for (unsigned Depth = 0; E && Depth < 16; ++Depth) {
-    E = E->IgnoreParenImpCasts();
-    if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
-      if (isa<VarDecl>(Ref->getDecl()))
-        return {model::canonicalDecl(Ref->getDecl()), Ref, false};
-      return {};
-    }
-    if (const auto *Member = dyn_cast<MemberExpr>(E)) {
-      const ValueDecl *D = Member->getMemberDecl();
-      if (isa<VarDecl>(D)) // a static data member
-        return {model::canonicalDecl(D), Member, false};
-      if (!isa<FieldDecl>(D))
-        return {};
-      const Expr *Base = Member->getBase()->IgnoreParenImpCasts();
-      if (isa<CXXThisExpr>(Base))
-        return {model::canonicalDecl(D), Member, true};
-      if (Member->isArrow()) // p->x writes the pointee, not p
-        return {};
-      // a.b: the state is the object `a` it belongs to.
-      E = Base;
-      continue;
-    }
-    if (const auto *Subscript = dyn_cast<ArraySubscriptExpr>(E)) {
-      const Expr *Base = Subscript->getBase()->IgnoreParenImpCasts();
-      if (!Base->getType()->isArrayType()) // p[i] writes the pointee
-        return {};
-      E = Base;
-      continue;
-    }
-    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
-      // counts_[key]: an element of the container is the container.
-      if (Op->getOperator() != OO_Subscript || Op->getNumArgs() == 0)
-        return {};
-      E = Op->getArg(0);
-      continue;
-    }
-    if (const auto *Call = dyn_cast<CXXMemberCallExpr>(E)) {
-      // items_.back() = x, map_.at(k) = v
-      const CXXMethodDecl *Method = Call->getMethodDecl();
-      if (!Method || !Method->getIdentifier() ||
-          !llvm::is_contained({"at", "front", "back"}, Method->getName()))
-        return {};
-      E = Call->getImplicitObjectArgument();
-      continue;
-    }
-    return {};
-  }
-  return {};
-}
-
-bool isAssignmentOperator(OverloadedOperatorKind Op) {
-  switch (Op) {
-  case OO_Equal:
-  case OO_PlusEqual:
-  case OO_MinusEqual:
-  case OO_StarEqual:
-  case OO_SlashEqual:
-  case OO_PercentEqual:
-  case OO_CaretEqual:
-  case OO_AmpEqual:
-  case OO_PipeEqual:
-  case OO_LessLessEqual:
-  case OO_GreaterGreaterEqual:
-  case OO_PlusPlus:
-  case OO_MinusMinus:
-    return true;
-  default:
-    return false;
-  }
-}
-
-/// Library containers' members that modify the container.
-bool isMutatingLibraryMethod(const CXXMethodDecl &Method) {
-  static constexpr llvm::StringRef Names[] = {
-      "push_back",     "push_front",    "pop_back", "pop_front",
-      "push",          "pop",           "emplace",  "emplace_back",
-      "emplace_front", "emplace_hint",  "insert",   "insert_or_assign",
-      "try_emplace",   "erase",         "clear",    "resize",
-      "reserve",       "shrink_to_fit", "assign",   "swap",
-      "merge",         "extract",       "splice",   "remove",
-      "remove_if",     "unique",        "sort",     "append",
-      "replace",       "reset"};
-  if (!Method.getIdentifier() || Method.isConst() ||
-      !llvm::is_contained(Names, Method.getName()))
-    return false;
-  const DeclContext *Ctx = Method.getParent()->getEnclosingNamespaceContext();
-  const auto *NS = dyn_cast<NamespaceDecl>(Ctx);
-  while (NS && NS->getParent() && isa<NamespaceDecl>(NS->getParent()))
-    NS = cast<NamespaceDecl>(NS->getParent());
-  return NS && NS->getIdentifier() &&
-         llvm::is_contained({"std", "absl", "boost"}, NS->getName());
-}
-
-std::string displayName(const FunctionDecl &F) {
-  if (const auto *Method = dyn_cast<CXXMethodDecl>(&F)) {
-    const CXXRecordDecl *Record = Method->getParent();
-    if (Record->isLambda()) {
-      if (const auto *Outer =
-              dyn_cast_or_null<FunctionDecl>(Record->getDeclContext()))
-        return displayName(*Outer);
-      return "a lambda";
-    }
-    return Record->getNameAsString() + "::" + Method->getNameAsString();
-  }
-  return F.getNameAsString();
-}
-
-/// Walks one body, reporting each read and write of an lvalue to \p Visit.
-/// Lambda bodies are not entered; their call operators are collected.
-class AccessWalker {
-public:
-  using Callback =
-      llvm::function_ref<void(const Expr *Target, const Stmt *At, bool Write)>;
-  AccessWalker(Callback Visit,
-               llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas)
-      : Visit(Visit), Lambdas(Lambdas) {}
-
-  void walk(const Stmt *S) {
-    if (!S)
-      return;
-    if (const auto *Lambda = dyn_cast<LambdaExpr>(S)) {
-      for (const Expr *Init : Lambda->capture_inits())
-        walk(Init);
-      Lambdas.push_back(Lambda->getCallOperator());
-      return;
-    }
-    if (isa<BlockExpr>(S))
-      return;
-    const Expr *Target = nullptr;
-    if (const auto *Binary = dyn_cast<BinaryOperator>(S);
-        Binary && Binary->isAssignmentOp())
-      Target = Binary->getLHS();
-    else if (const auto *Unary = dyn_cast<UnaryOperator>(S);
-             Unary && Unary->isIncrementDecrementOp())
-      Target = Unary->getSubExpr();
-    else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S);
-             Op && isAssignmentOperator(Op->getOperator()) &&
-             Op->getNumArgs() > 0)
-      Target = Op->getArg(0);
-    else if (const auto *Call = dyn_cast<CXXMemberCallExpr>(S)) {
-      const CXXMethodDecl *Method = Call->getMethodDecl();
-      if (Method && isMutatingLibraryMethod(*Method))
-        Target = Call->getImplicitObjectArgument();
-    } else if (isa<DeclRefExpr, MemberExpr>(S) && !Written.contains(S))
-      Visit(cast<Expr>(S), S, false);
-    if (Target) {
-      Visit(Target, S, true);
-      // The written name is not also a read.
-      if (const Expr *Naming = rootOf(Target).Naming)
-        Written.insert(Naming);
-    }
-    for (const Stmt *Child : S->children())
-      walk(Child);
-  }
-
-private:
-  Callback Visit;
-  llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas;
-  llvm::DenseSet<const Stmt *> Written;
-};
-
-} // namespace
-
 bool UnguardedSharedStateCheck::isSharedState(const ValueDecl *D) {
   auto [It, Inserted] = SharedCache.try_emplace(D, false);
   if (!Inserted)
@@ -263,7 +55,7 @@ bool UnguardedSharedStateCheck::isSharedState(const ValueDecl *D) {
   else if (const auto *Var = dyn_cast<VarDecl>(D))
     Shared = Var->hasGlobalStorage() && !isa<ParmVarDecl>(Var) &&
              Var->getTLSKind() == VarDecl::TLS_None && !Var->isConstexpr() &&
-             !isSelfSynchronising(Var->getType());
+             !utils::isSelfSynchronisingType(Var->getType());
   else if (const auto *Field = dyn_cast<FieldDecl>(D)) {
     const RecordDecl *Owner = Field->getParent();
     bool OwnsMutex = llvm::any_of(Owner->fields(), [](const FieldDecl *F) {
@@ -271,7 +63,7 @@ bool UnguardedSharedStateCheck::isSharedState(const ValueDecl *D) {
     });
     Shared = OwnsMutex && !Field->hasAttr<GuardedByAttr>() &&
              !Field->hasAttr<PtGuardedByAttr>() &&
-             !isSelfSynchronising(Field->getType());
+             !utils::isSelfSynchronisingType(Field->getType());
   }
   // try_emplace may have rehashed: look the slot up again.
   SharedCache[D] = Shared;
@@ -307,7 +99,7 @@ void UnguardedSharedStateCheck::collect(const FunctionDecl &Function,
 
   llvm::SmallVector<const FunctionDecl *, 2> Lambdas;
   auto Record = [&](const Expr *Target, const Stmt *At, bool Write) {
-    Root R = rootOf(Target);
+    utils::AccessRoot R = utils::accessRoot(Target);
     if (!R.Decl || !isSharedState(R.Decl))
       return;
     auto &Functions = Accessors[R.Decl];
@@ -332,7 +124,7 @@ void UnguardedSharedStateCheck::collect(const FunctionDecl &Function,
       A.Entry = Entry;
     Accesses[R.Decl].push_back(A);
   };
-  AccessWalker(Record, Lambdas).walk(Function.getBody());
+  utils::forEachAccess(Function.getBody(), Record, Lambdas);
   for (const FunctionDecl *Lambda : Lambdas)
     if (Lambda)
       collect(*Lambda, Ctx);
@@ -382,7 +174,7 @@ void UnguardedSharedStateCheck::onEndOfTranslationUnit() {
       diag(A.Loc, "%0 is written without a lock here but %select{read|"
                   "written}1 under %2 in '%3'")
           << cast<NamedDecl>(State) << unsigned(Evidence->Write) << Lock
-          << displayName(*Evidence->Function);
+          << utils::functionDisplayName(*Evidence->Function);
       diag(Evidence->Loc, "%0 %select{read|written}1 under %2 here",
            DiagnosticIDs::Note)
           << cast<NamedDecl>(State) << unsigned(Evidence->Write) << Lock;
