@@ -41,6 +41,7 @@ void UnguardedSharedStateCheck::onStartOfTranslationUnit() {
   Accesses.clear();
   SharedCache.clear();
   Accessors.clear();
+  CalledOnceLambdas.clear();
   Collected.clear();
   SeenAccess.clear();
 }
@@ -77,11 +78,12 @@ void UnguardedSharedStateCheck::collect(const FunctionDecl &Function,
   const model::FunctionLockModel &Model =
       model::LockModels::of(Ctx).function(Function);
   // Constructors and destructors run before or after the object is shared;
+  // std::call_once synchronises its callable;
   // `fooLocked()` says its caller holds the lock; main's writes happen
   // before it starts threads or after it joined them.
   const bool Exempt =
       isa<CXXConstructorDecl, CXXDestructorDecl>(Function) ||
-      Function.isMain() ||
+      CalledOnceLambdas.contains(&Function) || Function.isMain() ||
       (Function.getIdentifier() && LockedSuffix.match(Function.getName()));
 
   // Writes in a thread entry race with the rest of the program even when no
@@ -124,7 +126,9 @@ void UnguardedSharedStateCheck::collect(const FunctionDecl &Function,
       A.Entry = Entry;
     Accesses[R.Decl].push_back(A);
   };
-  utils::forEachAccess(Function.getBody(), Record, Lambdas);
+  llvm::SmallVector<const FunctionDecl *, 1> CalledOnce;
+  utils::forEachAccess(Function.getBody(), Record, Lambdas, &CalledOnce);
+  CalledOnceLambdas.insert(CalledOnce.begin(), CalledOnce.end());
   for (const FunctionDecl *Lambda : Lambdas)
     if (Lambda)
       collect(*Lambda, Ctx);

@@ -74,6 +74,8 @@ private:
                  llvm::SmallPtrSet<const clang::FunctionDecl *, 4>>
       Accessors;
   llvm::DenseSet<const clang::FunctionDecl *> Collected;
+  /// Lambdas passed to call_once: run once, synchronised by the library.
+  llvm::DenseSet<const clang::FunctionDecl *> CalledOnceLambdas;
   llvm::DenseSet<std::pair<const clang::ValueDecl *, uint64_t>> SeenAccess;
   clang::SourceManager *SM = nullptr;
 };

@@ -153,16 +153,15 @@ std::string functionDisplayName(const FunctionDecl &F) {
   return F.getNameAsString();
 }
 
+namespace {
 /// Walks one body, reporting each read and write of an lvalue to \p Visit.
 /// Lambda bodies are not entered; their call operators are collected.
-namespace {
 class AccessWalker {
 public:
-  using Callback =
-      llvm::function_ref<void(const Expr *Target, const Stmt *At, bool Write)>;
-  AccessWalker(Callback Visit,
-               llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas)
-      : Visit(Visit), Lambdas(Lambdas) {}
+  AccessWalker(AccessCallback Visit,
+               llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas,
+               llvm::SmallVectorImpl<const FunctionDecl *> *CalledOnce)
+      : Visit(Visit), Lambdas(Lambdas), CalledOnce(CalledOnce) {}
 
   void walk(const Stmt *S) {
     if (!S)
@@ -175,6 +174,13 @@ public:
     }
     if (isa<BlockExpr>(S))
       return;
+    if (const auto *Call = dyn_cast<CallExpr>(S); Call && CalledOnce)
+      if (const FunctionDecl *Callee = Call->getDirectCallee();
+          Callee && Callee->getIdentifier() && Callee->getName() == "call_once")
+        for (const Expr *Arg : Call->arguments())
+          if (const auto *Lambda =
+                  dyn_cast<LambdaExpr>(Arg->IgnoreImplicit()->IgnoreParens()))
+            CalledOnce->push_back(Lambda->getCallOperator());
     const Expr *Target = nullptr;
     if (const auto *Binary = dyn_cast<BinaryOperator>(S);
         Binary && Binary->isAssignmentOp())
@@ -205,13 +211,15 @@ public:
 private:
   AccessCallback Visit;
   llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas;
+  llvm::SmallVectorImpl<const FunctionDecl *> *CalledOnce;
   llvm::DenseSet<const Stmt *> Written;
 };
 } // namespace
 
 void forEachAccess(const Stmt *Body, AccessCallback Visit,
-                   llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas) {
-  AccessWalker(Visit, Lambdas).walk(Body);
+                   llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas,
+                   llvm::SmallVectorImpl<const FunctionDecl *> *CalledOnce) {
+  AccessWalker(Visit, Lambdas, CalledOnce).walk(Body);
 }
 
 } // namespace loadcheck::utils

@@ -51,9 +51,12 @@ using AccessCallback = llvm::function_ref<void(
 /// assignment/increment operators, mutating calls on std/absl/boost
 /// containers) and every read of a named variable or member (the written
 /// name itself is not also a read). Lambda bodies are not entered: their
-/// call operators are appended to \p Lambdas.
-void forEachAccess(const clang::Stmt *Body, AccessCallback Visit,
-                   llvm::SmallVectorImpl<const clang::FunctionDecl *> &Lambdas);
+/// call operators are appended to \p Lambdas, and those of lambdas passed to
+/// `call_once` (std or absl: run once, synchronised) also to \p CalledOnce.
+void forEachAccess(
+    const clang::Stmt *Body, AccessCallback Visit,
+    llvm::SmallVectorImpl<const clang::FunctionDecl *> &Lambdas,
+    llvm::SmallVectorImpl<const clang::FunctionDecl *> *CalledOnce = nullptr);
 
 /// "Stats::get" for a method, "refresh" for a function; a lambda is named by
 /// its enclosing function.
