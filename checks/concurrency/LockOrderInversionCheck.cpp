@@ -15,6 +15,7 @@ static constexpr llvm::StringRef LambdaId = "lambda";
 
 void LockOrderInversionCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(functionDecl(isDefinition(), hasBody(stmt()),
+                                  unless(isImplicit()), unless(isDefaulted()),
                                   unless(isExpansionInSystemHeader()))
                          .bind(FunctionId),
                      this);

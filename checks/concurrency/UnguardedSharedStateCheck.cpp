@@ -30,6 +30,7 @@ void UnguardedSharedStateCheck::registerMatchers(MatchFinder *Finder) {
   // Every function body and lambda of user code; the decision waits for the
   // end of the translation unit.
   Finder->addMatcher(functionDecl(isDefinition(), hasBody(stmt()),
+                                  unless(isImplicit()), unless(isDefaulted()),
                                   unless(isExpansionInSystemHeader()))
                          .bind(FunctionId),
                      this);
