@@ -296,6 +296,29 @@ std::vector<CliCase> cases() {
        1,
        {"src/b.cpp:2:14: warning: the value returned by this function should "
         "not be disregarded"}},
+      {"BlockingFunctionsOptionAddsAFunction",
+       {{"lock.cpp", "#include <mutex>\nstd::mutex mu;\nvoid fetch();\n"
+                     "void run() {\n  std::lock_guard g(mu);\n  fetch();\n}\n"},
+        {".clang-tidy",
+         "Checks: '-*,loadcheck-blocking-under-lock'\n"
+         "CheckOptions:\n"
+         "  loadcheck-blocking-under-lock.BlockingFunctions: '::fetch'\n"}},
+       {"lock.cpp", "--", "-std=c++17"},
+       1,
+       {"lock.cpp:6:3: warning: 'fetch' blocks while 'mu' is held"}},
+      {"LockedSuffixPatternOptionReplacesTheDefault",
+       {{"state.cpp",
+         "#include <mutex>\nstruct S {\n  std::mutex mu;\n  long n = 0;\n"
+         "  long get() { std::lock_guard g(mu); return n; }\n"
+         "  void bumpHeld() { ++n; }\n  void bumpLocked() { ++n; }\n};\n"},
+        {".clang-tidy",
+         "Checks: '-*,loadcheck-unguarded-shared-state'\n"
+         "CheckOptions:\n"
+         "  loadcheck-unguarded-shared-state.LockedSuffixPattern: 'Held$'\n"}},
+       {"state.cpp", "--", "-std=c++17"},
+       1,
+       {"state.cpp:7:25: warning: 'n' is written without a lock here but read "
+        "under 'mu' in 'S::get'"}},
       {"ClangTidyHeaderFilterRegexHonoured",
        {{"inc/detach.h", DetachHeader},
         {"user.cpp", HeaderUser},

@@ -1,0 +1,176 @@
+//===--- BlockingUnderLockCheck.cpp ---------------------------------------===//
+#include "checks/concurrency/BlockingUnderLockCheck.h"
+#include "checks/model/LockModel.h"
+#include "clang-tidy/utils/OptionsUtils.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace loadcheck::concurrency {
+
+static constexpr llvm::StringRef CallId = "call";
+static constexpr llvm::StringRef CalleeId = "callee";
+
+/// Blocking free functions: sleeps, POSIX socket and file I/O, system(), and
+/// the blocking calls of libcurl, libpq, MySQL, SQLite and hiredis.
+static constexpr llvm::StringRef DefaultFunctions[] = {
+    "::std::this_thread::sleep_for",
+    "::std::this_thread::sleep_until",
+    "::sleep",
+    "::usleep",
+    "::nanosleep",
+    "::clock_nanosleep",
+    "::read",
+    "::write",
+    "::pread",
+    "::pwrite",
+    "::recv",
+    "::recvfrom",
+    "::recvmsg",
+    "::send",
+    "::sendto",
+    "::sendmsg",
+    "::connect",
+    "::accept",
+    "::accept4",
+    "::poll",
+    "::ppoll",
+    "::select",
+    "::pselect",
+    "::epoll_wait",
+    "::fread",
+    "::fwrite",
+    "::getline",
+    "::std::getline",
+    "::system",
+    "::curl_easy_perform",
+    "::PQexec",
+    "::PQexecParams",
+    "::PQexecPrepared",
+    "::PQprepare",
+    "::mysql_query",
+    "::mysql_real_query",
+    "::sqlite3_exec",
+    "::redisCommand",
+    "::redisCommandArgv",
+    "::redisGetReply",
+};
+
+BlockingUnderLockCheck::BlockingUnderLockCheck(
+    llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
+    : ClangTidyCheck(Name, Ctx),
+      BlockingFunctions(Options.get("BlockingFunctions", "")) {}
+
+void BlockingUnderLockCheck::storeOptions(
+    clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "BlockingFunctions", BlockingFunctions);
+}
+
+void BlockingUnderLockCheck::registerMatchers(MatchFinder *Finder) {
+  std::vector<llvm::StringRef> Names(std::begin(DefaultFunctions),
+                                     std::end(DefaultFunctions));
+  for (llvm::StringRef Extra :
+       clang::tidy::utils::options::parseStringList(BlockingFunctions))
+    if (!Extra.trim().empty())
+      Names.push_back(Extra.trim());
+
+  // std::future<T>::get()/wait(), std::thread::join(): on the object's type.
+  const auto FutureWait =
+      cxxMethodDecl(hasAnyName("get", "wait"),
+                    ofClass(cxxRecordDecl(anyOf(
+                        isSameOrDerivedFrom(hasAnyName("::std::future",
+                                                       "::std::shared_future")),
+                        hasAnyName("::std::__basic_future", "::std::future",
+                                   "::std::shared_future")))));
+  const auto Join = cxxMethodDecl(
+      hasName("join"), ofClass(hasAnyName("::std::thread", "::std::jthread",
+                                          "::boost::thread")));
+  // cli.Get("/path"), cli.Post(...): every request of cpp-httplib's clients.
+  const auto HttplibRequest = cxxMethodDecl(
+      hasAnyName("Get", "Post", "Put", "Patch", "Delete", "Head", "Options",
+                 "send"),
+      ofClass(hasAnyName("::httplib::Client", "::httplib::ClientImpl",
+                         "::httplib::SSLClient")));
+  // tx.exec("..."), tx.exec_params(...), tx.query<...>(...) of libpqxx.
+  const auto PqxxExec =
+      cxxMethodDecl(matchesName("::(exec|query)[a-z0-9_]*$"),
+                    ofClass(isSameOrDerivedFrom("::pqxx::transaction_base")));
+  // A generated gRPC stub's synchronous method: it takes the
+  // grpc::ClientContext*. Async, PrepareAsync and callback (async()) ones
+  // return at once.
+  const auto GrpcStubCall = cxxMethodDecl(
+      hasAnyParameter(
+          hasType(pointsTo(cxxRecordDecl(hasName("::grpc::ClientContext"))))),
+      unless(matchesName("::(Async|PrepareAsync)[A-Za-z0-9_]*$")),
+      unless(ofClass(hasAnyName("async", "experimental_async"))));
+  // std::cin.getline(...), in.read(...) on streams that are not in memory.
+  const auto StreamRead = cxxMethodDecl(
+      hasAnyName("getline", "read"),
+      ofClass(hasAnyName("::std::basic_istream", "::std::basic_iostream")));
+
+  Finder->addMatcher(
+      callExpr(unless(isExpansionInSystemHeader()),
+               callee(functionDecl(anyOf(hasAnyName(Names), FutureWait, Join,
+                                         HttplibRequest, PqxxExec, GrpcStubCall,
+                                         StreamRead))
+                          .bind(CalleeId)))
+          .bind(CallId),
+      this);
+}
+
+/// In-memory streams do not block: std::getline over a std::istringstream.
+static bool readsMemoryStream(const CallExpr &Call,
+                              const FunctionDecl &Callee) {
+  const Expr *Stream = nullptr;
+  if (const auto *Member = dyn_cast<CXXMemberCallExpr>(&Call))
+    Stream = Member->getImplicitObjectArgument()->IgnoreImpCasts();
+  else if (Callee.isInStdNamespace() && Callee.getName() == "getline" &&
+           Call.getNumArgs() > 0)
+    Stream = Call.getArg(0)->IgnoreImpCasts();
+  if (!Stream)
+    return false;
+  const CXXRecordDecl *Record =
+      Stream->getType().getNonReferenceType()->getAsCXXRecordDecl();
+  return Record &&
+         llvm::is_contained({"basic_istringstream", "basic_stringstream",
+                             "basic_ispanstream", "basic_spanstream"},
+                            Record->getName());
+}
+
+void BlockingUnderLockCheck::check(const MatchFinder::MatchResult &Result) {
+  const auto *Call = Result.Nodes.getNodeAs<CallExpr>(CallId);
+  const auto *Callee = Result.Nodes.getNodeAs<FunctionDecl>(CalleeId);
+  if (!Call || !Callee || readsMemoryStream(*Call, *Callee))
+    return;
+  model::LockModels &Models = model::LockModels::of(*Result.Context);
+  const FunctionDecl *Owner = Models.enclosingFunction(*Call);
+  if (!Owner) // a global initializer: no lock can be held
+    return;
+  llvm::ArrayRef<model::HeldLock> Held = Models.function(*Owner).heldAt(Call);
+  if (Held.empty())
+    return;
+  // At the callee's name: `sleep_for` in std::this_thread::sleep_for(...).
+  SourceLocation Loc = Call->getExprLoc();
+  if (const auto *Ref =
+          dyn_cast<DeclRefExpr>(Call->getCallee()->IgnoreParenImpCasts()))
+    Loc = Ref->getLocation();
+  if (!Reported.insert(Result.SourceManager->getFileLoc(Loc)).second)
+    return;
+
+  const model::HeldLock &Innermost = Held.back();
+  diag(Loc, "%0 blocks while %1 is held, stalling every thread that needs "
+            "the lock; release it before the call")
+      << Callee->getDeclName() << cast<NamedDecl>(Innermost.Id.Decl);
+  for (const model::HeldLock &Lock : llvm::reverse(Held)) {
+    if (Lock.Kind == model::HeldBy::Annotation)
+      diag(Lock.AcquiredAt, "%0 held by every caller (requires_capability)",
+           DiagnosticIDs::Note)
+          << cast<NamedDecl>(Lock.Id.Decl);
+    else
+      diag(Lock.AcquiredAt, "%0 acquired here", DiagnosticIDs::Note)
+          << cast<NamedDecl>(Lock.Id.Decl);
+  }
+}
+
+} // namespace loadcheck::concurrency

@@ -1,0 +1,42 @@
+//===--- BlockingUnderLockCheck.h -------------------------------*- C++ -*-===//
+#ifndef LOADCHECK_CHECKS_CONCURRENCY_BLOCKINGUNDERLOCKCHECK_H
+#define LOADCHECK_CHECKS_CONCURRENCY_BLOCKINGUNDERLOCKCHECK_H
+
+#include "clang-tidy/ClangTidyCheck.h"
+#include "llvm/ADT/DenseSet.h"
+#include <string>
+#include <vector>
+
+namespace loadcheck::concurrency {
+
+/// Flags a blocking call (sleep, I/O, a network or database client call, a
+/// future or thread wait) made while a lock is held.
+///
+/// The held locks come from the lock model (checks/model/LockModel.h), so
+/// guards that went out of scope or were unlock()ed no longer count.
+/// condition_variable waits are not blocking calls here: they release the
+/// lock they wait on.
+class BlockingUnderLockCheck final : public clang::tidy::ClangTidyCheck {
+public:
+  BlockingUnderLockCheck(llvm::StringRef Name,
+                         clang::tidy::ClangTidyContext *Ctx);
+  bool isLanguageVersionSupported(
+      const clang::LangOptions &LangOpts) const override {
+    return true; // C services lock with pthreads too
+  }
+  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
+  void
+  check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
+  void onStartOfTranslationUnit() override { Reported.clear(); }
+
+private:
+  /// Option BlockingFunctions: more qualified names, `;`-separated.
+  const std::string BlockingFunctions;
+  /// Calls already reported (templates: once per spelling location).
+  llvm::DenseSet<clang::SourceLocation> Reported;
+};
+
+} // namespace loadcheck::concurrency
+
+#endif // LOADCHECK_CHECKS_CONCURRENCY_BLOCKINGUNDERLOCKCHECK_H

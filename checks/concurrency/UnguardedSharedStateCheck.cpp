@@ -1,0 +1,191 @@
+//===--- UnguardedSharedStateCheck.cpp ------------------------------------===//
+#include "checks/concurrency/UnguardedSharedStateCheck.h"
+#include "checks/model/ThreadEntry.h"
+#include "checks/utils/SharedAccess.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace loadcheck::concurrency {
+
+static constexpr llvm::StringRef FunctionId = "function";
+static constexpr llvm::StringRef LambdaId = "lambda";
+
+UnguardedSharedStateCheck::UnguardedSharedStateCheck(
+    llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
+    : ClangTidyCheck(Name, Ctx),
+      LockedSuffixPattern(
+          Options.get("LockedSuffixPattern", "(Locked|_locked)$")),
+      LockedSuffix(LockedSuffixPattern) {}
+
+void UnguardedSharedStateCheck::storeOptions(
+    clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "LockedSuffixPattern", LockedSuffixPattern);
+}
+
+void UnguardedSharedStateCheck::registerMatchers(MatchFinder *Finder) {
+  // Every function body and lambda of user code; the decision waits for the
+  // end of the translation unit.
+  Finder->addMatcher(functionDecl(isDefinition(), hasBody(stmt()),
+                                  unless(isImplicit()), unless(isDefaulted()),
+                                  unless(isExpansionInSystemHeader()))
+                         .bind(FunctionId),
+                     this);
+  Finder->addMatcher(
+      lambdaExpr(unless(isExpansionInSystemHeader())).bind(LambdaId), this);
+}
+
+void UnguardedSharedStateCheck::onStartOfTranslationUnit() {
+  Accesses.clear();
+  SharedCache.clear();
+  Accessors.clear();
+  CalledOnceLambdas.clear();
+  Collected.clear();
+  SeenAccess.clear();
+}
+
+bool UnguardedSharedStateCheck::isSharedState(const ValueDecl *D) {
+  auto [It, Inserted] = SharedCache.try_emplace(D, false);
+  if (!Inserted)
+    return It->second;
+  bool Shared = false;
+  if (SM && SM->isInSystemHeader(D->getLocation()))
+    Shared = false;
+  else if (const auto *Var = dyn_cast<VarDecl>(D))
+    Shared = Var->hasGlobalStorage() && !isa<ParmVarDecl>(Var) &&
+             Var->getTLSKind() == VarDecl::TLS_None && !Var->isConstexpr() &&
+             !utils::isSelfSynchronisingType(Var->getType());
+  else if (const auto *Field = dyn_cast<FieldDecl>(D)) {
+    const RecordDecl *Owner = Field->getParent();
+    bool OwnsMutex = llvm::any_of(Owner->fields(), [](const FieldDecl *F) {
+      return model::isLockType(F->getType());
+    });
+    Shared = OwnsMutex && !Field->hasAttr<GuardedByAttr>() &&
+             !Field->hasAttr<PtGuardedByAttr>() &&
+             !utils::isSelfSynchronisingType(Field->getType());
+  }
+  // try_emplace may have rehashed: look the slot up again.
+  SharedCache[D] = Shared;
+  return Shared;
+}
+
+void UnguardedSharedStateCheck::collect(const FunctionDecl &Function,
+                                        ASTContext &Ctx) {
+  if (!Collected.insert(&Function).second || !Function.getBody())
+    return;
+  const model::FunctionLockModel &Model =
+      model::LockModels::of(Ctx).function(Function);
+  // Constructors and destructors run before or after the object is shared;
+  // std::call_once synchronises its callable;
+  // `fooLocked()` says its caller holds the lock; main's writes happen
+  // before it starts threads or after it joined them.
+  const bool Exempt =
+      isa<CXXConstructorDecl, CXXDestructorDecl>(Function) ||
+      CalledOnceLambdas.contains(&Function) || Function.isMain() ||
+      (Function.getIdentifier() && LockedSuffix.match(Function.getName()));
+
+  // Writes in a thread entry race with the rest of the program even when no
+  // access is locked yet.
+  llvm::SmallVector<const model::ThreadEntry *, 2> Entries =
+      model::ThreadEntryIndex::get(Ctx).entriesOf(&Function);
+  const model::ThreadEntry *Entry = Entries.empty() ? nullptr : Entries[0];
+  const FunctionDecl *Accessor = &Function;
+  if (const FunctionDecl *Pattern = Function.getTemplateInstantiationPattern())
+    Accessor = Pattern;
+
+  const auto *Method = dyn_cast<CXXMethodDecl>(&Function);
+  const bool IsPrivateMethod = Method && !Method->getParent()->isLambda() &&
+                               Method->getAccess() == AS_private;
+
+  llvm::SmallVector<const FunctionDecl *, 2> Lambdas;
+  auto Record = [&](const Expr *Target, const Stmt *At, bool Write) {
+    utils::AccessRoot R = utils::accessRoot(Target);
+    if (!R.Decl || !isSharedState(R.Decl))
+      return;
+    auto &Functions = Accessors[R.Decl];
+    if (Functions.size() < 4 && !IsPrivateMethod)
+      Functions.insert(Accessor);
+    // Writes to another object's fields (`other.n_ = 0` on a local copy) are
+    // not judged: only `this` object's state is known to be shared.
+    if (Write && isa<FieldDecl>(R.Decl) && !R.ViaThis)
+      return;
+    llvm::ArrayRef<model::HeldLock> Held = Model.heldAt(At);
+    if (Held.empty() && (!Write || Exempt))
+      return;
+    SourceLocation Loc = R.Naming->getExprLoc();
+    SourceLocation Key = SM->getFileLoc(Loc);
+    if (!SeenAccess.insert({R.Decl, Key.getRawEncoding() * 2 + unsigned(Write)})
+             .second)
+      return;
+    Access A{Loc, &Function, Write, std::nullopt, nullptr, Accessor};
+    if (!Held.empty())
+      A.Lock = Held.back();
+    else
+      A.Entry = Entry;
+    Accesses[R.Decl].push_back(A);
+  };
+  llvm::SmallVector<const FunctionDecl *, 1> CalledOnce;
+  utils::forEachAccess(Function.getBody(), Record, Lambdas, &CalledOnce);
+  CalledOnceLambdas.insert(CalledOnce.begin(), CalledOnce.end());
+  for (const FunctionDecl *Lambda : Lambdas)
+    if (Lambda)
+      collect(*Lambda, Ctx);
+}
+
+void UnguardedSharedStateCheck::check(const MatchFinder::MatchResult &Result) {
+  SM = Result.SourceManager;
+  if (const auto *Function = Result.Nodes.getNodeAs<FunctionDecl>(FunctionId))
+    collect(*Function, *Result.Context);
+  else if (const auto *Lambda = Result.Nodes.getNodeAs<LambdaExpr>(LambdaId))
+    if (const CXXMethodDecl *Call = Lambda->getCallOperator())
+      collect(*Call, *Result.Context);
+}
+
+void UnguardedSharedStateCheck::onEndOfTranslationUnit() {
+  llvm::DenseSet<SourceLocation> Reported;
+  for (const auto &[State, List] : Accesses) {
+    // The locked access named in the message: a read if there is one.
+    const Access *Evidence = nullptr;
+    for (const Access &A : List)
+      if (A.Lock && (!Evidence || (Evidence->Write && !A.Write)))
+        Evidence = &A;
+    for (const Access &A : List) {
+      if (!A.Write || A.Lock)
+        continue;
+      if (!Evidence) {
+        // In a thread entry, another function touching the state is enough.
+        auto It = Accessors.find(State);
+        if (!A.Entry || It == Accessors.end() ||
+            llvm::none_of(
+                It->second,
+                [&](const FunctionDecl *F) { return F != A.Accessor; }) ||
+            !Reported.insert(SM->getFileLoc(A.Loc)).second)
+          continue;
+        diag(A.Loc, "%0 is written without a lock in a thread entry while "
+                    "other functions access it; guard it with a mutex or make "
+                    "it std::atomic")
+            << cast<NamedDecl>(State);
+        diag(A.Entry->Start.Start->getExprLoc(), "thread started here by %0",
+             DiagnosticIDs::Note)
+            << A.Entry->Start.apiName();
+        continue;
+      }
+      if (!Reported.insert(SM->getFileLoc(A.Loc)).second)
+        continue;
+      const auto *Lock = cast<NamedDecl>(Evidence->Lock->Id.Decl);
+      diag(A.Loc, "%0 is written without a lock here but %select{read|"
+                  "written}1 under %2 in '%3'")
+          << cast<NamedDecl>(State) << unsigned(Evidence->Write) << Lock
+          << utils::functionDisplayName(*Evidence->Function);
+      diag(Evidence->Loc, "%0 %select{read|written}1 under %2 here",
+           DiagnosticIDs::Note)
+          << cast<NamedDecl>(State) << unsigned(Evidence->Write) << Lock;
+    }
+  }
+  Accesses.clear();
+}
+
+} // namespace loadcheck::concurrency
