@@ -6,8 +6,12 @@
 //
 //===----------------------------------------------------------------------===//
 #include "checks/CheckRegistry.h"
+#include "checks/concurrency/AtomicCheckThenActCheck.h"
 #include "checks/concurrency/DetachedThreadCheck.h"
+#include "checks/concurrency/SleepPollingCheck.h"
+#include "checks/concurrency/UnboundedQueueCheck.h"
 #include "checks/concurrency/UnjoinedThreadCheck.h"
+#include "checks/concurrency/VolatileSynchronizationCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
 
