@@ -1,0 +1,884 @@
+//===--- LockModel.cpp - which locks are held at a statement --------------===//
+#include "checks/model/LockModel.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Attr.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/StmtCXX.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include <mutex>
+
+using namespace clang;
+
+namespace loadcheck::model {
+
+llvm::StringRef LockId::name() const {
+  if (const auto *Named = llvm::dyn_cast_or_null<NamedDecl>(Decl))
+    if (Named->getIdentifier())
+      return Named->getName();
+  return "<mutex>";
+}
+
+// ---- declarations and types ------------------------------------------------
+
+const ValueDecl *canonicalDecl(const ValueDecl *D) {
+  if (!D)
+    return nullptr;
+  if (const auto *Field = dyn_cast<FieldDecl>(D)) {
+    // A field of Foo<int> stands for the field of the template Foo<T>.
+    const auto *Record = dyn_cast<CXXRecordDecl>(Field->getParent());
+    const CXXRecordDecl *Pattern =
+        Record ? Record->getTemplateInstantiationPattern() : nullptr;
+    if (Pattern && Pattern != Record && Field->getDeclName())
+      for (const FieldDecl *Candidate : Pattern->fields())
+        if (Candidate->getDeclName() == Field->getDeclName())
+          return Candidate;
+    return Field;
+  }
+  if (const auto *Var = dyn_cast<VarDecl>(D)) {
+    if (const VarDecl *From = Var->getInstantiatedFromStaticDataMember())
+      Var = From;
+    return Var->getCanonicalDecl();
+  }
+  return cast<ValueDecl>(D->getCanonicalDecl());
+}
+
+const ValueDecl *mutexDeclOf(const Expr *E) {
+  for (unsigned Depth = 0; E && Depth < 16; ++Depth) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
+      return isa<VarDecl>(Ref->getDecl()) ? canonicalDecl(Ref->getDecl())
+                                          : nullptr;
+    if (const auto *Member = dyn_cast<MemberExpr>(E)) {
+      const ValueDecl *D = Member->getMemberDecl();
+      return isa<FieldDecl, VarDecl>(D) ? canonicalDecl(D) : nullptr;
+    }
+    if (const auto *Unary = dyn_cast<UnaryOperator>(E)) {
+      if (Unary->getOpcode() != UO_AddrOf && Unary->getOpcode() != UO_Deref)
+        return nullptr;
+      E = Unary->getSubExpr();
+      continue;
+    }
+    if (const auto *Subscript = dyn_cast<ArraySubscriptExpr>(E)) {
+      E = Subscript->getBase();
+      continue;
+    }
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+      // mus_[i], *mu_ptr_, through containers and smart pointers.
+      if (!llvm::is_contained({OO_Subscript, OO_Star, OO_Arrow},
+                              Op->getOperator()) ||
+          Op->getNumArgs() == 0)
+        return nullptr;
+      E = Op->getArg(0);
+      continue;
+    }
+    if (const auto *Call = dyn_cast<CXXMemberCallExpr>(E)) {
+      // An accessor returning the mutex, `registry.mutex()`: the method
+      // stands for the mutex.
+      const CXXMethodDecl *Method = Call->getMethodDecl();
+      if (!Method || Call->getNumArgs() != 0 ||
+          !Method->getReturnType()->isReferenceType())
+        return nullptr;
+      return cast<ValueDecl>(Method->getCanonicalDecl());
+    }
+    return nullptr;
+  }
+  return nullptr;
+}
+
+/// Looks through sugar (elaborated names, typedefs) and reports whether one of
+/// the typedef names on the way is in \p Names.
+static bool hasTypedefNamed(QualType T,
+                            std::initializer_list<StringRef> Names) {
+  const Type *Ty = T.getTypePtrOrNull();
+  for (unsigned Depth = 0; Ty && Depth < 16; ++Depth) {
+    if (const auto *Elaborated = dyn_cast<ElaboratedType>(Ty)) {
+      Ty = Elaborated->getNamedType().getTypePtrOrNull();
+      continue;
+    }
+    const auto *Typedef = dyn_cast<TypedefType>(Ty);
+    if (!Typedef)
+      return false;
+    if (Typedef->getDecl()->getIdentifier() &&
+        llvm::is_contained(Names, Typedef->getDecl()->getName()))
+      return true;
+    Ty = Typedef->desugar().getTypePtrOrNull();
+  }
+  return false;
+}
+
+/// The qualified name of the class or class template a type names, also for
+/// dependent specializations and deduced (CTAD) types in templates.
+static std::string recordName(QualType T) {
+  if (T.isNull())
+    return "";
+  if (const CXXRecordDecl *Record = T->getAsCXXRecordDecl())
+    return Record->getQualifiedNameAsString();
+  if (const auto *Spec = T->getAs<TemplateSpecializationType>())
+    if (const TemplateDecl *Template =
+            Spec->getTemplateName().getAsTemplateDecl())
+      return Template->getQualifiedNameAsString();
+  if (const auto *Deduced = dyn_cast_or_null<DeducedTemplateSpecializationType>(
+          T->getContainedDeducedType()))
+    if (const TemplateDecl *Template =
+            Deduced->getTemplateName().getAsTemplateDecl())
+      return Template->getQualifiedNameAsString();
+  return "";
+}
+
+static bool hasMethodNamed(const CXXRecordDecl *Record, StringRef Name,
+                           unsigned Depth = 0) {
+  if (!Record || Depth > 8 || !Record->hasDefinition())
+    return false;
+  Record = Record->getDefinition();
+  for (const CXXMethodDecl *Method : Record->methods())
+    if (Method->getIdentifier() && Method->getName() == Name)
+      return true;
+  for (const CXXBaseSpecifier &Base : Record->bases())
+    if (hasMethodNamed(Base.getType()->getAsCXXRecordDecl(), Name, Depth + 1))
+      return true;
+  return false;
+}
+
+static const llvm::StringSet<> &guardNames() {
+  static const llvm::StringSet<> Names = {"std::lock_guard",
+                                          "std::unique_lock",
+                                          "std::scoped_lock",
+                                          "std::shared_lock",
+                                          "absl::MutexLock",
+                                          "absl::ReaderMutexLock",
+                                          "absl::WriterMutexLock",
+                                          "absl::ReleasableMutexLock",
+                                          "boost::lock_guard",
+                                          "boost::unique_lock",
+                                          "boost::shared_lock",
+                                          "boost::upgrade_lock",
+                                          "boost::interprocess::scoped_lock"};
+  return Names;
+}
+
+static bool isSharedGuardName(StringRef Name) {
+  return Name == "std::shared_lock" || Name == "absl::ReaderMutexLock" ||
+         Name == "boost::shared_lock";
+}
+
+bool isGuardType(QualType T) {
+  if (T.isNull())
+    return false;
+  T = T.getNonReferenceType();
+  if (guardNames().contains(recordName(T)))
+    return true;
+  const CXXRecordDecl *Record = T->getAsCXXRecordDecl();
+  return Record && Record->hasAttr<ScopedLockableAttr>();
+}
+
+bool isLockType(QualType T) {
+  if (T.isNull())
+    return false;
+  T = T.getNonReferenceType();
+  while (const ArrayType *Array = T->getAsArrayTypeUnsafe())
+    T = Array->getElementType();
+  if (hasTypedefNamed(T, {"pthread_mutex_t", "pthread_rwlock_t",
+                          "pthread_spinlock_t", "mtx_t"}))
+    return true;
+  static const llvm::StringSet<> Names = {
+      "std::mutex",           "std::timed_mutex",
+      "std::recursive_mutex", "std::recursive_timed_mutex",
+      "std::shared_mutex",    "std::shared_timed_mutex",
+      "absl::Mutex",          "boost::mutex",
+      "boost::timed_mutex",   "boost::recursive_mutex",
+      "boost::shared_mutex",  "boost::upgrade_mutex"};
+  const CXXRecordDecl *Record = T->getAsCXXRecordDecl();
+  if (!Record)
+    return false;
+  if (Names.contains(Record->getQualifiedNameAsString()) ||
+      Record->hasAttr<CapabilityAttr>())
+    return true;
+  // Any BasicLockable that is not a guard (std::weak_ptr has lock() only).
+  return !isGuardType(T) && hasMethodNamed(Record, "lock") &&
+         hasMethodNamed(Record, "unlock");
+}
+
+// ---- the walk --------------------------------------------------------------
+
+namespace {
+enum class LockTag { None, Defer, Adopt, Try };
+
+LockTag tagOf(const Expr *Arg) {
+  std::string Name = recordName(Arg->getType());
+  if (Name == "std::defer_lock_t" || Name == "boost::defer_lock_t")
+    return LockTag::Defer;
+  if (Name == "std::adopt_lock_t" || Name == "boost::adopt_lock_t")
+    return LockTag::Adopt;
+  if (Name == "std::try_to_lock_t" || Name == "boost::try_to_lock_t")
+    return LockTag::Try;
+  return LockTag::None;
+}
+
+/// The arguments of a guard variable's initializer, whatever its spelling:
+///   std::lock_guard g(m);  auto g = std::unique_lock(m);  G<M> g{m};
+llvm::SmallVector<const Expr *, 3> initArgs(const Expr *Init) {
+  llvm::SmallVector<const Expr *, 3> Args;
+  for (unsigned Depth = 0; Init && Depth < 8; ++Depth) {
+    Init = Init->IgnoreImplicit();
+    if (const auto *Cast = dyn_cast<CXXFunctionalCastExpr>(Init)) {
+      Init = Cast->getSubExpr();
+      continue;
+    }
+    if (const auto *Construct = dyn_cast<CXXConstructExpr>(Init)) {
+      // A copy/move from a temporary guard: look at the temporary.
+      if (Construct->getNumArgs() == 1 &&
+          Construct->getConstructor()->isCopyOrMoveConstructor()) {
+        Init = Construct->getArg(0);
+        continue;
+      }
+      for (const Expr *Arg : Construct->arguments())
+        if (!isa<CXXDefaultArgExpr>(Arg))
+          Args.push_back(Arg);
+      return Args;
+    }
+    if (const auto *Unresolved = dyn_cast<CXXUnresolvedConstructExpr>(Init)) {
+      Args.append(Unresolved->arg_begin(), Unresolved->arg_end());
+      return Args;
+    }
+    if (const auto *List = dyn_cast<ParenListExpr>(Init)) {
+      for (unsigned I = 0; I < List->getNumExprs(); ++I)
+        Args.push_back(List->getExpr(I));
+      return Args;
+    }
+    if (const auto *List = dyn_cast<InitListExpr>(Init)) {
+      Args.append(List->inits().begin(), List->inits().end());
+      return Args;
+    }
+    return Args;
+  }
+  return Args;
+}
+
+/// A guard's argument that is a mutex (or, in a template, may be one).
+bool mayBeMutexArg(const Expr *Arg) {
+  QualType T = Arg->getType();
+  if (T.isNull() || T->isDependentType())
+    return true;
+  if (T->isPointerType())
+    T = T->getPointeeType();
+  return isLockType(T);
+}
+
+bool isCFunction(const FunctionDecl &F) {
+  return F.isExternC() ||
+         F.getDeclContext()->getRedeclContext()->isTranslationUnit();
+}
+
+enum class Effect { None, Lock, LockShared, Unlock };
+
+Effect memberEffect(StringRef Name) {
+  static const llvm::StringSet<> Exclusive = {"lock",
+                                              "try_lock",
+                                              "try_lock_for",
+                                              "try_lock_until",
+                                              "Lock",
+                                              "TryLock",
+                                              "WriterLock",
+                                              "WriterTryLock",
+                                              "LockWhen",
+                                              "LockWhenWithTimeout",
+                                              "LockWhenWithDeadline"};
+  static const llvm::StringSet<> Shared = {"lock_shared",
+                                           "try_lock_shared",
+                                           "try_lock_shared_for",
+                                           "try_lock_shared_until",
+                                           "ReaderLock",
+                                           "ReaderTryLock",
+                                           "ReaderLockWhen",
+                                           "ReaderLockWhenWithTimeout",
+                                           "ReaderLockWhenWithDeadline"};
+  static const llvm::StringSet<> Release = {"unlock", "unlock_shared", "Unlock",
+                                            "ReaderUnlock", "WriterUnlock"};
+  if (Exclusive.contains(Name))
+    return Effect::Lock;
+  if (Shared.contains(Name))
+    return Effect::LockShared;
+  if (Release.contains(Name))
+    return Effect::Unlock;
+  return Effect::None;
+}
+
+Effect cFunctionEffect(StringRef Name) {
+  static const llvm::StringSet<> Exclusive = {"pthread_mutex_lock",
+                                              "pthread_mutex_trylock",
+                                              "pthread_mutex_timedlock",
+                                              "pthread_mutex_clocklock",
+                                              "pthread_rwlock_wrlock",
+                                              "pthread_rwlock_trywrlock",
+                                              "pthread_rwlock_timedwrlock",
+                                              "pthread_rwlock_clockwrlock",
+                                              "pthread_spin_lock",
+                                              "pthread_spin_trylock",
+                                              "mtx_lock",
+                                              "mtx_trylock",
+                                              "mtx_timedlock"};
+  static const llvm::StringSet<> Shared = {
+      "pthread_rwlock_rdlock", "pthread_rwlock_tryrdlock",
+      "pthread_rwlock_timedrdlock", "pthread_rwlock_clockrdlock"};
+  static const llvm::StringSet<> Release = {
+      "pthread_mutex_unlock", "pthread_rwlock_unlock", "pthread_spin_unlock",
+      "mtx_unlock"};
+  if (Exclusive.contains(Name))
+    return Effect::Lock;
+  if (Shared.contains(Name))
+    return Effect::LockShared;
+  if (Release.contains(Name))
+    return Effect::Unlock;
+  return Effect::None;
+}
+} // namespace
+
+/// Walks one body in source order; see the header for the approximations.
+class LockWalker {
+public:
+  LockWalker(FunctionLockModel &Out) : Out(Out) {}
+
+  void run(const FunctionDecl &F) {
+    for (const auto *Requires : F.specific_attrs<RequiresCapabilityAttr>())
+      for (const Expr *Arg : Requires->args())
+        if (const ValueDecl *D = mutexDeclOf(Arg)) {
+          HeldLock Lock{LockId{D}, Arg->getExprLoc(), nullptr,
+                        Requires->isShared(), HeldBy::Annotation};
+          Out.OnEntry.push_back(Lock);
+          Cur.Held.push_back({Lock, nullptr});
+        }
+    Scopes.emplace_back();
+    visit(F.getBody());
+    Scopes.clear();
+  }
+
+private:
+  struct Active {
+    HeldLock Lock;
+    const VarDecl *Guard; // null: explicit or annotation
+  };
+  struct State {
+    llvm::SmallVector<Active, 4> Held;
+    bool Dead = false; // after return/throw/break/continue/goto
+  };
+  struct GuardInfo {
+    llvm::SmallVector<std::pair<LockId, SourceLocation>, 2> Mutexes;
+    bool Shared = false;
+  };
+
+  FunctionLockModel &Out;
+  State Cur;
+  bool Dirty = true;
+  llvm::DenseMap<const VarDecl *, GuardInfo> Guards;
+  llvm::SmallVector<llvm::SmallVector<const VarDecl *, 2>, 8> Scopes;
+  llvm::SmallVector<State, 2> SwitchEntries;
+
+  void set(State S) {
+    Cur = std::move(S);
+    Dirty = true;
+  }
+
+  /// Held after two paths meet: held on every live path.
+  static State join(const State &A, const State &B) {
+    if (A.Dead)
+      return B;
+    if (B.Dead)
+      return A;
+    State Out;
+    for (const Active &L : A.Held)
+      if (llvm::any_of(B.Held, [&](const Active &M) {
+            return M.Lock.Id == L.Lock.Id && M.Guard == L.Guard;
+          }))
+        Out.Held.push_back(L);
+    return Out;
+  }
+
+  void record(const Stmt *S) {
+    if (Cur.Held.empty())
+      return;
+    if (Dirty) {
+      auto &Snapshot = Out.Snapshots.emplace_back();
+      for (const Active &L : Cur.Held)
+        Snapshot.push_back(L.Lock);
+      Dirty = false;
+    }
+    Out.SnapshotOf[S] = Out.Snapshots.size() - 1;
+  }
+
+  void pushScope() { Scopes.emplace_back(); }
+  void popScope() {
+    for (const VarDecl *Guard : Scopes.back())
+      releaseGuard(Guard);
+    Scopes.pop_back();
+  }
+
+  /// Acquires \p Locks together (one statement), owned by \p Guard if any.
+  void acquire(llvm::ArrayRef<HeldLock> Locks, const VarDecl *Guard) {
+    llvm::SmallVector<HeldLock, 2> Before;
+    for (const Active &L : Cur.Held)
+      Before.push_back(L.Lock);
+    for (const HeldLock &L : Locks) {
+      Out.Acquisitions.push_back({L, Before});
+      Cur.Held.push_back({L, Guard});
+    }
+    Dirty = true;
+  }
+
+  void releaseGuard(const VarDecl *Guard) {
+    size_t Before = Cur.Held.size();
+    llvm::erase_if(Cur.Held, [&](const Active &L) { return L.Guard == Guard; });
+    Dirty |= Before != Cur.Held.size();
+  }
+
+  /// Releases the latest explicit hold of \p Id, else the latest of any kind.
+  void releaseExplicit(LockId Id) {
+    auto Match = [&](bool ExplicitOnly) {
+      for (size_t I = Cur.Held.size(); I-- > 0;)
+        if (Cur.Held[I].Lock.Id == Id &&
+            (!ExplicitOnly || !Cur.Held[I].Guard)) {
+          Cur.Held.erase(Cur.Held.begin() + I);
+          Dirty = true;
+          return true;
+        }
+      return false;
+    };
+    if (!Match(true))
+      Match(false);
+  }
+
+  void visitChildren(const Stmt *S) {
+    for (const Stmt *Child : S->children())
+      visit(Child);
+  }
+
+  void visit(const Stmt *S);
+  void declare(const VarDecl &Var, const DeclStmt &Decl);
+  void memberCall(const CXXMemberCallExpr &Call);
+  void freeCall(const CallExpr &Call);
+  bool capabilityCall(const FunctionDecl &Callee, const CallExpr *Call,
+                      llvm::ArrayRef<const Expr *> Args, const Expr *Object,
+                      const Stmt &At);
+};
+
+void LockWalker::visit(const Stmt *S) {
+  if (!S)
+    return;
+  record(S);
+
+  if (const auto *Block = dyn_cast<CompoundStmt>(S)) {
+    pushScope();
+    for (const Stmt *Child : Block->body())
+      visit(Child);
+    popScope();
+    return;
+  }
+  if (const auto *Decls = dyn_cast<DeclStmt>(S)) {
+    for (const Decl *D : Decls->decls())
+      if (const auto *Var = dyn_cast<VarDecl>(D)) {
+        visit(Var->getInit());
+        declare(*Var, *Decls);
+      }
+    return;
+  }
+  if (const auto *If = dyn_cast<IfStmt>(S)) {
+    pushScope();
+    visit(If->getInit());
+    visit(If->getConditionVariableDeclStmt());
+    visit(If->getCond());
+    State Entry = Cur;
+    visit(If->getThen());
+    State AfterThen = Cur;
+    set(Entry);
+    visit(If->getElse());
+    set(join(AfterThen, Cur));
+    popScope();
+    return;
+  }
+  if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S)) {
+    pushScope();
+    const Stmt *Body = nullptr;
+    if (const auto *For = dyn_cast<ForStmt>(S)) {
+      visit(For->getInit());
+      visit(For->getConditionVariableDeclStmt());
+      visit(For->getCond());
+      Body = For->getBody();
+    } else if (const auto *While = dyn_cast<WhileStmt>(S)) {
+      visit(While->getConditionVariableDeclStmt());
+      visit(While->getCond());
+      Body = While->getBody();
+    } else if (const auto *Range = dyn_cast<CXXForRangeStmt>(S)) {
+      visit(Range->getInit());
+      visit(Range->getRangeInit());
+      Body = Range->getBody();
+    } else {
+      Body = cast<DoStmt>(S)->getBody();
+    }
+    State Entry = Cur;
+    visit(Body);
+    if (const auto *For = dyn_cast<ForStmt>(S))
+      visit(For->getInc());
+    else if (const auto *Do = dyn_cast<DoStmt>(S))
+      visit(Do->getCond());
+    set(join(Entry, Cur));
+    popScope();
+    return;
+  }
+  if (const auto *Switch = dyn_cast<SwitchStmt>(S)) {
+    pushScope();
+    visit(Switch->getInit());
+    visit(Switch->getConditionVariableDeclStmt());
+    visit(Switch->getCond());
+    SwitchEntries.push_back(Cur);
+    visit(Switch->getBody());
+    State Entry = SwitchEntries.pop_back_val();
+    set(join(Entry, Cur));
+    popScope();
+    return;
+  }
+  if (const auto *Case = dyn_cast<SwitchCase>(S)) {
+    // Reached from the switch, or by falling through the previous case.
+    if (!SwitchEntries.empty())
+      set(join(Cur, SwitchEntries.back()));
+    visit(Case->getSubStmt());
+    return;
+  }
+  if (const auto *Try = dyn_cast<CXXTryStmt>(S)) {
+    State Entry = Cur;
+    visit(Try->getTryBlock());
+    State After = Cur;
+    for (unsigned I = 0; I < Try->getNumHandlers(); ++I) {
+      set(Entry);
+      visit(Try->getHandler(I)->getHandlerBlock());
+      After = join(After, Cur);
+    }
+    set(After);
+    return;
+  }
+  if (isa<ReturnStmt, BreakStmt, ContinueStmt, GotoStmt, IndirectGotoStmt,
+          CoreturnStmt, CXXThrowExpr>(S)) {
+    visitChildren(S);
+    Cur.Dead = true;
+    return;
+  }
+  if (const auto *Label = dyn_cast<LabelStmt>(S)) {
+    Cur.Dead = false;
+    visit(Label->getSubStmt());
+    return;
+  }
+  if (const auto *Lambda = dyn_cast<LambdaExpr>(S)) {
+    // The body runs later, maybe elsewhere: it is the lambda's own function.
+    for (const Expr *Init : Lambda->capture_inits())
+      visit(Init);
+    return;
+  }
+  if (isa<BlockExpr>(S))
+    return;
+  if (const auto *Coroutine = dyn_cast<CoroutineBodyStmt>(S)) {
+    visit(Coroutine->getBody());
+    return;
+  }
+  if (const auto *Member = dyn_cast<CXXMemberCallExpr>(S)) {
+    visitChildren(S);
+    memberCall(*Member);
+    return;
+  }
+  if (const auto *Call = dyn_cast<CallExpr>(S)) {
+    visitChildren(S);
+    freeCall(*Call);
+    if (const FunctionDecl *Callee = Call->getDirectCallee();
+        Callee && Callee->isNoReturn())
+      Cur.Dead = true;
+    return;
+  }
+  visitChildren(S);
+}
+
+void LockWalker::declare(const VarDecl &Var, const DeclStmt &Decl) {
+  if (!Var.hasLocalStorage() || isa<ParmVarDecl>(Var) ||
+      Var.getType()->isReferenceType() || !isGuardType(Var.getType()))
+    return;
+  GuardInfo Info;
+  Info.Shared = isSharedGuardName(recordName(Var.getType()));
+  LockTag Tag = LockTag::None;
+  for (const Expr *Arg : initArgs(Var.getInit())) {
+    if (LockTag T = tagOf(Arg); T != LockTag::None) {
+      Tag = T;
+      continue;
+    }
+    if (!mayBeMutexArg(Arg))
+      continue;
+    if (const ValueDecl *D = mutexDeclOf(Arg))
+      Info.Mutexes.push_back({LockId{D}, Arg->getExprLoc()});
+  }
+  Scopes.back().push_back(&Var);
+  auto &Stored = Guards[&Var] = Info;
+  if (Tag == LockTag::Defer)
+    return;
+  llvm::SmallVector<HeldLock, 2> Taken;
+  for (const auto &[Id, Loc] : Stored.Mutexes) {
+    if (Tag == LockTag::Adopt) {
+      // Ownership of a lock taken earlier (m.lock(), std::lock) moves to the
+      // guard; it is not a new acquisition.
+      bool Moved = false;
+      for (Active &L : llvm::reverse(Cur.Held))
+        if (L.Lock.Id == Id && !L.Guard) {
+          L.Guard = &Var;
+          Moved = true;
+          Dirty = true;
+          break;
+        }
+      if (Moved)
+        continue;
+    }
+    Taken.push_back(HeldLock{Id, Loc, &Decl, Stored.Shared, HeldBy::Guard});
+  }
+  if (Tag == LockTag::Adopt) {
+    // Adopting a lock taken by someone else: held, but not acquired here.
+    for (const HeldLock &L : Taken)
+      Cur.Held.push_back({L, &Var});
+    Dirty = true;
+    return;
+  }
+  acquire(Taken, &Var);
+}
+
+bool LockWalker::capabilityCall(const FunctionDecl &Callee,
+                                const CallExpr *Call,
+                                llvm::ArrayRef<const Expr *> Args,
+                                const Expr *Object, const Stmt &At) {
+  // An attribute argument naming a parameter stands for the call's argument;
+  // none at all means the object the method is called on.
+  auto Resolve =
+      [&](llvm::iterator_range<Expr **> AttrArgs,
+          llvm::SmallVectorImpl<std::pair<LockId, SourceLocation>> &Into) {
+        if (AttrArgs.empty()) {
+          if (const ValueDecl *D = Object ? mutexDeclOf(Object) : nullptr)
+            Into.push_back({LockId{D}, Object->getExprLoc()});
+          return;
+        }
+        for (const Expr *AttrArg : AttrArgs) {
+          const Expr *Bare = AttrArg->IgnoreParenImpCasts();
+          if (const auto *Unary = dyn_cast<UnaryOperator>(Bare))
+            Bare = Unary->getSubExpr()->IgnoreParenImpCasts();
+          if (const auto *Ref = dyn_cast<DeclRefExpr>(Bare))
+            if (const auto *Param = dyn_cast<ParmVarDecl>(Ref->getDecl())) {
+              unsigned Index = Param->getFunctionScopeIndex();
+              if (Index < Args.size())
+                if (const ValueDecl *D = mutexDeclOf(Args[Index]))
+                  Into.push_back({LockId{D}, Args[Index]->getExprLoc()});
+              continue;
+            }
+          if (const ValueDecl *D = mutexDeclOf(AttrArg))
+            Into.push_back(
+                {LockId{D}, Object ? Object->getExprLoc() : At.getBeginLoc()});
+        }
+      };
+  bool Handled = false;
+  for (const Attr *A : Callee.attrs()) {
+    llvm::SmallVector<std::pair<LockId, SourceLocation>, 2> Locks;
+    if (const auto *Acquire = dyn_cast<AcquireCapabilityAttr>(A)) {
+      Resolve(Acquire->args(), Locks);
+      llvm::SmallVector<HeldLock, 2> Taken;
+      for (const auto &[Id, Loc] : Locks)
+        Taken.push_back(
+            HeldLock{Id, Loc, &At, Acquire->isShared(), HeldBy::Explicit});
+      acquire(Taken, nullptr);
+      Handled = true;
+    } else if (const auto *Try = dyn_cast<TryAcquireCapabilityAttr>(A)) {
+      Resolve(Try->args(), Locks);
+      llvm::SmallVector<HeldLock, 2> Taken;
+      for (const auto &[Id, Loc] : Locks)
+        Taken.push_back(
+            HeldLock{Id, Loc, &At, Try->isShared(), HeldBy::Explicit});
+      acquire(Taken, nullptr);
+      Handled = true;
+    } else if (const auto *Release = dyn_cast<ReleaseCapabilityAttr>(A)) {
+      Resolve(Release->args(), Locks);
+      for (const auto &Lock : Locks)
+        releaseExplicit(Lock.first);
+      Handled = true;
+    }
+  }
+  (void)Call;
+  return Handled;
+}
+
+void LockWalker::memberCall(const CXXMemberCallExpr &Call) {
+  const CXXMethodDecl *Method = Call.getMethodDecl();
+  const Expr *Object = Call.getImplicitObjectArgument();
+  if (!Method || !Object)
+    return;
+  const Expr *Bare = Object->IgnoreParenImpCasts();
+
+  // A call on a guard variable: lk.unlock(), lk.lock(), lk.release().
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(Bare))
+    if (const auto *Var = dyn_cast<VarDecl>(Ref->getDecl()))
+      if (auto It = Guards.find(Var); It != Guards.end()) {
+        if (!Method->getIdentifier())
+          return;
+        StringRef Name = Method->getName();
+        Effect E = memberEffect(Name);
+        if (E == Effect::Lock || E == Effect::LockShared) {
+          releaseGuard(Var); // a second lock() is an error; keep one hold
+          llvm::SmallVector<HeldLock, 2> Taken;
+          for (const auto &[Id, Loc] : It->second.Mutexes)
+            Taken.push_back(
+                HeldLock{Id, Loc, &Call, It->second.Shared, HeldBy::Guard});
+          acquire(Taken, Var);
+        } else if (E == Effect::Unlock || Name == "Release") {
+          releaseGuard(Var);
+        } else if (Name == "release") {
+          // The mutex stays locked, now owned by nobody in particular.
+          for (Active &L : Cur.Held)
+            if (L.Guard == Var) {
+              L.Guard = nullptr;
+              L.Lock.Kind = HeldBy::Explicit;
+              Dirty = true;
+            }
+        }
+        return;
+      }
+
+  llvm::SmallVector<const Expr *, 4> Args(Call.arguments());
+  if (capabilityCall(*Method, &Call, Args, Object, Call))
+    return;
+  if (!Method->getIdentifier())
+    return;
+  Effect E = memberEffect(Method->getName());
+  if (E == Effect::None)
+    return;
+  QualType T = Object->getType();
+  if (T->isPointerType())
+    T = T->getPointeeType();
+  if (!isLockType(T))
+    return;
+  const ValueDecl *D = mutexDeclOf(Object);
+  if (!D)
+    return;
+  if (E == Effect::Unlock) {
+    releaseExplicit(LockId{D});
+    return;
+  }
+  HeldLock Lock{LockId{D}, Object->getExprLoc(), &Call, E == Effect::LockShared,
+                HeldBy::Explicit};
+  acquire(Lock, nullptr);
+}
+
+void LockWalker::freeCall(const CallExpr &Call) {
+  const FunctionDecl *Callee = Call.getDirectCallee();
+  if (!Callee)
+    return;
+  llvm::SmallVector<const Expr *, 4> Args(Call.arguments());
+  if (isa<CXXOperatorCallExpr>(Call))
+    return;
+  if (capabilityCall(*Callee, &Call, Args, nullptr, Call))
+    return;
+  if (!Callee->getIdentifier())
+    return;
+  StringRef Name = Callee->getName();
+  if (Callee->isInStdNamespace() && Name == "lock" && Args.size() >= 2) {
+    // std::lock(a, b, ...): all at once, deadlock-free among themselves.
+    llvm::SmallVector<HeldLock, 2> Taken;
+    for (const Expr *Arg : Args)
+      if (const ValueDecl *D = mutexDeclOf(Arg))
+        Taken.push_back(HeldLock{LockId{D}, Arg->getExprLoc(), &Call, false,
+                                 HeldBy::Explicit});
+    acquire(Taken, nullptr);
+    return;
+  }
+  if (!isCFunction(*Callee) || Args.empty())
+    return;
+  Effect E = cFunctionEffect(Name);
+  if (E == Effect::None)
+    return;
+  const ValueDecl *D = mutexDeclOf(Args[0]);
+  if (!D)
+    return;
+  if (E == Effect::Unlock) {
+    releaseExplicit(LockId{D});
+    return;
+  }
+  acquire(HeldLock{LockId{D}, Args[0]->getExprLoc(), &Call,
+                   E == Effect::LockShared, HeldBy::Explicit},
+          nullptr);
+}
+
+// ---- FunctionLockModel and LockModels --------------------------------------
+
+FunctionLockModel::FunctionLockModel(const FunctionDecl &F, ASTContext &) {
+  if (!F.getBody())
+    return;
+  LockWalker(*this).run(F);
+}
+
+llvm::ArrayRef<HeldLock> FunctionLockModel::heldAt(const Stmt *S) const {
+  auto It = SnapshotOf.find(S);
+  if (It == SnapshotOf.end())
+    return {};
+  return Snapshots[It->second];
+}
+
+namespace {
+std::mutex RegistryMutex;
+llvm::DenseMap<const ASTContext *, std::unique_ptr<LockModels>> &registry() {
+  static llvm::DenseMap<const ASTContext *, std::unique_ptr<LockModels>> Map;
+  return Map;
+}
+} // namespace
+
+LockModels &LockModels::of(ASTContext &Ctx) {
+  std::lock_guard<std::mutex> Guard(RegistryMutex);
+  std::unique_ptr<LockModels> &Slot = registry()[&Ctx];
+  if (!Slot) {
+    Slot = std::make_unique<LockModels>(Ctx);
+    // Freed with the AST, so a later context at the same address starts
+    // clean.
+    Ctx.AddDeallocation(
+        [](void *Context) {
+          std::lock_guard<std::mutex> Guard(RegistryMutex);
+          registry().erase(static_cast<const ASTContext *>(Context));
+        },
+        &Ctx);
+  }
+  return *Slot;
+}
+
+const FunctionLockModel &LockModels::function(const FunctionDecl &F) {
+  std::unique_ptr<FunctionLockModel> &Slot = Models[&F];
+  if (!Slot)
+    Slot = std::make_unique<FunctionLockModel>(F, Ctx);
+  return *Slot;
+}
+
+const FunctionDecl *LockModels::enclosingFunction(const Stmt &S) {
+  DynTypedNode Node = DynTypedNode::create(S);
+  for (unsigned Depth = 0; Depth < 4096; ++Depth) {
+    DynTypedNodeList Parents = Ctx.getParents(Node);
+    if (Parents.empty())
+      return nullptr;
+    for (const DynTypedNode &Parent : Parents) {
+      if (const auto *F = Parent.get<FunctionDecl>())
+        return F;
+      if (const auto *Lambda = Parent.get<LambdaExpr>())
+        if (Node.get<Stmt>() == Lambda->getBody())
+          return Lambda->getCallOperator();
+    }
+    const DynTypedNode &Parent = Parents[0];
+    if (Parent.get<BlockExpr>() || Parent.get<RecordDecl>())
+      return nullptr;
+    Node = Parent;
+  }
+  return nullptr;
+}
+
+llvm::ArrayRef<HeldLock> LockModels::heldAt(const Stmt &S) {
+  const FunctionDecl *F = enclosingFunction(S);
+  if (!F)
+    return {};
+  return function(*F).heldAt(&S);
+}
+
+} // namespace loadcheck::model
