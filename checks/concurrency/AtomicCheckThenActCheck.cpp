@@ -1,5 +1,6 @@
 //===--- AtomicCheckThenActCheck.cpp --------------------------------------===//
 #include "checks/concurrency/AtomicCheckThenActCheck.h"
+#include "checks/model/LockModel.h"
 #include "checks/utils/SyncFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
@@ -234,7 +235,7 @@ void AtomicCheckThenActCheck::check(const MatchFinder::MatchResult &Result) {
   if (!Function || isa<CXXConstructorDecl, CXXDestructorDecl>(Function))
     return;
   // A check made under a lock: the writers are serialised by it.
-  if (utils::lockHeldAt(*If, Ctx))
+  if (!model::LockModels::of(Ctx).heldAt(*If).empty())
     return;
   if (!checkThenAct(*If, Ctx))
     doubleCheckedLocking(*If, Ctx);
@@ -302,8 +303,11 @@ bool AtomicCheckThenActCheck::doubleCheckedLocking(const IfStmt &If,
             return utils::sameObject(R, Object, Ctx);
           }))
         continue;
-      const Stmt *Lock = utils::lockHeldAt(*Recheck, Ctx, &If);
-      if (!Lock)
+      // The outer check holds no lock (see check()): any lock held at the
+      // re-check was taken in between.
+      llvm::ArrayRef<model::HeldLock> Held =
+          model::LockModels::of(Ctx).heldAt(*Recheck);
+      if (Held.empty())
         continue;
       const Expr *Write = findWrite(Recheck->getThen(), Object, Ctx);
       if (!Write)
@@ -317,8 +321,9 @@ bool AtomicCheckThenActCheck::doubleCheckedLocking(const IfStmt &If,
                 "races with the write under the lock; make it std::atomic or "
                 "use std::call_once")
           << Var;
-      diag(SM.getFileLoc(Lock->getBeginLoc()), "lock acquired here",
-           DiagnosticIDs::Note);
+      diag(SM.getFileLoc(Held.back().AcquiredAt), "%0 acquired here",
+           DiagnosticIDs::Note)
+          << Held.back().Id.Decl;
       diag(SM.getFileLoc(Write->getExprLoc()), "%0 written here",
            DiagnosticIDs::Note)
           << Var;

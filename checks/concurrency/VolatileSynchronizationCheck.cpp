@@ -1,5 +1,6 @@
 //===--- VolatileSynchronizationCheck.cpp ---------------------------------===//
 #include "checks/concurrency/VolatileSynchronizationCheck.h"
+#include "checks/model/ThreadEntry.h"
 #include "checks/utils/SyncFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
@@ -220,13 +221,24 @@ void VolatileSynchronizationCheck::check(
   } else if (const auto *Op = Parent.get<UnaryOperator>();
              Op && Op->isIncrementDecrementOp()) {
     Kind = UseKind::Write;
+  } else if (const auto *Lambda = Parent.get<LambdaExpr>()) {
+    // `[&done]`: a reference to a std::atomic is as good; a copy is not.
+    Plain = llvm::any_of(Lambda->captures(), [&](const LambdaCapture &C) {
+      return C.capturesVariable() && C.getCapturedVar() == D &&
+             C.getCaptureKind() == LCK_ByRef;
+    });
   } else if (const auto *Cast = Parent.get<ImplicitCastExpr>();
              Cast && Cast->getCastKind() == CK_LValueToRValue) {
     Kind = inLoopCondition(*Use, Ctx) ? UseKind::LoopRead : UseKind::Read;
     Plain = plainLoad(*Cast, Ctx);
   }
-  Uses[D].push_back(
-      {Use, utils::enclosingFunction(*Use, Ctx, false), Kind, Plain});
+  const FunctionDecl *Function = model::enclosingFunction(*Use, Ctx);
+  // A read anywhere in a thread entry (thread-entry model) is a
+  // cross-thread read, loop or not.
+  if (Kind == UseKind::Read && Function &&
+      model::ThreadEntryIndex::get(Ctx).isThreadEntry(Function))
+    Kind = UseKind::EntryRead;
+  Uses[D].push_back({Use, Function, Kind, Plain});
 }
 
 void VolatileSynchronizationCheck::onEndOfTranslationUnit() {
@@ -349,6 +361,8 @@ VolatileSynchronizationCheck::atomicFix(const ValueDecl &D,
     if (Lexer::getRawToken(Loc, Tok, SM, LangOpts, /*IgnoreWhiteSpace=*/true) ||
         Tok.isNot(tok::raw_identifier))
       return std::nullopt;
+    if (!SM.isBeforeInTranslationUnit(Tok.getLocation(), Name))
+      break; // the whitespace before the name led to the name itself
     llvm::StringRef Word = Tok.getRawIdentifier();
     if (llvm::is_contained(Keep, Word)) {
       Text += Word.str() + " ";

@@ -50,80 +50,11 @@ bool hasTypedefNamed(QualType T, llvm::ArrayRef<llvm::StringRef> Names) {
   return false;
 }
 
-const Stmt *parentStmt(const Stmt &S, ASTContext &Ctx) {
-  for (const DynTypedNode &P : Ctx.getParents(S))
-    if (const auto *PS = P.get<Stmt>())
-      return PS;
-  return nullptr;
-}
-
 llvm::StringRef calleeName(const CallExpr &Call) {
   const FunctionDecl *Callee = Call.getDirectCallee();
   if (!Callee || !Callee->getIdentifier())
     return {};
   return Callee->getName();
-}
-
-/// A guard class whose constructor locks its argument.
-bool isGuardType(QualType T) {
-  const CXXRecordDecl *R = recordOf(T);
-  static constexpr llvm::StringRef StdGuards[] = {"lock_guard", "unique_lock",
-                                                  "scoped_lock", "shared_lock"};
-  static constexpr llvm::StringRef AbslGuards[] = {
-      "MutexLock", "ReaderMutexLock", "WriterMutexLock"};
-  static constexpr llvm::StringRef BoostGuards[] = {
-      "lock_guard", "unique_lock", "scoped_lock", "shared_lock"};
-  return isNamed(R, "std", StdGuards) || isNamed(R, "absl", AbslGuards) ||
-         isNamed(R, "boost", BoostGuards);
-}
-
-/// `m.lock()` on a mutex or `pthread_mutex_lock(&m)`: +1; the unlocks: -1.
-int lockEffect(const Stmt *S) {
-  const auto *E = dyn_cast_or_null<Expr>(S);
-  if (!E)
-    return 0;
-  const auto *Call = dyn_cast<CallExpr>(E->IgnoreParenImpCasts());
-  if (!Call)
-    return 0;
-  llvm::StringRef Name = calleeName(*Call);
-  if (const auto *Member = dyn_cast<CXXMemberCallExpr>(Call)) {
-    if (!isMutexType(Member->getImplicitObjectArgument()->getType()))
-      return 0;
-    if (Name == "lock" || Name == "lock_shared")
-      return 1;
-    if (Name == "unlock" || Name == "unlock_shared")
-      return -1;
-    return 0;
-  }
-  if (Name == "pthread_mutex_lock")
-    return 1;
-  if (Name == "pthread_mutex_unlock")
-    return -1;
-  return 0;
-}
-
-/// The guard declared by \p S, when it holds a lock from its construction
-/// (not `std::unique_lock l(m, std::defer_lock)`).
-const Stmt *guardDeclaredBy(const Stmt *S) {
-  const auto *DS = dyn_cast_or_null<DeclStmt>(S);
-  if (!DS)
-    return nullptr;
-  for (const Decl *D : DS->decls()) {
-    const auto *Var = dyn_cast<VarDecl>(D);
-    if (!Var || !isGuardType(Var->getType()))
-      continue;
-    if (const auto *Construct = dyn_cast_or_null<CXXConstructExpr>(
-            Var->getInit() ? Var->getInit()->IgnoreImplicit() : nullptr)) {
-      bool Deferred = llvm::any_of(Construct->arguments(), [](const Expr *A) {
-        const CXXRecordDecl *R = recordOf(A->getType());
-        return isNamed(R, "std", {"defer_lock_t"});
-      });
-      if (Deferred)
-        continue;
-    }
-    return DS;
-  }
-  return nullptr;
 }
 
 } // namespace
@@ -259,37 +190,6 @@ bool isWaitOrConsumeCall(const CallExpr &Call) {
                                                  "pthread_cond_timedwait",
                                                  "sem_wait"};
   return llvm::is_contained(Blocking, Name);
-}
-
-const Stmt *lockHeldAt(const Stmt &S, ASTContext &Ctx, const Stmt *Stop) {
-  const Stmt *Child = &S;
-  while (const Stmt *Parent = parentStmt(*Child, Ctx)) {
-    if (Parent == Stop || isa<LambdaExpr>(Parent))
-      return nullptr;
-    if (const auto *Block = dyn_cast<CompoundStmt>(Parent)) {
-      // Statements before Child in this block: a guard still alive, or a
-      // net positive lock()/unlock() balance.
-      int Balance = 0;
-      const Stmt *LastLock = nullptr;
-      const Stmt *Guard = nullptr;
-      for (const Stmt *Sibling : Block->body()) {
-        if (Sibling == Child)
-          break;
-        if (const Stmt *G = guardDeclaredBy(Sibling))
-          Guard = G;
-        int Effect = lockEffect(Sibling);
-        if (Effect > 0)
-          LastLock = Sibling;
-        Balance += Effect;
-      }
-      if (Guard)
-        return Guard;
-      if (Balance > 0)
-        return LastLock;
-    }
-    Child = Parent;
-  }
-  return nullptr;
 }
 
 const ValueDecl *designatedDecl(const Expr *E) {

@@ -2,15 +2,8 @@
 //
 // Questions the queue, polling, atomic and volatile checks ask about single
 // expressions and statements: is this a std::atomic, a sleep, a blocking
-// wait, a lock acquisition, do two expressions designate the same object.
-//
-// lockHeldAt() is a deliberately local stand-in for the shared lock model
-// (checks/model, owned by the issue4-locks helper): it only sees an RAII
-// guard (`lock_guard`, `unique_lock`, `scoped_lock`, `shared_lock`,
-// `absl::MutexLock`, boost's guards) declared earlier in an enclosing block
-// of the same function, or a `m.lock()` / `pthread_mutex_lock(&m)` earlier in
-// an enclosing block with no matching unlock in between. It is biased
-// towards "held": the checks use it to stay silent.
+// wait, do two expressions designate the same object. Which locks are held
+// is the lock model's business (checks/model/LockModel.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOADCHECK_CHECKS_UTILS_SYNCFACTS_H
@@ -55,11 +48,6 @@ bool isWaitOrConsumeCall(const clang::CallExpr &Call);
 /// A condition-variable or semaphore wait: a producer calling it before a
 /// push is slowed down by the consumers.
 bool isConditionWaitCall(const clang::CallExpr &Call);
-
-/// The statement that acquires a lock still held at \p S (see the file
-/// comment), or null. Looks no further up than \p Stop when given.
-const clang::Stmt *lockHeldAt(const clang::Stmt &S, clang::ASTContext &Ctx,
-                              const clang::Stmt *Stop = nullptr);
 
 /// Whether \p A and \p B designate the same object: the same variable, or the
 /// same member of the same object expression.
