@@ -69,18 +69,20 @@ comparisonOperands(const Stmt *S, bool RelationalOnly) {
 bool checksCapacity(const Stmt *S, const FieldDecl &Field, unsigned Depth) {
   if (!S)
     return false;
-  const CXXRecordDecl &Class = *cast<CXXRecordDecl>(Field.getParent());
+  const auto *Class = dyn_cast<CXXRecordDecl>(Field.getParent());
+  if (!Class)
+    return false;
   if (auto Operands = comparisonOperands(S, /*RelationalOnly=*/false)) {
     auto [L, R] = *Operands;
     if (mentionsSizeOf(L, Field) || mentionsSizeOf(R, Field))
       return true;
     if (comparisonOperands(S, /*RelationalOnly=*/true) &&
-        (mentionsBoundMember(L, Class) || mentionsBoundMember(R, Class)))
+        (mentionsBoundMember(L, *Class) || mentionsBoundMember(R, *Class)))
       return true;
   }
   if (const auto *Call = dyn_cast<CXXMemberCallExpr>(S); Call && Depth > 0)
     if (const CXXMethodDecl *M = Call->getMethodDecl();
-        M && M->getParent() == &Class)
+        M && M->getParent() == Class)
       if (const FunctionDecl *Def = M->getDefinition())
         if (checksCapacity(Def->getBody(), Field, Depth - 1))
           return true;

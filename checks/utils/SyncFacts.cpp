@@ -107,7 +107,10 @@ bool isSleepCall(const CallExpr &Call) {
 bool isConditionWaitCall(const CallExpr &Call) {
   llvm::StringRef Name = calleeName(Call);
   if (const auto *Member = dyn_cast<CXXMemberCallExpr>(&Call)) {
-    QualType Object = Member->getImplicitObjectArgument()->getType();
+    const Expr *ObjectExpr = Member->getImplicitObjectArgument();
+    if (!ObjectExpr)
+      return false;
+    QualType Object = ObjectExpr->getType();
     if (isConditionVariableType(Object))
       return Name.starts_with("wait") || Name == "Wait" ||
              Name == "WaitWithTimeout";
@@ -157,7 +160,8 @@ bool isWaitOrConsumeCall(const CallExpr &Call) {
     // `get` waits only on futures; smart pointers and optionals also have
     // one that returns at once.
     if (Name == "get")
-      return isNamed(recordOf(Member->getImplicitObjectArgument()->getType()),
+      return Member->getImplicitObjectArgument() &&
+             isNamed(recordOf(Member->getImplicitObjectArgument()->getType()),
                      "std", {"future", "shared_future"});
     return true;
   }
