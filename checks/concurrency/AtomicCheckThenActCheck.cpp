@@ -234,9 +234,6 @@ void AtomicCheckThenActCheck::check(const MatchFinder::MatchResult &Result) {
       utils::enclosingFunction(*If, Ctx, /*ThroughLambdas=*/false);
   if (!Function || isa<CXXConstructorDecl, CXXDestructorDecl>(Function))
     return;
-  // A check made under a lock: the writers are serialised by it.
-  if (!model::LockModels::of(Ctx).heldAt(*If).empty())
-    return;
   if (!checkThenAct(*If, Ctx))
     doubleCheckedLocking(*If, Ctx);
 }
@@ -261,6 +258,10 @@ bool AtomicCheckThenActCheck::checkThenAct(const IfStmt &If, ASTContext &Ctx) {
   collectActs(If.getElse(), Reads, Ctx, Acts);
   if (Acts.empty())
     return false;
+  // A check made under a lock: the writers are serialised by it. (Asked
+  // last: it builds the function's lock model.)
+  if (!model::LockModels::of(Ctx).heldAt(If).empty())
+    return true;
   const Act &First = Acts.front();
   const Expr *Check = *llvm::find_if(Reads, [&](const Expr *R) {
     return utils::sameObject(R, First.Object, Ctx);
@@ -303,11 +304,11 @@ bool AtomicCheckThenActCheck::doubleCheckedLocking(const IfStmt &If,
             return utils::sameObject(R, Object, Ctx);
           }))
         continue;
-      // The outer check holds no lock (see check()): any lock held at the
-      // re-check was taken in between.
-      llvm::ArrayRef<model::HeldLock> Held =
-          model::LockModels::of(Ctx).heldAt(*Recheck);
-      if (Held.empty())
+      // A lock taken between the two checks: held at the re-check, not at
+      // the first check (a function that locks first is not double-checked).
+      model::LockModels &Locks = model::LockModels::of(Ctx);
+      llvm::ArrayRef<model::HeldLock> Held = Locks.heldAt(*Recheck);
+      if (Held.empty() || !Locks.heldAt(If).empty())
         continue;
       const Expr *Write = findWrite(Recheck->getThen(), Object, Ctx);
       if (!Write)

@@ -30,7 +30,9 @@ public:
                                clang::tidy::ClangTidyContext *Ctx);
   bool isLanguageVersionSupported(
       const clang::LangOptions &LangOpts) const override {
-    return LangOpts.CPlusPlus11;
+    // Freestanding code (kernels, firmware) uses volatile for interrupt
+    // handlers and registers, which is correct there.
+    return LangOpts.CPlusPlus11 && !LangOpts.Freestanding;
   }
   void registerPPCallbacks(const clang::SourceManager &SM,
                            clang::Preprocessor *PP,
