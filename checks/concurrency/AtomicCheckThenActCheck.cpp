@@ -204,6 +204,15 @@ const Expr *findWrite(const Stmt *S, const Expr *Object,
   return nullptr;
 }
 
+/// Whether \p S runs while its object is under construction or
+/// destruction, so not shared yet (any more). Asked only of candidates: it
+/// needs the parent map.
+bool notShared(const Stmt &S, ASTContext &Ctx) {
+  const FunctionDecl *Function =
+      utils::enclosingFunction(S, Ctx, /*ThroughLambdas=*/false);
+  return !Function || isa<CXXConstructorDecl, CXXDestructorDecl>(Function);
+}
+
 /// Every `if` below \p S, not looking into lambdas.
 void collectIfs(const Stmt *S, llvm::SmallVectorImpl<const IfStmt *> &Out) {
   if (!S || isa<LambdaExpr>(S))
@@ -229,11 +238,6 @@ void AtomicCheckThenActCheck::registerMatchers(MatchFinder *Finder) {
 void AtomicCheckThenActCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *If = Result.Nodes.getNodeAs<IfStmt>(IfBinding);
   ASTContext &Ctx = *Result.Context;
-  // Objects under construction or destruction are not shared yet (any more).
-  const FunctionDecl *Function =
-      utils::enclosingFunction(*If, Ctx, /*ThroughLambdas=*/false);
-  if (!Function || isa<CXXConstructorDecl, CXXDestructorDecl>(Function))
-    return;
   if (!checkThenAct(*If, Ctx))
     doubleCheckedLocking(*If, Ctx);
 }
@@ -260,7 +264,7 @@ bool AtomicCheckThenActCheck::checkThenAct(const IfStmt &If, ASTContext &Ctx) {
     return false;
   // A check made under a lock: the writers are serialised by it. (Asked
   // last: it builds the function's lock model.)
-  if (!model::LockModels::of(Ctx).heldAt(If).empty())
+  if (notShared(If, Ctx) || !model::LockModels::of(Ctx).heldAt(If).empty())
     return true;
   const Act &First = Acts.front();
   const Expr *Check = *llvm::find_if(Reads, [&](const Expr *R) {
@@ -308,7 +312,7 @@ bool AtomicCheckThenActCheck::doubleCheckedLocking(const IfStmt &If,
       // the first check (a function that locks first is not double-checked).
       model::LockModels &Locks = model::LockModels::of(Ctx);
       llvm::ArrayRef<model::HeldLock> Held = Locks.heldAt(*Recheck);
-      if (Held.empty() || !Locks.heldAt(If).empty())
+      if (Held.empty() || !Locks.heldAt(If).empty() || notShared(If, Ctx))
         continue;
       const Expr *Write = findWrite(Recheck->getThen(), Object, Ctx);
       if (!Write)
