@@ -61,7 +61,7 @@ bool plainStore(const BinaryOperator &Assign, ASTContext &Ctx) {
 }
 
 /// Whether \p Use is (inside) the condition of a loop, or of an
-/// `if (...) break;` directly in a loop body.
+/// `if (...) break;` or `if (...) return;` directly in a loop body.
 bool inLoopCondition(const Expr &Use, ASTContext &Ctx) {
   const Stmt *Current = &Use;
   while (true) {
@@ -86,7 +86,7 @@ bool inLoopCondition(const Expr &Use, ASTContext &Ctx) {
       if (const auto *Block = dyn_cast<CompoundStmt>(Then);
           Block && Block->size() == 1)
         Then = Block->body_front();
-      if (If->getCond() != Current || !isa<BreakStmt>(Then))
+      if (If->getCond() != Current || !isa<BreakStmt, ReturnStmt>(Then))
         return false;
       DynTypedNodeList Up = Ctx.getParents(*If);
       const auto *Body = Up.empty() ? nullptr : Up[0].get<CompoundStmt>();
