@@ -6,15 +6,19 @@
 //
 //===----------------------------------------------------------------------===//
 #include "checks/CheckRegistry.h"
+#include "checks/concurrency/AtomicCheckThenActCheck.h"
 #include "checks/concurrency/BlockingUnderLockCheck.h"
 #include "checks/concurrency/DetachedThreadCheck.h"
 #include "checks/concurrency/DiscardedAsyncFutureCheck.h"
 #include "checks/concurrency/LockOrderInversionCheck.h"
 #include "checks/concurrency/MissingCancellationCheck.h"
+#include "checks/concurrency/SleepPollingCheck.h"
 #include "checks/concurrency/ThreadExceptionEscapeCheck.h"
+#include "checks/concurrency/UnboundedQueueCheck.h"
 #include "checks/concurrency/UnboundedThreadSpawnCheck.h"
 #include "checks/concurrency/UnguardedSharedStateCheck.h"
 #include "checks/concurrency/UnjoinedThreadCheck.h"
+#include "checks/concurrency/VolatileSynchronizationCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
 

@@ -33,7 +33,9 @@ public:
   }
   void submit(std::function<void()> Job) {
     {
-      std::lock_guard<std::mutex> Lock(Mu);
+      // Bounded: a producer waits for room (loadcheck-unbounded-queue).
+      std::unique_lock<std::mutex> Lock(Mu);
+      NotFull.wait(Lock, [this] { return Jobs.size() < Capacity; });
       Jobs.push_back(std::move(Job));
     }
     Ready.notify_one();
@@ -51,12 +53,15 @@ private:
         Job = std::move(Jobs.front());
         Jobs.pop_front();
       }
+      NotFull.notify_one();
       Job();
     }
   }
 
   std::mutex Mu;
   std::condition_variable Ready;
+  std::condition_variable NotFull;
+  static constexpr std::size_t Capacity = 256;
   std::deque<std::function<void()>> Jobs;
   bool Stopping = false;
   std::vector<std::thread> Workers;

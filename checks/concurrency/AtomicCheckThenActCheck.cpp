@@ -1,0 +1,341 @@
+//===--- AtomicCheckThenActCheck.cpp --------------------------------------===//
+#include "checks/concurrency/AtomicCheckThenActCheck.h"
+#include "checks/model/LockModel.h"
+#include "checks/utils/SyncFacts.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace loadcheck::concurrency {
+namespace {
+
+constexpr llvm::StringRef IfBinding = "if";
+
+/// The atomic object of a member call (`a.load()`, `p->store(1)`), when the
+/// call is on a std::atomic.
+const Expr *atomicObject(const CXXMemberCallExpr &Call) {
+  const Expr *Object = Call.getImplicitObjectArgument();
+  if (!Object)
+    return nullptr;
+  // `n.load()` on std::atomic<int> calls __atomic_base<int>::load through
+  // a derived-to-base cast: look at the object as written.
+  Object = Object->IgnoreParenImpCasts();
+  QualType T = Object->getType();
+  if (T->isPointerType())
+    T = T->getPointeeType();
+  return utils::isStdAtomic(T) ? Object : nullptr;
+}
+
+/// Atomic objects read by \p S as a plain load: `a.load()`, or the implicit
+/// conversion in `!flag`, `a == x`. An `exchange` or `compare_exchange_*`
+/// is not a plain load: testing its result is the correct idiom.
+void collectAtomicReads(const Stmt *S,
+                        llvm::SmallVectorImpl<const Expr *> &Out) {
+  if (!S || isa<LambdaExpr>(S))
+    return;
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(S))
+    if (const CXXMethodDecl *Method = Call->getMethodDecl())
+      if (isa<CXXConversionDecl>(Method) ||
+          (Method->getIdentifier() && Method->getName() == "load"))
+        if (const Expr *Object = atomicObject(*Call))
+          Out.push_back(Object);
+  for (const Stmt *Child : S->children())
+    collectAtomicReads(Child, Out);
+}
+
+/// Atomic objects \p S reads and writes in one step: `exchange`,
+/// `compare_exchange_*`, `fetch_*`, `++`, `--`, compound assignment.
+void collectAtomicRMWs(const Stmt *S,
+                       llvm::SmallVectorImpl<const Expr *> &Out) {
+  if (!S || isa<LambdaExpr>(S))
+    return;
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(S)) {
+    if (const CXXMethodDecl *Method = Call->getMethodDecl();
+        Method && Method->getIdentifier() &&
+        (Method->getName() == "exchange" ||
+         Method->getName().starts_with("compare_exchange") ||
+         Method->getName().starts_with("fetch_")))
+      if (const Expr *Object = atomicObject(*Call))
+        Out.push_back(Object);
+  } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S)) {
+    if ((Op->getOperator() != OO_Equal && Op->isAssignmentOp()) ||
+        Op->getOperator() == OO_PlusPlus || Op->getOperator() == OO_MinusMinus)
+      if (Op->getNumArgs() >= 1 &&
+          utils::isStdAtomic(Op->getArg(0)->IgnoreParenImpCasts()->getType()))
+        Out.push_back(Op->getArg(0)->IgnoreParenImpCasts());
+  }
+  for (const Stmt *Child : S->children())
+    collectAtomicRMWs(Child, Out);
+}
+
+/// Whether the value of \p E is thrown away: a statement of its own.
+bool resultUnused(const Expr &E, ASTContext &Ctx) {
+  const Stmt *Current = &E;
+  while (true) {
+    DynTypedNodeList Parents = Ctx.getParents(*Current);
+    const Stmt *Parent = Parents.empty() ? nullptr : Parents[0].get<Stmt>();
+    if (!Parent)
+      return false;
+    if (isa<ExprWithCleanups, ParenExpr, ImplicitCastExpr>(Parent)) {
+      Current = Parent;
+      continue;
+    }
+    if (const auto *Cast = dyn_cast<ExplicitCastExpr>(Parent))
+      return Cast->getType()->isVoidType();
+    if (const auto *If = dyn_cast<IfStmt>(Parent))
+      return If->getCond() != Current;
+    return isa<CompoundStmt>(Parent);
+  }
+}
+
+struct Act {
+  const Expr *Object;
+  const Expr *Where;
+};
+
+bool readsAny(const Stmt *Cond, llvm::ArrayRef<const Expr *> Objects,
+              const ASTContext &Ctx) {
+  llvm::SmallVector<const Expr *, 2> Reads;
+  collectAtomicReads(Cond, Reads);
+  return llvm::any_of(Reads, [&](const Expr *R) {
+    return llvm::any_of(
+        Objects, [&](const Expr *O) { return utils::sameObject(R, O, Ctx); });
+  });
+}
+
+/// Writes to the atomic objects \p Checked within \p S: `store`, `=`, `++`,
+/// `--`, compound assignment, and `exchange`/`fetch_*` whose result is
+/// ignored. An inner `if` that re-checks the same atomic owns the acts in
+/// its branches (the double-checked pattern on an atomic).
+void collectActs(const Stmt *S, llvm::ArrayRef<const Expr *> Checked,
+                 ASTContext &Ctx, llvm::SmallVectorImpl<Act> &Out) {
+  if (!S || isa<LambdaExpr>(S))
+    return;
+  if (const auto *If = dyn_cast<IfStmt>(S))
+    if (readsAny(If->getCond(), Checked, Ctx))
+      return;
+  const Expr *Object = nullptr;
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(S)) {
+    const CXXMethodDecl *Method = Call->getMethodDecl();
+    if (Method && Method->getIdentifier()) {
+      llvm::StringRef Name = Method->getName();
+      if (Name == "store" ||
+          ((Name == "exchange" || Name.starts_with("fetch_")) &&
+           resultUnused(*Call, Ctx)))
+        Object = atomicObject(*Call);
+    }
+  } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S)) {
+    switch (Op->getOperator()) {
+    case OO_Equal:
+    case OO_PlusPlus:
+    case OO_MinusMinus:
+    case OO_PlusEqual:
+    case OO_MinusEqual:
+    case OO_AmpEqual:
+    case OO_PipeEqual:
+    case OO_CaretEqual:
+      if (Op->getNumArgs() >= 1 &&
+          utils::isStdAtomic(Op->getArg(0)->IgnoreParenImpCasts()->getType()))
+        Object = Op->getArg(0)->IgnoreParenImpCasts();
+      break;
+    default:
+      break;
+    }
+  }
+  if (Object && llvm::any_of(Checked, [&](const Expr *C) {
+        return utils::sameObject(C, Object, Ctx);
+      }))
+    Out.push_back({Object, cast<Expr>(S)});
+  for (const Stmt *Child : S->children())
+    collectActs(Child, Checked, Ctx, Out);
+}
+
+/// Plain (non-atomic) shared scalars read by \p S: a variable with static
+/// storage or a data member, of pointer, bool, integer, enum or
+/// unique_ptr/shared_ptr type.
+void collectPlainReads(const Stmt *S,
+                       llvm::SmallVectorImpl<const Expr *> &Out) {
+  if (!S || isa<LambdaExpr>(S))
+    return;
+  if (const auto *E = dyn_cast<Expr>(S)) {
+    if (const ValueDecl *D = utils::designatedDecl(E);
+        D && (isa<DeclRefExpr>(E) || isa<MemberExpr>(E))) {
+      const auto *Var = dyn_cast<VarDecl>(D);
+      QualType T = D->getType();
+      bool Shared = isa<FieldDecl>(D) || (Var && Var->hasGlobalStorage());
+      bool Scalar = T->isPointerType() || T->isIntegralOrEnumerationType();
+      if (const CXXRecordDecl *R = T->getAsCXXRecordDecl())
+        Scalar = R->isInStdNamespace() && R->getIdentifier() &&
+                 (R->getName() == "unique_ptr" || R->getName() == "shared_ptr");
+      if (Shared && Scalar && !T.isConstQualified() && !utils::isStdAtomic(T)) {
+        Out.push_back(E);
+        return;
+      }
+    }
+  }
+  for (const Stmt *Child : S->children())
+    collectPlainReads(Child, Out);
+}
+
+/// A write to \p Object in \p S: `p = ...`, `p.reset(...)`.
+const Expr *findWrite(const Stmt *S, const Expr *Object,
+                      const ASTContext &Ctx) {
+  if (!S || isa<LambdaExpr>(S))
+    return nullptr;
+  if (const auto *Assign = dyn_cast<BinaryOperator>(S);
+      Assign && Assign->isAssignmentOp() &&
+      utils::sameObject(Assign->getLHS(), Object, Ctx))
+    return Assign;
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S);
+      Op && Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
+      utils::sameObject(Op->getArg(0), Object, Ctx))
+    return Op;
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(S);
+      Call && Call->getMethodDecl() && Call->getMethodDecl()->getIdentifier() &&
+      Call->getMethodDecl()->getName() == "reset" &&
+      utils::sameObject(Call->getImplicitObjectArgument(), Object, Ctx))
+    return Call;
+  for (const Stmt *Child : S->children())
+    if (const Expr *W = findWrite(Child, Object, Ctx))
+      return W;
+  return nullptr;
+}
+
+/// Whether \p S runs while its object is under construction or
+/// destruction, so not shared yet (any more). Asked only of candidates: it
+/// needs the parent map.
+bool notShared(const Stmt &S, ASTContext &Ctx) {
+  const FunctionDecl *Function =
+      utils::enclosingFunction(S, Ctx, /*ThroughLambdas=*/false);
+  return !Function || isa<CXXConstructorDecl, CXXDestructorDecl>(Function);
+}
+
+/// Every `if` below \p S, not looking into lambdas.
+void collectIfs(const Stmt *S, llvm::SmallVectorImpl<const IfStmt *> &Out) {
+  if (!S || isa<LambdaExpr>(S))
+    return;
+  if (const auto *If = dyn_cast<IfStmt>(S))
+    Out.push_back(If);
+  for (const Stmt *Child : S->children())
+    collectIfs(Child, Out);
+}
+
+} // namespace
+
+void AtomicCheckThenActCheck::registerMatchers(MatchFinder *Finder) {
+  // if (<check>) <act>; with the check in the condition. Instantiations are
+  // matched too (an atomic of dependent type is only resolved there);
+  // check() reports each spelling once.
+  Finder->addMatcher(
+      ifStmt(unless(isExpansionInSystemHeader()), unless(isConstexpr()))
+          .bind(IfBinding),
+      this);
+}
+
+void AtomicCheckThenActCheck::check(const MatchFinder::MatchResult &Result) {
+  const auto *If = Result.Nodes.getNodeAs<IfStmt>(IfBinding);
+  ASTContext &Ctx = *Result.Context;
+  if (!checkThenAct(*If, Ctx))
+    doubleCheckedLocking(*If, Ctx);
+}
+
+bool AtomicCheckThenActCheck::checkThenAct(const IfStmt &If, ASTContext &Ctx) {
+  llvm::SmallVector<const Expr *, 2> Reads;
+  collectAtomicReads(If.getInit(), Reads);
+  collectAtomicReads(If.getCond(), Reads);
+  // `if (!busy.load() && !busy.exchange(true))`: the exchange decides, the
+  // load only saves a cache-line write (test-and-test-and-set).
+  llvm::SmallVector<const Expr *, 2> RMWs;
+  collectAtomicRMWs(If.getInit(), RMWs);
+  collectAtomicRMWs(If.getCond(), RMWs);
+  llvm::erase_if(Reads, [&](const Expr *R) {
+    return llvm::any_of(
+        RMWs, [&](const Expr *W) { return utils::sameObject(R, W, Ctx); });
+  });
+  if (Reads.empty())
+    return false;
+  llvm::SmallVector<Act, 2> Acts;
+  collectActs(If.getThen(), Reads, Ctx, Acts);
+  collectActs(If.getElse(), Reads, Ctx, Acts);
+  if (Acts.empty())
+    return false;
+  // A check made under a lock: the writers are serialised by it. (Asked
+  // last: it builds the function's lock model.)
+  if (notShared(If, Ctx) || !model::LockModels::of(Ctx).heldAt(If).empty())
+    return true;
+  const Act &First = Acts.front();
+  const Expr *Check = *llvm::find_if(Reads, [&](const Expr *R) {
+    return utils::sameObject(R, First.Object, Ctx);
+  });
+  const SourceManager &SM = Ctx.getSourceManager();
+  SourceLocation Loc = SM.getFileLoc(Check->getBeginLoc());
+  if (!Reported.insert(Loc).second)
+    return true;
+  const ValueDecl *Atomic = utils::designatedDecl(First.Object);
+  if (Atomic)
+    diag(Loc, "check-then-act on atomic %0: another thread can act between "
+              "the check and the write; use compare_exchange_strong or "
+              "exchange")
+        << Atomic;
+  else
+    diag(Loc, "check-then-act on an atomic: another thread can act between "
+              "the check and the write; use compare_exchange_strong or "
+              "exchange");
+  SourceLocation ActLoc = SM.getFileLoc(First.Where->getExprLoc());
+  if (Atomic)
+    diag(ActLoc, "%0 written here", DiagnosticIDs::Note) << Atomic;
+  else
+    diag(ActLoc, "atomic written here", DiagnosticIDs::Note);
+  return true;
+}
+
+bool AtomicCheckThenActCheck::doubleCheckedLocking(const IfStmt &If,
+                                                   ASTContext &Ctx) {
+  llvm::SmallVector<const Expr *, 2> Checked;
+  collectPlainReads(If.getCond(), Checked);
+  if (Checked.empty())
+    return false;
+  llvm::SmallVector<const IfStmt *, 4> Inner;
+  collectIfs(If.getThen(), Inner);
+  for (const IfStmt *Recheck : Inner) {
+    llvm::SmallVector<const Expr *, 2> Rechecked;
+    collectPlainReads(Recheck->getCond(), Rechecked);
+    for (const Expr *Object : Checked) {
+      if (llvm::none_of(Rechecked, [&](const Expr *R) {
+            return utils::sameObject(R, Object, Ctx);
+          }))
+        continue;
+      // A lock taken between the two checks: held at the re-check, not at
+      // the first check (a function that locks first is not double-checked).
+      model::LockModels &Locks = model::LockModels::of(Ctx);
+      llvm::ArrayRef<model::HeldLock> Held = Locks.heldAt(*Recheck);
+      if (Held.empty() || !Locks.heldAt(If).empty() || notShared(If, Ctx))
+        continue;
+      const Expr *Write = findWrite(Recheck->getThen(), Object, Ctx);
+      if (!Write)
+        continue;
+      const SourceManager &SM = Ctx.getSourceManager();
+      SourceLocation Loc = SM.getFileLoc(Object->getBeginLoc());
+      if (!Reported.insert(Loc).second)
+        return true;
+      const ValueDecl *Var = utils::designatedDecl(Object);
+      diag(Loc, "double-checked locking on non-atomic %0: the unlocked check "
+                "races with the write under the lock; make it std::atomic or "
+                "use std::call_once")
+          << Var;
+      diag(SM.getFileLoc(Held.back().AcquiredAt), "%0 acquired here",
+           DiagnosticIDs::Note)
+          << Held.back().Id.Decl;
+      diag(SM.getFileLoc(Write->getExprLoc()), "%0 written here",
+           DiagnosticIDs::Note)
+          << Var;
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace loadcheck::concurrency

@@ -1,0 +1,259 @@
+//===--- SleepPollingCheck.cpp --------------------------------------------===//
+#include "checks/concurrency/SleepPollingCheck.h"
+#include "checks/utils/SyncFacts.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace loadcheck::concurrency {
+namespace {
+
+constexpr llvm::StringRef LoopBinding = "loop";
+
+/// Reading the clock is not reading shared state: `now() < deadline` is a
+/// timed wait.
+bool isClockCall(const CallExpr &Call) {
+  const FunctionDecl *Callee = Call.getDirectCallee();
+  if (!Callee || !Callee->getIdentifier())
+    return false;
+  return llvm::is_contained(
+      {"now", "time", "clock", "clock_gettime", "gettimeofday"},
+      Callee->getName());
+}
+
+/// Values that are not polled state: clock readings, and std::stop_token,
+/// whose `stop_requested()` loop is the cooperative-cancellation idiom the
+/// missing-cancellation check asks for.
+bool isNotPolledValue(QualType T) {
+  const CXXRecordDecl *R = T.getNonReferenceType()->getAsCXXRecordDecl();
+  if (!R || !R->getIdentifier())
+    return false;
+  bool InStd = false; // std::chrono::duration is in a nested namespace
+  for (const DeclContext *DC = R->getDeclContext(); DC; DC = DC->getParent())
+    InStd |= DC->isStdNamespace();
+  return InStd && llvm::is_contained(
+                      {"time_point", "duration", "stop_token", "stop_source"},
+                      R->getName());
+}
+
+/// What a loop condition polls, for the message and the caret.
+struct Polled {
+  const NamedDecl *Entity = nullptr;
+  SourceLocation Loc;
+};
+
+/// The first thing \p S reads that another thread could change: a
+/// variable, a data member, the object of a member call (`queue.size()`),
+/// or the function called (`ready()`). Clock reads, chrono values and stop
+/// tokens are skipped. Empty when there is none.
+Polled polledEntity(const Stmt *S) {
+  if (!S || isa<LambdaExpr>(S))
+    return {};
+  if (const auto *Call = dyn_cast<CallExpr>(S)) {
+    if (isClockCall(*Call))
+      return {};
+    if (const auto *Member = dyn_cast<CXXMemberCallExpr>(Call)) {
+      const Expr *Object = Member->getImplicitObjectArgument();
+      if (Object && isNotPolledValue(Object->IgnoreParenImpCasts()->getType()))
+        return {};
+      if (Object && !isa<CXXThisExpr>(Object->IgnoreParenImpCasts()))
+        if (const ValueDecl *D = utils::designatedDecl(Object))
+          return {D, Object->IgnoreParenImpCasts()->getExprLoc()};
+      if (Member->getMethodDecl() &&
+          !isa<CXXConversionDecl>(Member->getMethodDecl()))
+        return {Member->getMethodDecl(), Member->getExprLoc()};
+    } else if (const FunctionDecl *Callee = Call->getDirectCallee();
+               Callee && !isa<CXXOperatorCallExpr>(Call)) {
+      return {Callee, Call->getCallee()->getExprLoc()};
+    }
+  }
+  if (const auto *E = dyn_cast<Expr>(S))
+    if (isa<DeclRefExpr, MemberExpr>(E))
+      if (const ValueDecl *D = utils::designatedDecl(E);
+          D && !isNotPolledValue(D->getType()))
+        return {D, E->getExprLoc()};
+  for (const Stmt *Child : S->children())
+    if (Polled P = polledEntity(Child); P.Entity)
+      return P;
+  return {};
+}
+
+/// Variables and members \p S reads (for the "the loop drives it" test).
+void collectReadDecls(const Stmt *S,
+                      llvm::SmallPtrSetImpl<const ValueDecl *> &Out) {
+  if (!S || isa<LambdaExpr>(S))
+    return;
+  if (const auto *E = dyn_cast<Expr>(S))
+    if (const ValueDecl *D = utils::designatedDecl(E))
+      Out.insert(D);
+  for (const Stmt *Child : S->children())
+    collectReadDecls(Child, Out);
+}
+
+/// Whether \p S changes one of \p Decls: assignment, `++`/`--`, `&x`, a
+/// non-const member call, binding to a non-const reference parameter.
+bool mutatesAny(const Stmt *S,
+                const llvm::SmallPtrSetImpl<const ValueDecl *> &Decls) {
+  if (!S || isa<LambdaExpr>(S))
+    return false;
+  auto Hits = [&](const Expr *E) {
+    const ValueDecl *D = utils::designatedDecl(E);
+    return D && Decls.contains(D);
+  };
+  if (const auto *Op = dyn_cast<BinaryOperator>(S);
+      Op && Op->isAssignmentOp() && Hits(Op->getLHS()))
+    return true;
+  if (const auto *Op = dyn_cast<UnaryOperator>(S);
+      Op && (Op->isIncrementDecrementOp() || Op->getOpcode() == UO_AddrOf) &&
+      Hits(Op->getSubExpr()))
+    return true;
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S);
+      Op && Op->getNumArgs() >= 1 &&
+      (Op->isAssignmentOp() || Op->getOperator() == OO_PlusPlus ||
+       Op->getOperator() == OO_MinusMinus) &&
+      Hits(Op->getArg(0)))
+    return true;
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(S))
+    if (const CXXMethodDecl *M = Call->getMethodDecl();
+        M && !M->isConst() && Hits(Call->getImplicitObjectArgument()))
+      return true;
+  if (const auto *Call = dyn_cast<CallExpr>(S))
+    if (const FunctionDecl *Callee = Call->getDirectCallee())
+      for (unsigned I = 0,
+                    N = std::min(Call->getNumArgs(), Callee->getNumParams());
+           I < N; ++I) {
+        QualType P = Callee->getParamDecl(I)->getType();
+        if (P->isLValueReferenceType() &&
+            !P.getNonReferenceType().isConstQualified() &&
+            Hits(Call->getArg(I)))
+          return true;
+      }
+  return llvm::any_of(S->children(), [&](const Stmt *Child) {
+    return mutatesAny(Child, Decls);
+  });
+}
+
+struct BodyFacts {
+  const CallExpr *Sleep = nullptr;
+  bool OtherWork = false;
+};
+
+void scanBody(const Stmt *S, BodyFacts &Facts) {
+  if (!S || isa<LambdaExpr>(S) || Facts.OtherWork)
+    return;
+  if (isa<CXXForRangeStmt>(S)) {
+    Facts.OtherWork = true; // processes items each iteration
+    return;
+  }
+  if (const auto *Call = dyn_cast<CallExpr>(S)) {
+    if (utils::isSleepCall(*Call)) {
+      if (!Facts.Sleep)
+        Facts.Sleep = Call;
+    } else if (utils::isWaitOrConsumeCall(*Call)) {
+      Facts.OtherWork = true;
+      return;
+    }
+  }
+  for (const Stmt *Child : S->children())
+    scanBody(Child, Facts);
+}
+
+bool isConstant(const Expr *E, const ASTContext &Ctx, bool &Value) {
+  if (!E || E->isValueDependent())
+    return false;
+  Expr::EvalResult R;
+  if (!E->EvaluateAsRValue(R, Ctx) || R.HasSideEffects || !R.Val.isInt())
+    return false;
+  Value = R.Val.getInt().getBoolValue();
+  return true;
+}
+
+/// For `while (true)`: the condition of the first `if (C) break;` or
+/// `if (C) return;` directly in the body.
+const Expr *exitCondition(const Stmt *Body) {
+  const auto *Block = dyn_cast_or_null<CompoundStmt>(Body);
+  if (!Block)
+    return nullptr;
+  for (const Stmt *S : Block->body()) {
+    const auto *If = dyn_cast<IfStmt>(S);
+    if (!If || If->getElse())
+      continue;
+    const Stmt *Then = If->getThen();
+    if (const auto *Inner = dyn_cast<CompoundStmt>(Then);
+        Inner && Inner->size() == 1)
+      Then = Inner->body_front();
+    if (isa<BreakStmt, ReturnStmt>(Then))
+      return If->getCond();
+  }
+  return nullptr;
+}
+
+} // namespace
+
+void SleepPollingCheck::registerMatchers(MatchFinder *Finder) {
+  // while (<state>) { ...sleep...; }, do { } while (<state>), for (;<state>;)
+  Finder->addMatcher(stmt(anyOf(whileStmt(), doStmt(), forStmt()),
+                          unless(isExpansionInSystemHeader()))
+                         .bind(LoopBinding),
+                     this);
+}
+
+void SleepPollingCheck::check(const MatchFinder::MatchResult &Result) {
+  const auto *Loop = Result.Nodes.getNodeAs<Stmt>(LoopBinding);
+  ASTContext &Ctx = *Result.Context;
+  const Expr *Cond = nullptr;
+  const Stmt *Body = nullptr;
+  const Stmt *Inc = nullptr;
+  if (const auto *While = dyn_cast<WhileStmt>(Loop)) {
+    Cond = While->getCond();
+    Body = While->getBody();
+  } else if (const auto *Do = dyn_cast<DoStmt>(Loop)) {
+    Cond = Do->getCond();
+    Body = Do->getBody();
+  } else if (const auto *For = dyn_cast<ForStmt>(Loop)) {
+    Cond = For->getCond();
+    Body = For->getBody();
+    Inc = For->getInc();
+  }
+  bool Value = false;
+  if (!Cond || isConstant(Cond, Ctx, Value)) {
+    if (Cond && !Value)
+      return;                   // runs once
+    Cond = exitCondition(Body); // while (true) { if (done) break; ... }
+    if (!Cond)
+      return;
+  }
+
+  Polled What = polledEntity(Cond);
+  if (!What.Entity)
+    return; // nothing another thread could change
+  BodyFacts InCond;
+  scanBody(Cond, InCond);
+  if (InCond.OtherWork)
+    return; // the condition itself pops or reads: the loop consumes input
+  BodyFacts Facts;
+  scanBody(Body, Facts);
+  if (!Facts.Sleep || Facts.OtherWork)
+    return;
+  llvm::SmallPtrSet<const ValueDecl *, 4> Read;
+  collectReadDecls(Cond, Read);
+  if (mutatesAny(Body, Read) || mutatesAny(Inc, Read))
+    return; // a retry loop: the loop itself drives its condition
+
+  const SourceManager &SM = *Result.SourceManager;
+  SourceLocation Loc = SM.getFileLoc(What.Loc);
+  if (!Reported.insert(Loc).second)
+    return;
+  diag(Loc, "loop polls %0 with a sleep between checks, burning CPU and "
+            "reacting late; wait on a condition variable, a future or a "
+            "stop_token")
+      << What.Entity;
+  diag(SM.getFileLoc(Facts.Sleep->getBeginLoc()), "sleep between checks",
+       DiagnosticIDs::Note);
+}
+
+} // namespace loadcheck::concurrency

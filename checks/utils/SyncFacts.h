@@ -1,0 +1,69 @@
+//===--- SyncFacts.h - small facts about synchronisation code ---*- C++ -*-===//
+//
+// Questions the queue, polling, atomic and volatile checks ask about single
+// expressions and statements: is this a std::atomic, a sleep, a blocking
+// wait, do two expressions designate the same object. Which locks are held
+// is the lock model's business (checks/model/LockModel.h).
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOADCHECK_CHECKS_UTILS_SYNCFACTS_H
+#define LOADCHECK_CHECKS_UTILS_SYNCFACTS_H
+
+#include "clang/AST/Type.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace clang {
+class ASTContext;
+class CallExpr;
+class Expr;
+class FunctionDecl;
+class Stmt;
+class ValueDecl;
+} // namespace clang
+
+namespace loadcheck::utils {
+
+/// `std::atomic<T>` or `std::atomic_ref<T>` (through aliases and sugar).
+bool isStdAtomic(clang::QualType T);
+
+/// A mutex type: `std::mutex` and its timed/recursive/shared siblings,
+/// `pthread_mutex_t`, `absl::Mutex`, `boost::mutex`.
+bool isMutexType(clang::QualType T);
+
+/// `std::condition_variable`, `std::condition_variable_any`,
+/// `pthread_cond_t`, `boost::condition_variable(_any)`.
+bool isConditionVariableType(clang::QualType T);
+
+/// `std::this_thread::sleep_for`/`sleep_until`, `boost::this_thread::`
+/// likewise, POSIX `sleep`, `usleep`, `nanosleep`.
+bool isSleepCall(const clang::CallExpr &Call);
+
+/// A call that waits for another thread or consumes input, so that a loop
+/// making it does real work each iteration: condition-variable, future,
+/// semaphore, latch, barrier and atomic waits, `join`, queue pops
+/// (`pop`, `pop_front`, `try_pop`, `dequeue`, ...), socket and file reads
+/// (`read`, `recv`, `accept`, `poll`, `select`, `epoll_wait`, `getline`, ...).
+bool isWaitOrConsumeCall(const clang::CallExpr &Call);
+
+/// A condition-variable or semaphore wait: a producer calling it before a
+/// push is slowed down by the consumers.
+bool isConditionWaitCall(const clang::CallExpr &Call);
+
+/// Whether \p A and \p B designate the same object: the same variable, or the
+/// same member of the same object expression.
+bool sameObject(const clang::Expr *A, const clang::Expr *B,
+                const clang::ASTContext &Ctx);
+
+/// The variable or field \p E designates directly (`x`, `this->x`, `o.x`,
+/// through parentheses and implicit casts), or null.
+const clang::ValueDecl *designatedDecl(const clang::Expr *E);
+
+/// The function \p S belongs to, looking through lambdas to the enclosing
+/// named function when \p ThroughLambdas, or null.
+const clang::FunctionDecl *enclosingFunction(const clang::Stmt &S,
+                                             clang::ASTContext &Ctx,
+                                             bool ThroughLambdas);
+
+} // namespace loadcheck::utils
+
+#endif // LOADCHECK_CHECKS_UTILS_SYNCFACTS_H
