@@ -8,6 +8,7 @@
 #include "checks/CheckRegistry.h"
 #include "checks/concurrency/DetachedThreadCheck.h"
 #include "checks/concurrency/UnjoinedThreadCheck.h"
+#include "checks/connections/MissingTimeoutCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
 
