@@ -274,8 +274,10 @@ static const Stmt *statementInBlock(const Expr &E, ASTContext &Ctx) {
       return nullptr;
     if (Parents[0].get<CompoundStmt>())
       return Node.get<Stmt>();
-    if (!Parents[0].get<Stmt>())
-      return nullptr; // reached a declaration: not inside a block
+    // `CURLcode rc = curl_easy_perform(h);` climbs through the variable to
+    // its declaration statement; other declarations end the search.
+    if (!Parents[0].get<Stmt>() && !Parents[0].get<VarDecl>())
+      return nullptr;
     Node = Parents[0];
   }
   return nullptr;
