@@ -8,7 +8,9 @@
 #include "checks/CheckRegistry.h"
 #include "checks/concurrency/DetachedThreadCheck.h"
 #include "checks/concurrency/UnjoinedThreadCheck.h"
+#include "checks/connections/ClientPerRequestCheck.h"
 #include "checks/connections/MissingTimeoutCheck.h"
+#include "checks/memory/HotPathAllocationCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
 
