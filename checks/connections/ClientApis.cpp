@@ -37,30 +37,22 @@ llvm::StringRef NameList::match(llvm::StringRef QualifiedName) const {
 
 const std::vector<std::string> &defaultClientTypes() {
   static const std::vector<std::string> Defaults = {
-      "httplib::Client",
-      "httplib::SSLClient",
-      "pqxx::connection",
+      "httplib::Client", "httplib::SSLClient", "pqxx::connection",
       // libpqxx 6 spells pqxx::connection (and lazyconnection, ...) as
       // aliases of these templates.
-      "pqxx::basic_connection_base",
-      "pqxx::basic_connection",
-      "Poco::Net::HTTPClientSession",
-      "Poco::Net::HTTPSClientSession",
-      "QNetworkAccessManager",
-      "boost::asio::io_context",
-      "boost::asio::ssl::context",
-      "sw::redis::Redis",
-      "mongocxx::client"};
+      "pqxx::basic_connection_base", "pqxx::basic_connection",
+      "Poco::Net::HTTPClientSession", "Poco::Net::HTTPSClientSession",
+      "QNetworkAccessManager", "boost::asio::io_context",
+      "boost::asio::ssl::context", "sw::redis::Redis", "mongocxx::client"};
   return Defaults;
 }
 
 const std::vector<std::string> &defaultClientFactories() {
   static const std::vector<std::string> Defaults = {
-      "curl_easy_init",     "grpc::CreateChannel",
-      "grpc::CreateCustomChannel", "PQconnectdb",
-      "PQconnectdbParams",  "mysql_real_connect",
-      "redisConnect",       "redisConnectWithTimeout",
-      "sqlite3_open*",      "SSL_CTX_new"};
+      "curl_easy_init", "grpc::CreateChannel",     "grpc::CreateCustomChannel",
+      "PQconnectdb",    "PQconnectdbParams",       "mysql_real_connect",
+      "redisConnect",   "redisConnectWithTimeout", "sqlite3_open*",
+      "SSL_CTX_new"};
   return Defaults;
 }
 
@@ -81,7 +73,8 @@ std::string clientTypeName(QualType T, const NameList &Types,
   for (unsigned Guard = 0; !T.isNull() && Guard < 16; ++Guard) {
     const Type *Ty = T.getTypePtr();
     const NamedDecl *Named = nullptr;
-    if (const auto *Typedef = Ty->getAs<TypedefType>(); Typedef && Typedef == Ty)
+    if (const auto *Typedef = Ty->getAs<TypedefType>();
+        Typedef && Typedef == Ty)
       Named = Typedef->getDecl();
     else if (const auto *Spec = dyn_cast<TemplateSpecializationType>(Ty))
       Named = Spec->getTemplateName().getAsTemplateDecl();

@@ -1,4 +1,5 @@
-//===--- ClientApis.h - expensive clients and connection factories -*- C++ -*-===//
+//===--- ClientApis.h - expensive clients and connection factories -*- C++
+//-*-===//
 //
 // The types and factory functions whose construction opens a connection (or
 // an equally expensive client: an event loop, a TLS context), as listed in

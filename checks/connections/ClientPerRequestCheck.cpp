@@ -43,21 +43,19 @@ void ClientPerRequestCheck::registerMatchers(MatchFinder *Finder) {
 
   // httplib::Client cli(host);  httplib::Client(host).Get("/");
   // new Poco::Net::HTTPClientSession(host)  (the type is judged in check())
-  Finder->addMatcher(
-      cxxConstructExpr(hasDeclaration(cxxConstructorDecl(
-                           unless(isCopyConstructor()),
-                           unless(isMoveConstructor()))),
-                       InUserCode, Spelled)
-          .bind(Construct),
-      this);
+  Finder->addMatcher(cxxConstructExpr(hasDeclaration(cxxConstructorDecl(
+                                          unless(isCopyConstructor()),
+                                          unless(isMoveConstructor()))),
+                                      InUserCode, Spelled)
+                         .bind(Construct),
+                     this);
   // std::make_unique<pqxx::connection>(dsn): the construction itself is
   // in the standard library's headers.
-  Finder->addMatcher(
-      callExpr(callee(functionDecl(
-                   hasAnyName("::std::make_unique", "::std::make_shared"))),
-               InUserCode, Spelled)
-          .bind(MakeSmart),
-      this);
+  Finder->addMatcher(callExpr(callee(functionDecl(hasAnyName(
+                                  "::std::make_unique", "::std::make_shared"))),
+                              InUserCode, Spelled)
+                         .bind(MakeSmart),
+                     this);
   // CURL *h = curl_easy_init();  grpc::CreateChannel(target, creds)
   Finder->addMatcher(
       callExpr(callee(functionDecl(isListedFunction(&ClientFactories))),
@@ -152,7 +150,8 @@ void ClientPerRequestCheck::report(const Expr &Created, const VarDecl *Var,
   static constexpr llvm::StringRef Remedy =
       "and pays connection setup each time; create it once and reuse it";
   if (Factory)
-    diag(Loc, "%0 is called %1 %2") << Factory << Why->phrase() << Remedy;
+    diag(Loc, "'%0' is called %1 %2")
+        << plainQualifiedName(*Factory) << Why->phrase() << Remedy;
   else if (Var)
     diag(Loc, "client %0 of type '%1' is created %2 %3")
         << Var << TypeName << Why->phrase() << Remedy;

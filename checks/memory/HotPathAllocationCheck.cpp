@@ -43,8 +43,8 @@ void HotPathAllocationCheck::registerMatchers(MatchFinder *Finder) {
       this);
   // malloc(65536), calloc(64, 1024)
   Finder->addMatcher(
-      callExpr(callee(functionDecl(hasAnyName("::malloc", "::calloc",
-                                              "::std::malloc", "::std::calloc"))),
+      callExpr(callee(functionDecl(hasAnyName(
+                   "::malloc", "::calloc", "::std::malloc", "::std::calloc"))),
                InUserCode, Spelled)
           .bind(CAlloc),
       this);
@@ -54,8 +54,8 @@ void HotPathAllocationCheck::registerMatchers(MatchFinder *Finder) {
       cxxConstructExpr(
           hasDeclaration(cxxConstructorDecl(
               ofClass(hasAnyName("::std::vector", "::std::basic_string")),
-              hasParameter(0, parmVarDecl(hasType(
-                                  hasCanonicalType(isInteger())))))),
+              hasParameter(
+                  0, parmVarDecl(hasType(hasCanonicalType(isInteger())))))),
           InUserCode, Spelled)
           .bind(SizedConstruct),
       this);
@@ -106,8 +106,7 @@ void HotPathAllocationCheck::check(const MatchFinder::MatchResult &Result) {
         Args->get(0).getKind() != TemplateArgument::Type)
       return;
     // Only the array forms: make_unique<T[]>(n).
-    const auto *Array =
-        Ctx.getAsIncompleteArrayType(Args->get(0).getAsType());
+    const auto *Array = Ctx.getAsIncompleteArrayType(Args->get(0).getAsType());
     if (!Array)
       return;
     if (auto Bytes = product(constantOf(Call->getArg(0), Ctx),
@@ -126,7 +125,8 @@ void HotPathAllocationCheck::check(const MatchFinder::MatchResult &Result) {
       report(*Call, *Bytes, Ctx);
     return;
   }
-  if (const auto *Construct = Nodes.getNodeAs<CXXConstructExpr>(SizedConstruct)) {
+  if (const auto *Construct =
+          Nodes.getNodeAs<CXXConstructExpr>(SizedConstruct)) {
     const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
         Construct->getType()->getAsCXXRecordDecl());
     if (!Spec || Construct->getNumArgs() == 0 ||
@@ -135,8 +135,9 @@ void HotPathAllocationCheck::check(const MatchFinder::MatchResult &Result) {
       return;
     // std::string(n, c) takes the character second; the vector forms take
     // (n), (n, value) or (n, allocator).
-    if (auto Bytes = product(constantOf(Construct->getArg(0), Ctx),
-                             sizeOf(Spec->getTemplateArgs()[0].getAsType(), Ctx)))
+    if (auto Bytes =
+            product(constantOf(Construct->getArg(0), Ctx),
+                    sizeOf(Spec->getTemplateArgs()[0].getAsType(), Ctx)))
       report(*Construct, *Bytes, Ctx);
   }
 }

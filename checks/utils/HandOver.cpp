@@ -11,17 +11,17 @@ namespace loadcheck::utils {
 
 static bool isSinkMethod(const FunctionDecl *F) {
   static constexpr llvm::StringRef Sinks[] = {
-      "push_back", "emplace_back", "push_front", "emplace_front",
-      "emplace",   "emplace_hint", "insert",     "insert_or_assign",
-      "try_emplace", "push",       "reset",      "swap"};
+      "push_back",   "emplace_back", "push_front", "emplace_front",
+      "emplace",     "emplace_hint", "insert",     "insert_or_assign",
+      "try_emplace", "push",         "reset",      "swap"};
   return F && F->getIdentifier() && llvm::is_contained(Sinks, F->getName());
 }
 
 /// Nodes a value passes through unchanged on its way to where it goes.
 static bool isTransparent(const Stmt &S) {
   if (isa<ImplicitCastExpr, ParenExpr, MaterializeTemporaryExpr,
-          CXXBindTemporaryExpr, ExprWithCleanups, ExplicitCastExpr,
-          CXXNewExpr, CXXConstructExpr, InitListExpr>(S))
+          CXXBindTemporaryExpr, ExprWithCleanups, ExplicitCastExpr, CXXNewExpr,
+          CXXConstructExpr, InitListExpr>(S))
     return true;
   // std::move(x), std::forward<T>(x)
   if (const auto *Call = dyn_cast<CallExpr>(&S))
@@ -34,8 +34,7 @@ static bool isTransparent(const Stmt &S) {
 static bool isHandedOver(const Expr &E, ASTContext &Ctx, unsigned Depth);
 
 /// Whether the local \p Var's value is handed over by one of its uses.
-static bool varHandedOver(const VarDecl &Var, ASTContext &Ctx,
-                          unsigned Depth) {
+static bool varHandedOver(const VarDecl &Var, ASTContext &Ctx, unsigned Depth) {
   if (Depth > 2)
     return false;
   const auto *Function =

@@ -7,7 +7,8 @@
 //   for (int i = 0; i < size; ++i)
 //     conns_.push_back(std::make_unique<pqxx::connection>(dsn)); // handed over
 //   CURL *h = curl_easy_init();
-//   idle_.push_back(h);                                           // handed over
+//   idle_.push_back(h);                                           // handed
+//   over
 //
 // Handed over: passed (directly, through std::move, a cast, a smart-pointer
 // constructor or `release()`) to a container insertion (`push_back`,
