@@ -35,6 +35,17 @@ llvm::StringRef NameList::match(llvm::StringRef QualifiedName) const {
   return "";
 }
 
+bool NameList::mayMatchUnqualified(llvm::StringRef Name) const {
+  for (const std::string &Item : Names) {
+    llvm::StringRef Last = llvm::StringRef(Item).rsplit("::").second;
+    if (Last.empty())
+      Last = Item;
+    if (Last.consume_back("*") ? Name.starts_with(Last) : Name == Last)
+      return true;
+  }
+  return false;
+}
+
 const std::vector<std::string> &defaultClientTypes() {
   static const std::vector<std::string> Defaults = {
       "httplib::Client", "httplib::SSLClient", "pqxx::connection",

@@ -40,6 +40,9 @@ public:
 
   /// The item matching \p QualifiedName (no leading `::`), or "".
   llvm::StringRef match(llvm::StringRef QualifiedName) const;
+  /// A cheap pre-test: false when no item can match a name whose last
+  /// component is \p Name.
+  bool mayMatchUnqualified(llvm::StringRef Name) const;
   const std::vector<std::string> &names() const { return Names; }
 
 private:

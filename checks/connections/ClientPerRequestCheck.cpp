@@ -16,7 +16,10 @@ static constexpr llvm::StringRef FactoryCall = "factory-call";
 namespace {
 /// A function whose qualified name is in the list.
 AST_MATCHER_P(FunctionDecl, isListedFunction, const NameList *, Names) {
-  return !Names->match(plainQualifiedName(Node)).empty();
+  // Every call of the translation unit comes here: compare the plain name
+  // first, print the qualified one only for candidates.
+  return Node.getIdentifier() && Names->mayMatchUnqualified(Node.getName()) &&
+         !Names->match(plainQualifiedName(Node)).empty();
 }
 } // namespace
 
