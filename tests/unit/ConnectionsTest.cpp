@@ -176,7 +176,8 @@ TEST(HandleCalls, DirectHelperAndOrder) {
 /// Runs the loadcheck binary on \p Code with \p ClangTidy as the directory's
 /// .clang-tidy; returns its stdout.
 std::string runWithConfig(const std::string &Code, const std::string &Check,
-                          const std::string &ClangTidy) {
+                          const std::string &ClangTidy,
+                          const std::string &ExtraArg = "-DLOADCHECK_TEST") {
   llvm::SmallString<128> Dir;
   EXPECT_FALSE(llvm::sys::fs::createUniqueDirectory("loadcheck-conn", Dir));
   auto Write = [&](llvm::StringRef Name, const std::string &Text) {
@@ -188,10 +189,10 @@ std::string runWithConfig(const std::string &Code, const std::string &Check,
   };
   Write("a.cpp", Code);
   Write(".clang-tidy", ClangTidy);
-  ProcessResult Run =
-      runProcess(LOADCHECK_BINARY,
-                 {"-q", "--checks=-*," + Check, "a.cpp", "--", "-std=c++17"},
-                 std::string(Dir), "-u NO_COLOR");
+  ProcessResult Run = runProcess(
+      LOADCHECK_BINARY,
+      {"-q", "--checks=-*," + Check, "a.cpp", "--", "-std=c++17", ExtraArg},
+      std::string(Dir), "-u NO_COLOR");
   llvm::sys::fs::remove_directories(Dir);
   return Run.Out + Run.Err;
 }
@@ -235,6 +236,24 @@ TEST(ConnectionOptions, HandlerNamePatternAndMinBytes) {
       "  loadcheck-hot-path-allocation.MinBytes: 1024\n");
   EXPECT_NE(Out.find("a.cpp:3:21: warning: heap buffer of 2048 bytes is "
                      "allocated per request in handler 'handleUpload'"),
+            std::string::npos)
+      << Out;
+}
+
+TEST(ConnectionOptions, DefaultTimeoutMs) {
+  const std::string Code = "#include <libpq-fe.h>\n"
+                           "PGconn *c() { return PQconnectdb(\"host=db\"); }\n";
+  const std::string Inc = "-I/usr/include/postgresql";
+  EXPECT_NE(runWithConfig(Code, "loadcheck-missing-timeout", "{}\n", Inc)
+                .find("add 'connect_timeout=5'"),
+            std::string::npos);
+  std::string Out = runWithConfig(
+      Code, "loadcheck-missing-timeout",
+      "CheckOptions:\n  loadcheck-missing-timeout.DefaultTimeoutMs: 12500\n",
+      Inc);
+  EXPECT_NE(Out.find("a.cpp:2:34: warning: connection string has no "
+                     "'connect_timeout' and an unreachable database blocks the "
+                     "caller for minutes; add 'connect_timeout=13'"),
             std::string::npos)
       << Out;
 }
