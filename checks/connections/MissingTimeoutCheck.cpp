@@ -384,12 +384,32 @@ static const StringLiteral *literalOf(const Expr *E) {
   return nullptr;
 }
 
+/// A connection through a Unix-domain socket (`host=/var/run/postgresql`,
+/// `postgresql:///db`, `?host=%2Fvar%2Frun`) fails at once when the server
+/// is down: there is no TCP connect to wait for.
+static bool isUnixSocketOnly(llvm::StringRef Conn) {
+  Conn = Conn.trim();
+  if (Conn.starts_with("postgresql:///") || Conn.starts_with("postgres:///"))
+    return true;
+  if (Conn.contains_insensitive("host=%2f"))
+    return true;
+  for (size_t At = Conn.find("host="); At != llvm::StringRef::npos;
+       At = Conn.find("host=", At + 1)) {
+    bool Keyword = At == 0 || Conn[At - 1] == ' ' || Conn[At - 1] == '\t';
+    llvm::StringRef Value = Conn.drop_front(At + 5).ltrim("'");
+    if (Keyword)
+      return Value.starts_with("/") || Value.starts_with("@");
+  }
+  return false;
+}
+
 void MissingTimeoutCheck::checkConnectionString(const Expr &Arg,
                                                 const SourceManager &SM) {
   const StringLiteral *Literal = literalOf(&Arg);
   // "" means the PG* environment variables, PGCONNECT_TIMEOUT included.
   if (!Literal || !Literal->isOrdinary() || Literal->getString().empty() ||
-      Literal->getString().contains("connect_timeout"))
+      Literal->getString().contains("connect_timeout") ||
+      isUnixSocketOnly(Literal->getString()))
     return;
   unsigned Seconds = std::max(2U, (DefaultTimeoutMs + 999) / 1000);
   diag(SM.getFileLoc(Arg.getBeginLoc()),
