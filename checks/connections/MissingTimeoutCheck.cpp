@@ -168,13 +168,13 @@ static bool setsDeadline(const CallExpr &Call, const NamedDecl &Context) {
 void MissingTimeoutCheck::checkGrpc(const CallExpr &Rpc, const VarDecl &Context,
                                     const MatchFinder::MatchResult &Result) {
   const SourceManager &SM = *Result.SourceManager;
-  if (Reported.contains(&Context))
+  const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Rpc.getDirectCallee());
+  if (!Method || Reported.contains(&Context))
     return;
   if (utils::callsOnHandle(owningBody(Context), Context, setsDeadline, SM,
                            Rpc.getBeginLoc()))
     return;
   Reported.insert(&Context);
-  const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Rpc.getDirectCallee());
   SourceLocation Loc = Rpc.getExprLoc();
   if (const auto *Member =
           dyn_cast<MemberExpr>(Rpc.getCallee()->IgnoreImpCasts()))
