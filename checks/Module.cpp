@@ -19,6 +19,9 @@
 #include "checks/concurrency/UnguardedSharedStateCheck.h"
 #include "checks/concurrency/UnjoinedThreadCheck.h"
 #include "checks/concurrency/VolatileSynchronizationCheck.h"
+#include "checks/connections/ClientPerRequestCheck.h"
+#include "checks/connections/MissingTimeoutCheck.h"
+#include "checks/memory/HotPathAllocationCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
 

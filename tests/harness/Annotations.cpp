@@ -26,6 +26,20 @@ std::string messagePatternToRegex(llvm::StringRef Message) {
   return Regex;
 }
 
+std::string expandRunArg(llvm::StringRef Arg) {
+  static constexpr llvm::StringRef Generated = "%{generated}";
+  std::string Out;
+  while (!Arg.empty()) {
+    size_t At = Arg.find(Generated);
+    Out += Arg.take_front(At).str();
+    if (At == llvm::StringRef::npos)
+      break;
+    Out += LOADCHECK_GENERATED_DIR;
+    Arg = Arg.drop_front(At + Generated.size());
+  }
+  return Out;
+}
+
 static bool isCodeLine(llvm::StringRef Line) {
   llvm::StringRef Trimmed = Line.trim();
   return !Trimmed.empty() && !Trimmed.starts_with("// expect-");
@@ -47,7 +61,7 @@ ParsedFixture parseFixture(llvm::StringRef Text) {
           .drop_front(strlen("// RUN-ARGS:"))
           .split(Args, ' ', -1, false);
       for (llvm::StringRef A : Args)
-        Result.RunArgs.push_back(A.str());
+        Result.RunArgs.push_back(expandRunArg(A));
       continue;
     }
     size_t At = Line.find("// expect-");

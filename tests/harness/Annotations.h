@@ -33,7 +33,14 @@ struct ParsedFixture {
   std::vector<std::string> Errors; ///< malformed annotations
 };
 
+/// Parses a fixture; RUN-ARGS go through expandRunArg.
 ParsedFixture parseFixture(llvm::StringRef Text);
+
+/// Expands the substitutions a `// RUN-ARGS:` argument may contain:
+///   %{generated}  the directory of the sources the test build generates from
+///                 tests/proto/*.proto (`<stem>.pb.h`, `<stem>.grpc.pb.h`),
+///                 e.g. `-I%{generated}` for a fixture using a gRPC stub.
+std::string expandRunArg(llvm::StringRef Arg);
 
 /// Turns `text {{re}} text` into a regex matching the literal text and the
 /// embedded regexes.

@@ -71,6 +71,14 @@ TEST(AnnotationParse, ReadsRunArgs) {
   EXPECT_EQ(P.RunArgs, (std::vector<std::string>{"-std=c++20", "-DX=1"}));
 }
 
+TEST(AnnotationParse, ExpandsTheGeneratedDirectory) {
+  ParsedFixture P = parseFixture("// RUN-ARGS: -std=c++20 -I%{generated}\n");
+  EXPECT_EQ(P.RunArgs, (std::vector<std::string>{
+                           "-std=c++20", "-I" LOADCHECK_GENERATED_DIR}));
+  EXPECT_EQ(expandRunArg("%{generated}/a:%{generated}"),
+            LOADCHECK_GENERATED_DIR "/a:" LOADCHECK_GENERATED_DIR);
+}
+
 TEST(AnnotationParse, ReportsMalformedAnnotations) {
   ParsedFixture P = parseFixture("f(); // expect-warning\n");
   EXPECT_EQ(P.Expectations.size(), 0u);

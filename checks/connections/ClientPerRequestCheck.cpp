@@ -1,0 +1,173 @@
+//===--- ClientPerRequestCheck.cpp ----------------------------------------===//
+#include "checks/connections/ClientPerRequestCheck.h"
+#include "checks/utils/HandOver.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace loadcheck::connections {
+
+static constexpr llvm::StringRef Construct = "construct";
+static constexpr llvm::StringRef MakeSmart = "make-smart";
+static constexpr llvm::StringRef FactoryCall = "factory-call";
+
+namespace {
+/// A function whose qualified name is in the list.
+AST_MATCHER_P(FunctionDecl, isListedFunction, const NameList *, Names) {
+  // Every call of the translation unit comes here: compare the plain name
+  // first, print the qualified one only for candidates.
+  return Node.getIdentifier() && Names->mayMatchUnqualified(Node.getName()) &&
+         !Names->match(plainQualifiedName(Node)).empty();
+}
+} // namespace
+
+ClientPerRequestCheck::ClientPerRequestCheck(llvm::StringRef Name,
+                                             clang::tidy::ClangTidyContext *Ctx)
+    : ClangTidyCheck(Name, Ctx),
+      ExtraClientTypes(Options.get("ClientTypes", "")),
+      ExtraClientFactories(Options.get("ClientFactories", "")),
+      ClientTypes(NameList::withExtra(defaultClientTypes(), ExtraClientTypes)),
+      ClientFactories(
+          NameList::withExtra(defaultClientFactories(), ExtraClientFactories)),
+      ReqOpts(model::RequestPathOptions::read(Options)) {}
+
+void ClientPerRequestCheck::storeOptions(
+    clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "ClientTypes", ExtraClientTypes);
+  Options.store(Opts, "ClientFactories", ExtraClientFactories);
+  ReqOpts.store(Options, Opts);
+}
+
+void ClientPerRequestCheck::registerMatchers(MatchFinder *Finder) {
+  const auto InUserCode = unless(isExpansionInSystemHeader());
+  const auto Spelled = unless(isInTemplateInstantiation());
+
+  // httplib::Client cli(host);  httplib::Client(host).Get("/");
+  // new Poco::Net::HTTPClientSession(host)  (the type is judged in check())
+  Finder->addMatcher(cxxConstructExpr(hasDeclaration(cxxConstructorDecl(
+                                          unless(isCopyConstructor()),
+                                          unless(isMoveConstructor()))),
+                                      InUserCode, Spelled)
+                         .bind(Construct),
+                     this);
+  // std::make_unique<pqxx::connection>(dsn): the construction itself is
+  // in the standard library's headers.
+  Finder->addMatcher(callExpr(callee(functionDecl(hasAnyName(
+                                  "::std::make_unique", "::std::make_shared"))),
+                              InUserCode, Spelled)
+                         .bind(MakeSmart),
+                     this);
+  // CURL *h = curl_easy_init();  grpc::CreateChannel(target, creds)
+  Finder->addMatcher(
+      callExpr(callee(functionDecl(isListedFunction(&ClientFactories))),
+               InUserCode, Spelled)
+          .bind(FactoryCall),
+      this);
+}
+
+/// The variable \p E initializes, looking through implicit nodes.
+static const VarDecl *initializedVariable(const Expr &E, ASTContext &Ctx) {
+  DynTypedNode Node = DynTypedNode::create(E);
+  for (unsigned Guard = 0; Guard < 8; ++Guard) {
+    auto Parents = Ctx.getParents(Node);
+    if (Parents.empty())
+      return nullptr;
+    if (const auto *Var = Parents[0].get<VarDecl>())
+      return Var->getInit() &&
+                     Var->getInit()->IgnoreImplicit() == E.IgnoreImplicit()
+                 ? Var
+                 : nullptr;
+    const auto *S = Parents[0].get<Expr>();
+    if (!S || !isa<ImplicitCastExpr, MaterializeTemporaryExpr,
+                   CXXBindTemporaryExpr, ExprWithCleanups, ParenExpr>(S))
+      return nullptr;
+    Node = Parents[0];
+  }
+  return nullptr;
+}
+
+/// The type std::make_unique<T>/make_shared<T> creates, as written (typedef
+/// sugar kept: `pqxx::connection`), else as deduced.
+static QualType createdType(const CallExpr &Call) {
+  if (const auto *Ref =
+          dyn_cast<DeclRefExpr>(Call.getCallee()->IgnoreParenImpCasts()))
+    if (Ref->getNumTemplateArgs() > 0 &&
+        Ref->getTemplateArgs()[0].getArgument().getKind() ==
+            TemplateArgument::Type)
+      return Ref->getTemplateArgs()[0].getArgument().getAsType();
+  const FunctionDecl *Callee = Call.getDirectCallee();
+  const TemplateArgumentList *Args =
+      Callee ? Callee->getTemplateSpecializationArgs() : nullptr;
+  if (!Args || Args->size() == 0 ||
+      Args->get(0).getKind() != TemplateArgument::Type)
+    return QualType();
+  return Args->get(0).getAsType();
+}
+
+void ClientPerRequestCheck::check(const MatchFinder::MatchResult &Result) {
+  ASTContext &Ctx = *Result.Context;
+  if (const auto *E = Result.Nodes.getNodeAs<CXXConstructExpr>(Construct)) {
+    std::string TypeName = clientTypeName(E->getType(), ClientTypes, Ctx);
+    if (TypeName.empty())
+      return;
+    report(*E, initializedVariable(*E, Ctx), TypeName, nullptr, Ctx);
+    return;
+  }
+  if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(MakeSmart)) {
+    QualType Created = createdType(*Call);
+    if (Created.isNull())
+      return;
+    std::string TypeName = clientTypeName(Created, ClientTypes, Ctx);
+    if (TypeName.empty())
+      return;
+    report(*Call, initializedVariable(*Call, Ctx), TypeName, nullptr, Ctx);
+    return;
+  }
+  if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(FactoryCall))
+    report(*Call, initializedVariable(*Call, Ctx), "", Call->getDirectCallee(),
+           Ctx);
+}
+
+void ClientPerRequestCheck::report(const Expr &Created, const VarDecl *Var,
+                                   llvm::StringRef TypeName,
+                                   const FunctionDecl *Factory,
+                                   ASTContext &Ctx) {
+  // Statics, thread_locals and globals are built once (per thread).
+  if (Var && !Var->hasLocalStorage())
+    return;
+  std::optional<model::PerRequestReason> Why =
+      model::whyPerRequest(Created, Ctx, ReqOpts);
+  if (!Why)
+    return;
+  // A pool being filled, a lazily built cache entry, a factory's result.
+  if (utils::isHandedOver(Created, Ctx))
+    return;
+
+  const SourceManager &SM = Ctx.getSourceManager();
+  SourceLocation Loc = SM.getFileLoc(Var && !Factory ? Var->getLocation()
+                                                     : Created.getBeginLoc());
+  if (!Reported.insert(Loc).second)
+    return;
+  static constexpr llvm::StringRef Remedy =
+      "and pays connection setup each time; create it once and reuse it";
+  if (Factory)
+    diag(Loc, "'%0' is called %1 %2")
+        << plainQualifiedName(*Factory) << Why->phrase() << Remedy;
+  else if (Var)
+    diag(Loc, "client %0 of type '%1' is created %2 %3")
+        << Var << TypeName << Why->phrase() << Remedy;
+  else
+    diag(Loc, "'%0' is created %1 %2") << TypeName << Why->phrase() << Remedy;
+
+  if (Why->What == model::PerRequestReason::Kind::Loop && Why->Loop)
+    diag(Why->Loop->getBeginLoc(), "loop starts here", DiagnosticIDs::Note);
+  else if (Why->Handler)
+    diag(Why->HandlerLambda ? Why->HandlerLambda->getBeginLoc()
+                            : Why->Handler->getLocation(),
+         "handler '%0' declared here", DiagnosticIDs::Note)
+        << Why->HandlerName;
+}
+
+} // namespace loadcheck::connections

@@ -1,0 +1,196 @@
+//===--- HotPathAllocationCheck.cpp ---------------------------------------===//
+#include "checks/memory/HotPathAllocationCheck.h"
+#include "checks/utils/HandOver.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace loadcheck::memory {
+
+static constexpr llvm::StringRef ArrayNew = "array-new";
+static constexpr llvm::StringRef MakeArray = "make-array";
+static constexpr llvm::StringRef CAlloc = "c-alloc";
+static constexpr llvm::StringRef SizedConstruct = "sized-construct";
+
+HotPathAllocationCheck::HotPathAllocationCheck(
+    llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
+    : ClangTidyCheck(Name, Ctx),
+      MinBytes(Options.get("MinBytes", uint64_t{4096})),
+      ReqOpts(model::RequestPathOptions::read(Options)) {}
+
+void HotPathAllocationCheck::storeOptions(
+    clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "MinBytes", MinBytes);
+  ReqOpts.store(Options, Opts);
+}
+
+void HotPathAllocationCheck::registerMatchers(MatchFinder *Finder) {
+  const auto InUserCode = unless(isExpansionInSystemHeader());
+  const auto Spelled = unless(isInTemplateInstantiation());
+
+  // new char[65536]
+  Finder->addMatcher(cxxNewExpr(isArray(), InUserCode, Spelled).bind(ArrayNew),
+                     this);
+  // std::make_unique<char[]>(65536)
+  Finder->addMatcher(
+      callExpr(callee(functionDecl(hasAnyName(
+                   "::std::make_unique", "::std::make_unique_for_overwrite",
+                   "::std::make_shared", "::std::make_shared_for_overwrite"))),
+               argumentCountIs(1), InUserCode, Spelled)
+          .bind(MakeArray),
+      this);
+  // malloc(65536), calloc(64, 1024)
+  Finder->addMatcher(
+      callExpr(callee(functionDecl(hasAnyName(
+                   "::malloc", "::calloc", "::std::malloc", "::std::calloc"))),
+               InUserCode, Spelled)
+          .bind(CAlloc),
+      this);
+  // std::vector<char> buf(65536);  std::string s(65536, ' ');
+  // (the count constructors: the first parameter is the size_type count)
+  Finder->addMatcher(
+      cxxConstructExpr(
+          hasDeclaration(cxxConstructorDecl(
+              ofClass(hasAnyName("::std::vector", "::std::basic_string")),
+              hasParameter(
+                  0, parmVarDecl(hasType(hasCanonicalType(isInteger())))))),
+          InUserCode, Spelled)
+          .bind(SizedConstruct),
+      this);
+}
+
+/// The value of \p E when it is a constant, else nullopt.
+static std::optional<uint64_t> constantOf(const Expr *E, ASTContext &Ctx) {
+  if (!E || E->isValueDependent() || E->isTypeDependent())
+    return std::nullopt;
+  Expr::EvalResult Result;
+  if (!E->EvaluateAsInt(Result, Ctx) || Result.Val.getInt().isNegative())
+    return std::nullopt;
+  return Result.Val.getInt().getLimitedValue();
+}
+
+/// sizeof(\p T) in bytes, or nullopt for incomplete and dependent types.
+static std::optional<uint64_t> sizeOf(QualType T, ASTContext &Ctx) {
+  if (T.isNull() || T->isDependentType() || T->isIncompleteType() ||
+      T->isVoidType())
+    return std::nullopt;
+  return Ctx.getTypeSizeInChars(T).getQuantity();
+}
+
+static std::optional<uint64_t> product(std::optional<uint64_t> A,
+                                       std::optional<uint64_t> B) {
+  if (!A || !B)
+    return std::nullopt;
+  bool Overflow = false;
+  uint64_t Out = llvm::SaturatingMultiply(*A, *B, &Overflow);
+  return Out;
+}
+
+void HotPathAllocationCheck::check(const MatchFinder::MatchResult &Result) {
+  ASTContext &Ctx = *Result.Context;
+  const auto &Nodes = Result.Nodes;
+  if (const auto *New = Nodes.getNodeAs<CXXNewExpr>(ArrayNew)) {
+    std::optional<const Expr *> Size = New->getArraySize();
+    if (auto Bytes = product(constantOf(Size ? *Size : nullptr, Ctx),
+                             sizeOf(New->getAllocatedType(), Ctx)))
+      report(*New, *Bytes, Ctx);
+    return;
+  }
+  if (const auto *Call = Nodes.getNodeAs<CallExpr>(MakeArray)) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    const TemplateArgumentList *Args =
+        Callee ? Callee->getTemplateSpecializationArgs() : nullptr;
+    if (!Args || Args->size() == 0 ||
+        Args->get(0).getKind() != TemplateArgument::Type)
+      return;
+    // Only the array forms: make_unique<T[]>(n).
+    const auto *Array = Ctx.getAsIncompleteArrayType(Args->get(0).getAsType());
+    if (!Array)
+      return;
+    if (auto Bytes = product(constantOf(Call->getArg(0), Ctx),
+                             sizeOf(Array->getElementType(), Ctx)))
+      report(*Call, *Bytes, Ctx);
+    return;
+  }
+  if (const auto *Call = Nodes.getNodeAs<CallExpr>(CAlloc)) {
+    std::optional<uint64_t> Bytes;
+    if (Call->getNumArgs() == 1)
+      Bytes = constantOf(Call->getArg(0), Ctx);
+    else if (Call->getNumArgs() == 2)
+      Bytes = product(constantOf(Call->getArg(0), Ctx),
+                      constantOf(Call->getArg(1), Ctx));
+    if (Bytes)
+      report(*Call, *Bytes, Ctx);
+    return;
+  }
+  if (const auto *Construct =
+          Nodes.getNodeAs<CXXConstructExpr>(SizedConstruct)) {
+    const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+        Construct->getType()->getAsCXXRecordDecl());
+    if (!Spec || Construct->getNumArgs() == 0 ||
+        Spec->getTemplateArgs().size() == 0 ||
+        Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+      return;
+    // std::string(n, c) takes the character second; the vector forms take
+    // (n), (n, value) or (n, allocator).
+    if (auto Bytes =
+            product(constantOf(Construct->getArg(0), Ctx),
+                    sizeOf(Spec->getTemplateArgs()[0].getAsType(), Ctx)))
+      report(*Construct, *Bytes, Ctx);
+  }
+}
+
+/// The variable \p E initializes, looking through implicit nodes.
+static const VarDecl *initializedVariable(const Expr &E, ASTContext &Ctx) {
+  DynTypedNode Node = DynTypedNode::create(E);
+  for (unsigned Guard = 0; Guard < 8; ++Guard) {
+    auto Parents = Ctx.getParents(Node);
+    if (Parents.empty())
+      return nullptr;
+    if (const auto *Var = Parents[0].get<VarDecl>())
+      return Var;
+    const auto *S = Parents[0].get<Expr>();
+    if (!S || !isa<ImplicitCastExpr, MaterializeTemporaryExpr,
+                   CXXBindTemporaryExpr, ExprWithCleanups, ParenExpr>(S))
+      return nullptr;
+    Node = Parents[0];
+  }
+  return nullptr;
+}
+
+void HotPathAllocationCheck::report(const Expr &Allocation, uint64_t Bytes,
+                                    ASTContext &Ctx) {
+  if (Bytes < MinBytes)
+    return;
+  // Statics and thread_locals are allocated once (per thread).
+  const VarDecl *Var = initializedVariable(Allocation, Ctx);
+  if (Var && !Var->hasLocalStorage())
+    return;
+  std::optional<model::PerRequestReason> Why =
+      model::whyPerRequest(Allocation, Ctx, ReqOpts);
+  if (!Why)
+    return;
+  // A pool or a per-connection buffer being filled keeps the buffer.
+  if (utils::isHandedOver(Allocation, Ctx))
+    return;
+  const SourceManager &SM = Ctx.getSourceManager();
+  SourceLocation Loc = SM.getFileLoc(Allocation.getBeginLoc());
+  if (!Reported.insert(Loc).second)
+    return;
+  diag(Loc, "heap buffer of %0 bytes is allocated %1, contending on the "
+            "allocator under load; reuse a per-thread or per-connection "
+            "buffer or a pool")
+      << static_cast<unsigned>(std::min<uint64_t>(Bytes, UINT32_MAX))
+      << Why->phrase();
+  if (Why->What == model::PerRequestReason::Kind::Loop && Why->Loop)
+    diag(Why->Loop->getBeginLoc(), "loop starts here", DiagnosticIDs::Note);
+  else if (Why->Handler)
+    diag(Why->HandlerLambda ? Why->HandlerLambda->getBeginLoc()
+                            : Why->Handler->getLocation(),
+         "handler '%0' declared here", DiagnosticIDs::Note)
+        << Why->HandlerName;
+}
+
+} // namespace loadcheck::memory
