@@ -8,6 +8,10 @@
 #include "checks/CheckRegistry.h"
 #include "checks/concurrency/DetachedThreadCheck.h"
 #include "checks/concurrency/UnjoinedThreadCheck.h"
+#include "checks/resilience/AbruptTerminationCheck.h"
+#include "checks/security/HardcodedCredentialsCheck.h"
+#include "checks/security/SqlConcatenationCheck.h"
+#include "checks/security/TlsVerificationDisabledCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
 
