@@ -9,6 +9,7 @@
 #include "checks/concurrency/DetachedThreadCheck.h"
 #include "checks/concurrency/UnjoinedThreadCheck.h"
 #include "checks/resilience/AbruptTerminationCheck.h"
+#include "checks/resilience/MissingGracefulShutdownCheck.h"
 #include "checks/security/HardcodedCredentialsCheck.h"
 #include "checks/security/SqlConcatenationCheck.h"
 #include "checks/security/TlsVerificationDisabledCheck.h"

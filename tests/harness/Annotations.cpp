@@ -50,6 +50,10 @@ ParsedFixture parseFixture(llvm::StringRef Text) {
         Result.RunArgs.push_back(A.str());
       continue;
     }
+    if (Line.trim() == "// expect-no-diagnostics") {
+      Result.ExpectNoDiagnostics = true;
+      continue;
+    }
     size_t At = Line.find("// expect-");
     if (At == llvm::StringRef::npos)
       continue;
