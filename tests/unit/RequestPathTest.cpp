@@ -1,0 +1,261 @@
+//===--- RequestPathTest.cpp - the request-path model ---------------------===//
+#include "checks/model/RequestPath.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Frontend/ASTUnit.h"
+#include "clang/Tooling/Tooling.h"
+#include <gtest/gtest.h>
+#include <map>
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace loadcheck::testing {
+namespace {
+
+using model::HandlerVia;
+using model::PerRequestReason;
+using Kind = PerRequestReason::Kind;
+
+std::unique_ptr<ASTUnit> parse(const std::string &Code) {
+  std::vector<std::string> Args = {"-std=c++20", "-resource-dir",
+                                   LOADCHECK_CLANG_RESOURCE_DIR, "-pthread"};
+  return tooling::buildASTFromCodeWithArgs(Code, Args, "input.cc");
+}
+
+/// The calls `marker(N)` of the main file, by N (the first match: the
+/// pattern of a template).
+std::map<int, const CallExpr *> markers(ASTContext &Ctx) {
+  std::map<int, const CallExpr *> Found;
+  for (const BoundNodes &N :
+       match(findAll(callExpr(callee(functionDecl(hasName("marker"))),
+                              hasArgument(0, integerLiteral().bind("n")))
+                         .bind("c")),
+             Ctx)) {
+    int Id = N.getNodeAs<IntegerLiteral>("n")->getValue().getZExtValue();
+    Found.emplace(Id, N.getNodeAs<CallExpr>("c"));
+  }
+  return Found;
+}
+
+/// What whyPerRequest must say about marker(Id): nothing (Phrase empty), or
+/// a reason whose phrase() is Phrase.
+struct Expect {
+  int Id;
+  const char *Phrase; ///< "" = not per request
+  std::optional<HandlerVia> Via = std::nullopt;
+};
+
+void checkAll(const std::string &Code, llvm::ArrayRef<Expect> Expected,
+              const model::RequestPathOptions &Opts = {}) {
+  auto AST = parse(Code);
+  ASSERT_TRUE(AST);
+  ASTContext &Ctx = AST->getASTContext();
+  ASSERT_FALSE(Ctx.getDiagnostics().hasErrorOccurred());
+  auto Marks = markers(Ctx);
+  for (const Expect &E : Expected) {
+    SCOPED_TRACE("marker(" + std::to_string(E.Id) + ")");
+    ASSERT_EQ(Marks.count(E.Id), 1u);
+    auto Why = model::whyPerRequest(*Marks[E.Id], Ctx, Opts);
+    if (!*E.Phrase) {
+      EXPECT_FALSE(Why) << Why->phrase();
+      continue;
+    }
+    ASSERT_TRUE(Why);
+    EXPECT_EQ(Why->phrase(), E.Phrase);
+    if (E.Via) {
+      ASSERT_EQ(Why->What, Kind::Handler);
+      EXPECT_EQ(Why->Via, *E.Via);
+      EXPECT_NE(Why->Handler, nullptr);
+    } else {
+      EXPECT_EQ(Why->What, Kind::Loop);
+      EXPECT_NE(Why->Loop, nullptr);
+    }
+  }
+}
+
+TEST(RequestPath, Loops) {
+  checkAll(
+      R"cpp(
+#include <vector>
+#include <string>
+void marker(int);
+int next();
+struct Conn { int fd; };
+#define EACH(x, xs) for (auto &x : xs)
+void loops(std::vector<Conn> &jobs, int n, std::vector<std::string> names) {
+  marker(1);
+  for (auto &j : jobs) marker(2);
+  for (int i = (marker(3), 0); i < static_cast<int>(jobs.size()); ++i) marker(4);
+  for (;;) { marker(5); break; }
+  while (true) { marker(6); if (n) break; }
+  while (int x = next()) { marker(7); }
+  do { marker(8); } while (1);
+  do { marker(9); } while (n-- > 0);
+  for (auto &s : names) {
+    for (int k = 0; k < 3; ++k) marker(10);  // innermost loop first
+  }
+  EACH(j, jobs) marker(11);
+  for (auto &j : (marker(12), jobs)) {}    // the range runs once
+  for (int i = 0; i < n; ++i) {
+    static int once = (marker(13), 1);     // a static is built once
+    auto later = [] { marker(14); };       // a lambda is its own function
+    later();
+  }
+  while (n > 0 && next() != 42 && next() != 43 && next() != 44) marker(15);
+}
+)cpp",
+      {{1, ""},
+       {2, "per iteration over 'jobs'"},
+       {3, ""},
+       {4, "per iteration over 'i < static_cast<int>(jobs.size())'"},
+       {5, "per iteration of a 'for (;;)' loop"},
+       {6, "per iteration of a 'while (true)' loop"},
+       {7, "per iteration over 'x'"},
+       {8, "per iteration of a 'do ... while (1)' loop"},
+       {9, "per iteration over 'n-- > 0'"},
+       {10, "per iteration over 'k < 3'"},
+       {11, "per iteration over 'jobs'"},
+       {12, ""},
+       {13, ""},
+       {14, ""},
+       {15, "per iteration over 'n > 0 && next() != 42 && next() != 43...'"}});
+}
+
+TEST(RequestPath, AllReasonsInnermostFirst) {
+  auto AST = parse(R"cpp(
+#include <vector>
+void marker(int);
+void f(std::vector<int> &jobs) {
+  for (int j : jobs)
+    for (int k = 0; k < 2; ++k) marker(1);
+}
+)cpp");
+  ASSERT_TRUE(AST);
+  ASTContext &Ctx = AST->getASTContext();
+  auto Reasons = model::perRequestReasons(*markers(Ctx)[1], Ctx,
+                                          model::RequestPathOptions());
+  ASSERT_EQ(Reasons.size(), 2u);
+  EXPECT_EQ(Reasons[0].LoopText, "k < 2");
+  EXPECT_TRUE(isa<ForStmt>(Reasons[0].Loop));
+  EXPECT_EQ(Reasons[1].LoopText, "jobs");
+  EXPECT_TRUE(isa<CXXForRangeStmt>(Reasons[1].Loop));
+}
+
+TEST(RequestPath, HttplibHandlers) {
+  checkAll(
+      R"cpp(
+#include <httplib.h>
+void marker(int);
+void onOrder(const httplib::Request &req, httplib::Response &res) {
+  marker(1);
+}
+void setup(httplib::Server &svr) {
+  marker(2);
+  svr.Get("/users", [](const httplib::Request &, httplib::Response &res) {
+    marker(3);
+    auto helper = [] { marker(4); }; // not itself a handler
+    helper();
+  });
+  svr.Post("/orders", onOrder);
+  auto stored = [](const httplib::Request &req, httplib::Response &) {
+    marker(5);
+  };
+  svr.Put("/stored", stored);
+  svr.Delete(R"(/items/(\d+))", [&](const auto &req, auto &res) {
+    marker(6);
+  });
+  httplib::Client cli("localhost", 8080);
+  cli.Get("/remote"); // a client call, not a registration
+  svr.set_logger([](const httplib::Request &, const httplib::Response &) {
+    marker(7); // takes a request: per request too
+  });
+  svr.set_error_handler([](const auto &, auto &) { marker(8); });
+}
+)cpp",
+      {{1, "per request in handler 'onOrder'", HandlerVia::RequestParameter},
+       {2, ""},
+       {3, "per request in handler 'Get \"/users\"'",
+        HandlerVia::RouteRegistration},
+       {4, ""},
+       {5, "per request in handler 'lambda'", HandlerVia::RequestParameter},
+       {6, "per request in handler 'Delete \"/items/(\\d+)\"'",
+        HandlerVia::RouteRegistration},
+       {7, "per request in handler 'lambda'", HandlerVia::RequestParameter},
+       // A generic lambda passed to a non-route setter: its pattern's
+       // parameters are `auto`, so the model stays silent.
+       {8, ""}});
+}
+
+TEST(RequestPath, GrpcServiceMethods) {
+  checkAll(
+      R"cpp(
+#include <grpcpp/grpcpp.h>
+#include <vector>
+void marker(int);
+class Greeter {
+public:
+  grpc::Status SayHello(grpc::ServerContext *ctx, const std::string *in,
+                        std::string *out) {
+    marker(1);
+    for (char c : *in) marker(2); // the loop is the innermost reason
+    return grpc::Status::OK;
+  }
+  void Callback(grpc::CallbackServerContext *ctx) { marker(3); }
+  void helper(grpc::ClientContext *ctx) { marker(4); } // a client context
+};
+using Ctx = grpc::ServerContext;
+void aliased(Ctx &c) { marker(5); }
+)cpp",
+      {{1, "per request in handler 'Greeter::SayHello'",
+        HandlerVia::RequestParameter},
+       {2, "per iteration over '*in'"},
+       {3, "per request in handler 'Greeter::Callback'",
+        HandlerVia::RequestParameter},
+       {4, ""},
+       {5, "per request in handler 'aliased'", HandlerVia::RequestParameter}});
+}
+
+TEST(RequestPath, BeastRequestAndOptions) {
+  const std::string Code = R"cpp(
+#include <boost/beast/http.hpp>
+void marker(int);
+namespace http = boost::beast::http;
+void serve(const http::request<http::string_body> &req) { marker(1); }
+void handleLogin(int) { marker(2); }
+namespace app { struct Req {}; }
+void custom(app::Req *r) { marker(3); }
+)cpp";
+  checkAll(Code,
+           {{1, "per request in handler 'serve'", HandlerVia::RequestParameter},
+            {2, ""},
+            {3, ""}});
+  // RequestTypes replaces the defaults; HandlerNamePattern adds names.
+  model::RequestPathOptions Opts(" ::app::Req * ; ", "^handle");
+  ASSERT_TRUE(Opts.isPatternValid());
+  EXPECT_EQ(Opts.requestTypes(), std::vector<std::string>{"app::Req"});
+  checkAll(
+      Code,
+      {{1, ""},
+       {2, "per request in handler 'handleLogin'", HandlerVia::NamePattern},
+       {3, "per request in handler 'custom'", HandlerVia::RequestParameter}},
+      Opts);
+}
+
+TEST(RequestPath, OptionDefaults) {
+  model::RequestPathOptions Defaults;
+  EXPECT_TRUE(Defaults.isRequestTypeName("httplib::Request"));
+  EXPECT_TRUE(Defaults.isRequestTypeName("grpc::ServerContext"));
+  EXPECT_FALSE(Defaults.matchesHandlerName("handle"));
+  model::RequestPathOptions Empty("", "");
+  EXPECT_EQ(Empty.requestTypes(),
+            model::RequestPathOptions::defaultRequestTypes());
+  model::RequestPathOptions Bad("", "([");
+  EXPECT_FALSE(Bad.isPatternValid());
+  EXPECT_FALSE(Bad.matchesHandlerName("handle"));
+}
+
+} // namespace
+} // namespace loadcheck::testing
