@@ -8,6 +8,7 @@
 #include "checks/CheckRegistry.h"
 #include "checks/concurrency/DetachedThreadCheck.h"
 #include "checks/concurrency/UnjoinedThreadCheck.h"
+#include "checks/observability/UnstructuredLoggingCheck.h"
 #include "checks/resilience/AbruptTerminationCheck.h"
 #include "checks/resilience/MissingGracefulShutdownCheck.h"
 #include "checks/security/HardcodedCredentialsCheck.h"
