@@ -7,6 +7,10 @@
 //===----------------------------------------------------------------------===//
 #include "checks/CheckRegistry.h"
 #include "checks/concurrency/DetachedThreadCheck.h"
+#include "checks/concurrency/DiscardedAsyncFutureCheck.h"
+#include "checks/concurrency/MissingCancellationCheck.h"
+#include "checks/concurrency/ThreadExceptionEscapeCheck.h"
+#include "checks/concurrency/UnboundedThreadSpawnCheck.h"
 #include "checks/concurrency/UnjoinedThreadCheck.h"
 #include "checks/observability/UnstructuredLoggingCheck.h"
 #include "checks/resilience/AbruptTerminationCheck.h"

@@ -1,5 +1,6 @@
 //===--- RequestPath.cpp - does this code run once per request? -----------===//
 #include "checks/model/RequestPath.h"
+#include "checks/model/ThreadEntry.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
@@ -271,7 +272,7 @@ whyHandlerImpl(const FunctionDecl &F, const LambdaExpr *L, ASTContext &Ctx,
       return R;
     }
   }
-  R.HandlerName = L ? "lambda" : F.getQualifiedNameAsString();
+  R.HandlerName = L ? "lambda" : displayName(F);
   for (const ParmVarDecl *P : F.parameters())
     if (namesRequestType(P->getType(), Ctx, Opts)) {
       R.Via = HandlerVia::RequestParameter;
@@ -362,6 +363,9 @@ static std::optional<PerRequestReason> loopReason(const DynTypedNode &Parent,
         return std::nullopt;
     R.Loop = W;
     Cond = W->getCond();
+    if (const VarDecl *CV = W->getConditionVariable(); CV && CV->getInit())
+      Cond = CV->getInit(); // `while (auto x = next())` reads as 'next()'
+
     R.InfiniteLoop = isAlwaysTrue(Cond, Ctx);
   } else if (const auto *D = Parent.get<DoStmt>()) {
     if (!C || (C != D->getBody() && C != D->getCond()))

@@ -124,7 +124,8 @@ struct PerRequestReason {
   /// The ForStmt, CXXForRangeStmt, WhileStmt or DoStmt.
   const clang::Stmt *Loop = nullptr;
   /// The loop's range (range-for) or condition as written, e.g. `jobs`,
-  /// `i < jobs.size()`, `true`; empty for `for (;;)`. Long text is cut and
+  /// `i < jobs.size()`, `true`, `next()` for `while (auto x = next())`;
+  /// empty for `for (;;)`. Long text is cut and
   /// ends with "...".
   std::string LoopText;
   /// `for (;;)`, `while (true)`, `while (1)`, `do ... while (true)`.

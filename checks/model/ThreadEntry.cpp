@@ -382,7 +382,7 @@ std::optional<ThreadEntry> resolveThreadEntry(const Expr *Start,
   if (E.Kind == EntryKind::Lambda)
     E.Name = "lambda";
   else
-    E.Name = E.Function->getQualifiedNameAsString();
+    E.Name = displayName(*E.Function);
   E.Start = std::move(*S);
   return E;
 }
@@ -398,6 +398,16 @@ ast_matchers::internal::BindableMatcher<Stmt> threadStartExpr() {
   using namespace ast_matchers;
   return stmt(anyOf(cxxConstructExpr(), callExpr()),
               unless(isExpansionInSystemHeader()), startsThread());
+}
+
+std::string displayName(const NamedDecl &D) {
+  PrintingPolicy Policy(D.getASTContext().getLangOpts());
+  Policy.SuppressUnwrittenScope = true;
+  Policy.SuppressInlineNamespace = true;
+  std::string Name;
+  llvm::raw_string_ostream OS(Name);
+  D.printQualifiedName(OS, Policy);
+  return Name;
 }
 
 //===-- Enclosing function ------------------------------------------------===//

@@ -56,6 +56,7 @@ class Decl;
 class Expr;
 class FunctionDecl;
 class LambdaExpr;
+class NamedDecl;
 class Stmt;
 } // namespace clang
 
@@ -197,6 +198,10 @@ private:
 /// (e.g. a global's initialiser). Shared with the request-path model.
 const clang::FunctionDecl *enclosingFunction(const clang::Stmt &S,
                                              clang::ASTContext &Ctx);
+
+/// The qualified name of \p D for diagnostics, without the scopes nobody
+/// writes (anonymous and inline namespaces): `Session::run`, `bad::parse`.
+std::string displayName(const clang::NamedDecl &D);
 
 } // namespace loadcheck::model
 

@@ -113,7 +113,7 @@ void loops(std::vector<Conn> &jobs, int n, std::vector<std::string> names) {
        {4, "per iteration over 'i < static_cast<int>(jobs.size())'"},
        {5, "per iteration of a 'for (;;)' loop"},
        {6, "per iteration of a 'while (true)' loop"},
-       {7, "per iteration over 'x'"},
+       {7, "per iteration over 'next()'"},
        {8, "per iteration of a 'do ... while (1)' loop"},
        {9, "per iteration over 'n-- > 0'"},
        {10, "per iteration over 'k < 3'"},

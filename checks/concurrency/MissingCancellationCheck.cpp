@@ -1,0 +1,194 @@
+//===--- MissingCancellationCheck.cpp -------------------------------------===//
+#include "checks/concurrency/MissingCancellationCheck.h"
+#include "checks/model/ThreadEntry.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Lex/Lexer.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace loadcheck::concurrency {
+
+static constexpr llvm::StringRef StartId = "start";
+
+void MissingCancellationCheck::registerMatchers(MatchFinder *Finder) {
+  Finder->addMatcher(model::threadStartExpr().bind(StartId), this);
+}
+
+static bool isAlwaysTrue(const Expr *Cond, const ASTContext &Ctx) {
+  bool Value = false;
+  return Cond && !Cond->isValueDependent() &&
+         Cond->EvaluateAsBooleanCondition(Value, Ctx) && Value;
+}
+
+/// `while (true)`, `while (1)`, `for (;;)`, `do ... while (true)`.
+static bool isInfiniteLoop(const Stmt *S, const ASTContext &Ctx) {
+  if (const auto *W = dyn_cast<WhileStmt>(S))
+    return !W->getConditionVariable() && isAlwaysTrue(W->getCond(), Ctx);
+  if (const auto *F = dyn_cast<ForStmt>(S))
+    return !F->getCond() || isAlwaysTrue(F->getCond(), Ctx);
+  if (const auto *D = dyn_cast<DoStmt>(S))
+    return isAlwaysTrue(D->getCond(), Ctx);
+  return false;
+}
+
+static bool isLoopOrSwitch(const Stmt *S) {
+  return isa<WhileStmt, ForStmt, DoStmt, CXXForRangeStmt, SwitchStmt>(S);
+}
+
+/// True when \p S can leave the loop whose body it is in: a `break` aimed at
+/// that loop (\p BreakLeaves), `return`, `throw`, `co_return`, `goto`, or a
+/// call that never returns (exit, abort, pthread_exit, [[noreturn]]).
+/// Nested lambdas are not executed here and are skipped.
+static bool hasExit(const Stmt *S, bool BreakLeaves) {
+  if (!S || isa<LambdaExpr>(S))
+    return false;
+  if (isa<BreakStmt>(S))
+    return BreakLeaves;
+  if (isa<ReturnStmt, CoreturnStmt, CXXThrowExpr, GotoStmt, IndirectGotoStmt>(
+          S))
+    return true;
+  if (const auto *Call = dyn_cast<CallExpr>(S))
+    if (const FunctionDecl *F = Call->getDirectCallee(); F && F->isNoReturn())
+      return true;
+  bool Inner = BreakLeaves && !isLoopOrSwitch(S);
+  for (const Stmt *Child : S->children())
+    if (hasExit(Child, Inner))
+      return true;
+  return false;
+}
+
+/// The exitless infinite loops written directly in \p S (not in lambdas).
+static void collectEndlessLoops(const Stmt *S, const ASTContext &Ctx,
+                                llvm::SmallVectorImpl<const Stmt *> &Out) {
+  if (!S || isa<LambdaExpr>(S))
+    return;
+  if (isInfiniteLoop(S, Ctx)) {
+    const Stmt *Body = nullptr;
+    if (const auto *W = dyn_cast<WhileStmt>(S))
+      Body = W->getBody();
+    else if (const auto *F = dyn_cast<ForStmt>(S))
+      Body = F->getBody();
+    else
+      Body = cast<DoStmt>(S)->getBody();
+    if (!hasExit(Body, /*BreakLeaves=*/true)) {
+      Out.push_back(S);
+      return; // loops nested in it never run to their end anyway
+    }
+  }
+  for (const Stmt *Child : S->children())
+    collectEndlessLoops(Child, Ctx, Out);
+}
+
+/// The entry's first parameter when it is a named std::stop_token.
+static const ParmVarDecl *stopTokenParam(const FunctionDecl &F) {
+  if (F.getNumParams() == 0)
+    return nullptr;
+  const ParmVarDecl *P = F.getParamDecl(0);
+  const auto *RD = P->getType().getNonReferenceType()->getAsCXXRecordDecl();
+  if (!RD || !RD->getIdentifier() || RD->getName() != "stop_token" ||
+      !RD->isInStdNamespace() || !P->getIdentifier())
+    return nullptr;
+  return P;
+}
+
+static bool refersTo(const Stmt *S, const ValueDecl *D) {
+  if (!S)
+    return false;
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(S); Ref && Ref->getDecl() == D)
+    return true;
+  if (const auto *L = dyn_cast<LambdaExpr>(S)) // captured, or used inside
+    return refersTo(L->getBody(), D) ||
+           llvm::any_of(L->capture_inits(),
+                        [&](const Expr *E) { return refersTo(E, D); });
+  return llvm::any_of(S->children(),
+                      [&](const Stmt *C) { return refersTo(C, D); });
+}
+
+/// Rewrites the condition of `while (true)` / `do ... while (true)` /
+/// `for (;;)` to test \p Token; nothing inside macros.
+static std::optional<FixItHint> stopConditionFix(const Stmt &Loop,
+                                                 const ParmVarDecl &Token,
+                                                 const ASTContext &Ctx) {
+  std::string Test = "!" + Token.getName().str() + ".stop_requested()";
+  if (Loop.getBeginLoc().isMacroID() || Loop.getEndLoc().isMacroID())
+    return std::nullopt;
+  const Expr *Cond = nullptr;
+  if (const auto *W = dyn_cast<WhileStmt>(&Loop))
+    Cond = W->getCond();
+  else if (const auto *D = dyn_cast<DoStmt>(&Loop))
+    Cond = D->getCond();
+  if (Cond) {
+    const Expr *Lit = Cond->IgnoreParenImpCasts();
+    if (!isa<CXXBoolLiteralExpr, IntegerLiteral>(Lit) ||
+        Lit->getBeginLoc().isMacroID())
+      return std::nullopt;
+    return FixItHint::CreateReplacement(Lit->getSourceRange(), Test);
+  }
+  const auto *F = dyn_cast<ForStmt>(&Loop);
+  if (!F || F->getInit() || F->getCond() || F->getInc() ||
+      F->getConditionVariable())
+    return std::nullopt;
+  return FixItHint::CreateReplacement(
+      CharSourceRange::getCharRange(F->getLParenLoc().getLocWithOffset(1),
+                                    F->getRParenLoc()),
+      "; " + Test + ";");
+}
+
+void MissingCancellationCheck::check(const MatchFinder::MatchResult &Result) {
+  ASTContext &Ctx = *Result.Context;
+  auto Entry =
+      model::resolveThreadEntry(Result.Nodes.getNodeAs<Expr>(StartId), Ctx);
+  if (!Entry || !Entry->Body)
+    return;
+  const SourceManager &SM = *Result.SourceManager;
+
+  // A jthread hands the callable its stop token only as first argument.
+  const ParmVarDecl *Token = nullptr;
+  if (Entry->Start.Kind == model::ThreadStartKind::JThread &&
+      Entry->Kind != model::EntryKind::MemberFunction)
+    if (const ParmVarDecl *P = stopTokenParam(*Entry->Function))
+      if (!refersTo(Entry->Body, P))
+        Token = P;
+
+  llvm::SmallVector<const Stmt *, 2> Loops;
+  collectEndlessLoops(Entry->Body, Ctx, Loops);
+  bool IsLambda = Entry->Kind == model::EntryKind::Lambda;
+  SourceLocation StartLoc = SM.getFileLoc(Entry->Start.Start->getBeginLoc());
+  for (const Stmt *Loop : Loops) {
+    SourceLocation Loc = SM.getFileLoc(Loop->getBeginLoc());
+    if (!Reported.insert(Loc).second)
+      continue;
+    if (!Token) {
+      diag(Loc, "%select{thread lambda|thread entry '%1'}0 loops forever with "
+                "no exit, so it cannot be stopped at shutdown; check a stop "
+                "token or an atomic flag in the loop")
+          << !IsLambda << Entry->Name;
+    } else {
+      auto Diag = diag(Loc, "%select{thread lambda|thread entry '%1'}0 loops "
+                            "forever and ignores its stop token %2, so it "
+                            "cannot be stopped at shutdown; test "
+                            "'%3.stop_requested()' in the loop")
+                  << !IsLambda << Entry->Name << Token << Token->getName();
+      // Past the loop the entry falls off its end: only void entries.
+      if (Entry->Function->getReturnType()->isVoidType())
+        if (auto Fix = stopConditionFix(*Loop, *Token, Ctx))
+          Diag << *Fix;
+    }
+    diag(StartLoc, "thread started here", DiagnosticIDs::Note);
+  }
+  if (Token && Loops.empty()) {
+    SourceLocation Loc = SM.getFileLoc(Token->getLocation());
+    if (!Reported.insert(Loc).second)
+      return;
+    diag(Loc, "stop token %0 is never checked, so request_stop() cannot end "
+              "the thread; test '%1.stop_requested()' in its work loop")
+        << Token << Token->getName();
+    diag(StartLoc, "thread started here", DiagnosticIDs::Note);
+  }
+}
+
+} // namespace loadcheck::concurrency

@@ -1,0 +1,43 @@
+//===--- MissingCancellationCheck.h -----------------------------*- C++ -*-===//
+#ifndef LOADCHECK_CHECKS_CONCURRENCY_MISSINGCANCELLATIONCHECK_H
+#define LOADCHECK_CHECKS_CONCURRENCY_MISSINGCANCELLATIONCHECK_H
+
+#include "clang-tidy/ClangTidyCheck.h"
+#include "llvm/ADT/DenseSet.h"
+
+namespace loadcheck::concurrency {
+
+/// Flags a thread entry that loops forever with no way out, or a
+/// std::jthread callable that ignores its std::stop_token: the thread cannot
+/// be stopped for a graceful shutdown.
+///
+/// Entries come from the thread-entry model. An infinite loop (`while
+/// (true)`, `while (1)`, `for (;;)`, `do ... while (true)`) written directly
+/// in the entry has an exit when it contains a `break` that leaves it, a
+/// `return`, `throw`, `co_return`, `goto` or a call to a noreturn function.
+/// With an unused, named std::stop_token parameter and a `while (true)` or
+/// `for (;;)` loop in a void entry, the fix-it makes the loop condition
+/// `!st.stop_requested()`.
+class MissingCancellationCheck final : public clang::tidy::ClangTidyCheck {
+public:
+  MissingCancellationCheck(llvm::StringRef Name,
+                           clang::tidy::ClangTidyContext *Ctx)
+      : ClangTidyCheck(Name, Ctx) {}
+  bool isLanguageVersionSupported(
+      const clang::LangOptions &LangOpts) const override {
+    return LangOpts.CPlusPlus11;
+  }
+  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
+  void
+  check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  void onStartOfTranslationUnit() override { Reported.clear(); }
+
+private:
+  /// Spelling locations already reported: an entry started from several
+  /// places, or a template instantiated more than once, is reported once.
+  llvm::DenseSet<clang::SourceLocation> Reported;
+};
+
+} // namespace loadcheck::concurrency
+
+#endif // LOADCHECK_CHECKS_CONCURRENCY_MISSINGCANCELLATIONCHECK_H
