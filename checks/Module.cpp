@@ -22,6 +22,12 @@
 #include "checks/connections/ClientPerRequestCheck.h"
 #include "checks/connections/MissingTimeoutCheck.h"
 #include "checks/memory/HotPathAllocationCheck.h"
+#include "checks/observability/UnstructuredLoggingCheck.h"
+#include "checks/resilience/AbruptTerminationCheck.h"
+#include "checks/resilience/MissingGracefulShutdownCheck.h"
+#include "checks/security/HardcodedCredentialsCheck.h"
+#include "checks/security/SqlConcatenationCheck.h"
+#include "checks/security/TlsVerificationDisabledCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
 

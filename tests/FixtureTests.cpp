@@ -27,8 +27,10 @@ TEST_P(FixtureTest, DiagnosticsMatchAnnotations) {
     ADD_FAILURE() << Path << ": " << E;
   std::string Check = checkForFixture(Path);
   ASSERT_FALSE(Check.empty()) << Path << " names no registered check";
-  ASSERT_FALSE(Parsed.Expectations.empty())
-      << Path << " has no expect-warning annotation";
+  ASSERT_NE(Parsed.Expectations.empty(), !Parsed.ExpectNoDiagnostics)
+      << Path
+      << " needs expect-warning annotations or `// expect-no-diagnostics`, "
+         "not both";
 
   FixtureRun Run = runFixture(Path, Check, Parsed.RunArgs);
   for (const Finding &F : Run.Findings)

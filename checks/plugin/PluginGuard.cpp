@@ -71,7 +71,8 @@ struct VersionGuard {
                  "loadcheck driver\n",
                  LOADCHECK_BUILT_LLVM_VERSION, Host,
                  LOADCHECK_BUILT_LLVM_MAJOR);
-    std::_Exit(2);
+    // Refusing a wrong host at load time, before any request exists.
+    std::_Exit(2); // NOLINT(loadcheck-abrupt-termination)
   }
 };
 

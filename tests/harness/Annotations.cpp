@@ -64,6 +64,10 @@ ParsedFixture parseFixture(llvm::StringRef Text) {
         Result.RunArgs.push_back(expandRunArg(A));
       continue;
     }
+    if (Line.trim() == "// expect-no-diagnostics") {
+      Result.ExpectNoDiagnostics = true;
+      continue;
+    }
     size_t At = Line.find("// expect-");
     if (At == llvm::StringRef::npos)
       continue;

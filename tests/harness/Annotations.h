@@ -5,7 +5,9 @@
 //   // expect-note:12 CHECK-NAME: {{.*}}acquired here
 // A trailing annotation targets its own line, a standalone one the next code
 // line; @+N/@-N are relative to the annotation's line. MESSAGE is a
-// substring in which {{...}} is a regex.
+// substring in which {{...}} is a regex. A fixture whose translation unit
+// must produce nothing at all (a whole-TU lookalike) says so with a line
+// `// expect-no-diagnostics`, as clang's -verify does.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOADCHECK_TESTS_HARNESS_ANNOTATIONS_H
@@ -30,7 +32,8 @@ struct Expectation {
 struct ParsedFixture {
   std::vector<std::string> RunArgs; ///< from `// RUN-ARGS:` lines
   std::vector<Expectation> Expectations;
-  std::vector<std::string> Errors; ///< malformed annotations
+  std::vector<std::string> Errors;  ///< malformed annotations
+  bool ExpectNoDiagnostics = false; ///< `// expect-no-diagnostics`
 };
 
 /// Parses a fixture; RUN-ARGS go through expandRunArg.

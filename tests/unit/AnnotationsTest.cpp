@@ -85,5 +85,13 @@ TEST(AnnotationParse, ReportsMalformedAnnotations) {
   EXPECT_EQ(P.Errors.size(), 1u);
 }
 
+TEST(AnnotationParse, ReadsExpectNoDiagnostics) {
+  ParsedFixture P = parseFixture("// expect-no-diagnostics\nint main();\n");
+  EXPECT_TRUE(P.ExpectNoDiagnostics);
+  EXPECT_TRUE(P.Expectations.empty());
+  EXPECT_TRUE(P.Errors.empty());
+  EXPECT_FALSE(parseFixture("int x;\n").ExpectNoDiagnostics);
+}
+
 } // namespace
 } // namespace loadcheck::testing

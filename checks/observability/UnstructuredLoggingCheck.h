@@ -1,0 +1,45 @@
+//===--- UnstructuredLoggingCheck.h -----------------------------*- C++ -*-===//
+#ifndef LOADCHECK_CHECKS_OBSERVABILITY_UNSTRUCTUREDLOGGINGCHECK_H
+#define LOADCHECK_CHECKS_OBSERVABILITY_UNSTRUCTUREDLOGGINGCHECK_H
+
+#include "checks/model/RequestPath.h"
+#include "clang-tidy/ClangTidyCheck.h"
+#include "llvm/Support/Regex.h"
+
+namespace loadcheck::observability {
+
+/// Flags printf, puts, fprintf(stdout|stderr, ...), std::cout, std::cerr and
+/// std::clog inside request handlers and thread entries: use the project's
+/// structured logger.
+///
+/// Where: the body of a request handler (request-path model) or of a thread
+/// entry (thread-entry model) with `Scope=handlers` (the default), or any
+/// function but `main` with `Scope=all-non-main`. Never in `main`, never in
+/// tests: files whose path matches `TestFilePattern` and GoogleTest bodies
+/// (methods of classes derived from `testing::Test`, which is what `TEST`,
+/// `TEST_F` and `TEST_P` expand to).
+class UnstructuredLoggingCheck final : public clang::tidy::ClangTidyCheck {
+public:
+  UnstructuredLoggingCheck(llvm::StringRef Name,
+                           clang::tidy::ClangTidyContext *Ctx);
+  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
+  void
+  check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
+
+private:
+  /// "thread entry 'x'", "request handler 'y'", "'z'"; empty when the code
+  /// is out of scope.
+  std::string scopeOf(const clang::Stmt &S, clang::ASTContext &Ctx,
+                      const clang::SourceManager &SM) const;
+
+  const std::string Scope;
+  const bool AllNonMain;
+  const std::string TestFilePattern;
+  llvm::Regex TestFileRegex;
+  const model::RequestPathOptions ReqOpts;
+};
+
+} // namespace loadcheck::observability
+
+#endif // LOADCHECK_CHECKS_OBSERVABILITY_UNSTRUCTUREDLOGGINGCHECK_H

@@ -1,0 +1,37 @@
+//===--- SqlConcatenationCheck.h --------------------------------*- C++ -*-===//
+#ifndef LOADCHECK_CHECKS_SECURITY_SQLCONCATENATIONCHECK_H
+#define LOADCHECK_CHECKS_SECURITY_SQLCONCATENATIONCHECK_H
+
+#include "clang-tidy/ClangTidyCheck.h"
+
+namespace loadcheck::security {
+
+/// Flags a query-executing call whose SQL text is built at run time from
+/// non-literal parts instead of being a parameterised query.
+///
+/// The SQL argument is followed back through the function: `operator+` on
+/// strings, `std::format`/`fmt::format`, a local `std::string` built with
+/// `+=`/`append`/`insert`/`assign`, a local `std::ostringstream` read with
+/// `.str()`, and a local buffer filled by `snprintf`/`sprintf`/`strcat`. It
+/// is reported when a part is a run-time value (parameter, member, call
+/// result...) rather than a literal or a compile-time constant. Values passed
+/// through an escaping function (`pqxx` `quote`/`esc`, `PQescapeLiteral`,
+/// `mysql_real_escape_string`...) are treated as safe parts, and a SQL
+/// argument that arrives whole (a parameter, a call result) is not judged.
+class SqlConcatenationCheck final : public clang::tidy::ClangTidyCheck {
+public:
+  SqlConcatenationCheck(llvm::StringRef Name,
+                        clang::tidy::ClangTidyContext *Ctx)
+      : ClangTidyCheck(Name, Ctx) {}
+  bool isLanguageVersionSupported(
+      const clang::LangOptions &LangOpts) const override {
+    return LangOpts.CPlusPlus;
+  }
+  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
+  void
+  check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+};
+
+} // namespace loadcheck::security
+
+#endif // LOADCHECK_CHECKS_SECURITY_SQLCONCATENATIONCHECK_H

@@ -1,0 +1,213 @@
+//===--- TlsVerificationDisabledCheck.cpp ---------------------------------===//
+#include "checks/security/TlsVerificationDisabledCheck.h"
+#include "checks/utils/NamedEntity.h"
+#include "checks/utils/UserLocation.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace loadcheck::security {
+
+static constexpr llvm::StringRef CurlCall = "curl-setopt";
+static constexpr llvm::StringRef OpenSslCall = "openssl-set-verify";
+static constexpr llvm::StringRef HttplibCall = "httplib-verification";
+static constexpr llvm::StringRef AsioCall = "asio-verify-mode";
+static constexpr llvm::StringRef Function = "function";
+
+void TlsVerificationDisabledCheck::registerMatchers(MatchFinder *Finder) {
+  const auto InUserCode = unless(isExpansionInSystemHeader());
+  const auto InFunction = forCallable(functionDecl().bind(Function));
+  // curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L)
+  Finder->addMatcher(
+      callExpr(
+          callee(functionDecl(hasName("::curl_easy_setopt"))),
+          argumentCountIs(3),
+          hasArgument(1, ignoringParenImpCasts(declRefExpr(to(enumConstantDecl(
+                             hasAnyName("CURLOPT_SSL_VERIFYPEER",
+                                        "CURLOPT_SSL_VERIFYHOST",
+                                        "CURLOPT_PROXY_SSL_VERIFYPEER",
+                                        "CURLOPT_PROXY_SSL_VERIFYHOST")))))),
+          InUserCode, unless(isInTemplateInstantiation()))
+          .bind(CurlCall),
+      this);
+  // SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, cb), SSL_set_verify(ssl, ...)
+  Finder->addMatcher(
+      callExpr(callee(functionDecl(
+                   hasAnyName("::SSL_CTX_set_verify", "::SSL_set_verify"))),
+               argumentCountIs(3), InUserCode, optionally(InFunction),
+               unless(isInTemplateInstantiation()))
+          .bind(OpenSslCall),
+      this);
+  // cli.enable_server_certificate_verification(false)
+  Finder->addMatcher(
+      cxxMemberCallExpr(callee(cxxMethodDecl(
+                            hasName("enable_server_certificate_verification"),
+                            ofClass(cxxRecordDecl(hasAnyName(
+                                "::httplib::Client", "::httplib::SSLClient",
+                                "::httplib::ClientImpl"))))),
+                        argumentCountIs(1), InUserCode,
+                        unless(isInTemplateInstantiation()))
+          .bind(HttplibCall),
+      this);
+  // ctx.set_verify_mode(boost::asio::ssl::verify_none)
+  Finder->addMatcher(
+      cxxMemberCallExpr(
+          callee(cxxMethodDecl(
+              hasName("set_verify_mode"),
+              ofClass(cxxRecordDecl(hasAnyName(
+                  "::boost::asio::ssl::context", "::boost::asio::ssl::stream",
+                  "::boost::beast::ssl_stream"))))),
+          argumentCountIs(1), InUserCode, optionally(InFunction),
+          unless(isInTemplateInstantiation()))
+          .bind(AsioCall),
+      this);
+}
+
+static bool isConstantZero(const Expr *E, const ASTContext &Ctx) {
+  Expr::EvalResult Value;
+  if (!E || E->isValueDependent() || !E->EvaluateAsInt(Value, Ctx))
+    return false;
+  return Value.Val.getInt().isZero();
+}
+
+/// True when \p E mentions a server method or mode: `TLS_server_method()`,
+/// `boost::asio::ssl::context::tls_server`, or a context made from one.
+static bool mentionsServerSide(const Expr *E, ASTContext &Ctx, int Depth);
+
+static bool declIsServerSide(const NamedDecl *D, ASTContext &Ctx, int Depth) {
+  if (!D || Depth > 3)
+    return false;
+  if (const auto *Var = dyn_cast<VarDecl>(D))
+    return mentionsServerSide(Var->getAnyInitializer(), Ctx, Depth + 1);
+  const auto *Field = dyn_cast<FieldDecl>(D);
+  if (!Field)
+    return false;
+  if (mentionsServerSide(Field->getInClassInitializer(), Ctx, Depth + 1))
+    return true;
+  // Ctx_(boost::asio::ssl::context::tls_server) in a constructor.
+  const auto *Record = dyn_cast<CXXRecordDecl>(Field->getParent());
+  if (!Record || !Record->hasDefinition())
+    return false;
+  for (const CXXConstructorDecl *Ctor : Record->ctors())
+    for (const CXXCtorInitializer *Init : Ctor->inits())
+      if (Init->getMember() == Field &&
+          mentionsServerSide(Init->getInit(), Ctx, Depth + 1))
+        return true;
+  return false;
+}
+
+static bool mentionsServerSide(const Expr *E, ASTContext &Ctx, int Depth) {
+  if (!E)
+    return false;
+  const auto ServerName = namedDecl(matchesName("_server(_method)?$"));
+  if (!match(expr(anyOf(declRefExpr(to(ServerName)),
+                        hasDescendant(declRefExpr(to(ServerName))))),
+             *E, Ctx)
+           .empty())
+    return true;
+  // SSL_new(ctx), ssl::stream<...> s(io, ctx): follow the context.
+  for (const BoundNodes &Ref :
+       match(findAll(declRefExpr(to(varDecl())).bind("ref")), *E, Ctx))
+    if (declIsServerSide(Ref.getNodeAs<DeclRefExpr>("ref")->getDecl(), Ctx,
+                         Depth))
+      return true;
+  for (const BoundNodes &Ref :
+       match(findAll(memberExpr(member(fieldDecl())).bind("ref")), *E, Ctx))
+    if (declIsServerSide(Ref.getNodeAs<MemberExpr>("ref")->getMemberDecl(), Ctx,
+                         Depth))
+      return true;
+  return false;
+}
+
+/// True when the TLS object \p Object is the server side of a connection:
+/// made from a server method, or accepting in \p Function.
+static bool isServerSide(const NamedDecl *Object, const FunctionDecl *Function,
+                         ASTContext &Ctx) {
+  if (!Object)
+    return false;
+  if (declIsServerSide(Object, Ctx, 0))
+    return true;
+  if (!Function || !Function->getBody())
+    return false;
+  const auto NamesObject =
+      ignoringParenImpCasts(anyOf(declRefExpr(to(equalsNode(Object))),
+                                  memberExpr(member(equalsNode(Object)))));
+  return !match(stmt(hasDescendant(
+                    callExpr(callee(functionDecl(hasAnyName(
+                                 "::SSL_accept", "::SSL_set_accept_state"))),
+                             hasArgument(0, NamesObject)))),
+                *Function->getBody(), Ctx)
+              .empty();
+}
+
+/// " of 'x'" when \p E names a variable or member, else "".
+static std::string ofEntity(const Expr *E) {
+  const NamedDecl *D = utils::namedEntity(E);
+  if (!D || !D->getIdentifier())
+    return "";
+  return (" of '" + D->getName() + "'").str();
+}
+
+void TlsVerificationDisabledCheck::check(
+    const MatchFinder::MatchResult &Result) {
+  ASTContext &Ctx = *Result.Context;
+  static constexpr llvm::StringRef Message =
+      "%0 disables TLS %1 verification%2, exposing traffic to interception; "
+      "keep it on and configure the trusted CAs";
+  const auto *InFunction = Result.Nodes.getNodeAs<FunctionDecl>(Function);
+
+  if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(CurlCall)) {
+    if (!isConstantZero(Call->getArg(2), Ctx))
+      return;
+    const auto *Option =
+        cast<DeclRefExpr>(Call->getArg(1)->IgnoreParenImpCasts())->getDecl();
+    const bool Host = Option->getName().ends_with("VERIFYHOST");
+    diag(utils::userLocation(Call->getArg(2)->getBeginLoc(),
+                             *Result.SourceManager),
+         Message)
+        << ("'" + Option->getName() + "' = 0").str()
+        << (Host ? "host name" : "certificate") << ofEntity(Call->getArg(0));
+    return;
+  }
+
+  if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(OpenSslCall)) {
+    if (!isConstantZero(Call->getArg(1), Ctx))
+      return;
+    if (isServerSide(utils::namedEntity(Call->getArg(0)), InFunction, Ctx))
+      return;
+    diag(utils::userLocation(Call->getArg(1)->getBeginLoc(),
+                             *Result.SourceManager),
+         Message)
+        << "'SSL_VERIFY_NONE'" << "certificate" << ofEntity(Call->getArg(0));
+    return;
+  }
+
+  if (const auto *Call =
+          Result.Nodes.getNodeAs<CXXMemberCallExpr>(HttplibCall)) {
+    bool Enabled = true;
+    const Expr *Arg = Call->getArg(0);
+    if (Arg->isValueDependent() ||
+        !Arg->EvaluateAsBooleanCondition(Enabled, Ctx) || Enabled)
+      return;
+    diag(Call->getExprLoc(), Message)
+        << "'enable_server_certificate_verification(false)'" << "certificate"
+        << ofEntity(Call->getImplicitObjectArgument());
+    return;
+  }
+
+  if (const auto *Call = Result.Nodes.getNodeAs<CXXMemberCallExpr>(AsioCall)) {
+    if (!isConstantZero(Call->getArg(0), Ctx))
+      return;
+    const Expr *Object = Call->getImplicitObjectArgument();
+    if (isServerSide(utils::namedEntity(Object), InFunction, Ctx))
+      return;
+    diag(utils::userLocation(Call->getArg(0)->getBeginLoc(),
+                             *Result.SourceManager),
+         Message)
+        << "'verify_none'" << "certificate" << ofEntity(Object);
+  }
+}
+
+} // namespace loadcheck::security

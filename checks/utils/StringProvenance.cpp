@@ -1,0 +1,371 @@
+//===--- StringProvenance.cpp ---------------------------------------------===//
+#include "checks/utils/StringProvenance.h"
+#include "checks/utils/ConstantString.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "llvm/ADT/DenseSet.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace loadcheck::utils {
+namespace {
+
+using Found = std::optional<RuntimePart>;
+
+/// The functions that build a string from all of their arguments.
+const auto FormatFunction = functionDecl(
+    hasAnyName("::std::format", "::fmt::format", "::fmt::sprintf",
+               "::absl::StrCat", "::absl::StrFormat", "::absl::Substitute"));
+/// Calls whose result is a value escaped for SQL.
+const auto EscapingFunction = functionDecl(
+    anyOf(hasAnyName("::PQescapeLiteral", "::PQescapeIdentifier"),
+          cxxMethodDecl(hasAnyName("quote", "quote_name", "quote_raw",
+                                   "quote_table", "esc", "esc_raw"),
+                        ofClass(cxxRecordDecl(matchesName("^::pqxx::"))))));
+
+/// What happens to a local string at one place in the function.
+struct Source {
+  const Expr *Value; ///< the expression that flows in
+  const Expr *At;    ///< where
+  bool Whole;        ///< replaces the value (init, =, strcpy) or joins a part
+};
+
+class Provenance {
+public:
+  Provenance(const Stmt *Body, ASTContext &Ctx) : Body(Body), Ctx(Ctx) {}
+
+  /// A run-time value the query-level expression \p E was built from.
+  Found query(const Expr *E);
+
+private:
+  /// \p E used as a part of a string being built: null when constant.
+  Found part(const Expr *E, const Expr *JoinedAt);
+  Found joinParts(llvm::ArrayRef<const Expr *> Parts, const Expr *JoinedAt);
+  /// The parts of a string concatenation `a + b + c`, flattened.
+  static bool concatenationParts(const Expr *E,
+                                 llvm::SmallVectorImpl<const Expr *> &Out);
+  bool isFormatCall(const Expr *E) const;
+  bool isEscapingCall(const Expr *E) const;
+  /// Every write to local \p Var in the function; \p Unknown is set when it
+  /// is also handed to a call that may write it.
+  std::vector<Source> sourcesOf(const VarDecl *Var, bool &Unknown);
+  bool isEscapeDestination(const VarDecl *Var);
+  static bool isStringStream(QualType T);
+  static const VarDecl *localVar(const Expr *E);
+
+  const Stmt *Body;
+  ASTContext &Ctx;
+  llvm::DenseSet<const VarDecl *> Visiting;
+};
+
+const VarDecl *Provenance::localVar(const Expr *E) {
+  const auto *Ref =
+      dyn_cast_or_null<DeclRefExpr>(E ? E->IgnoreParenImpCasts() : nullptr);
+  const auto *Var = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+  if (!Var || isa<ParmVarDecl>(Var) || !Var->hasLocalStorage() ||
+      Var->getType()->isReferenceType())
+    return nullptr;
+  return Var;
+}
+
+bool Provenance::isStringStream(QualType T) {
+  const auto *Record = T.getNonReferenceType()->getAsCXXRecordDecl();
+  if (!Record || !Record->getIdentifier() || !Record->isInStdNamespace())
+    return false;
+  return Record->getName() == "basic_ostringstream" ||
+         Record->getName() == "basic_stringstream";
+}
+
+bool Provenance::concatenationParts(const Expr *E,
+                                    llvm::SmallVectorImpl<const Expr *> &Out) {
+  const auto *Op = dyn_cast<CXXOperatorCallExpr>(E);
+  if (!Op || Op->getOperator() != OO_Plus || Op->getNumArgs() != 2)
+    return false;
+  for (const Expr *Arg : Op->arguments()) {
+    const Expr *Inner = ignoreStringWrappers(Arg);
+    if (!concatenationParts(Inner, Out))
+      Out.push_back(Inner);
+  }
+  return true;
+}
+
+bool Provenance::isFormatCall(const Expr *E) const {
+  return isa<CallExpr>(E) &&
+         !match(callExpr(callee(FormatFunction)), *E, Ctx).empty();
+}
+
+bool Provenance::isEscapingCall(const Expr *E) const {
+  return isa<CallExpr>(E) &&
+         !match(callExpr(callee(EscapingFunction)), *E, Ctx).empty();
+}
+
+Found Provenance::joinParts(llvm::ArrayRef<const Expr *> Parts,
+                            const Expr *JoinedAt) {
+  for (const Expr *P : Parts)
+    if (Found F = part(P, JoinedAt))
+      return F;
+  return std::nullopt;
+}
+
+Found Provenance::query(const Expr *E) {
+  E = ignoreStringWrappers(E);
+  if (!E || E->isTypeDependent() || E->isValueDependent())
+    return std::nullopt;
+  llvm::SmallVector<const Expr *, 8> Parts;
+  if (concatenationParts(E, Parts))
+    return joinParts(Parts, E);
+  if (isFormatCall(E)) {
+    const auto *Call = cast<CallExpr>(E);
+    return joinParts({Call->getArgs(), Call->getNumArgs()}, E);
+  }
+  if (const auto *Cond = dyn_cast<ConditionalOperator>(E)) {
+    if (Found F = query(Cond->getTrueExpr()))
+      return F;
+    return query(Cond->getFalseExpr());
+  }
+  // oss.str() reads what was streamed into the local stream.
+  if (const auto *Member = dyn_cast<CXXMemberCallExpr>(E))
+    if (const CXXMethodDecl *Method = Member->getMethodDecl())
+      if (Method->getIdentifier() && Method->getName() == "str" &&
+          Member->getNumArgs() == 0 &&
+          isStringStream(Member->getImplicitObjectArgument()->getType()))
+        E = Member->getImplicitObjectArgument()->IgnoreParenImpCasts();
+  const VarDecl *Var = localVar(E);
+  if (!Var)
+    return std::nullopt; // arrives whole: built elsewhere, not judged here
+  if (!Visiting.insert(Var).second)
+    return std::nullopt;
+  bool Unknown = false;
+  Found Result;
+  for (const Source &S : sourcesOf(Var, Unknown)) {
+    Result = S.Whole ? query(S.Value) : part(S.Value, S.At);
+    if (Result)
+      break;
+  }
+  Visiting.erase(Var);
+  return Result;
+}
+
+Found Provenance::part(const Expr *E, const Expr *JoinedAt) {
+  const Expr *Original = E;
+  E = ignoreStringWrappers(E);
+  if (!E || E->isTypeDependent() || E->isValueDependent())
+    return std::nullopt;
+  if (isa<StringLiteral, CXXNullPtrLiteralExpr, GNUNullExpr>(E))
+    return std::nullopt;
+  if (!E->getType().isNull() && !E->getType()->isDependentType() &&
+      (E->getType()->isIntegralOrEnumerationType() ||
+       E->getType()->isRealFloatingType()) &&
+      E->isEvaluatable(Ctx))
+    return std::nullopt;
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
+    if (isa<FunctionDecl, EnumConstantDecl>(Ref->getDecl()))
+      return std::nullopt; // std::endl, an enumerator
+  if (isEscapingCall(E))
+    return std::nullopt;
+  llvm::SmallVector<const Expr *, 8> Parts;
+  if (concatenationParts(E, Parts))
+    return joinParts(Parts, E);
+  if (isFormatCall(E)) {
+    const auto *Call = cast<CallExpr>(E);
+    return joinParts({Call->getArgs(), Call->getNumArgs()}, E);
+  }
+  if (const auto *Cond = dyn_cast<ConditionalOperator>(E)) {
+    if (Found F = part(Cond->getTrueExpr(), JoinedAt))
+      return F;
+    return part(Cond->getFalseExpr(), JoinedAt);
+  }
+  if (const auto *Member = dyn_cast<CXXMemberCallExpr>(E))
+    if (const CXXMethodDecl *Method = Member->getMethodDecl())
+      if (Method->getIdentifier() && Method->getName() == "str" &&
+          Member->getNumArgs() == 0 &&
+          isStringStream(Member->getImplicitObjectArgument()->getType()))
+        E = Member->getImplicitObjectArgument()->IgnoreParenImpCasts();
+  const RuntimePart Here{Original, JoinedAt};
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
+    const auto *Var = dyn_cast<VarDecl>(Ref->getDecl());
+    if (!Var)
+      return Here;
+    // const/constexpr with a constant initialiser, wherever declared.
+    if ((Var->isConstexpr() || Var->getType().isConstant(Ctx)) &&
+        !isa<ParmVarDecl>(Var) && Var->getAnyInitializer())
+      return part(Var->getAnyInitializer(), JoinedAt);
+    if (!localVar(E))
+      return Here; // a parameter, a global or static that can change
+    if (isEscapeDestination(Var))
+      return std::nullopt;
+    if (!Visiting.insert(Var).second)
+      return std::nullopt;
+    bool Unknown = false;
+    Found Result;
+    for (const Source &S : sourcesOf(Var, Unknown))
+      if ((Result = part(S.Value, S.Whole ? JoinedAt : S.At)))
+        break;
+    Visiting.erase(Var);
+    // Name the local that was joined, not where its value came from.
+    return Result || Unknown ? Found(Here) : std::nullopt;
+  }
+  return Here; // a call result, a member, an element: known only at run time
+}
+
+bool Provenance::isEscapeDestination(const VarDecl *Var) {
+  // PQescapeStringConn(conn, to, from, n, &err), PQescapeString(to, from, n),
+  // mysql_real_escape_string(db, to, from, n): `to` holds an escaped value.
+  const auto Names = ignoringParenImpCasts(declRefExpr(to(equalsNode(Var))));
+  return !match(stmt(hasDescendant(callExpr(anyOf(
+                    allOf(callee(functionDecl(
+                              hasAnyName("::PQescapeStringConn",
+                                         "::mysql_real_escape_string",
+                                         "::mysql_real_escape_string_quote",
+                                         "::mysql_escape_string"))),
+                          hasArgument(1, Names)),
+                    allOf(callee(functionDecl(hasName("::PQescapeString"))),
+                          hasArgument(0, Names)))))),
+                *Body, Ctx)
+              .empty();
+}
+
+std::vector<Source> Provenance::sourcesOf(const VarDecl *Var, bool &Unknown) {
+  std::vector<Source> Out;
+  if (const Expr *Init = Var->getInit())
+    if (!isStringStream(Var->getType()))
+      Out.push_back({Init, Init, true});
+  if (!Body)
+    return Out;
+  const auto Names = ignoringParenImpCasts(declRefExpr(to(equalsNode(Var))));
+  static constexpr llvm::StringRef Node = "node";
+
+  // q = x (std::string) and p = x (char pointer): the whole value.
+  for (const BoundNodes &B : match(
+           findAll(
+               expr(anyOf(cxxOperatorCallExpr(hasOverloadedOperatorName("="),
+                                              hasArgument(0, Names)),
+                          binaryOperator(hasOperatorName("="), hasLHS(Names))))
+                   .bind(Node)),
+           *Body, Ctx)) {
+    const auto *E = B.getNodeAs<Expr>(Node);
+    const Expr *RHS = isa<BinaryOperator>(E)
+                          ? cast<BinaryOperator>(E)->getRHS()
+                          : cast<CXXOperatorCallExpr>(E)->getArg(1);
+    Out.push_back({RHS, E, true});
+  }
+  // q += x
+  for (const BoundNodes &B :
+       match(findAll(cxxOperatorCallExpr(hasOverloadedOperatorName("+="),
+                                         hasArgument(0, Names))
+                         .bind(Node)),
+             *Body, Ctx)) {
+    const auto *E = B.getNodeAs<CXXOperatorCallExpr>(Node);
+    Out.push_back({E->getArg(1), E, false});
+  }
+  // q.append(x), q.insert(0, x), q.assign(x), q.append(a).append(b)
+  const auto Appending = cxxMethodDecl(
+      hasAnyName("append", "insert", "replace", "push_back", "assign"));
+  for (const BoundNodes &B :
+       match(findAll(cxxMemberCallExpr(callee(Appending)).bind(Node)), *Body,
+             Ctx)) {
+    const auto *E = B.getNodeAs<CXXMemberCallExpr>(Node);
+    const Expr *Root = E->getImplicitObjectArgument();
+    while (Root) {
+      Root = Root->IgnoreParenImpCasts();
+      const auto *Inner = dyn_cast<CXXMemberCallExpr>(Root);
+      if (!Inner ||
+          match(cxxMemberCallExpr(callee(Appending)), *Inner, Ctx).empty())
+        break;
+      Root = Inner->getImplicitObjectArgument();
+    }
+    if (!Root || match(expr(Names), *Root, Ctx).empty())
+      continue;
+    const bool Assign =
+        E->getMethodDecl()->getName() == "assign" && E->getNumArgs() == 1;
+    for (const Expr *Arg : E->arguments())
+      if (!isa<CXXDefaultArgExpr>(Arg))
+        Out.push_back({Arg, E, Assign});
+  }
+  // snprintf(buf, n, fmt, ...), sprintf(buf, fmt, ...), strcat(buf, x),
+  // strcpy(buf, x)
+  for (const BoundNodes &B :
+       match(findAll(callExpr(callee(functionDecl(hasAnyName(
+                                  "::snprintf", "::sprintf", "::strcat",
+                                  "::strncat", "::strcpy", "::strncpy"))),
+                              hasArgument(0, Names))
+                         .bind(Node)),
+             *Body, Ctx)) {
+    const auto *E = B.getNodeAs<CallExpr>(Node);
+    const llvm::StringRef Name = E->getDirectCallee()->getName();
+    const unsigned First = Name == "snprintf" ? 2 : 1;
+    const bool Copy = Name.starts_with("strcpy") || Name.starts_with("strncpy");
+    for (unsigned I = First; I < E->getNumArgs(); ++I)
+      if (!(Name.starts_with("strn") && I == 2)) // the length
+        Out.push_back({E->getArg(I), E, Copy});
+  }
+  // oss << "SELECT " << id: every operand of a chain rooted at the stream.
+  for (const BoundNodes &B :
+       match(findAll(cxxOperatorCallExpr(hasOverloadedOperatorName("<<"),
+                                         argumentCountIs(2))
+                         .bind(Node)),
+             *Body, Ctx)) {
+    const auto *E = B.getNodeAs<CXXOperatorCallExpr>(Node);
+    const Expr *Root = E->getArg(0)->IgnoreParenImpCasts();
+    while (const auto *Inner = dyn_cast<CXXOperatorCallExpr>(Root)) {
+      if (Inner->getOperator() != OO_LessLess || Inner->getNumArgs() != 2)
+        break;
+      Root = Inner->getArg(0)->IgnoreParenImpCasts();
+    }
+    if (!match(expr(Names), *Root, Ctx).empty())
+      Out.push_back({E->getArg(1), E, false});
+  }
+  // std::cin >> q, getline(in, q), read(fd, buf, n), fill(&q): may write it.
+  static constexpr llvm::StringRef Arg = "arg", Param = "param";
+  for (const BoundNodes &B : match(
+           findAll(callExpr(unless(cxxOperatorCallExpr(
+                                hasAnyOverloadedOperatorName("<<", "=", "+="))),
+                            forEachArgumentWithParamType(
+                                expr(anyOf(Names, unaryOperator(
+                                                      hasOperatorName("&"),
+                                                      hasUnaryOperand(Names))))
+                                    .bind(Arg),
+                                qualType().bind(Param)))
+                       .bind(Node)),
+           *Body, Ctx)) {
+    const auto *E = B.getNodeAs<CallExpr>(Node);
+    const FunctionDecl *Callee = E->getDirectCallee();
+    if (Callee && Callee->getIdentifier() &&
+        llvm::is_contained(
+            {"snprintf", "sprintf", "strcat", "strncat", "strcpy", "strncpy"},
+            Callee->getName()))
+      continue;
+    const QualType *ParamType = B.getNodeAs<QualType>(Param);
+    if (!ParamType || ParamType->isNull())
+      continue;
+    const bool AddressOf =
+        isa<UnaryOperator>(B.getNodeAs<Expr>(Arg)->IgnoreParenImpCasts());
+    QualType Pointee;
+    if ((*ParamType)->isReferenceType())
+      Pointee = (*ParamType)->getPointeeType();
+    else if ((*ParamType)->isPointerType() &&
+             (AddressOf || Var->getType()->isArrayType()))
+      Pointee = (*ParamType)->getPointeeType(); // &q, or a buffer's elements
+    if (!Pointee.isNull() && !Pointee.isConstQualified())
+      Unknown = true;
+  }
+  // Report the first run-time part as written, whatever order the AST had.
+  const SourceManager &SM = Ctx.getSourceManager();
+  llvm::stable_sort(Out, [&](const Source &A, const Source &B) {
+    return SM.isBeforeInTranslationUnit(A.Value->getBeginLoc(),
+                                        B.Value->getBeginLoc());
+  });
+  return Out;
+}
+
+} // namespace
+
+std::optional<RuntimePart> findRuntimePart(const Expr *Arg, const Stmt *Body,
+                                           ASTContext &Ctx) {
+  if (!Arg)
+    return std::nullopt;
+  return Provenance(Body, Ctx).query(Arg);
+}
+
+} // namespace loadcheck::utils
