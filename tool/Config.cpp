@@ -1,4 +1,5 @@
 #include "tool/Config.h"
+#include "tool/Profile.h"
 
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/GlobList.h"
@@ -19,7 +20,11 @@ namespace loadcheck {
 std::unique_ptr<ClangTidyOptionsProvider>
 createOptionsProvider(const DriverOptions &Opts) {
   ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
-  Defaults.Checks = DefaultChecks;
+  // The high-traffic profile; .clang-tidy files and --checks override it
+  // as they override clang-tidy's own defaults.
+  Defaults.Checks = HighTrafficChecks;
+  for (const auto &[Key, Value] : highTrafficCheckOptions())
+    Defaults.CheckOptions[Key] = {Value.str(), /*Priority=*/0};
   Defaults.User = llvm::sys::Process::GetEnv("USER");
   ClangTidyOptions Overrides;
   if (Opts.Checks)
