@@ -17,6 +17,10 @@ std::string absolutePath(llvm::StringRef Path, llvm::StringRef BaseDir = "");
 /// there (--list-checks has no input file).
 std::string currentDirectoryProbe();
 
+/// Creates the directories leading to the file \p Path, so reports can be
+/// written to `out/report.sarif` in a fresh checkout.
+void createParentDirectories(llvm::StringRef Path);
+
 } // namespace loadcheck
 
 #endif // LOADCHECK_TOOL_PATHS_H

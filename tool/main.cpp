@@ -116,6 +116,10 @@ int main(int Argc, const char **Argv) {
   std::optional<DriverOptions> Opts = parseCommandLine(Argc, Argv, ExitNow);
   if (!Opts)
     return ExitNow;
+  for (const std::string *Path :
+       {&Opts->Output, &Opts->ExportFixes, &Opts->WriteBaseline})
+    if (Opts->WorkerFile.empty() && !Path->empty())
+      createParentDirectories(*Path);
   std::string Executable =
       llvm::sys::fs::getMainExecutable(Argv[0], (void *)&error);
 
