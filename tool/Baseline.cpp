@@ -30,9 +30,8 @@ std::string writeBaseline(const std::string &Path,
   llvm::raw_fd_ostream OS(Path, EC, llvm::sys::fs::OF_Text);
   if (EC)
     return fmt::format("cannot write baseline '{}': {}", Path, EC.message());
-  json::Object Root_{{"version", 1},
-                     {"tool", "loadcheck"},
-                     {"findings", std::move(Entries)}};
+  json::Object Root_{
+      {"version", 1}, {"tool", "loadcheck"}, {"findings", std::move(Entries)}};
   OS << llvm::formatv("{0:2}", json::Value(std::move(Root_))) << "\n";
   return "";
 }

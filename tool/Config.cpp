@@ -33,6 +33,8 @@ createOptionsProvider(const DriverOptions &Opts) {
     Overrides.WarningsAsErrors = *Opts.WarningsAsErrors;
   if (Opts.HeaderFilter)
     Overrides.HeaderFilterRegex = *Opts.HeaderFilter;
+  // System headers are never reported, whatever .clang-tidy says.
+  Overrides.SystemHeaders = false;
   return std::make_unique<FileOptionsProvider>(
       ClangTidyGlobalOptions(), std::move(Defaults), std::move(Overrides));
 }

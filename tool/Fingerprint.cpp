@@ -149,8 +149,7 @@ std::string defaultRoot() {
   return std::string(Dir);
 }
 
-void fingerprintFindings(std::vector<Finding> &Findings,
-                         llvm::StringRef Root) {
+void fingerprintFindings(std::vector<Finding> &Findings, llvm::StringRef Root) {
   SourceFiles Sources;
   std::map<std::string, unsigned> Occurrences;
   for (Finding &F : Findings) {

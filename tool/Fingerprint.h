@@ -36,8 +36,7 @@ std::string relativeToRoot(llvm::StringRef File, llvm::StringRef Root);
 std::string defaultRoot();
 
 /// Sets Function and Fingerprint of every finding (in their sorted order).
-void fingerprintFindings(std::vector<Finding> &Findings,
-                         llvm::StringRef Root);
+void fingerprintFindings(std::vector<Finding> &Findings, llvm::StringRef Root);
 
 } // namespace loadcheck
 

@@ -38,8 +38,7 @@ std::string writeAtomically(const std::string &File, llvm::StringRef Text) {
     OS.close();
     if (OS.has_error()) {
       llvm::sys::fs::remove(Temp);
-      return fmt::format("cannot write '{}': {}", File,
-                         OS.error().message());
+      return fmt::format("cannot write '{}': {}", File, OS.error().message());
     }
   }
   if (auto Perms = llvm::sys::fs::getPermissions(File))
@@ -60,9 +59,8 @@ FixOutcome applyFixes(const std::vector<Finding> &Findings) {
     if (F.Fixes.empty())
       continue;
     bool Conflict = llvm::any_of(F.Fixes, [&](const Replacement &R) {
-      return llvm::any_of(Accepted, [&](const Replacement &A) {
-        return overlaps(R, A);
-      });
+      return llvm::any_of(Accepted,
+                          [&](const Replacement &A) { return overlaps(R, A); });
     });
     if (Conflict) {
       Outcome.Conflicts.push_back(fmt::format(
@@ -130,15 +128,16 @@ std::string exportFixes(const std::string &Path,
     Message.FilePath = F.Where.File;
     Message.FileOffset = F.Where.Offset;
     for (const Replacement &R : F.Fixes) {
-      llvm::Error Err = Message.Fix[R.File].add(clang::tooling::Replacement(
-          R.File, R.Offset, R.Length, R.Text));
+      llvm::Error Err = Message.Fix[R.File].add(
+          clang::tooling::Replacement(R.File, R.Offset, R.Length, R.Text));
       if (Err)
         llvm::consumeError(std::move(Err)); // overlaps within one fix: skip
     }
-    TU.Diagnostics.emplace_back(F.Check, Message,
-                                llvm::SmallVector<clang::tooling::DiagnosticMessage, 1>(),
-                                clang::tooling::Diagnostic::Warning,
-                                /*BuildDirectory=*/"");
+    TU.Diagnostics.emplace_back(
+        F.Check, Message,
+        llvm::SmallVector<clang::tooling::DiagnosticMessage, 1>(),
+        clang::tooling::Diagnostic::Warning,
+        /*BuildDirectory=*/"");
   }
   std::error_code EC;
   llvm::raw_fd_ostream OS(Path, EC, llvm::sys::fs::OF_Text);

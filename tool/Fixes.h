@@ -9,7 +9,7 @@
 namespace loadcheck {
 
 struct FixOutcome {
-  size_t Applied = 0;        ///< findings whose fix was applied
+  size_t Applied = 0; ///< findings whose fix was applied
   size_t FilesChanged = 0;
   std::vector<std::string> Conflicts; ///< one line per fix not applied
   std::vector<std::string> Errors;    ///< files that could not be written

@@ -34,9 +34,9 @@ highTrafficCheckOptions() {
 }
 
 llvm::ArrayRef<llvm::StringRef> checklistSections() {
-  static const llvm::StringRef Sections[] = {
-      "Concurrency", "Memory",        "Connections",
-      "Resilience",  "Observability", "Security"};
+  static const llvm::StringRef Sections[] = {"Concurrency",   "Memory",
+                                             "Connections",   "Resilience",
+                                             "Observability", "Security"};
   return Sections;
 }
 

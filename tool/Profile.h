@@ -1,4 +1,5 @@
-//===--- Profile.h - the high-traffic profile and checklist sections -*- C++ -*-===//
+//===--- Profile.h - the high-traffic profile and checklist sections -*- C++
+//-*-===//
 //
 // The driver's default check set is the `high-traffic` profile of CHECKS.md:
 // every loadcheck-* check plus the upstream clang-tidy checks that cover the

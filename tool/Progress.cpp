@@ -17,9 +17,9 @@ Progress::Progress(bool Enabled, size_t Total, std::string Root)
 void Progress::update(size_t Done, const std::string &File) {
   if (!Enabled)
     return;
-  double Elapsed = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - Start)
-                       .count();
+  double Elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+          .count();
   std::string Eta =
       Done ? clock(Elapsed / Done * (Total - Done)) : std::string("?");
   // \r and "erase to end of line": the line is rewritten in place.

@@ -6,12 +6,12 @@
 #include "llvm/Support/raw_ostream.h"
 #include <cstring>
 #include <fcntl.h>
-#include <unistd.h>
 #include <fmt/core.h>
 #include <map>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 extern char **environ;
 
@@ -88,10 +88,9 @@ bool findingFromJSON(const json::Value &V, Finding &F) {
           !(*R)[1].getAsUINT64() || !(*R)[2].getAsUINT64() ||
           !(*R)[3].getAsString())
         return false;
-      F.Fixes.push_back({(*R)[0].getAsString()->str(),
-                         unsigned(*(*R)[1].getAsUINT64()),
-                         unsigned(*(*R)[2].getAsUINT64()),
-                         (*R)[3].getAsString()->str()});
+      F.Fixes.push_back(
+          {(*R)[0].getAsString()->str(), unsigned(*(*R)[1].getAsUINT64()),
+           unsigned(*(*R)[2].getAsUINT64()), (*R)[3].getAsString()->str()});
     }
   return true;
 }
@@ -181,8 +180,8 @@ runWorkers(const std::vector<std::string> &Files, unsigned Jobs,
           llvm::consumeError(Value.takeError());
     if (!Parsed) {
       R.Findings.clear();
-      R.Failure = fmt::format("analysis of '{}' {}", R.File,
-                              describeStatus(Status));
+      R.Failure =
+          fmt::format("analysis of '{}' {}", R.File, describeStatus(Status));
     }
     llvm::sys::fs::remove(C.Output);
     OnDone(++Done, R.File);

@@ -1,4 +1,5 @@
-//===--- Worker.h - translation units analysed in child processes -*- C++ -*-===//
+//===--- Worker.h - translation units analysed in child processes -*- C++
+//-*-===//
 //
 // The driver analyses every translation unit in a child process: it
 // re-executes itself with the hidden option --internal-worker=<file>, the
@@ -29,13 +30,11 @@ bool resultFromJSON(const llvm::json::Value &Value, FileResult &Result);
 /// worker parses the same options). Results are in the order of \p Files,
 /// whatever order the workers finish in. \p OnDone is called in the driver
 /// after each file with the number of files done.
-std::vector<FileResult>
-runWorkers(const std::vector<std::string> &Files, unsigned Jobs,
-           const std::string &Executable,
-           const std::vector<std::string> &OwnArgs, bool HasCompilerArgs,
-           const std::vector<std::string> &CompilerArgs,
-           const std::function<void(size_t Done, const std::string &File)>
-               &OnDone);
+std::vector<FileResult> runWorkers(
+    const std::vector<std::string> &Files, unsigned Jobs,
+    const std::string &Executable, const std::vector<std::string> &OwnArgs,
+    bool HasCompilerArgs, const std::vector<std::string> &CompilerArgs,
+    const std::function<void(size_t Done, const std::string &File)> &OnDone);
 
 /// The worker side: analyses \p File and writes the result to \p Output.
 /// Returns the process exit code (0 when the result was written).

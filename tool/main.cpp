@@ -7,15 +7,15 @@
 //===----------------------------------------------------------------------===//
 #include "checks/CheckRegistry.h"
 #include "tool/Analyzer.h"
+#include "tool/Baseline.h"
 #include "tool/Config.h"
 #include "tool/Database.h"
 #include "tool/ExitCodes.h"
-#include "tool/Options.h"
-#include "tool/Paths.h"
-#include "tool/Baseline.h"
 #include "tool/Explain.h"
 #include "tool/Fingerprint.h"
 #include "tool/Fixes.h"
+#include "tool/Options.h"
+#include "tool/Paths.h"
 #include "tool/Profile.h"
 #include "tool/Progress.h"
 #include "tool/TextReporter.h"
@@ -26,8 +26,8 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
-#include <fmt/core.h>
 #include <cstdlib>
+#include <fmt/core.h>
 #include <set>
 #include <thread>
 
@@ -189,8 +189,9 @@ int main(int Argc, const char **Argv) {
   Context.FilesAnalysed = Inputs->Files.size();
   Context.ProfileName = Opts->Checks ? "custom" : "high-traffic";
 
-  unsigned Jobs = Opts->Jobs ? Opts->Jobs
-                             : std::max(1u, std::thread::hardware_concurrency());
+  unsigned Jobs = Opts->Jobs
+                      ? Opts->Jobs
+                      : std::max(1u, std::thread::hardware_concurrency());
   Progress Bar(!Opts->Quiet && llvm::sys::Process::StandardErrIsDisplayed(),
                Inputs->Files.size(), Context.Root);
   std::vector<FileResult> Results = runWorkers(
@@ -232,9 +233,6 @@ int main(int Argc, const char **Argv) {
       Outcome = UsageError;
     }
   }
-  std::optional<FixOutcome> Fixed;
-  if (Opts->Fix)
-    Fixed = applyFixes(All);
 
   std::unique_ptr<llvm::raw_fd_ostream> File;
   if (!Opts->Output.empty()) {
@@ -270,6 +268,11 @@ int main(int Argc, const char **Argv) {
       Outcome = UsageError;
     }
   }
+
+  // After the report, which shows the sources as they were analysed.
+  std::optional<FixOutcome> Fixed;
+  if (Opts->Fix)
+    Fixed = applyFixes(All);
 
   for (const FileFailure &F : Context.Failures)
     error(F.Reason);

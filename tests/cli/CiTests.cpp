@@ -156,8 +156,8 @@ TEST(Ci, SystemHeadersNeverReportedEvenWithHeaderFilterAll) {
 
 TEST(Ci, JsonSchema) {
   Workspace Dir(project());
-  ProcessResult Run = run(Dir, {"-p", "build", "--format=json", "-o",
-                                "out/report.json"});
+  ProcessResult Run =
+      run(Dir, {"-p", "build", "--format=json", "-o", "out/report.json"});
   EXPECT_EQ(Run.ExitCode, 1) << Run.Err;
   EXPECT_EQ(Run.Out, "");
   json::Value V = parseJson(Dir.read("out/report.json"));
@@ -193,21 +193,20 @@ TEST(Ci, JsonSchema) {
   EXPECT_EQ(Notes->front().getAsObject()->getInteger("line"), 4);
   const json::Array *Fixes = Unjoined->getArray("fixes");
   ASSERT_FALSE(Fixes->empty());
-  EXPECT_EQ(Fixes->front().getAsObject()->getString("replacement"),
-            "jthread");
+  EXPECT_EQ(Fixes->front().getAsObject()->getString("replacement"), "jthread");
   EXPECT_EQ(Fixes->front().getAsObject()->getString("file"), "src/a.cpp");
 }
 
 TEST(Ci, SarifIsValidAgainstTheOfficialSchema) {
   Workspace Dir(project());
-  ProcessResult Run = run(Dir, {"-p", "build", "--format=sarif", "--output",
-                                "report.sarif"});
+  ProcessResult Run =
+      run(Dir, {"-p", "build", "--format=sarif", "--output", "report.sarif"});
   EXPECT_EQ(Run.ExitCode, 1) << Run.Err;
-  ProcessResult Valid = runProcess(
-      "/usr/bin/python3",
-      {LOADCHECK_SOURCE_DIR "/tests/cli/validate_sarif.py",
-       LOADCHECK_SOURCE_DIR "/tests/data/sarif-schema-2.1.0.json",
-       Dir.path("report.sarif")});
+  ProcessResult Valid =
+      runProcess("/usr/bin/python3",
+                 {LOADCHECK_SOURCE_DIR "/tests/cli/validate_sarif.py",
+                  LOADCHECK_SOURCE_DIR "/tests/data/sarif-schema-2.1.0.json",
+                  Dir.path("report.sarif")});
   EXPECT_EQ(Valid.ExitCode, 0) << Valid.Out << Valid.Err;
 
   json::Value V = parseJson(Dir.read("report.sarif"));
@@ -216,9 +215,8 @@ TEST(Ci, SarifIsValidAgainstTheOfficialSchema) {
   const json::Array *Runs = Log->getArray("runs");
   ASSERT_EQ(Runs->size(), 1u);
   const json::Object *TheRun = Runs->front().getAsObject();
-  const json::Array *Rules = TheRun->getObject("tool")
-                                 ->getObject("driver")
-                                 ->getArray("rules");
+  const json::Array *Rules =
+      TheRun->getObject("tool")->getObject("driver")->getArray("rules");
   ASSERT_TRUE(Rules);
   std::vector<std::string> RuleIds;
   for (const json::Value &R : *Rules) {
@@ -266,17 +264,18 @@ TEST(Ci, SarifIsValidAgainstTheOfficialSchema) {
 }
 
 TEST(Ci, SarifOfACleanRunIsValidToo) {
-  Workspace Dir({{"clean.cpp", FileC}, {"inc/shared.h", "#pragma once\n"
-                                                      "#include <thread>\n"
-                                                      "void work();\n"}});
+  Workspace Dir({{"clean.cpp", FileC},
+                 {"inc/shared.h", "#pragma once\n"
+                                  "#include <thread>\n"
+                                  "void work();\n"}});
   ProcessResult Run = run(Dir, {"--format=sarif", "-o", "clean.sarif",
                                 "clean.cpp", "--", "-std=c++20", "-Iinc"});
   EXPECT_EQ(Run.ExitCode, 0) << Run.Err;
-  ProcessResult Valid = runProcess(
-      "/usr/bin/python3",
-      {LOADCHECK_SOURCE_DIR "/tests/cli/validate_sarif.py",
-       LOADCHECK_SOURCE_DIR "/tests/data/sarif-schema-2.1.0.json",
-       Dir.path("clean.sarif")});
+  ProcessResult Valid =
+      runProcess("/usr/bin/python3",
+                 {LOADCHECK_SOURCE_DIR "/tests/cli/validate_sarif.py",
+                  LOADCHECK_SOURCE_DIR "/tests/data/sarif-schema-2.1.0.json",
+                  Dir.path("clean.sarif")});
   EXPECT_EQ(Valid.ExitCode, 0) << Valid.Out << Valid.Err;
 }
 
@@ -286,8 +285,8 @@ TEST(Ci, GithubAnnotationsWithSummaryBeyondTen) {
     Many += "  std::thread t" + std::to_string(I) + "(work); t" +
             std::to_string(I) + ".detach();\n";
   Many += "}\n";
-  Workspace Dir({{"many.cpp", Many}, {"one.cpp", FileC},
-                 {"inc/shared.h", SharedHeader}});
+  Workspace Dir(
+      {{"many.cpp", Many}, {"one.cpp", FileC}, {"inc/shared.h", SharedHeader}});
   ProcessResult Run =
       run(Dir, {"--format=github", "many.cpp", "--", "-std=c++17"});
   EXPECT_EQ(Run.ExitCode, 1) << Run.Err;
@@ -327,14 +326,15 @@ TEST(Ci, GitlabCodeQualityHasUniqueFingerprints) {
     EXPECT_EQ(O->getString("check_name"), "loadcheck-detached-thread");
     EXPECT_EQ(O->getString("severity"), "major");
     EXPECT_EQ(O->getObject("location")->getString("path"), "twice.cpp");
-    EXPECT_TRUE(O->getObject("location")->getObject("lines")->getInteger(
-        "begin"));
+    EXPECT_TRUE(
+        O->getObject("location")->getObject("lines")->getInteger("begin"));
     EXPECT_TRUE(O->getString("description"));
   }
   EXPECT_EQ(Fingerprints.size(), 2u);
 }
 
-// --- 4. fixes -----------------------------------------------------------------
+// --- 4. fixes
+// -----------------------------------------------------------------
 
 TEST(Ci, FixAppliesInPlaceAndIsIdempotent) {
   Workspace Dir(project());
@@ -354,8 +354,7 @@ TEST(Ci, FixAppliesInPlaceAndIsIdempotent) {
     EXPECT_EQ(It->path().find(".loadcheck-"), std::string::npos) << It->path();
 
   ProcessResult Second = run(Dir, {"-p", "build", "--fix"});
-  EXPECT_NE(Second.Err.find("applied 0 fix-its in 0 files"),
-            std::string::npos)
+  EXPECT_NE(Second.Err.find("applied 0 fix-its in 0 files"), std::string::npos)
       << Second.Err;
   EXPECT_EQ(Dir.read("src/a.cpp"), A);
   EXPECT_EQ(Dir.read("src/b.cpp"), B);
@@ -373,9 +372,8 @@ TEST(Ci, ExportFixesAppliedByClangApplyReplacements) {
       << Yaml;
   // The exported file leaves the sources alone...
   EXPECT_EQ(Exported.read("src/a.cpp"), FileA);
-  ProcessResult Apply =
-      runProcess("/usr/bin/clang-apply-replacements-19",
-                 {Exported.path("fixes")}, Exported.path());
+  ProcessResult Apply = runProcess("/usr/bin/clang-apply-replacements-19",
+                                   {Exported.path("fixes")}, Exported.path());
   EXPECT_EQ(Apply.ExitCode, 0) << Apply.Out << Apply.Err;
   // ...and clang-apply-replacements makes exactly what --fix makes.
   EXPECT_EQ(Exported.read("src/a.cpp"), Fixed.read("src/a.cpp"));
@@ -431,8 +429,7 @@ TEST(Ci, MalformedBaselineIsAUsageError) {
 // --- 6. the high-traffic profile -------------------------------------------
 
 TEST(Ci, DefaultProfileRunsUpstreamChecksWithOptions) {
-  Workspace Dir(
-      {{"svc.cpp", R"(#include <curl/curl.h>
+  Workspace Dir({{"svc.cpp", R"(#include <curl/curl.h>
 #include <iostream>
 #include <stop_token>
 #include <string>
@@ -480,8 +477,7 @@ TEST(Ci, ListChecksShowsTheProfileWithSections) {
         "performance-unnecessary-copy-initialization  [Memory]",
         "performance-inefficient-vector-operation  [Memory]",
         "performance-inefficient-string-concatenation  [Memory]"})
-    EXPECT_NE(Run.Out.find(Line), std::string::npos) << Line << "\n"
-                                                     << Run.Out;
+    EXPECT_NE(Run.Out.find(Line), std::string::npos) << Line << "\n" << Run.Out;
   EXPECT_EQ(Run.Out.find("bugprone-use-after-move"), std::string::npos);
 }
 
@@ -491,8 +487,8 @@ TEST(Ci, ProfileSnippetForPluginUsersMatchesTheDriver) {
   auto Snippet = llvm::MemoryBuffer::getFile(
       LOADCHECK_SOURCE_DIR "/docs/profile/high-traffic.clang-tidy");
   ASSERT_TRUE(Snippet);
-  Workspace Default({}), Shipped({{".clang-tidy",
-                                   (*Snippet)->getBuffer().str()}});
+  Workspace Default({}),
+      Shipped({{".clang-tidy", (*Snippet)->getBuffer().str()}});
   ProcessResult A = run(Default, {"--list-checks"});
   ProcessResult B = run(Shipped, {"--list-checks"});
   EXPECT_EQ(B.ExitCode, 0) << B.Err;
@@ -501,17 +497,18 @@ TEST(Ci, ProfileSnippetForPluginUsersMatchesTheDriver) {
   Shipped.write("x.cpp", "#include <stop_token>\n#include <string>\n"
                          "void f(std::stop_token s, std::string t) { "
                          "(void)s.stop_requested(); (void)t.size(); }\n");
-  ProcessResult Opt = runProcess(
-      LOADCHECK_CLANG_TIDY,
-      {"-load=" LOADCHECK_PLUGIN_PATH, "x.cpp", "--", "-std=c++20"},
-      Shipped.path());
+  ProcessResult Opt =
+      runProcess(LOADCHECK_CLANG_TIDY,
+                 {"-load=" LOADCHECK_PLUGIN_PATH, "x.cpp", "--", "-std=c++20"},
+                 Shipped.path());
   EXPECT_NE(Opt.Out.find("x.cpp:3:39: warning: the parameter 't'"),
             std::string::npos)
       << Opt.Out << Opt.Err;
   EXPECT_EQ(Opt.Out.find("parameter 's'"), std::string::npos) << Opt.Out;
 }
 
-// --- 7. checklist -------------------------------------------------------------
+// --- 7. checklist
+// -------------------------------------------------------------
 
 TEST(Ci, ChecklistGroupsFindingsBySection) {
   Workspace Dir(project());
@@ -524,9 +521,9 @@ TEST(Ci, ChecklistGroupsFindingsBySection) {
       << Out;
   // Sections in checklist order.
   size_t Last = 0;
-  for (const char *Section : {"\nConcurrency: ", "\nMemory: ",
-                              "\nConnections: ", "\nResilience: ",
-                              "\nObservability: ", "\nSecurity: "}) {
+  for (const char *Section :
+       {"\nConcurrency: ", "\nMemory: ", "\nConnections: ", "\nResilience: ",
+        "\nObservability: ", "\nSecurity: "}) {
     size_t At = Out.find(Section);
     ASSERT_NE(At, std::string::npos) << Section << "\n" << Out;
     EXPECT_GT(At, Last) << Section;
@@ -537,25 +534,23 @@ TEST(Ci, ChecklistGroupsFindingsBySection) {
       << Out;
   EXPECT_NE(Out.find("[ ]   2 loadcheck-detached-thread"), std::string::npos)
       << Out;
-  EXPECT_NE(Out.find("in inc/shared.h (1), src/b.cpp (1)"),
-            std::string::npos)
+  EXPECT_NE(Out.find("in inc/shared.h (1), src/b.cpp (1)"), std::string::npos)
       << Out;
   EXPECT_NE(Out.find("Memory: 1 finding; worst files: src/b.cpp (1)"),
             std::string::npos)
       << Out;
-  EXPECT_NE(Out.find("[x] ok  bugprone-empty-catch"), std::string::npos)
-      << Out;
+  EXPECT_NE(Out.find("[x] ok  bugprone-empty-catch"), std::string::npos) << Out;
   EXPECT_NE(Out.find("Resilience: pass"), std::string::npos) << Out;
   // The listing itself is replaced by the checklist.
   EXPECT_EQ(Out.find(": warning: "), std::string::npos) << Out;
 }
 
-// --- 8. explain ---------------------------------------------------------------
+// --- 8. explain
+// ---------------------------------------------------------------
 
 TEST(Ci, ExplainPrintsTheDocsPage) {
   Workspace Dir({});
-  ProcessResult Run =
-      run(Dir, {"--explain", "loadcheck-detached-thread"});
+  ProcessResult Run = run(Dir, {"--explain", "loadcheck-detached-thread"});
   EXPECT_EQ(Run.ExitCode, 0) << Run.Err;
   auto Page = llvm::MemoryBuffer::getFile(
       LOADCHECK_SOURCE_DIR "/docs/checks/loadcheck-detached-thread.md");
@@ -574,7 +569,8 @@ TEST(Ci, ExplainPrintsTheDocsPage) {
             std::string::npos);
 }
 
-// --- 9. exit codes --------------------------------------------------------------
+// --- 9. exit codes
+// --------------------------------------------------------------
 
 TEST(Ci, BrokenTranslationUnitIsCountedAndOthersReported) {
   Workspace Dir(projectWithBrokenFile());
@@ -633,8 +629,8 @@ TEST(Ci, ChecklistWithMachineFormatNeedsOutputFile) {
   ProcessResult Run =
       run(Dir, {"-p", "build", "--checklist", "--format=sarif"});
   EXPECT_EQ(Run.ExitCode, 2);
-  ProcessResult Both = run(Dir, {"-p", "build", "--checklist",
-                                 "--format=sarif", "-o", "r.sarif"});
+  ProcessResult Both = run(
+      Dir, {"-p", "build", "--checklist", "--format=sarif", "-o", "r.sarif"});
   EXPECT_EQ(Both.ExitCode, 1);
   EXPECT_NE(Both.Out.find("Review checklist"), std::string::npos);
   EXPECT_NE(Dir.read("r.sarif").find("\"version\": \"2.1.0\""),

@@ -472,12 +472,12 @@ TEST(Cli, ColourOnATerminal) {
   EXPECT_NE(NoColor.Out.find("thread 't' is detached"), std::string::npos)
       << NoColor.Out;
   EXPECT_FALSE(hasColour(NoColor.Out)) << NoColor.Out;
-  ProcessResult Never = runProcess(
-      "/usr/bin/script",
-      {"-qec", std::string("'") + LOADCHECK_BINARY +
-                   "' --color=never x.cpp -- -std=c++17",
-       "/dev/null"},
-      Dir.path(), "-u NO_COLOR");
+  ProcessResult Never = runProcess("/usr/bin/script",
+                                   {"-qec",
+                                    std::string("'") + LOADCHECK_BINARY +
+                                        "' --color=never x.cpp -- -std=c++17",
+                                    "/dev/null"},
+                                   Dir.path(), "-u NO_COLOR");
   EXPECT_FALSE(hasColour(Never.Out)) << Never.Out;
 }
 

@@ -28,13 +28,13 @@ TEST(Precision, SilentOnCorrectStandardConcurrency) {
 // the same correct code, outside this repository so that no .clang-tidy
 // overrides the default.
 TEST(Precision, ProfileSilentOnCorrectStandardConcurrency) {
-  auto Source = llvm::MemoryBuffer::getFile(LOADCHECK_SOURCE_DIR
-                                            "/tests/data/correct_concurrency.cpp");
+  auto Source = llvm::MemoryBuffer::getFile(
+      LOADCHECK_SOURCE_DIR "/tests/data/correct_concurrency.cpp");
   ASSERT_TRUE(Source);
   Workspace Dir({{"correct.cpp", (*Source)->getBuffer().str()}});
-  ProcessResult Run = runProcess(
-      LOADCHECK_BINARY, {"correct.cpp", "--", "-std=c++20"}, Dir.path(),
-      "-u NO_COLOR");
+  ProcessResult Run =
+      runProcess(LOADCHECK_BINARY, {"correct.cpp", "--", "-std=c++20"},
+                 Dir.path(), "-u NO_COLOR");
   EXPECT_EQ(Run.ExitCode, 0) << Run.Out << Run.Err;
   EXPECT_EQ(Run.Out, "");
 }

@@ -18,10 +18,9 @@ std::string worstFiles(const std::vector<const Finding *> &Findings,
     ++PerFile[relativeToRoot(F->Where.File, Root)];
   std::vector<std::pair<std::string, size_t>> Sorted(PerFile.begin(),
                                                      PerFile.end());
-  std::stable_sort(Sorted.begin(), Sorted.end(),
-                   [](const auto &A, const auto &B) {
-                     return A.second > B.second;
-                   });
+  std::stable_sort(
+      Sorted.begin(), Sorted.end(),
+      [](const auto &A, const auto &B) { return A.second > B.second; });
   std::string Out;
   for (size_t I = 0; I < Sorted.size() && I < Limit; ++I)
     Out += fmt::format("{}{} ({})", I ? ", " : "", Sorted[I].first,
@@ -31,8 +30,7 @@ std::string worstFiles(const std::vector<const Finding *> &Findings,
 
 } // namespace
 
-void printChecklist(llvm::raw_ostream &OS,
-                    const std::vector<Finding> &Findings,
+void printChecklist(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                     const ReportContext &Context) {
   std::map<std::string, std::vector<const Finding *>> PerCheck;
   for (const Finding &F : Findings)
@@ -56,7 +54,7 @@ void printChecklist(llvm::raw_ostream &OS,
   for (const auto &[Check, List] : PerCheck)
     AddCheck(Check);
 
-  OS << fmt::format("Review checklist ({} profile): {} file{} analysed", 
+  OS << fmt::format("Review checklist ({} profile): {} file{} analysed",
                     Context.ProfileName, Context.FilesAnalysed,
                     Context.FilesAnalysed == 1 ? "" : "s");
   if (!Context.Failures.empty())

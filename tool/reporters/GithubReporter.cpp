@@ -52,8 +52,8 @@ void printGithub(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
       if (F.End.Line > F.Where.Line ||
           (F.End.Line == F.Where.Line && F.End.Column > F.Where.Column))
         OS << ",endLine=" << F.End.Line << ",endColumn=" << F.End.Column;
-      OS << ",title=" << escape(F.Check, true) << "::"
-         << escape(F.Message, false) << "\n";
+      OS << ",title=" << escape(F.Check, true)
+         << "::" << escape(F.Message, false) << "\n";
       continue;
     }
     // GitHub shows only the first 10 annotations of a step: the rest are
@@ -64,10 +64,9 @@ void printGithub(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
     return;
   size_t Rest = Findings.size() - Shown;
   OS << "::notice title=loadcheck::" << Rest << " more finding"
-     << (Rest == 1 ? "" : "s")
-     << " not shown as annotations (GitHub shows " << GithubAnnotationLimit
-     << " per step) in " << RestPerFile.size() << " file"
-     << (RestPerFile.size() == 1 ? "" : "s")
+     << (Rest == 1 ? "" : "s") << " not shown as annotations (GitHub shows "
+     << GithubAnnotationLimit << " per step) in " << RestPerFile.size()
+     << " file" << (RestPerFile.size() == 1 ? "" : "s")
      << "; upload the SARIF report for all of them\n";
   size_t Index = 0;
   for (const Finding &F : Findings) {
@@ -75,8 +74,7 @@ void printGithub(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
       continue;
     OS << relativeToRoot(F.Where.File, Context.Root) << ":" << F.Where.Line
        << ":" << F.Where.Column << ": "
-       << (F.Level == Severity::Error || F.WarningAsError ? "error"
-                                                          : "warning")
+       << (F.Level == Severity::Error || F.WarningAsError ? "error" : "warning")
        << ": " << F.Message << " [" << F.Check << "]\n";
   }
 }

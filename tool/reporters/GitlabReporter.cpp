@@ -36,9 +36,9 @@ void printGitlab(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
         {"location",
          json::Object{
              {"path", relativeToRoot(F.Where.File, Context.Root)},
-             {"lines", json::Object{{"begin", F.Where.Line},
-                                    {"end", std::max(F.Where.Line,
-                                                     F.End.Line)}}}}}});
+             {"lines",
+              json::Object{{"begin", F.Where.Line},
+                           {"end", std::max(F.Where.Line, F.End.Line)}}}}}});
   }
   OS << llvm::formatv("{0:2}", json::Value(std::move(Issues))) << "\n";
 }

@@ -46,8 +46,7 @@ void printGitlab(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                  const ReportContext &Context);
 
 /// `--checklist`: the review checklist filled in.
-void printChecklist(llvm::raw_ostream &OS,
-                    const std::vector<Finding> &Findings,
+void printChecklist(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                     const ReportContext &Context);
 
 /// Number of findings shown as GitHub annotations; the rest are summarised.

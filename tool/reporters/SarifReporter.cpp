@@ -51,8 +51,7 @@ json::Object artifactLocation(const std::string &File,
 
 json::Object physicalLocation(const Location &Start, const Location &End,
                               const ReportContext &Context) {
-  json::Object Region{{"startLine", Start.Line},
-                      {"startColumn", Start.Column}};
+  json::Object Region{{"startLine", Start.Line}, {"startColumn", Start.Column}};
   if (End.Line > Start.Line ||
       (End.Line == Start.Line && End.Column > Start.Column)) {
     Region["endLine"] = End.Line;
@@ -129,8 +128,8 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
       std::map<std::string, json::Array> PerFile;
       for (const Replacement &R : F.Fixes)
         PerFile[R.File].push_back(json::Object{
-            {"deletedRegion", json::Object{{"byteOffset", R.Offset},
-                                           {"byteLength", R.Length}}},
+            {"deletedRegion",
+             json::Object{{"byteOffset", R.Offset}, {"byteLength", R.Length}}},
             {"insertedContent", json::Object{{"text", R.Text}}}});
       json::Array Changes;
       for (auto &[File, Replacements] : PerFile)
@@ -163,12 +162,11 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
   json::Object Run{
       {"tool",
        json::Object{
-           {"driver",
-            json::Object{{"name", "loadcheck"},
-                         {"version", LOADCHECK_VERSION},
-                         {"semanticVersion", LOADCHECK_VERSION},
-                         {"informationUri", LOADCHECK_HOME_URL},
-                         {"rules", std::move(Rules)}}}}},
+           {"driver", json::Object{{"name", "loadcheck"},
+                                   {"version", LOADCHECK_VERSION},
+                                   {"semanticVersion", LOADCHECK_VERSION},
+                                   {"informationUri", LOADCHECK_HOME_URL},
+                                   {"rules", std::move(Rules)}}}}},
       {"originalUriBaseIds",
        json::Object{
            {RootId, json::Object{{"uri", fileUri(Context.Root, true)}}}}},
