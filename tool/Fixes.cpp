@@ -1,4 +1,5 @@
 #include "tool/Fixes.h"
+#include "tool/Paths.h"
 
 #include "clang/Tooling/Core/Diagnostic.h"
 #include "clang/Tooling/DiagnosticsYaml.h"
@@ -37,14 +38,14 @@ std::string writeAtomically(const std::string &File, llvm::StringRef Text) {
     OS << Text;
     OS.close();
     if (OS.has_error()) {
-      llvm::sys::fs::remove(Temp);
+      bestEffort(llvm::sys::fs::remove(Temp));
       return fmt::format("cannot write '{}': {}", File, OS.error().message());
     }
   }
   if (auto Perms = llvm::sys::fs::getPermissions(File))
-    llvm::sys::fs::setPermissions(Temp, *Perms);
+    bestEffort(llvm::sys::fs::setPermissions(Temp, *Perms));
   if (std::error_code EC = llvm::sys::fs::rename(Temp, File)) {
-    llvm::sys::fs::remove(Temp);
+    bestEffort(llvm::sys::fs::remove(Temp));
     return fmt::format("cannot replace '{}': {}", File, EC.message());
   }
   return "";

@@ -25,7 +25,7 @@ std::string currentDirectoryProbe() {
 void createParentDirectories(llvm::StringRef Path) {
   llvm::StringRef Parent = llvm::sys::path::parent_path(Path);
   if (!Parent.empty())
-    llvm::sys::fs::create_directories(Parent); // errors show when writing
+    bestEffort(llvm::sys::fs::create_directories(Parent)); // shows on write
 }
 
 } // namespace loadcheck

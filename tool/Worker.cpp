@@ -1,5 +1,6 @@
 #include "tool/Worker.h"
 #include "tool/Database.h"
+#include "tool/Paths.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -75,22 +76,23 @@ bool findingFromJSON(const json::Value &V, Finding &F) {
     for (const json::Value &NV : *Notes) {
       const json::Object *NO = NV.getAsObject();
       Note N;
-      if (!NO || !locationFromJSON(NO->get("where"), N.Where) ||
-          !NO->getString("message"))
+      auto Message = NO ? NO->getString("message") : std::nullopt;
+      if (!Message || !locationFromJSON(NO->get("where"), N.Where))
         return false;
-      N.Message = NO->getString("message")->str();
+      N.Message = Message->str();
       F.Notes.push_back(std::move(N));
     }
   if (const json::Array *Fixes = O->getArray("fixes"))
     for (const json::Value &RV : *Fixes) {
       const json::Array *R = RV.getAsArray();
-      if (!R || R->size() != 4 || !(*R)[0].getAsString() ||
-          !(*R)[1].getAsUINT64() || !(*R)[2].getAsUINT64() ||
-          !(*R)[3].getAsString())
+      if (!R || R->size() != 4)
+        return false;
+      auto File = (*R)[0].getAsString(), Text = (*R)[3].getAsString();
+      auto Offset = (*R)[1].getAsUINT64(), Length = (*R)[2].getAsUINT64();
+      if (!File || !Offset || !Length || !Text)
         return false;
       F.Fixes.push_back(
-          {(*R)[0].getAsString()->str(), unsigned(*(*R)[1].getAsUINT64()),
-           unsigned(*(*R)[2].getAsUINT64()), (*R)[3].getAsString()->str()});
+          {File->str(), unsigned(*Offset), unsigned(*Length), Text->str()});
     }
   return true;
 }
@@ -121,12 +123,15 @@ json::Value resultToJSON(const FileResult &Result) {
 
 bool resultFromJSON(const json::Value &Value, FileResult &Result) {
   const json::Object *O = Value.getAsObject();
-  if (!O || !O->getString("file") || !O->getString("failure") ||
-      !O->getArray("findings"))
+  if (!O)
     return false;
-  Result.File = O->getString("file")->str();
-  Result.Failure = O->getString("failure")->str();
-  for (const json::Value &V : *O->getArray("findings")) {
+  auto File = O->getString("file"), Failure = O->getString("failure");
+  const json::Array *Findings = O->getArray("findings");
+  if (!File || !Failure || !Findings)
+    return false;
+  Result.File = File->str();
+  Result.Failure = Failure->str();
+  for (const json::Value &V : *Findings) {
     Finding F;
     if (!findingFromJSON(V, F))
       return false;
@@ -183,7 +188,7 @@ runWorkers(const std::vector<std::string> &Files, unsigned Jobs,
       R.Failure =
           fmt::format("analysis of '{}' {}", R.File, describeStatus(Status));
     }
-    llvm::sys::fs::remove(C.Output);
+    bestEffort(llvm::sys::fs::remove(C.Output));
     OnDone(++Done, R.File);
   };
 
@@ -217,6 +222,7 @@ runWorkers(const std::vector<std::string> &Files, unsigned Jobs,
         Args.insert(Args.end(), CompilerArgs.begin(), CompilerArgs.end());
       }
       std::vector<char *> Argv;
+      Argv.reserve(Args.size() + 1);
       for (std::string &A : Args)
         Argv.push_back(A.data());
       Argv.push_back(nullptr);
@@ -226,7 +232,7 @@ runWorkers(const std::vector<std::string> &Files, unsigned Jobs,
         Results[Index].File = Files[Index];
         Results[Index].Failure = fmt::format(
             "cannot start a worker for '{}': {}", Files[Index], strerror(Err));
-        llvm::sys::fs::remove(Output);
+        bestEffort(llvm::sys::fs::remove(Output));
         OnDone(++Done, Files[Index]);
         continue;
       }

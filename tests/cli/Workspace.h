@@ -23,11 +23,11 @@ public:
     llvm::SmallString<128> Created;
     EXPECT_FALSE(
         llvm::sys::fs::createUniqueDirectory("loadcheck-cli", Created));
-    llvm::sys::fs::real_path(Created, Root); // paths in output are resolved
+    EXPECT_FALSE(llvm::sys::fs::real_path(Created, Root)); // as in output
     for (const auto &[Rel, Text] : Files)
       write(Rel, Text);
   }
-  ~Workspace() { llvm::sys::fs::remove_directories(Root); }
+  ~Workspace() { EXPECT_FALSE(llvm::sys::fs::remove_directories(Root)); }
   Workspace(const Workspace &) = delete;
   Workspace &operator=(const Workspace &) = delete;
 
@@ -40,7 +40,8 @@ public:
 
   void write(llvm::StringRef Rel, std::string Content) {
     std::string Path = path(Rel);
-    llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Path));
+    EXPECT_FALSE(
+        llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Path)));
     for (size_t At; (At = Content.find("@DIR@")) != std::string::npos;)
       Content.replace(At, 5, Root.str());
     std::error_code EC;

@@ -5,6 +5,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
+#include <fmt/core.h>
 #include <map>
 
 namespace json = llvm::json;
@@ -90,8 +91,8 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
         {"name", Id},
         {"shortDescription", json::Object{{"text", Summary}}},
         {"fullDescription",
-         json::Object{{"text", Summary + " Checklist section: " + Section +
-                                   ". See " + helpUri(Id) + "."}}},
+         json::Object{{"text", fmt::format("{} Checklist section: {}. See {}.",
+                                           Summary, Section, helpUri(Id))}}},
         {"helpUri", helpUri(Id)},
         {"help", json::Object{{"text", Summary + " " + helpUri(Id)}}},
         {"defaultConfiguration",
