@@ -29,6 +29,15 @@ Finding toFinding(const ClangTidyError &Error, SourceFiles &Lines) {
     F.Where =
         Lines.locate(absolutePath(Error.Message.FilePath, Error.BuildDirectory),
                      Error.Message.FileOffset);
+  F.End = F.Where;
+  for (const auto &R : Error.Message.Ranges)
+    if (!R.FilePath.empty() &&
+        absolutePath(R.FilePath, Error.BuildDirectory) == F.Where.File &&
+        R.FileOffset <= F.Where.Offset &&
+        R.FileOffset + R.Length >= F.Where.Offset) {
+      F.End = Lines.locate(F.Where.File, R.FileOffset + R.Length);
+      break;
+    }
   for (const auto &N : Error.Notes) {
     Note Out;
     Out.Message = N.Message;

@@ -1,4 +1,5 @@
 #include "tool/Config.h"
+#include "tool/Profile.h"
 
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/GlobList.h"
@@ -19,7 +20,11 @@ namespace loadcheck {
 std::unique_ptr<ClangTidyOptionsProvider>
 createOptionsProvider(const DriverOptions &Opts) {
   ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
-  Defaults.Checks = DefaultChecks;
+  // The high-traffic profile; .clang-tidy files and --checks override it
+  // as they override clang-tidy's own defaults.
+  Defaults.Checks = HighTrafficChecks;
+  for (const auto &[Key, Value] : highTrafficCheckOptions())
+    Defaults.CheckOptions[Key] = {Value.str(), /*Priority=*/0};
   Defaults.User = llvm::sys::Process::GetEnv("USER");
   ClangTidyOptions Overrides;
   if (Opts.Checks)
@@ -28,6 +33,8 @@ createOptionsProvider(const DriverOptions &Opts) {
     Overrides.WarningsAsErrors = *Opts.WarningsAsErrors;
   if (Opts.HeaderFilter)
     Overrides.HeaderFilterRegex = *Opts.HeaderFilter;
+  // System headers are never reported, whatever .clang-tidy says.
+  Overrides.SystemHeaders = false;
   return std::make_unique<FileOptionsProvider>(
       ClangTidyGlobalOptions(), std::move(Defaults), std::move(Overrides));
 }

@@ -16,9 +16,6 @@
 
 namespace loadcheck {
 
-/// Checks run when neither --checks nor .clang-tidy says otherwise.
-inline constexpr const char *DefaultChecks = "-*,loadcheck-*";
-
 /// clang-tidy's provider: defaults, then .clang-tidy files up the tree, then
 /// the command line.
 std::unique_ptr<clang::tidy::ClangTidyOptionsProvider>

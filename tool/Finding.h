@@ -39,9 +39,17 @@ struct Finding {
   Severity Level = Severity::Warning;
   bool WarningAsError = false;
   Location Where;
+  /// End of the diagnostic's first highlighted range in the same file, else
+  /// equal to Where.
+  Location End;
   std::string Message;
   std::vector<Note> Notes;
   std::vector<Replacement> Fixes;
+  /// Filled in by the driver after deduplication (see Fingerprint.h): the
+  /// name of the function the finding is in ("" at namespace scope) and the
+  /// line-independent identity used by baselines, SARIF and GitLab.
+  std::string Function;
+  std::string Fingerprint;
 
   bool isCompilerError() const {
     return Level == Severity::Error && Check.rfind("clang-diagnostic-", 0) == 0;

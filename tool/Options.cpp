@@ -58,12 +58,42 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
                  "Additional compiler argument (repeatable)");
   App.add_flag("--list-checks", Opts.ListChecks,
                "List the enabled checks and exit");
-  App.add_flag("-q,--quiet", Opts.Quiet, "Print findings only, no summary");
+  App.add_flag("-q,--quiet", Opts.Quiet,
+               "Print findings only: no progress line, no summary");
   std::string Color = "auto";
   App.add_option("--color", Color,
                  "Colour the output: auto (on a terminal, unless NO_COLOR "
-                 "is set), always, never")
+                 "is set), always, never; the flag beats NO_COLOR")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  App.add_option("-j,--jobs", Opts.Jobs,
+                 "Translation units analysed in parallel (default: number of "
+                 "cores)")
+      ->check(CLI::PositiveNumber);
+  std::string Format = "text";
+  App.add_option("--format", Format,
+                 "Output format: text, json, sarif, github, gitlab")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github", "gitlab"}));
+  App.add_option("-o,--output", Opts.Output,
+                 "Write the report to this file instead of stdout");
+  App.add_option("--export-fixes", Opts.ExportFixes,
+                 "Write the fix-its as YAML for clang-apply-replacements");
+  App.add_flag("--fix", Opts.Fix,
+               "Apply every non-conflicting fix-it in place");
+  App.add_option("--baseline", Opts.Baseline,
+                 "Report only findings that this baseline file lacks");
+  App.add_option("--write-baseline", Opts.WriteBaseline,
+                 "Record the current findings in this baseline file");
+  App.add_flag("--checklist", Opts.Checklist,
+               "Print the review checklist, grouped by section, filled in "
+               "with the findings");
+  App.add_option("--explain", Opts.Explain,
+                 "Print the documentation of a check and exit");
+  App.add_option("--root", Opts.Root,
+                 "Repository root for relative paths in reports and "
+                 "baselines (default: the git work tree, else `.`)");
+  App.add_option("--internal-worker", Opts.WorkerFile)->group("");
+  App.add_option("--internal-output", Opts.WorkerOutput)->group("");
+  Opts.OwnArgs = OwnArgs;
 
   std::reverse(OwnArgs.begin(), OwnArgs.end()); // CLI11 parses from the back
   try {
@@ -84,6 +114,11 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
   Opts.Color = Color == "always"  ? ColorMode::Always
                : Color == "never" ? ColorMode::Never
                                   : ColorMode::Auto;
+  Opts.Format = Format == "json"     ? OutputFormat::Json
+                : Format == "sarif"  ? OutputFormat::Sarif
+                : Format == "github" ? OutputFormat::Github
+                : Format == "gitlab" ? OutputFormat::Gitlab
+                                     : OutputFormat::Text;
   return Opts;
 }
 

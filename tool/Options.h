@@ -10,6 +10,8 @@ namespace loadcheck {
 
 enum class ColorMode { Auto, Always, Never };
 
+enum class OutputFormat { Text, Json, Sarif, Github, Gitlab };
+
 struct DriverOptions {
   std::vector<std::string> Inputs; ///< files or directories
   std::string BuildPath;           ///< -p: build dir or compile_commands.json
@@ -22,6 +24,20 @@ struct DriverOptions {
   bool ListChecks = false;
   bool Quiet = false;
   ColorMode Color = ColorMode::Auto;
+  unsigned Jobs = 0; ///< -j; 0 = number of cores
+  OutputFormat Format = OutputFormat::Text;
+  std::string Output;      ///< --output; "" = stdout
+  std::string ExportFixes; ///< --export-fixes
+  bool Fix = false;
+  std::string Baseline;      ///< --baseline
+  std::string WriteBaseline; ///< --write-baseline
+  bool Checklist = false;
+  std::optional<std::string> Explain;
+  std::string Root; ///< --root; "" = git work tree or current directory
+  /// The options as given (before `--`), for re-executing as a worker.
+  std::vector<std::string> OwnArgs;
+  std::string WorkerFile;   ///< hidden --internal-worker
+  std::string WorkerOutput; ///< hidden --internal-output
 };
 
 /// Parses argv. On --help/--version or a usage error it prints what is

@@ -22,4 +22,10 @@ std::string currentDirectoryProbe() {
   return absolutePath("loadcheck-probe.cpp");
 }
 
+void createParentDirectories(llvm::StringRef Path) {
+  llvm::StringRef Parent = llvm::sys::path::parent_path(Path);
+  if (!Parent.empty())
+    bestEffort(llvm::sys::fs::create_directories(Parent)); // shows on write
+}
+
 } // namespace loadcheck

@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/StringRef.h"
 #include <string>
+#include <system_error>
 
 namespace loadcheck {
 
@@ -16,6 +17,14 @@ std::string absolutePath(llvm::StringRef Path, llvm::StringRef BaseDir = "");
 /// A file name in the current directory, to ask which .clang-tidy applies
 /// there (--list-checks has no input file).
 std::string currentDirectoryProbe();
+
+/// Marks a clean-up whose failure changes nothing for the user (removing a
+/// temporary file, say): the error is deliberately dropped.
+inline void bestEffort(std::error_code) {}
+
+/// Creates the directories leading to the file \p Path, so reports can be
+/// written to `out/report.sarif` in a fresh checkout.
+void createParentDirectories(llvm::StringRef Path);
 
 } // namespace loadcheck
 

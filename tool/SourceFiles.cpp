@@ -32,6 +32,11 @@ Location SourceFiles::locate(const std::string &File, unsigned Offset) {
   return L;
 }
 
+llvm::StringRef SourceFiles::text(const std::string &File) {
+  const Entry &E = entry(File);
+  return E.Buffer ? E.Buffer->getBuffer() : "";
+}
+
 llvm::StringRef SourceFiles::line(const std::string &File, unsigned Line) {
   const Entry &E = entry(File);
   if (!E.Buffer || Line == 0 || Line > E.LineStarts.size())

@@ -21,6 +21,8 @@ public:
   Location locate(const std::string &File, unsigned Offset);
   /// The text of 1-based line \p Line of \p File, without its line break.
   llvm::StringRef line(const std::string &File, unsigned Line);
+  /// The whole text of \p File ("" when unreadable).
+  llvm::StringRef text(const std::string &File);
 
 private:
   struct Entry {

@@ -1,23 +1,35 @@
 //===--- main.cpp - the loadcheck command-line driver ---------------------===//
 //
 // options -> compilation database -> configuration checks -> per-file
-// clang-tidy runs -> deduplicated, sorted findings -> report -> exit code.
+// clang-tidy runs in a bounded pool of worker processes -> deduplicated,
+// sorted, fingerprinted findings -> baseline -> fixes -> report -> exit code.
 //
 //===----------------------------------------------------------------------===//
 #include "checks/CheckRegistry.h"
 #include "tool/Analyzer.h"
+#include "tool/Baseline.h"
 #include "tool/Config.h"
 #include "tool/Database.h"
 #include "tool/ExitCodes.h"
+#include "tool/Explain.h"
+#include "tool/Fingerprint.h"
+#include "tool/Fixes.h"
 #include "tool/Options.h"
 #include "tool/Paths.h"
+#include "tool/Profile.h"
+#include "tool/Progress.h"
 #include "tool/TextReporter.h"
+#include "tool/Worker.h"
+#include "tool/reporters/Reporters.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
+#include <cstdlib>
 #include <fmt/core.h>
 #include <set>
+#include <thread>
 
 // Keep the statically linked modules' registrations (clang-tidy's anchors).
 namespace clang::tidy {
@@ -35,26 +47,23 @@ static void error(llvm::StringRef Message) {
   fmt::print(stderr, "loadcheck: error: {}\n", Message.str());
 }
 
-/// Colour only on a terminal (or when asked), and never with NO_COLOR set
-/// (https://no-color.org), which wins even over --color=always.
-static bool useColor(ColorMode Mode) {
+/// --color=always/never decide; with auto, NO_COLOR (https://no-color.org)
+/// turns colour off, else colour goes to a terminal only.
+static bool useColor(ColorMode Mode, bool ToTerminal) {
+  if (Mode != ColorMode::Auto)
+    return Mode == ColorMode::Always;
   std::optional<std::string> NoColor = llvm::sys::Process::GetEnv("NO_COLOR");
   if (NoColor && !NoColor->empty())
     return false;
-  if (Mode != ColorMode::Auto)
-    return Mode == ColorMode::Always;
-  return llvm::sys::Process::StandardOutIsDisplayed();
+  return ToTerminal;
 }
 
 static int listChecks(const DriverOptions &Opts) {
   llvm::outs() << "Enabled checks:\n";
   for (const std::string &Name : enabledChecks(Opts, "")) {
     const CheckInfo *Info = findCheck(Name);
-    llvm::outs() << "    " << Name;
-    if (Info)
-      llvm::outs() << "  [" << Info->Section
-                   << (Info->OffersFix ? ", fix-it" : "") << "]";
-    llvm::outs() << "\n";
+    llvm::outs() << "    " << Name << "  [" << sectionOf(Name)
+                 << (Info && Info->OffersFix ? ", fix-it" : "") << "]\n";
   }
   return Clean;
 }
@@ -70,12 +79,63 @@ static std::vector<Finding> deduplicate(std::vector<Finding> Findings) {
   return Unique;
 }
 
+/// Test hook for crash isolation: a worker whose file name ends with the
+/// value of LOADCHECK_INTERNAL_CRASH_FOR aborts.
+static void crashIfAsked(llvm::StringRef File) {
+  std::optional<std::string> Crash =
+      llvm::sys::Process::GetEnv("LOADCHECK_INTERNAL_CRASH_FOR");
+  if (Crash && !Crash->empty() && File.ends_with(*Crash))
+    std::abort();
+}
+
+static void printReport(llvm::raw_ostream &OS, OutputFormat Format,
+                        const std::vector<Finding> &Findings,
+                        const ReportContext &Context) {
+  switch (Format) {
+  case OutputFormat::Text:
+    printText(OS, Findings);
+    break;
+  case OutputFormat::Json:
+    printJson(OS, Findings, Context);
+    break;
+  case OutputFormat::Sarif:
+    printSarif(OS, Findings, Context);
+    break;
+  case OutputFormat::Github:
+    printGithub(OS, Findings, Context);
+    break;
+  case OutputFormat::Gitlab:
+    printGitlab(OS, Findings, Context);
+    break;
+  }
+}
+
 int main(int Argc, const char **Argv) {
   llvm::InitLLVM Init(Argc, Argv);
   int ExitNow = Clean;
   std::optional<DriverOptions> Opts = parseCommandLine(Argc, Argv, ExitNow);
   if (!Opts)
     return ExitNow;
+  for (const std::string *Path :
+       {&Opts->Output, &Opts->ExportFixes, &Opts->WriteBaseline})
+    if (Opts->WorkerFile.empty() && !Path->empty())
+      createParentDirectories(*Path);
+  std::string Executable =
+      llvm::sys::fs::getMainExecutable(Argv[0], (void *)&error);
+
+  if (!Opts->WorkerFile.empty()) {
+    crashIfAsked(Opts->WorkerFile);
+    return runWorker(Opts->WorkerFile, Opts->WorkerOutput, *Opts);
+  }
+
+  if (Opts->Explain) {
+    std::string Error;
+    if (!explainCheck(llvm::outs(), *Opts->Explain, Executable, Error)) {
+      error(Error);
+      return UsageError;
+    }
+    return Clean;
+  }
 
   std::vector<std::string> Warnings;
   if (Opts->ListChecks) {
@@ -85,6 +145,13 @@ int main(int Argc, const char **Argv) {
     for (const std::string &E : Errors)
       error(E);
     return Errors.empty() ? listChecks(*Opts) : UsageError;
+  }
+
+  if (Opts->Checklist && Opts->Format != OutputFormat::Text &&
+      Opts->Output.empty()) {
+    error("--checklist prints to stdout: give --output for the --format "
+          "report");
+    return UsageError;
   }
 
   std::string DatabaseError;
@@ -107,39 +174,136 @@ int main(int Argc, const char **Argv) {
     error(E);
   if (!ConfigErrors.empty())
     return UsageError;
-  if (!Inputs->Files.empty() &&
-      enabledChecks(*Opts, Inputs->Files.front()).empty()) {
-    error("no check is enabled: --checks and .clang-tidy disable them all");
-    return UsageError;
+  std::vector<std::string> Enabled;
+  if (!Inputs->Files.empty()) {
+    Enabled = enabledChecks(*Opts, Inputs->Files.front());
+    if (Enabled.empty()) {
+      error("no check is enabled: --checks and .clang-tidy disable them all");
+      return UsageError;
+    }
   }
 
+  ReportContext Context;
+  Context.Root = Opts->Root.empty() ? defaultRoot() : absolutePath(Opts->Root);
+  Context.EnabledChecks = Enabled;
+  Context.FilesAnalysed = Inputs->Files.size();
+  Context.ProfileName = Opts->Checks ? "custom" : "high-traffic";
+
+  unsigned Jobs = Opts->Jobs
+                      ? Opts->Jobs
+                      : std::max(1u, std::thread::hardware_concurrency());
+  Progress Bar(!Opts->Quiet && llvm::sys::Process::StandardErrIsDisplayed(),
+               Inputs->Files.size(), Context.Root);
+  std::vector<FileResult> Results = runWorkers(
+      Inputs->Files, Jobs, Executable, Opts->OwnArgs, Opts->HasCompilerArgs,
+      Opts->CompilerArgs,
+      [&](size_t Done, const std::string &File) { Bar.update(Done, File); });
+  Bar.finish();
+
   std::vector<Finding> All;
-  std::vector<std::string> Failures;
-  for (const std::string &File : Inputs->Files) {
-    FileResult Result = analyzeFile(File, *Inputs->Database, *Opts);
+  for (FileResult &Result : Results) {
     if (!Result.Failure.empty())
-      Failures.push_back(Result.Failure);
+      Context.Failures.push_back({Result.File, Result.Failure});
     for (Finding &F : Result.Findings)
       All.push_back(std::move(F));
   }
   All = deduplicate(std::move(All));
+  fingerprintFindings(All, Context.Root);
 
-  llvm::outs().enable_colors(useColor(Opts->Color));
-  printText(llvm::outs(), All);
+  if (!Opts->WriteBaseline.empty()) {
+    std::string E = writeBaseline(Opts->WriteBaseline, All, Context.Root);
+    if (!E.empty()) {
+      error(E);
+      Outcome = UsageError;
+    }
+  }
+  size_t Baselined = 0;
+  if (!Opts->Baseline.empty()) {
+    std::string E = applyBaseline(Opts->Baseline, All, Baselined);
+    if (!E.empty()) {
+      error(E);
+      return UsageError;
+    }
+  }
+
+  if (!Opts->ExportFixes.empty()) {
+    std::string E = exportFixes(Opts->ExportFixes, All);
+    if (!E.empty()) {
+      error(E);
+      Outcome = UsageError;
+    }
+  }
+
+  std::unique_ptr<llvm::raw_fd_ostream> File;
+  if (!Opts->Output.empty()) {
+    std::error_code EC;
+    File = std::make_unique<llvm::raw_fd_ostream>(Opts->Output, EC,
+                                                  llvm::sys::fs::OF_Text);
+    if (EC) {
+      error(fmt::format("cannot write '{}': {}", Opts->Output, EC.message()));
+      return UsageError;
+    }
+  }
+  bool Terminal = llvm::sys::Process::StandardOutIsDisplayed();
+  if (Opts->Checklist) {
+    llvm::outs().enable_colors(false);
+    printChecklist(llvm::outs(), All, Context);
+  }
+  if (File) {
+    File->enable_colors(Opts->Format == OutputFormat::Text &&
+                        useColor(Opts->Color, false));
+    printReport(*File, Opts->Format, All, Context);
+  } else if (!Opts->Checklist) {
+    llvm::outs().enable_colors(Opts->Format == OutputFormat::Text &&
+                               useColor(Opts->Color, Terminal));
+    printReport(llvm::outs(), Opts->Format, All, Context);
+  }
   llvm::outs().flush();
+  if (File) {
+    File->close();
+    if (File->has_error()) {
+      error(fmt::format("cannot write '{}': {}", Opts->Output,
+                        File->error().message()));
+      File->clear_error();
+      Outcome = UsageError;
+    }
+  }
 
-  for (const std::string &F : Failures)
-    error(F);
+  // After the report, which shows the sources as they were analysed.
+  std::optional<FixOutcome> Fixed;
+  if (Opts->Fix)
+    Fixed = applyFixes(All);
+
+  for (const FileFailure &F : Context.Failures)
+    error(F.Reason);
+  if (Fixed) {
+    for (const std::string &C : Fixed->Conflicts)
+      fmt::print(stderr, "loadcheck: warning: {}\n", C);
+    for (const std::string &E : Fixed->Errors) {
+      error(E);
+      Outcome = UsageError;
+    }
+    if (!Opts->Quiet)
+      fmt::print(stderr,
+                 "loadcheck: applied {} fix-it{} in {} file{} ({} "
+                 "conflicting)\n",
+                 Fixed->Applied, Fixed->Applied == 1 ? "" : "s",
+                 Fixed->FilesChanged, Fixed->FilesChanged == 1 ? "" : "s",
+                 Fixed->Conflicts.size());
+  }
   size_t CheckFindings = llvm::count_if(
       All, [](const Finding &F) { return !F.isCompilerError(); });
   if (!Opts->Quiet)
     fmt::print(
-        stderr, "loadcheck: {} finding{} in {} file{} ({} not analysed)\n",
+        stderr, "loadcheck: {} finding{} in {} file{} ({} not analysed){}\n",
         CheckFindings, CheckFindings == 1 ? "" : "s", Inputs->Files.size(),
-        Inputs->Files.size() == 1 ? "" : "s", Failures.size());
+        Inputs->Files.size() == 1 ? "" : "s", Context.Failures.size(),
+        Opts->Baseline.empty()
+            ? std::string()
+            : fmt::format("; {} known from the baseline", Baselined));
   if (CheckFindings)
     Outcome = worseOf(Outcome, Findings);
-  if (!Failures.empty())
+  if (!Context.Failures.empty())
     Outcome = worseOf(Outcome, AnalysisFailed);
   return Outcome;
 }

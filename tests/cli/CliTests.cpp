@@ -5,11 +5,13 @@
 // and what stdout/stderr must and must not contain.
 //
 //===----------------------------------------------------------------------===//
+#include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Regex.h"
 #include "llvm/Support/raw_ostream.h"
 #include <gtest/gtest.h>
 #include <map>
@@ -77,8 +79,6 @@ std::string database(std::initializer_list<const char *> Files) {
   }
   return Json + "\n]\n";
 }
-
-using FileMap = std::map<std::string, std::string>;
 
 FileMap standardWorkspace() {
   return {{"src/a.cpp", Detaching},
@@ -409,49 +409,35 @@ std::vector<CliCase> cases() {
        {},
        {},
        {"\x1b["}},
-      {"NoColorEnvironmentWins",
+      {"ColorFlagBeatsNoColorEnvironment",
        standardWorkspace(),
        {"--color=always", "-p", "build", "src/a.cpp"},
+       1,
+       {"\x1b["},
+       {},
+       {},
+       "",
+       "NO_COLOR=1"},
+      {"NoColorEnvironmentBeatsAutoDetection",
+       standardWorkspace(),
+       {"--color=auto", "-p", "build", "src/a.cpp"},
        1,
        {DetachWarning},
        {},
        {"\x1b["},
        "",
        "NO_COLOR=1"},
+      {"ColorNever",
+       standardWorkspace(),
+       {"--color=never", "-p", "build", "src/a.cpp"},
+       1,
+       {DetachWarning},
+       {},
+       {"\x1b["}},
   };
 }
 
 class CliTest : public ::testing::TestWithParam<CliCase> {};
-
-/// A temporary directory holding \p Files (`@DIR@` in their text becomes
-/// the directory's path), removed when the test ends, even on failure.
-class Workspace {
-public:
-  explicit Workspace(const FileMap &Files) {
-    llvm::SmallString<128> Created;
-    EXPECT_FALSE(
-        llvm::sys::fs::createUniqueDirectory("loadcheck-cli", Created));
-    llvm::sys::fs::real_path(Created, Root); // paths in output are resolved
-    for (const auto &[Rel, Text] : Files)
-      write(Rel, Text);
-  }
-  ~Workspace() { llvm::sys::fs::remove_directories(Root); }
-  std::string path() const { return std::string(Root); }
-
-private:
-  void write(llvm::StringRef Rel, std::string Content) {
-    llvm::SmallString<256> Path(Root);
-    llvm::sys::path::append(Path, Rel);
-    llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Path));
-    for (size_t At; (At = Content.find("@DIR@")) != std::string::npos;)
-      Content.replace(At, 5, Root.str());
-    std::error_code EC;
-    llvm::raw_fd_ostream OS(Path, EC);
-    EXPECT_FALSE(EC) << Path.str().str();
-    OS << Content;
-  }
-  llvm::SmallString<128> Root;
-};
 
 TEST_P(CliTest, ExitCodeAndOutput) {
   const CliCase &C = GetParam();
@@ -487,6 +473,12 @@ TEST_P(CliTest, ExitCodeAndOutput) {
 INSTANTIATE_TEST_SUITE_P(Cases, CliTest, ::testing::ValuesIn(cases()),
                          [](const auto &Info) { return Info.param.Name; });
 
+/// Whether \p Text holds an SGR (colour) escape sequence.
+bool hasColour(llvm::StringRef Text) {
+  static const llvm::Regex Sgr("\x1b\\[[0-9;]*m");
+  return Sgr.match(Text);
+}
+
 TEST(Cli, ColourOnATerminal) {
   // script(1) gives the driver a pseudo-terminal as stdout.
   ASSERT_TRUE(llvm::sys::fs::can_execute("/usr/bin/script"));
@@ -496,13 +488,44 @@ TEST(Cli, ColourOnATerminal) {
   ProcessResult Tty =
       runProcess("/usr/bin/script", {"-qec", Command, "/dev/null"}, Dir.path(),
                  "-u NO_COLOR");
-  EXPECT_NE(Tty.Out.find("\x1b["), std::string::npos) << Tty.Out;
+  EXPECT_TRUE(hasColour(Tty.Out)) << Tty.Out;
   ProcessResult NoColor =
       runProcess("/usr/bin/script", {"-qec", Command, "/dev/null"}, Dir.path(),
                  "NO_COLOR=1");
   EXPECT_NE(NoColor.Out.find("thread 't' is detached"), std::string::npos)
       << NoColor.Out;
-  EXPECT_EQ(NoColor.Out.find("\x1b["), std::string::npos) << NoColor.Out;
+  EXPECT_FALSE(hasColour(NoColor.Out)) << NoColor.Out;
+  ProcessResult Never = runProcess("/usr/bin/script",
+                                   {"-qec",
+                                    std::string("'") + LOADCHECK_BINARY +
+                                        "' --color=never x.cpp -- -std=c++17",
+                                    "/dev/null"},
+                                   Dir.path(), "-u NO_COLOR");
+  EXPECT_FALSE(hasColour(Never.Out)) << Never.Out;
+}
+
+TEST(Cli, ProgressLineOnlyOnATerminal) {
+  ASSERT_TRUE(llvm::sys::fs::can_execute("/usr/bin/script"));
+  Workspace Dir({{"x.cpp", Detaching}, {"y.cpp", Clean}});
+  std::string Command = std::string("'") + LOADCHECK_BINARY + "' -j1";
+  std::string Inputs = " x.cpp y.cpp -- -std=c++17";
+  // On a terminal: `[done/total] file  elapsed, ETA`, rewritten in place.
+  ProcessResult Tty =
+      runProcess("/usr/bin/script", {"-qec", Command + Inputs, "/dev/null"},
+                 Dir.path(), "-u NO_COLOR");
+  EXPECT_NE(Tty.Out.find("[1/2] x.cpp"), std::string::npos) << Tty.Out;
+  EXPECT_NE(Tty.Out.find("[2/2] y.cpp"), std::string::npos) << Tty.Out;
+  EXPECT_NE(Tty.Out.find("elapsed, ETA"), std::string::npos) << Tty.Out;
+  // --quiet: none.
+  ProcessResult Quiet = runProcess(
+      "/usr/bin/script", {"-qec", Command + " --quiet" + Inputs, "/dev/null"},
+      Dir.path(), "-u NO_COLOR");
+  EXPECT_EQ(Quiet.Out.find("[1/2]"), std::string::npos) << Quiet.Out;
+  // stderr not a terminal: none.
+  ProcessResult Piped =
+      runProcess(LOADCHECK_BINARY, {"x.cpp", "y.cpp", "--", "-std=c++17"},
+                 Dir.path(), "-u NO_COLOR");
+  EXPECT_EQ(Piped.Err.find("[1/2]"), std::string::npos) << Piped.Err;
 }
 
 TEST(Cli, OutputOrderDoesNotDependOnArgumentOrder) {

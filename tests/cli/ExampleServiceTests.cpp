@@ -96,5 +96,24 @@ TEST(ExampleService, FindingsAreExactlyTheBadMarkers) {
         << Info.Name.str() << " has no finding in the example service";
 }
 
+// Parallel runs print exactly what a sequential run prints (the speed-up is
+// measured with hyperfine, never asserted: see the closing note).
+TEST(ExampleService, ParallelOutputIsByteIdentical) {
+  std::vector<std::string> Args = {"-p", LOADCHECK_EXAMPLE_BUILD_DIR,
+                                   LOADCHECK_SOURCE_DIR "/examples/service"};
+  std::vector<std::string> One = Args, Two = Args;
+  One.insert(One.begin(), "-j1");
+  Two.insert(Two.begin(), "-j2");
+  ProcessResult Sequential =
+      runProcess(LOADCHECK_BINARY, One, LOADCHECK_SOURCE_DIR, "-u NO_COLOR");
+  ProcessResult Parallel =
+      runProcess(LOADCHECK_BINARY, Two, LOADCHECK_SOURCE_DIR, "-u NO_COLOR");
+  EXPECT_EQ(Sequential.ExitCode, 1) << Sequential.Err;
+  EXPECT_EQ(Parallel.ExitCode, Sequential.ExitCode);
+  EXPECT_FALSE(Sequential.Out.empty());
+  EXPECT_EQ(Parallel.Out, Sequential.Out);
+  EXPECT_EQ(Parallel.Err, Sequential.Err);
+}
+
 } // namespace
 } // namespace loadcheck::testing

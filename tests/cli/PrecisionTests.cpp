@@ -5,6 +5,7 @@
 // build's compile_commands.json, as users run it).
 //
 //===----------------------------------------------------------------------===//
+#include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
 
 #include <gtest/gtest.h>
@@ -23,6 +24,24 @@ TEST(Precision, SilentOnCorrectStandardConcurrency) {
   EXPECT_EQ(Run.Out, "");
 }
 
+// The default high-traffic profile (loadcheck-* plus the upstream checks) on
+// the same correct code, outside this repository so that no .clang-tidy
+// overrides the default.
+TEST(Precision, ProfileSilentOnCorrectStandardConcurrency) {
+  auto Source = llvm::MemoryBuffer::getFile(
+      LOADCHECK_SOURCE_DIR "/tests/data/correct_concurrency.cpp");
+  ASSERT_TRUE(Source);
+  Workspace Dir({{"correct.cpp", (*Source)->getBuffer().str()}});
+  ProcessResult Run =
+      runProcess(LOADCHECK_BINARY, {"correct.cpp", "--", "-std=c++20"},
+                 Dir.path(), "-u NO_COLOR");
+  EXPECT_EQ(Run.ExitCode, 0) << Run.Out << Run.Err;
+  EXPECT_EQ(Run.Out, "");
+}
+
+// Our own sources are held to loadcheck's checks here; the upstream checks
+// of the profile are covered on our sources by the repository's own lint
+// configuration (.clang-tidy: bugprone-*, performance-*).
 TEST(Precision, SilentOnOwnSources) {
   ProcessResult Run =
       runProcess(LOADCHECK_BINARY,

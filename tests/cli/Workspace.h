@@ -1,0 +1,64 @@
+//===--- Workspace.h - temporary fixture projects for CLI tests -*- C++ -*-===//
+#ifndef LOADCHECK_TESTS_CLI_WORKSPACE_H
+#define LOADCHECK_TESTS_CLI_WORKSPACE_H
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+#include <gtest/gtest.h>
+#include <map>
+#include <string>
+
+namespace loadcheck::testing {
+
+using FileMap = std::map<std::string, std::string>;
+
+/// A temporary directory holding \p Files (`@DIR@` in their text becomes
+/// the directory's path), removed when the test ends, even on failure.
+class Workspace {
+public:
+  explicit Workspace(const FileMap &Files) {
+    llvm::SmallString<128> Created;
+    EXPECT_FALSE(
+        llvm::sys::fs::createUniqueDirectory("loadcheck-cli", Created));
+    EXPECT_FALSE(llvm::sys::fs::real_path(Created, Root)); // as in output
+    for (const auto &[Rel, Text] : Files)
+      write(Rel, Text);
+  }
+  ~Workspace() { EXPECT_FALSE(llvm::sys::fs::remove_directories(Root)); }
+  Workspace(const Workspace &) = delete;
+  Workspace &operator=(const Workspace &) = delete;
+
+  std::string path() const { return std::string(Root); }
+  std::string path(llvm::StringRef Rel) const {
+    llvm::SmallString<256> Path(Root);
+    llvm::sys::path::append(Path, Rel);
+    return std::string(Path);
+  }
+
+  void write(llvm::StringRef Rel, std::string Content) {
+    std::string Path = path(Rel);
+    EXPECT_FALSE(
+        llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Path)));
+    for (size_t At; (At = Content.find("@DIR@")) != std::string::npos;)
+      Content.replace(At, 5, Root.str());
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(Path, EC);
+    EXPECT_FALSE(EC) << Path;
+    OS << Content;
+  }
+
+  std::string read(llvm::StringRef Rel) const {
+    auto Buffer = llvm::MemoryBuffer::getFile(path(Rel));
+    return Buffer ? (*Buffer)->getBuffer().str() : std::string();
+  }
+
+private:
+  llvm::SmallString<128> Root;
+};
+
+} // namespace loadcheck::testing
+
+#endif

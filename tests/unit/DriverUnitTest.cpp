@@ -1,0 +1,118 @@
+//===--- DriverUnitTest.cpp - fingerprints, fix application, profile ------===//
+#include "tests/cli/Workspace.h"
+#include "tool/Fingerprint.h"
+#include "tool/Fixes.h"
+#include "tool/Profile.h"
+
+#include <gtest/gtest.h>
+
+namespace loadcheck::testing {
+namespace {
+
+unsigned offsetOf(llvm::StringRef Text, llvm::StringRef Needle) {
+  size_t At = Text.find(Needle);
+  EXPECT_NE(At, llvm::StringRef::npos) << Needle.str();
+  return At;
+}
+
+TEST(Fingerprint, EnclosingFunction) {
+  const char *Code = R"(#include <x>
+namespace svc {
+// void commented() {
+class Server {
+public:
+  void inlineMember() { A; }
+  Server(int x) : x_(x) { B; }
+};
+template <class T> void Pool<T>::submit(T job) const {
+  if (job) { C; }
+  auto f = [&](int i) { D; };
+  const char *s = "}{";
+  E;
+}
+}
+int x = 1;
+static void helper() noexcept
+{
+  F;
+}
+)";
+  llvm::StringRef Text(Code);
+  EXPECT_EQ(enclosingFunction(Text, offsetOf(Text, "A;")), "inlineMember");
+  EXPECT_EQ(enclosingFunction(Text, offsetOf(Text, "B;")), "Server");
+  EXPECT_EQ(enclosingFunction(Text, offsetOf(Text, "C;")), "Pool<T>::submit");
+  EXPECT_EQ(enclosingFunction(Text, offsetOf(Text, "D;")), "Pool<T>::submit");
+  EXPECT_EQ(enclosingFunction(Text, offsetOf(Text, "E;")), "Pool<T>::submit");
+  EXPECT_EQ(enclosingFunction(Text, offsetOf(Text, "int x = 1")), "");
+  EXPECT_EQ(enclosingFunction(Text, offsetOf(Text, "F;")), "helper");
+  EXPECT_EQ(enclosingFunction(Text, offsetOf(Text, "public:")), "");
+}
+
+TEST(Fingerprint, NormalizeLineAndRelativePaths) {
+  EXPECT_EQ(normalizeLine("  \tstd::thread   t(work);  "),
+            "std::thread t(work);");
+  EXPECT_EQ(relativeToRoot("/repo/src/a.cpp", "/repo"), "src/a.cpp");
+  EXPECT_EQ(relativeToRoot("/repo/src/a.cpp", "/repo/"), "src/a.cpp");
+  EXPECT_EQ(relativeToRoot("/repository/a.cpp", "/repo"), "/repository/a.cpp");
+}
+
+TEST(Fingerprint, IndependentOfLineNumbers) {
+  Workspace Dir({{"a.cpp", "void f() {\n  g();\n}\n"},
+                 {"b.cpp", "\n\n// moved\nvoid f() {\n    g();\n}\n"}});
+  Finding A, B;
+  A.Check = B.Check = "loadcheck-x";
+  A.Where = {Dir.path("a.cpp"), 13, 2, 3};
+  B.Where = {Dir.path("b.cpp"), 30, 5, 5};
+  std::vector<Finding> As{A}, Bs{B};
+  fingerprintFindings(As, Dir.path());
+  fingerprintFindings(Bs, Dir.path());
+  EXPECT_EQ(As[0].Function, "f");
+  EXPECT_EQ(Bs[0].Function, "f");
+  // Different files: different identities; same content otherwise.
+  EXPECT_NE(As[0].Fingerprint, Bs[0].Fingerprint);
+  Dir.write("a.cpp", "\n\n// moved\nvoid f() {\n    g();\n}\n");
+  As = {A};
+  As[0].Where = {Dir.path("a.cpp"), 30, 5, 5};
+  fingerprintFindings(As, Dir.path());
+  std::vector<Finding> Original{A};
+  Dir.write("a.cpp", "void f() {\n  g();\n}\n");
+  fingerprintFindings(Original, Dir.path());
+  EXPECT_EQ(As[0].Fingerprint, Original[0].Fingerprint);
+}
+
+TEST(Fixes, ConflictingFixIsReportedAndNotApplied) {
+  Workspace Dir({{"x.cpp", "std::thread t(work);\n"}});
+  std::string File = Dir.path("x.cpp");
+  Finding First, Overlapping, Elsewhere;
+  First.Check = "loadcheck-a";
+  First.Where = {File, 0, 1, 1};
+  First.Fixes = {{File, 0, 11, "std::jthread"}};
+  Overlapping.Check = "loadcheck-b";
+  Overlapping.Where = {File, 5, 1, 6};
+  Overlapping.Fixes = {{File, 5, 6, "Thread"}, {File, 19, 0, " // b"}};
+  Elsewhere.Check = "loadcheck-c";
+  Elsewhere.Where = {File, 12, 1, 13};
+  Elsewhere.Fixes = {{File, 12, 1, "u"}};
+  FixOutcome Out = applyFixes({First, Overlapping, Elsewhere});
+  EXPECT_EQ(Out.Applied, 2u);
+  EXPECT_EQ(Out.FilesChanged, 1u);
+  ASSERT_EQ(Out.Conflicts.size(), 1u);
+  EXPECT_NE(Out.Conflicts[0].find("[loadcheck-b] conflicts"),
+            std::string::npos);
+  // The conflicting fix is applied whole or not at all.
+  EXPECT_EQ(Dir.read("x.cpp"), "std::jthread u(work);\n");
+}
+
+TEST(Profile, Sections) {
+  EXPECT_EQ(sectionOf("loadcheck-detached-thread"), "Concurrency");
+  EXPECT_EQ(sectionOf("performance-avoid-endl"), "Memory");
+  EXPECT_EQ(sectionOf("performance-for-range-copy"), "Memory");
+  EXPECT_EQ(sectionOf("bugprone-unused-return-value"), "Resilience");
+  EXPECT_EQ(sectionOf("concurrency-mt-unsafe"), "Concurrency");
+  EXPECT_EQ(sectionOf("clang-diagnostic-error"), "Compiler");
+  EXPECT_EQ(sectionOf("modernize-use-nullptr"), "Other");
+  EXPECT_EQ(checklistSections().size(), 6u);
+}
+
+} // namespace
+} // namespace loadcheck::testing

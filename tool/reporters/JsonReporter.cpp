@@ -1,0 +1,68 @@
+#include "tool/Fingerprint.h"
+#include "tool/Profile.h"
+#include "tool/SourceFiles.h"
+#include "tool/reporters/Reporters.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+
+namespace json = llvm::json;
+
+namespace loadcheck {
+
+void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
+               const ReportContext &Context) {
+  SourceFiles Sources;
+  auto Rel = [&](const std::string &File) {
+    return relativeToRoot(File, Context.Root);
+  };
+  json::Array Out;
+  for (const Finding &F : Findings) {
+    json::Array Notes, Fixes;
+    for (const Note &N : F.Notes)
+      Notes.push_back(json::Object{{"file", Rel(N.Where.File)},
+                                   {"line", N.Where.Line},
+                                   {"column", N.Where.Column},
+                                   {"message", N.Message}});
+    for (const Replacement &R : F.Fixes) {
+      Location Start = Sources.locate(R.File, R.Offset);
+      Location End = Sources.locate(R.File, R.Offset + R.Length);
+      Fixes.push_back(json::Object{{"file", Rel(R.File)},
+                                   {"offset", R.Offset},
+                                   {"length", R.Length},
+                                   {"line", Start.Line},
+                                   {"column", Start.Column},
+                                   {"endLine", End.Line},
+                                   {"endColumn", End.Column},
+                                   {"replacement", R.Text}});
+    }
+    bool IsError = F.Level == Severity::Error || F.WarningAsError;
+    Out.push_back(json::Object{{"check", F.Check},
+                               {"section", sectionOf(F.Check)},
+                               {"severity", IsError ? "error" : "warning"},
+                               {"file", Rel(F.Where.File)},
+                               {"line", F.Where.Line},
+                               {"column", F.Where.Column},
+                               {"endLine", F.End.Line},
+                               {"endColumn", F.End.Column},
+                               {"function", F.Function},
+                               {"fingerprint", F.Fingerprint},
+                               {"message", F.Message},
+                               {"notes", std::move(Notes)},
+                               {"fixes", std::move(Fixes)}});
+  }
+  json::Array Failures;
+  for (const FileFailure &F : Context.Failures)
+    Failures.push_back(
+        json::Object{{"file", Rel(F.File)}, {"reason", F.Reason}});
+  json::Object Root{{"version", 1},
+                    {"tool", json::Object{{"name", "loadcheck"},
+                                          {"version", LOADCHECK_VERSION}}},
+                    {"root", Context.Root},
+                    {"filesAnalysed", Context.FilesAnalysed},
+                    {"failures", std::move(Failures)},
+                    {"findings", std::move(Out)}};
+  OS << llvm::formatv("{0:2}", json::Value(std::move(Root))) << "\n";
+}
+
+} // namespace loadcheck
