@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build
+  cmake ninja-build pkg-config
   clang-19 clang-tidy-19 llvm-19-dev libclang-19-dev libclang-cpp19-dev
   libfmt-dev libcli11-dev libgtest-dev
   # a clang-tidy of another LLVM version: the plugin must refuse it
