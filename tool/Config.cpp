@@ -73,7 +73,9 @@ globsMatchingNothing(llvm::StringRef Globs,
 static void checkRegex(const std::optional<std::string> &Value,
                        llvm::StringRef Key, llvm::StringRef Where,
                        std::vector<std::string> &Errors) {
-  if (!Value)
+  // Empty is clang-tidy's "no headers" (llvm::Regex rejects the empty
+  // pattern, clang-tidy never compiles it).
+  if (!Value || Value->empty())
     return;
   std::string Reason;
   if (!llvm::Regex(*Value).isValid(Reason))
