@@ -47,8 +47,7 @@ public:
 } // namespace
 
 static clang::tidy::ClangTidyModuleRegistry::Add<LoadcheckModule>
-    Registration("loadcheck",
-                 "Checks for C++ services under high traffic.");
+    Registration("loadcheck", "Checks for C++ services under high traffic.");
 
 volatile int LoadcheckModuleAnchorSource = 0;
 
