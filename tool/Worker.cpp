@@ -204,7 +204,7 @@ runWorkers(const std::vector<std::string> &Files, unsigned Jobs,
       llvm::SmallString<128> Output;
       int FD = -1;
       if (std::error_code EC = llvm::sys::fs::createTemporaryFile(
-              "loadcheck-worker", "json", FD, Output)) {
+              "loadcheck_worker", "json", FD, Output)) {
         Results[Index].File = Files[Index];
         Results[Index].Failure =
             fmt::format("cannot create a temporary file for '{}': {}",
