@@ -1,6 +1,7 @@
 //===--- AtomicCheckThenActCheck.cpp --------------------------------------===//
 #include "checks/concurrency/AtomicCheckThenActCheck.h"
 #include "checks/model/LockModel.h"
+#include "checks/model/ThreadEntry.h"
 #include "checks/utils/SyncFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
@@ -208,8 +209,7 @@ const Expr *findWrite(const Stmt *S, const Expr *Object,
 /// destruction, so not shared yet (any more). Asked only of candidates: it
 /// needs the parent map.
 bool notShared(const Stmt &S, ASTContext &Ctx) {
-  const FunctionDecl *Function =
-      utils::enclosingFunction(S, Ctx, /*ThroughLambdas=*/false);
+  const FunctionDecl *Function = model::enclosingFunction(S, Ctx);
   return !Function || isa<CXXConstructorDecl, CXXDestructorDecl>(Function);
 }
 

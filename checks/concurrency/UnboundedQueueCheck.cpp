@@ -138,8 +138,7 @@ void UnboundedQueueCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
   if (!isWorkQueueClass(*Field->getParent()))
     return;
-  const FunctionDecl *Method =
-      utils::enclosingFunction(*Push, Ctx, /*ThroughLambdas=*/true);
+  const FunctionDecl *Method = utils::enclosingNamedFunction(*Push, Ctx);
   if (!Method || !Method->getBody())
     return;
   // Filling the queue while the object is built: no producer runs yet.

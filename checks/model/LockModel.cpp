@@ -1,5 +1,6 @@
 //===--- LockModel.cpp - which locks are held at a statement --------------===//
 #include "checks/model/LockModel.h"
+#include "checks/model/ThreadEntry.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/DeclCXX.h"
@@ -860,24 +861,9 @@ const FunctionLockModel &LockModels::function(const FunctionDecl &F) {
 }
 
 const FunctionDecl *LockModels::enclosingFunction(const Stmt &S) {
-  DynTypedNode Node = DynTypedNode::create(S);
-  for (unsigned Depth = 0; Depth < 4096; ++Depth) {
-    DynTypedNodeList Parents = Ctx.getParents(Node);
-    if (Parents.empty())
-      return nullptr;
-    for (const DynTypedNode &Parent : Parents) {
-      if (const auto *F = Parent.get<FunctionDecl>())
-        return F;
-      if (const auto *Lambda = Parent.get<LambdaExpr>())
-        if (Node.get<Stmt>() == Lambda->getBody())
-          return Lambda->getCallOperator();
-    }
-    const DynTypedNode &Parent = Parents[0];
-    if (Parent.get<BlockExpr>() || Parent.get<RecordDecl>())
-      return nullptr;
-    Node = Parent;
-  }
-  return nullptr;
+  // One definition of "the function a statement runs in" for every model:
+  // a lambda body is its own function, its captures belong to the outside.
+  return model::enclosingFunction(S, Ctx);
 }
 
 llvm::ArrayRef<HeldLock> LockModels::heldAt(const Stmt &S) {

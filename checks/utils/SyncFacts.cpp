@@ -221,14 +221,12 @@ bool sameObject(const Expr *A, const Expr *B, const ASTContext &Ctx) {
   return IA == IB;
 }
 
-const FunctionDecl *enclosingFunction(const Stmt &S, ASTContext &Ctx,
-                                      bool ThroughLambdas) {
+const FunctionDecl *enclosingNamedFunction(const Stmt &S, ASTContext &Ctx) {
+  // A lambda's body hangs below the LambdaExpr, whose parents lead on to the
+  // function it is written in.
   DynTypedNodeList Parents = Ctx.getParents(S);
   while (!Parents.empty()) {
     const DynTypedNode &P = Parents[0];
-    // A lambda's body hangs below the LambdaExpr, not its call operator.
-    if (const auto *Lambda = P.get<LambdaExpr>(); Lambda && !ThroughLambdas)
-      return Lambda->getCallOperator();
     if (const auto *FD = P.get<FunctionDecl>())
       return FD;
     Parents = Ctx.getParents(P);

@@ -58,11 +58,11 @@ bool sameObject(const clang::Expr *A, const clang::Expr *B,
 /// through parentheses and implicit casts), or null.
 const clang::ValueDecl *designatedDecl(const clang::Expr *E);
 
-/// The function \p S belongs to, looking through lambdas to the enclosing
-/// named function when \p ThroughLambdas, or null.
-const clang::FunctionDecl *enclosingFunction(const clang::Stmt &S,
-                                             clang::ASTContext &Ctx,
-                                             bool ThroughLambdas);
+/// The named function \p S is written in, looking through lambdas (a push in
+/// a lambda inside `Queue::add` belongs to `Queue::add`), or null. For the
+/// function a statement *runs* in, use model::enclosingFunction.
+const clang::FunctionDecl *enclosingNamedFunction(const clang::Stmt &S,
+                                                  clang::ASTContext &Ctx);
 
 } // namespace loadcheck::utils
 
