@@ -134,15 +134,9 @@ void ClientPerRequestCheck::report(const Expr &Created, const VarDecl *Var,
                                    llvm::StringRef TypeName,
                                    const FunctionDecl *Factory,
                                    ASTContext &Ctx) {
-  // Statics, thread_locals and globals are built once (per thread).
-  if (Var && !Var->hasLocalStorage())
-    return;
   std::optional<model::PerRequestReason> Why =
-      model::whyPerRequest(Created, Ctx, ReqOpts);
+      utils::whyRecreatedPerRequest(Created, Var, Ctx, ReqOpts);
   if (!Why)
-    return;
-  // A pool being filled, a lazily built cache entry, a factory's result.
-  if (utils::isHandedOver(Created, Ctx))
     return;
 
   const SourceManager &SM = Ctx.getSourceManager();
@@ -161,13 +155,7 @@ void ClientPerRequestCheck::report(const Expr &Created, const VarDecl *Var,
   else
     diag(Loc, "'%0' is created %1 %2") << TypeName << Why->phrase() << Remedy;
 
-  if (Why->What == model::PerRequestReason::Kind::Loop && Why->Loop)
-    diag(Why->Loop->getBeginLoc(), "loop starts here", DiagnosticIDs::Note);
-  else if (Why->Handler)
-    diag(Why->HandlerLambda ? Why->HandlerLambda->getBeginLoc()
-                            : Why->Handler->getLocation(),
-         "handler '%0' declared here", DiagnosticIDs::Note)
-        << Why->HandlerName;
+  model::notePerRequestReason(*this, *Why);
 }
 
 } // namespace loadcheck::connections

@@ -164,16 +164,9 @@ void HotPathAllocationCheck::report(const Expr &Allocation, uint64_t Bytes,
                                     ASTContext &Ctx) {
   if (Bytes < MinBytes)
     return;
-  // Statics and thread_locals are allocated once (per thread).
-  const VarDecl *Var = initializedVariable(Allocation, Ctx);
-  if (Var && !Var->hasLocalStorage())
-    return;
-  std::optional<model::PerRequestReason> Why =
-      model::whyPerRequest(Allocation, Ctx, ReqOpts);
+  std::optional<model::PerRequestReason> Why = utils::whyRecreatedPerRequest(
+      Allocation, initializedVariable(Allocation, Ctx), Ctx, ReqOpts);
   if (!Why)
-    return;
-  // A pool or a per-connection buffer being filled keeps the buffer.
-  if (utils::isHandedOver(Allocation, Ctx))
     return;
   const SourceManager &SM = Ctx.getSourceManager();
   SourceLocation Loc = SM.getFileLoc(Allocation.getBeginLoc());
@@ -184,13 +177,7 @@ void HotPathAllocationCheck::report(const Expr &Allocation, uint64_t Bytes,
             "buffer or a pool")
       << static_cast<unsigned>(std::min<uint64_t>(Bytes, UINT32_MAX))
       << Why->phrase();
-  if (Why->What == model::PerRequestReason::Kind::Loop && Why->Loop)
-    diag(Why->Loop->getBeginLoc(), "loop starts here", DiagnosticIDs::Note);
-  else if (Why->Handler)
-    diag(Why->HandlerLambda ? Why->HandlerLambda->getBeginLoc()
-                            : Why->Handler->getLocation(),
-         "handler '%0' declared here", DiagnosticIDs::Note)
-        << Why->HandlerName;
+  model::notePerRequestReason(*this, *Why);
 }
 
 } // namespace loadcheck::memory

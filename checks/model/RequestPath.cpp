@@ -90,6 +90,18 @@ bool RequestPathOptions::matchesHandlerName(llvm::StringRef Name) const {
 
 //===-- Reasons -----------------------------------------------------------===//
 
+void notePerRequestReason(clang::tidy::ClangTidyCheck &Check,
+                          const PerRequestReason &Why) {
+  if (Why.What == PerRequestReason::Kind::Loop && Why.Loop)
+    Check.diag(Why.Loop->getBeginLoc(), "loop starts here",
+               clang::DiagnosticIDs::Note);
+  else if (Why.Handler)
+    Check.diag(Why.HandlerLambda ? Why.HandlerLambda->getBeginLoc()
+                                 : Why.Handler->getLocation(),
+               "handler '%0' declared here", clang::DiagnosticIDs::Note)
+        << Why.HandlerName;
+}
+
 std::string PerRequestReason::phrase() const {
   if (What == Kind::Handler)
     return "per request in handler '" + HandlerName + "'";

@@ -155,6 +155,12 @@ struct PerRequestReason {
   std::string phrase() const;
 };
 
+/// Adds \p Check's note on where \p Why starts: `loop starts here` at the
+/// loop, or `handler 'X' declared here` at the handler (its lambda when it is
+/// one). Call it right after the warning it belongs to.
+void notePerRequestReason(clang::tidy::ClangTidyCheck &Check,
+                          const PerRequestReason &Why);
+
 /// All reasons why \p S runs repeatedly, innermost first: every enclosing
 /// loop of its function (innermost loop first), then the handler reason if
 /// its function is a handler. Empty when \p S runs once per call of a

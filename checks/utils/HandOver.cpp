@@ -135,4 +135,16 @@ bool isVariableHandedOver(const VarDecl &Var, ASTContext &Ctx) {
   return varHandedOver(Var, Ctx, 0);
 }
 
+std::optional<model::PerRequestReason>
+whyRecreatedPerRequest(const Expr &Created, const VarDecl *Var, ASTContext &Ctx,
+                       const model::RequestPathOptions &Opts) {
+  if (Var && !Var->hasLocalStorage())
+    return std::nullopt;
+  std::optional<model::PerRequestReason> Why =
+      model::whyPerRequest(Created, Ctx, Opts);
+  if (!Why || isHandedOver(Created, Ctx))
+    return std::nullopt;
+  return Why;
+}
+
 } // namespace loadcheck::utils

@@ -19,6 +19,9 @@
 #ifndef LOADCHECK_CHECKS_UTILS_HANDOVER_H
 #define LOADCHECK_CHECKS_UTILS_HANDOVER_H
 
+#include "checks/model/RequestPath.h"
+#include <optional>
+
 namespace clang {
 class ASTContext;
 class Expr;
@@ -35,6 +38,16 @@ bool isHandedOver(const clang::Expr &E, clang::ASTContext &Ctx);
 /// True when some use of the local \p Var, in the function that declares
 /// it, hands its value over.
 bool isVariableHandedOver(const clang::VarDecl &Var, clang::ASTContext &Ctx);
+
+/// Why the object \p Created (stored in the variable \p Var, or null) is made
+/// anew per loop iteration or per request and dies there: the request-path
+/// reason, or nullopt for statics, thread_locals and globals (built once per
+/// thread) and for values handed over (a pool being filled, a lazily built
+/// cache entry, a factory's result).
+std::optional<model::PerRequestReason>
+whyRecreatedPerRequest(const clang::Expr &Created, const clang::VarDecl *Var,
+                       clang::ASTContext &Ctx,
+                       const model::RequestPathOptions &Opts);
 
 } // namespace loadcheck::utils
 
