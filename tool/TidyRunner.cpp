@@ -15,8 +15,6 @@ using namespace clang::tooling;
 
 namespace loadcheck {
 
-namespace {
-
 /// ExtraArgsBefore/ExtraArgs of the file's .clang-tidy, as clang-tidy adds
 /// them.
 ArgumentsAdjuster configExtraArgs(ClangTidyContext &Context) {
@@ -36,6 +34,8 @@ ArgumentsAdjuster configExtraArgs(ClangTidyContext &Context) {
     return Adjusted;
   };
 }
+
+namespace {
 
 class ChecksActionFactory : public FrontendActionFactory {
 public:
