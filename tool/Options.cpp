@@ -13,6 +13,8 @@ static const char *const Description =
     "\n"
     "Usage: loadcheck [options] [<file or directory>...] [-- <compiler "
     "args>]\n"
+    "       loadcheck merge [-o FILE] [--format json|sarif|gitlab] RESULT...\n"
+    "         (combine results, e.g. of --shard runs; see merge --help)\n"
     "\n"
     "Without -p, compile_commands.json is looked up in ./build and in `.`; a\n"
     "directory means every file of the database under it; no input means\n"

@@ -17,30 +17,31 @@
 #include "llvm/Support/Regex.h"
 #include <functional>
 #include <gtest/gtest.h>
+#include <iterator>
 #include <unistd.h>
 
 namespace loadcheck::testing {
 namespace {
 
+// Light headers only: these tests run loadcheck some forty times.
 const char *const Header = R"(#pragma once
-#include <thread>
-inline void work() {}
-)";
-
-// An unjoined thread, on line 3 of each file.
-const char *const UnjoinedA = R"(#include "shared.h"
-void startA() {
-  std::thread t(work);
-}
-)";
-
-const char *const UnjoinedB = R"(#include "shared.h"
-void startB() {
-  std::thread t(work);
-}
-#ifdef WITH_ABORT
 #include <cstdlib>
-void failB() { std::abort(); }
+inline int code() { return 1; }
+)";
+
+// An abrupt termination on line 3 of each file.
+const char *const AbortA = R"(#include "shared.h"
+void failA() {
+  std::abort();
+}
+)";
+
+const char *const AbortB = R"(#include "shared.h"
+void failB() {
+  std::abort();
+}
+#ifdef WITH_EXIT
+void exitB() { std::exit(code()); }
 #endif
 )";
 
@@ -60,15 +61,14 @@ std::string database(const std::vector<std::string> &Files) {
 
 FileMap project() {
   return {{"inc/shared.h", Header},
-          {"src/a.cpp", UnjoinedA},
-          {"src/b.cpp", UnjoinedB},
+          {"src/a.cpp", AbortA},
+          {"src/b.cpp", AbortB},
           {"src/c.cpp", Aborting},
           {"build/compile_commands.json",
            database({"src/a.cpp", "src/b.cpp", "src/c.cpp"})}};
 }
 
-const std::string Checks = "--checks=-*,loadcheck-unjoined-thread,"
-                           "loadcheck-abrupt-termination";
+const std::string Checks = "--checks=-*,loadcheck-abrupt-termination";
 
 ProcessResult run(const Workspace &Dir, std::vector<std::string> Args = {}) {
   std::vector<std::string> All = {"--root=" + Dir.path(),
@@ -209,31 +209,31 @@ INSTANTIATE_TEST_SUITE_P(
     Key, CacheInvalidation,
     ::testing::Values(Invalidation{"NolintComment",
                                    [](Workspace &Dir) {
-                                     std::string Text = UnjoinedB;
-                                     Text.replace(Text.find("(work);"), 7,
-                                                  "(work); // NOLINT");
+                                     std::string Text = AbortB;
+                                     Text.replace(Text.find("abort();"), 8,
+                                                  "abort(); // NOLINT");
                                      Dir.write("src/b.cpp", Text);
                                    },
                                    {},
                                    {2, 1},
                                    "",
-                                   "startB"},
+                                   "failB"},
                       Invalidation{"WhitespaceMovesTheColumn",
                                    [](Workspace &Dir) {
-                                     std::string Text = UnjoinedB;
-                                     Text.replace(Text.find("  std::thread"), 2,
+                                     std::string Text = AbortB;
+                                     Text.replace(Text.find("  std::abort"), 2,
                                                   "      ");
                                      Dir.write("src/b.cpp", Text);
                                    },
                                    {},
                                    {2, 1},
-                                   "\"column\": 19",
+                                   "\"column\": 7",
                                    ""},
                       Invalidation{"DefineFlag",
                                    [](Workspace &) {},
-                                   {"--extra-arg=-DWITH_ABORT"},
+                                   {"--extra-arg=-DWITH_EXIT"},
                                    {0, 3},
-                                   "failB",
+                                   "exitB",
                                    ""},
                       Invalidation{"CheckOption",
                                    [](Workspace &Dir) {
@@ -267,70 +267,67 @@ struct Corruption {
   const char *Reason; ///< in the warning
 };
 
-class CacheCorruption : public ::testing::TestWithParam<Corruption> {};
+const Corruption Corruptions[] = {
+    {"Truncated",
+     [](const std::string &E) { return E.substr(0, E.size() * 2 / 3); },
+     "truncated"},
+    {"Empty", [](const std::string &) { return std::string(); },
+     "not a loadcheck cache entry"},
+    {"Garbage",
+     [](const std::string &E) {
+       std::string G(E.size(), '\0');
+       for (size_t I = 0; I < G.size(); ++I)
+         G[I] = char((I * 7919) % 251);
+       return G;
+     },
+     "not a loadcheck cache entry"},
+    {"WrongChecksum",
+     [](const std::string &E) {
+       std::string Flipped = E; // same size, other payload
+       Flipped.replace(Flipped.find("\"findings\""), 10, "\"findingz\"");
+       return Flipped;
+     },
+     "checksum mismatch"},
+    {"OtherFormatVersion",
+     [](const std::string &E) {
+       std::string Other = E;
+       Other.replace(Other.find(" 1\n"), 3, " 99\n");
+       return Other;
+     },
+     "format version '99', expected 1"}};
 
-TEST_P(CacheCorruption, EntryIsReportedOnceIgnoredAndRewritten) {
-  const Corruption &Case = GetParam();
-  Workspace Dir(project());
+TEST(Cache, CorruptEntriesAreReportedOnceIgnoredAndRewritten) {
+  // Five files, five entries, each damaged in its own way.
+  FileMap Files = project();
+  Files["src/d.cpp"] = AbortA;
+  Files["src/e.cpp"] = Aborting;
+  Files["build/compile_commands.json"] = database(
+      {"src/a.cpp", "src/b.cpp", "src/c.cpp", "src/d.cpp", "src/e.cpp"});
+  Workspace Dir(Files);
   ProcessResult Cold = run(Dir);
-  std::vector<std::string> Files = entries(Dir);
-  ASSERT_EQ(Files.size(), 3u) << Cold.Err;
-  for (const std::string &F : Files)
-    writeFile(F, Case.Damage(readFile(F)));
+  std::vector<std::string> Found = entries(Dir);
+  ASSERT_EQ(Found.size(), std::size(Corruptions)) << Cold.Err;
+  for (size_t I = 0; I < Found.size(); ++I)
+    writeFile(Found[I], Corruptions[I].Damage(readFile(Found[I])));
 
   ProcessResult Damaged = run(Dir);
   EXPECT_EQ(Damaged.ExitCode, Cold.ExitCode) << Damaged.Err;
   EXPECT_EQ(Damaged.Out, Cold.Out);
-  EXPECT_EQ(cacheCounts(Damaged), Counts(0, 3));
-  for (const std::string &F : Files)
+  EXPECT_EQ(cacheCounts(Damaged), Counts(0, 5));
+  for (size_t I = 0; I < Found.size(); ++I)
     EXPECT_EQ(occurrences(Damaged.Err,
                           "loadcheck: warning: ignoring corrupt cache entry '" +
-                              F + "' (" + Case.Reason),
+                              Found[I] + "' (" + Corruptions[I].Reason),
               1u)
+        << Corruptions[I].Name << "\n"
         << Damaged.Err;
-  EXPECT_EQ(occurrences(Damaged.Err, "warning:"), 3u) << Damaged.Err;
+  EXPECT_EQ(occurrences(Damaged.Err, "warning:"), 5u) << Damaged.Err;
 
   ProcessResult Repaired = run(Dir);
-  EXPECT_EQ(cacheCounts(Repaired), Counts(3, 0));
+  EXPECT_EQ(cacheCounts(Repaired), Counts(5, 0));
   EXPECT_EQ(Repaired.Err.find("warning"), std::string::npos) << Repaired.Err;
   EXPECT_EQ(Repaired.Out, Cold.Out);
 }
-
-INSTANTIATE_TEST_SUITE_P(
-    Entries, CacheCorruption,
-    ::testing::Values(
-        Corruption{
-            "Truncated",
-            [](const std::string &E) { return E.substr(0, E.size() * 2 / 3); },
-            "truncated"},
-        Corruption{"Empty", [](const std::string &) { return std::string(); },
-                   "not a loadcheck cache entry"},
-        Corruption{"Garbage",
-                   [](const std::string &E) {
-                     std::string G(E.size(), '\0');
-                     for (size_t I = 0; I < G.size(); ++I)
-                       G[I] = char((I * 7919) % 251);
-                     return G;
-                   },
-                   "not a loadcheck cache entry"},
-        Corruption{"WrongChecksum",
-                   [](const std::string &E) {
-                     std::string Flipped = E; // same size, other payload
-                     Flipped.replace(Flipped.find("\"findings\""), 10,
-                                     "\"findingz\"");
-                     return Flipped;
-                   },
-                   "checksum mismatch"},
-        Corruption{"OtherFormatVersion",
-                   [](const std::string &E) {
-                     std::string Other = E;
-                     Other.replace(Other.find(" 1\n"), 3, " 99\n");
-                     return Other;
-                   },
-                   "format version"}),
-    [](const ::testing::TestParamInfo<Corruption> &Info) {
-      return std::string(Info.param.Name);
-    });
 
 TEST(Cache, UnusableDirectoryIsOneWarningAndTheAnalysisGoesOn) {
   Workspace Dir(project());
@@ -365,7 +362,7 @@ TEST(Cache, ReadOnlyDirectoryStillServesHits) {
   for (const std::string &F : entries(Dir))
     llvm::sys::fs::setPermissions(llvm::sys::path::parent_path(F),
                                   llvm::sys::fs::perms(0555));
-  Dir.write("src/a.cpp", std::string(UnjoinedA) + "\n");
+  Dir.write("src/a.cpp", std::string(AbortA) + "\n");
   ProcessResult Run = run(Dir);
   EXPECT_EQ(cacheCounts(Run), Counts(2, 1));
   EXPECT_EQ(occurrences(Run.Err, "cannot write to the cache directory"), 1u)
