@@ -323,6 +323,15 @@ TEST_F(Merge, SameResultTwiceIsDeduplicated) {
   EXPECT_EQ(member(Both, "findings"), member(Once, "findings"));
   EXPECT_EQ(member(Both, "filesAnalysed").getAsInteger(),
             2 * *member(Once, "filesAnalysed").getAsInteger());
+  // Into GitLab Code Quality: one issue per distinct finding.
+  ProcessResult Gitlab = merge(*Dir, {"--format=gitlab", "-o", "twice.gl.json",
+                                      "full.json", "full.json"});
+  EXPECT_EQ(Gitlab.ExitCode, 1) << Gitlab.Err;
+  json::Value Report = parse(Dir->read("twice.gl.json"));
+  const json::Array *Issues = Report.getAsArray();
+  ASSERT_TRUE(Issues);
+  EXPECT_EQ(Issues->size(), member(Once, "findings").getAsArray()->size());
+  EXPECT_GE(Issues->size(), 2u);
   ProcessResult Sarif =
       merge(*Dir, {"-o", "twice.sarif", "full.sarif", "full.sarif"});
   EXPECT_EQ(Sarif.ExitCode, 1) << Sarif.Err;
