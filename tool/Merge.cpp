@@ -236,6 +236,7 @@ int mergeJson(const std::vector<Input> &Inputs, const std::string &Format,
     for (const auto &Failure : Failures)
       Context.Failures.push_back(Failure.first);
     std::vector<Finding> Models;
+    Models.reserve(Unique.size());
     for (const JsonFinding &F : Unique)
       Models.push_back(F.Model);
     if (Format == "sarif")

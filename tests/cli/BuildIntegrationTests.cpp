@@ -29,11 +29,12 @@ ProcessResult configureAndBuild(const Workspace &Dir,
                      ";-load=" LOADCHECK_PLUGIN_PATH
                      ";--checks=-*,loadcheck-abrupt-termination" +
                      TidyArgs;
-  ProcessResult Configure = runProcess(
-      LOADCHECK_CMAKE,
-      {"-S", Dir.path("project"), "-B", Dir.path("build"), "-G",
-       LOADCHECK_CMAKE_GENERATOR, "-DCMAKE_CXX_COMPILER=" LOADCHECK_CLANGXX,
-       "-DCMAKE_CXX_CLANG_TIDY=" + Tidy});
+  ProcessResult Configure =
+      runProcess(LOADCHECK_CMAKE,
+                 {"-S", Dir.path("project"), "-B", Dir.path("build"), "-G",
+                  LOADCHECK_CMAKE_GENERATOR,
+                  std::string("-DCMAKE_CXX_COMPILER=") + LOADCHECK_CLANGXX,
+                  "-DCMAKE_CXX_CLANG_TIDY=" + Tidy});
   EXPECT_EQ(Configure.ExitCode, 0) << Configure.Out << Configure.Err;
   ProcessResult Build = runProcess(
       LOADCHECK_CMAKE, {"--build", Dir.path("build"), "--clean-first"});

@@ -362,16 +362,16 @@ TEST(Cache, ReadOnlyDirectoryStillServesHits) {
   Workspace Dir(project());
   ASSERT_EQ(cacheCounts(run(Dir)), Counts(0, 3));
   for (const std::string &F : entries(Dir))
-    llvm::sys::fs::setPermissions(llvm::sys::path::parent_path(F),
-                                  llvm::sys::fs::perms(0555));
+    EXPECT_FALSE(llvm::sys::fs::setPermissions(llvm::sys::path::parent_path(F),
+                                               llvm::sys::fs::perms(0555)));
   Dir.write("src/a.cpp", std::string(AbortA) + "\n");
   ProcessResult Run = run(Dir);
   EXPECT_EQ(cacheCounts(Run), Counts(2, 1));
   EXPECT_EQ(occurrences(Run.Err, "cannot write to the cache directory"), 1u)
       << Run.Err;
   for (const std::string &F : entries(Dir))
-    llvm::sys::fs::setPermissions(llvm::sys::path::parent_path(F),
-                                  llvm::sys::fs::all_all);
+    EXPECT_FALSE(llvm::sys::fs::setPermissions(llvm::sys::path::parent_path(F),
+                                               llvm::sys::fs::all_all));
 }
 
 TEST(Cache, ConcurrentRunsNeverTearAnEntry) {

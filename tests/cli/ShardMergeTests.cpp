@@ -64,6 +64,7 @@ class ShardBalance : public ::testing::TestWithParam<Balance> {};
 TEST_P(ShardBalance, GreedyLargestFirstIntoTheLightestShard) {
   const Balance &Case = GetParam();
   std::vector<SizedFile> Files;
+  Files.reserve(Case.Sizes.size());
   for (size_t I = 0; I < Case.Sizes.size(); ++I)
     Files.push_back({"/f" + std::to_string(I), Case.Sizes[I]});
   std::vector<unsigned> Shards = assignShards(Files, Case.Count);
@@ -322,7 +323,7 @@ TEST_F(Merge, SameResultTwiceIsDeduplicated) {
   json::Value Both = parse(Dir->read("twice.json"));
   EXPECT_EQ(member(Both, "findings"), member(Once, "findings"));
   EXPECT_EQ(member(Both, "filesAnalysed").getAsInteger(),
-            2 * *member(Once, "filesAnalysed").getAsInteger());
+            2 * member(Once, "filesAnalysed").getAsInteger().value_or(0));
   // Into GitLab Code Quality: one issue per distinct finding.
   ProcessResult Gitlab = merge(*Dir, {"--format=gitlab", "-o", "twice.gl.json",
                                       "full.json", "full.json"});
