@@ -2,6 +2,7 @@
 #ifndef LOADCHECK_TOOL_ANALYZER_H
 #define LOADCHECK_TOOL_ANALYZER_H
 
+#include "tool/FileDigest.h"
 #include "tool/Finding.h"
 #include "tool/Options.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -17,6 +18,9 @@ struct FileResult {
   /// Set when the file could not be analysed (unreadable, does not
   /// compile): a one-line reason.
   std::string Failure;
+  /// The content the analysis read of every file a fix-it of Findings
+  /// touches (see --fix).
+  FileDigests Analysed;
 };
 
 /// Runs the enabled checks over one file through clang-tidy's library entry

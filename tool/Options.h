@@ -34,6 +34,9 @@ struct DriverOptions {
   bool Checklist = false;
   std::optional<std::string> Explain;
   std::string Root; ///< --root; "" = git work tree or current directory
+  // --- reliability (issue 9)
+  double TimeoutPerFile = 0; ///< --timeout-per-file seconds; 0 = none
+  // --- end reliability
   /// The options as given (before `--`), for re-executing as a worker.
   std::vector<std::string> OwnArgs;
   std::string WorkerFile;   ///< hidden --internal-worker
