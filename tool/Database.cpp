@@ -52,11 +52,23 @@ loadDatabase(const std::string &Path, std::string &Error) {
     Error = Buffer.getError().message();
     return nullptr;
   }
-  llvm::Expected<llvm::json::Value> Parsed =
-      llvm::json::parse((*Buffer)->getBuffer());
-  llvm::json::Array *Entries = Parsed ? Parsed->getAsArray() : nullptr;
-  if (!Parsed)
-    llvm::consumeError(Parsed.takeError()); // clang's parser says why below
+  std::string Text = (*Buffer)->getBuffer().str();
+  bool Utf8 = llvm::json::isUTF8(Text);
+  if (!Utf8) // non-UTF-8 paths: only the syntax is checked here
+    for (char &C : Text)
+      if (static_cast<unsigned char>(C) >= 0x80)
+        C = '_';
+  llvm::Expected<llvm::json::Value> Parsed = llvm::json::parse(Text);
+  if (!Parsed) {
+    // Said here, in one line: clang's parser would print the offending
+    // bytes to stderr.
+    Error = "not valid JSON: " + llvm::toString(Parsed.takeError());
+    return nullptr;
+  }
+  if (!Utf8) // clang's own (YAML) parser keeps the bytes of the paths
+    return JSONCompilationDatabase::loadFromFile(
+        Path, Error, JSONCommandLineSyntax::AutoDetect);
+  llvm::json::Array *Entries = Parsed->getAsArray();
   bool Rewritten = false;
   std::string Base = absolutePath(path::parent_path(Path));
   for (size_t I = 0; Entries && I < Entries->size(); ++I) {

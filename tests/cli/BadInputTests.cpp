@@ -199,7 +199,10 @@ std::vector<BadInput> badInputs() {
       {"FileOfTenMegabytes",
        {{"huge.cpp", generatedSource(10u << 20)},
         {"build/compile_commands.json", database({entry("@DIR@/huge.cpp")})}},
-       {"-p", "build", "--timeout-per-file=300"},
+       // Every loadcheck check but client-per-request, which needs 5 GB and
+       // 50 s on this file (docs/reliability.md, known limits).
+       {"-p", "build", "--timeout-per-file=300",
+        "--checks=-*,loadcheck-*,-loadcheck-client-per-request"},
        1,
        {"loadcheck: 1 finding in 1 file (0 not analysed)"},
        false,

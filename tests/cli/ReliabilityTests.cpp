@@ -180,13 +180,12 @@ TEST(Timeout, HangingFileIsStoppedPromptlyAndOthersReported) {
   Workspace Dir(project("loadcheck_test_hang"));
   auto Start = std::chrono::steady_clock::now();
   ProcessResult Run = crashtest(Dir, {"-j2", "--timeout-per-file", "7.5"});
-  auto Seconds = std::chrono::duration<double>(
-                     std::chrono::steady_clock::now() - Start)
-                     .count();
+  auto Seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+          .count();
   EXPECT_EQ(Run.ExitCode, 3) << Run.Err;
-  EXPECT_NE(Run.Err.find("loadcheck: error: analysis of '" +
-                         Dir.path("b.cpp") + "' timed out after 7.5 s" +
-                         InCheck + "\n"),
+  EXPECT_NE(Run.Err.find("loadcheck: error: analysis of '" + Dir.path("b.cpp") +
+                         "' timed out after 7.5 s" + InCheck + "\n"),
             std::string::npos)
       << Run.Err;
   expectOthersReported(Run);
@@ -238,9 +237,10 @@ void loadcheck_test_overlapping_fix() {
   std::thread t(work);
 }
 )";
-  Workspace Dir({{"a.cpp", Overlapping},
-                 {"c.cpp", Unjoined},
-                 {"build/compile_commands.json", database({"a.cpp", "c.cpp"})}});
+  Workspace Dir(
+      {{"a.cpp", Overlapping},
+       {"c.cpp", Unjoined},
+       {"build/compile_commands.json", database({"a.cpp", "c.cpp"})}});
   ProcessResult Run = crashtest(Dir, {"--fix"});
   EXPECT_EQ(Run.ExitCode, 1) << Run.Err;
   EXPECT_NE(Run.Out.find("note: this fix will not be applied because it "

@@ -38,10 +38,14 @@ struct Case {
 
 TEST(WorkerFailure, OneLinePerWayOfDying) {
   std::vector<Case> Cases = {
-      {"segv", {killedBy(SIGSEGV)}, StackDump,
+      {"segv",
+       {killedBy(SIGSEGV)},
+       StackDump,
        "analysis of 'b.cpp' crashed (signal 11: Segmentation fault) in check "
        "'loadcheck-lock-order-inversion'"},
-      {"segv outside matchers", {killedBy(SIGSEGV)}, "Stack dump:\n",
+      {"segv outside matchers",
+       {killedBy(SIGSEGV)},
+       "Stack dump:\n",
        "analysis of 'b.cpp' crashed (signal 11: Segmentation fault)"},
       {"exception",
        {killedBy(SIGABRT)},
@@ -61,13 +65,19 @@ TEST(WorkerFailure, OneLinePerWayOfDying) {
        "LLVM ERROR: out of memory\n",
        "analysis of 'b.cpp' failed (fatal error: out of memory, worker exit "
        "code 1)"},
-      {"oom", {killedBy(SIGKILL)}, "",
+      {"oom",
+       {killedBy(SIGKILL)},
+       "",
        "analysis of 'b.cpp' was killed (signal 9: Killed); most likely the "
        "system ran out of memory"},
-      {"timeout", {killedBy(SIGQUIT), true, 2.5}, StackDump,
+      {"timeout",
+       {killedBy(SIGQUIT), true, 2.5},
+       StackDump,
        "analysis of 'b.cpp' timed out after 2.5 s in check "
        "'loadcheck-lock-order-inversion'"},
-      {"timeout killed", {killedBy(SIGKILL), true, 60}, "",
+      {"timeout killed",
+       {killedBy(SIGKILL), true, 60},
+       "",
        "analysis of 'b.cpp' timed out after 60 s"},
   };
   for (const Case &C : Cases)

@@ -23,7 +23,7 @@ std::string fileUri(llvm::StringRef Path, bool Directory) {
     if (llvm::isAlnum(C) || llvm::StringRef("/-._~").contains(C))
       Out += C;
     else
-      Out += llvm::formatv("%{0:X2}", (unsigned char)C).str();
+      Out += llvm::formatv("%{0:X-2}", (unsigned char)C).str();
   }
   if (Directory && !llvm::StringRef(Out).ends_with("/"))
     Out += "/";
@@ -37,7 +37,7 @@ std::string relativeUri(llvm::StringRef Rel) {
     if (llvm::isAlnum(C) || llvm::StringRef("/-._~").contains(C))
       Out += C;
     else
-      Out += llvm::formatv("%{0:X2}", (unsigned char)C).str();
+      Out += llvm::formatv("%{0:X-2}", (unsigned char)C).str();
   }
   return Out;
 }
