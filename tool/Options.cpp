@@ -110,7 +110,7 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
                      Value + "'";
             return "";
           },
-          "SECONDS"));
+          ""));
   // --- end reliability
   App.add_option("--internal-worker", Opts.WorkerFile)->group("");
   App.add_option("--internal-output", Opts.WorkerOutput)->group("");

@@ -110,7 +110,7 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
         {"ruleId", F.Check},
         {"ruleIndex", RuleIndex[F.Check]},
         {"level", level(F)},
-        {"message", json::Object{{"text", F.Message}}},
+        {"message", json::Object{{"text", jsonText(F.Message)}}},
         {"locations",
          json::Array{json::Object{
              {"physicalLocation", physicalLocation(F.Where, F.End, Context)}}}},
@@ -121,7 +121,7 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
       if (!N.Where.File.empty())
         Related.push_back(json::Object{
             {"id", Related.size()},
-            {"message", json::Object{{"text", N.Message}}},
+            {"message", json::Object{{"text", jsonText(N.Message)}}},
             {"physicalLocation", physicalLocation(N.Where, N.Where, Context)}});
     if (!Related.empty())
       Result["relatedLocations"] = std::move(Related);
@@ -131,7 +131,7 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
         PerFile[R.File].push_back(json::Object{
             {"deletedRegion",
              json::Object{{"byteOffset", R.Offset}, {"byteLength", R.Length}}},
-            {"insertedContent", json::Object{{"text", R.Text}}}});
+            {"insertedContent", json::Object{{"text", jsonText(R.Text)}}}});
       json::Array Changes;
       for (auto &[File, Replacements] : PerFile)
         Changes.push_back(
@@ -149,7 +149,7 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
   for (const FileFailure &Failure : Context.Failures)
     Notifications.push_back(json::Object{
         {"level", "error"},
-        {"message", json::Object{{"text", Failure.Reason}}},
+        {"message", json::Object{{"text", jsonText(Failure.Reason)}}},
         {"locations",
          json::Array{json::Object{
              {"physicalLocation",
