@@ -77,8 +77,22 @@ FileResult analyzeFile(const std::string &File,
     }
   }
 
+  // ClangTool aborts the process when it cannot enter the directory of a
+  // compile command: say it as an error for this file instead.
+  for (const clang::tooling::CompileCommand &Command :
+       Database.getCompileCommands(File))
+    if (!llvm::sys::fs::is_directory(Command.Directory)) {
+      Result.Failure = fmt::format(
+          "cannot analyse '{}': the directory of its compile command, '{}', "
+          "does not exist",
+          File, Command.Directory);
+      return Result;
+    }
+
   ClangTidyContext Context(createOptionsProvider(Opts));
-  std::vector<ClangTidyError> Errors = runChecksOnFile(Context, Database, File);
+  FileDigests Read;
+  std::vector<ClangTidyError> Errors =
+      runChecksOnFile(Context, Database, File, &Read);
 
   SourceFiles Lines;
   unsigned CompilerErrors = 0;
@@ -86,6 +100,9 @@ FileResult analyzeFile(const std::string &File,
     Finding F = toFinding(Error, Lines);
     if (F.isCompilerError())
       ++CompilerErrors;
+    for (const Replacement &R : F.Fixes)
+      if (auto It = Read.find(R.File); It != Read.end())
+        Result.Analysed.insert(*It);
     Result.Findings.push_back(std::move(F));
   }
   if (CompilerErrors)

@@ -2,6 +2,7 @@
 #ifndef LOADCHECK_TOOL_ANALYZER_H
 #define LOADCHECK_TOOL_ANALYZER_H
 
+#include "tool/FileDigest.h"
 #include "tool/Finding.h"
 #include "tool/Options.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -22,6 +23,9 @@ struct FileResult {
   /// part of a cache entry.
   enum class CacheStatus { Off, Hit, Miss } Cache = CacheStatus::Off;
   std::vector<std::string> CacheWarnings;
+  /// The content the analysis read of every file a fix-it of Findings
+  /// touches (see --fix).
+  FileDigests Analysed;
 };
 
 /// Runs the enabled checks over one file through clang-tidy's library entry

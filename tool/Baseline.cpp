@@ -1,5 +1,6 @@
 #include "tool/Baseline.h"
 #include "tool/Fingerprint.h"
+#include "tool/reporters/Reporters.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -19,12 +20,13 @@ std::string writeBaseline(const std::string &Path,
   for (const Finding &F : Findings) {
     if (F.isCompilerError())
       continue; // not a finding to accept
-    Entries.push_back(json::Object{{"fingerprint", F.Fingerprint},
-                                   {"check", F.Check},
-                                   {"file", relativeToRoot(F.Where.File, Root)},
-                                   {"function", F.Function},
-                                   {"line", F.Where.Line},
-                                   {"message", F.Message}});
+    Entries.push_back(
+        json::Object{{"fingerprint", F.Fingerprint},
+                     {"check", F.Check},
+                     {"file", jsonText(relativeToRoot(F.Where.File, Root))},
+                     {"function", jsonText(F.Function)},
+                     {"line", F.Where.Line},
+                     {"message", jsonText(F.Message)}});
   }
   std::error_code EC;
   llvm::raw_fd_ostream OS(Path, EC, llvm::sys::fs::OF_Text);

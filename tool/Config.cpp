@@ -39,6 +39,23 @@ createOptionsProvider(const DriverOptions &Opts) {
       ClangTidyGlobalOptions(), std::move(Defaults), std::move(Overrides));
 }
 
+std::vector<std::string>
+takeConfigurationErrors(std::vector<Finding> &Findings) {
+  std::vector<std::string> Errors;
+  std::set<std::string> Seen;
+  std::vector<Finding> Kept;
+  for (Finding &F : Findings) {
+    if (F.Check != "clang-tidy-config") {
+      Kept.push_back(std::move(F));
+      continue;
+    }
+    if (Seen.insert(F.Message).second)
+      Errors.push_back(F.Message);
+  }
+  Findings = std::move(Kept);
+  return Errors;
+}
+
 std::vector<std::string> knownCheckNames() {
   NamesAndOptions All = getAllChecksAndOptions();
   std::vector<std::string> Names;

@@ -9,6 +9,7 @@
 #define LOADCHECK_TOOL_CONFIG_H
 
 #include "clang-tidy/ClangTidyOptions.h"
+#include "tool/Finding.h"
 #include "tool/Options.h"
 #include <memory>
 #include <string>
@@ -29,6 +30,13 @@ std::vector<std::string>
 validateConfiguration(const DriverOptions &Opts,
                       const std::vector<std::string> &Files,
                       std::vector<std::string> &Warnings);
+
+/// Removes from \p Findings the diagnostics checks emit about their own
+/// options (clang-tidy's "clang-tidy-config", e.g. a number option set to
+/// "soon"), which clang-tidy only warns about, and returns them as error
+/// lines, once each: loadcheck treats them as configuration errors.
+std::vector<std::string>
+takeConfigurationErrors(std::vector<Finding> &Findings);
 
 /// Every check name known to this binary (loadcheck and linked upstream
 /// modules), sorted.

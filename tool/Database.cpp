@@ -5,6 +5,9 @@
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include <algorithm>
 #include <fmt/core.h>
@@ -37,6 +40,52 @@ static std::string locateDatabase(const DriverOptions &Opts,
   Error = "no compilation database: no compile_commands.json in ./build or "
           "'.'; pass -p <build-dir>, or compiler args after --";
   return "";
+}
+
+/// JSONCompilationDatabase, except that a relative "directory" is taken
+/// relative to the database's own directory (clang-tidy would take it
+/// relative to wherever it was started, and fail in another directory).
+static std::unique_ptr<JSONCompilationDatabase>
+loadDatabase(const std::string &Path, std::string &Error) {
+  auto Buffer = llvm::MemoryBuffer::getFile(Path);
+  if (!Buffer) {
+    Error = Buffer.getError().message();
+    return nullptr;
+  }
+  std::string Text = (*Buffer)->getBuffer().str();
+  bool Utf8 = llvm::json::isUTF8(Text);
+  if (!Utf8) // non-UTF-8 paths: only the syntax is checked here
+    for (char &C : Text)
+      if (static_cast<unsigned char>(C) >= 0x80)
+        C = '_';
+  llvm::Expected<llvm::json::Value> Parsed = llvm::json::parse(Text);
+  if (!Parsed) {
+    // Said here, in one line: clang's parser would print the offending
+    // bytes to stderr.
+    Error = "not valid JSON: " + llvm::toString(Parsed.takeError());
+    return nullptr;
+  }
+  if (!Utf8) // clang's own (YAML) parser keeps the bytes of the paths
+    return JSONCompilationDatabase::loadFromFile(
+        Path, Error, JSONCommandLineSyntax::AutoDetect);
+  llvm::json::Array *Entries = Parsed->getAsArray();
+  bool Rewritten = false;
+  std::string Base = absolutePath(path::parent_path(Path));
+  for (size_t I = 0; Entries && I < Entries->size(); ++I) {
+    llvm::json::Object *Command = (*Entries)[I].getAsObject();
+    std::optional<llvm::StringRef> Directory =
+        Command ? Command->getString("directory") : std::nullopt;
+    if (Directory && path::is_relative(*Directory)) {
+      (*Command)["directory"] = absolutePath(*Directory, Base);
+      Rewritten = true;
+    }
+  }
+  if (!Rewritten)
+    return JSONCompilationDatabase::loadFromFile(
+        Path, Error, JSONCommandLineSyntax::AutoDetect);
+  return JSONCompilationDatabase::loadFromBuffer(
+      llvm::formatv("{0}", llvm::json::Value(std::move(*Parsed))).str(), Error,
+      JSONCommandLineSyntax::AutoDetect);
 }
 
 /// Adds what every compile needs whatever the database says: clang 19's
@@ -80,8 +129,7 @@ std::unique_ptr<InputSet> loadInputs(const DriverOptions &Opts,
     if (DatabasePath.empty())
       return nullptr;
     std::string LoadError;
-    auto Json = JSONCompilationDatabase::loadFromFile(
-        DatabasePath, LoadError, JSONCommandLineSyntax::AutoDetect);
+    auto Json = loadDatabase(DatabasePath, LoadError);
     if (!Json) {
       Error = fmt::format("cannot load compilation database '{}': {}",
                           DatabasePath, LoadError);

@@ -53,43 +53,89 @@ std::string writeAtomically(const std::string &File, llvm::StringRef Text) {
 
 } // namespace
 
-FixOutcome applyFixes(const std::vector<Finding> &Findings) {
+FixOutcome applyFixes(const std::vector<Finding> &Findings,
+                      const FileDigests *Analysed) {
   FixOutcome Outcome;
-  std::vector<Replacement> Accepted;
+  // Every file a fix touches, read once: the bytes checked against the
+  // analysis are the bytes the fixes are applied to.
+  std::map<std::string, std::unique_ptr<llvm::MemoryBuffer>> Sources;
+  struct Unusable {
+    bool Stale = false; ///< readable, but not what was analysed
+    size_t Fixes = 0;   ///< findings whose fix it blocks
+  };
+  std::map<std::string, Unusable> Blocking;
+  for (const Finding &F : Findings)
+    for (const Replacement &R : F.Fixes) {
+      if (Sources.count(R.File) || Blocking.count(R.File))
+        continue;
+      auto Buffer = llvm::MemoryBuffer::getFile(R.File, /*IsText=*/false,
+                                                /*RequiresNullTerminator=*/
+                                                false, /*IsVolatile=*/true);
+      if (!Buffer) {
+        Outcome.Errors.push_back(fmt::format("cannot read '{}': {}", R.File,
+                                             Buffer.getError().message()));
+        Blocking[R.File] = {};
+        continue;
+      }
+      if (Analysed) {
+        auto It = Analysed->find(R.File);
+        if (It == Analysed->end() ||
+            It->second != FileDigest::of((*Buffer)->getBuffer())) {
+          Blocking[R.File] = {/*Stale=*/true};
+          continue;
+        }
+      }
+      Sources[R.File] = std::move(*Buffer);
+    }
+
+  std::vector<std::pair<Replacement, const Finding *>> Accepted;
   for (const Finding &F : Findings) {
     if (F.Fixes.empty())
       continue;
-    bool Conflict = llvm::any_of(F.Fixes, [&](const Replacement &R) {
-      return llvm::any_of(Accepted,
-                          [&](const Replacement &A) { return overlaps(R, A); });
-    });
-    if (Conflict) {
+    // All or nothing: a fix that also touches a refused file is not applied.
+    bool Blocked = false;
+    for (const Replacement &R : F.Fixes)
+      if (auto It = Blocking.find(R.File); It != Blocking.end()) {
+        ++It->second.Fixes;
+        Blocked = true;
+        break;
+      }
+    if (Blocked)
+      continue;
+    const Finding *Other = nullptr;
+    for (const Replacement &R : F.Fixes)
+      for (const auto &[A, By] : Accepted)
+        if (!Other && overlaps(R, A))
+          Other = By;
+    if (Other) {
       Outcome.Conflicts.push_back(fmt::format(
-          "{}:{}:{}: fix-it of [{}] conflicts with another fix-it; not "
-          "applied",
-          F.Where.File, F.Where.Line, F.Where.Column, F.Check));
+          "{}:{}:{}: fix-it of [{}] conflicts with the fix-it of [{}] at "
+          "{}:{}; not applied",
+          F.Where.File, F.Where.Line, F.Where.Column, F.Check, Other->Check,
+          Other->Where.Line, Other->Where.Column));
       continue;
     }
     for (const Replacement &R : F.Fixes)
-      if (!llvm::any_of(Accepted, [&](const Replacement &A) {
-            return A.File == R.File && A.Offset == R.Offset &&
-                   A.Length == R.Length && A.Text == R.Text;
+      if (!llvm::any_of(Accepted, [&](const auto &A) {
+            return A.first.File == R.File && A.first.Offset == R.Offset &&
+                   A.first.Length == R.Length && A.first.Text == R.Text;
           }))
-        Accepted.push_back(R);
+        Accepted.push_back({R, &F});
     ++Outcome.Applied;
   }
+  for (const auto &[File, Why] : Blocking)
+    if (Why.Stale)
+      Outcome.Refused.push_back(fmt::format(
+          "'{}' changed on disk since it was analysed; {} fix-it{} not "
+          "applied (run loadcheck again)",
+          File, Why.Fixes, Why.Fixes == 1 ? "" : "s"));
 
   std::map<std::string, std::vector<Replacement>> PerFile;
-  for (const Replacement &R : Accepted)
+  for (const auto &[R, By] : Accepted)
     PerFile[R.File].push_back(R);
   for (auto &[File, Replacements] : PerFile) {
-    auto Buffer = llvm::MemoryBuffer::getFile(File);
-    if (!Buffer) {
-      Outcome.Errors.push_back(fmt::format("cannot read '{}': {}", File,
-                                           Buffer.getError().message()));
-      continue;
-    }
-    std::string Text = (*Buffer)->getBuffer().str();
+    llvm::StringRef Original = Sources[File]->getBuffer();
+    std::string Text = Original.str();
     // From the end, so earlier offsets stay valid.
     llvm::sort(Replacements, [](const Replacement &A, const Replacement &B) {
       return A.Offset > B.Offset;
@@ -103,11 +149,12 @@ FixOutcome applyFixes(const std::vector<Finding> &Findings) {
       Text.replace(R.Offset, R.Length, R.Text);
     }
     if (!Valid) {
-      Outcome.Errors.push_back(fmt::format(
-          "'{}' changed while it was analysed; fix-its not applied", File));
+      Outcome.Refused.push_back(fmt::format(
+          "'{}' changed on disk since it was analysed; fix-its not applied",
+          File));
       continue;
     }
-    if (Text == (*Buffer)->getBuffer())
+    if (Text == Original)
       continue;
     std::string Error = writeAtomically(File, Text);
     if (!Error.empty())

@@ -4,6 +4,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Config/llvm-config.h"
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <fmt/core.h>
 
 namespace loadcheck {
@@ -22,7 +23,8 @@ static const char *const Description =
     "it are used for every file.\n"
     "\n"
     "Exit codes: 0 no findings, 1 findings, 2 usage or configuration error,\n"
-    "3 a file could not be analysed (unreadable or does not compile).";
+    "3 a file could not be analysed (unreadable, does not compile, crashed,\n"
+    "timed out) or --fix refused a file changed since its analysis.";
 
 static std::string versionText() {
   return fmt::format("loadcheck {} (built with LLVM {})", LOADCHECK_VERSION,
@@ -113,6 +115,25 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
                  "Analyse only shard K of N (1 <= K <= N): a deterministic "
                  "share of the files balanced by size; combine the shards' "
                  "results with `loadcheck merge`");
+  // --- reliability (issue 9)
+  App.add_option("--timeout-per-file", Opts.TimeoutPerFile,
+                 "Stop the analysis of a translation unit after this many "
+                 "seconds (decimals allowed) and report it as not analysed "
+                 "(exit code 3); default: no limit")
+      ->type_name("SECONDS")
+      ->check(CLI::Validator(
+          [](std::string &Value) -> std::string {
+            char *End = nullptr;
+            double Seconds = std::strtod(Value.c_str(), &End);
+            if (Value.empty() || *End != '\0' || !(Seconds > 0) ||
+                Seconds > 1e6)
+              return "must be a number of seconds greater than 0 and at "
+                     "most 1000000, got '" +
+                     Value + "'";
+            return "";
+          },
+          ""));
+  // --- end reliability
   App.add_option("--internal-worker", Opts.WorkerFile)->group("");
   App.add_option("--internal-output", Opts.WorkerOutput)->group("");
   Opts.OwnArgs = OwnArgs;

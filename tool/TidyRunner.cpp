@@ -2,8 +2,11 @@
 
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyModule.h"
+#include "tool/Paths.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
+#include "clang/Lex/PPCallbacks.h"
+#include "clang/Lex/Preprocessor.h"
 #include "clang/Lex/PreprocessorOptions.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/Tooling.h"
@@ -37,14 +40,45 @@ ArgumentsAdjuster configExtraArgs(ClangTidyContext &Context) {
 
 namespace {
 
+/// Records the digest of each file as the preprocessor enters it: the bytes
+/// the checks see, even if the file changes on disk while they run.
+class DigestRecorder : public PPCallbacks {
+public:
+  DigestRecorder(const SourceManager &SM, std::string Directory,
+                 FileDigests &Read)
+      : SM(SM), Directory(std::move(Directory)), Read(Read) {}
+
+  void LexedFileChanged(FileID FID, LexedFileChangeReason Reason,
+                        SrcMgr::CharacteristicKind, FileID,
+                        SourceLocation) override {
+    if (Reason != LexedFileChangeReason::EnterFile)
+      return;
+    OptionalFileEntryRef Entry = SM.getFileEntryRefForID(FID);
+    if (!Entry)
+      return; // the predefines buffer, a macro expansion
+    // Named as toFinding() names the files of fix-its.
+    std::string Path = absolutePath(Entry->getName(), Directory);
+    if (Read.count(Path))
+      return;
+    if (std::optional<llvm::MemoryBufferRef> Buffer = SM.getBufferOrNone(FID))
+      Read.emplace(Path, FileDigest::of(Buffer->getBuffer()));
+  }
+
+private:
+  const SourceManager &SM;
+  std::string Directory;
+  FileDigests &Read;
+};
+
 class ChecksActionFactory : public FrontendActionFactory {
 public:
   ChecksActionFactory(ClangTidyContext &Context,
-                      IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS)
-      : ConsumerFactory(Context, std::move(FS)) {}
+                      IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS,
+                      FileDigests *Read)
+      : ConsumerFactory(Context, std::move(FS)), Read(Read) {}
 
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<Action>(ConsumerFactory);
+    return std::make_unique<Action>(ConsumerFactory, Read);
   }
 
   bool runInvocation(std::shared_ptr<CompilerInvocation> Invocation,
@@ -62,24 +96,36 @@ public:
 private:
   class Action : public ASTFrontendAction {
   public:
-    explicit Action(ClangTidyASTConsumerFactory &Factory) : Factory(Factory) {}
+    Action(ClangTidyASTConsumerFactory &Factory, FileDigests *Read)
+        : Factory(Factory), Read(Read) {}
     std::unique_ptr<ASTConsumer>
     CreateASTConsumer(CompilerInstance &CI, llvm::StringRef File) override {
+      if (Read) {
+        llvm::ErrorOr<std::string> Directory =
+            CI.getFileManager()
+                .getVirtualFileSystem()
+                .getCurrentWorkingDirectory();
+        CI.getPreprocessor().addPPCallbacks(std::make_unique<DigestRecorder>(
+            CI.getSourceManager(), Directory ? *Directory : "", *Read));
+      }
       return Factory.createASTConsumer(CI, File);
     }
 
   private:
     ClangTidyASTConsumerFactory &Factory;
+    FileDigests *Read;
   };
 
   ClangTidyASTConsumerFactory ConsumerFactory;
+  FileDigests *Read;
 };
 
 } // namespace
 
 std::vector<ClangTidyError> runChecksOnFile(ClangTidyContext &Context,
                                             const CompilationDatabase &Database,
-                                            const std::string &File) {
+                                            const std::string &File,
+                                            FileDigests *Read) {
   IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS(
       new llvm::vfs::OverlayFileSystem(llvm::vfs::getRealFileSystem()));
   ClangTool Tool(Database, {File}, std::make_shared<PCHContainerOperations>(),
@@ -97,7 +143,7 @@ std::vector<ClangTidyError> runChecksOnFile(ClangTidyContext &Context,
   Context.setDiagnosticsEngine(&Engine);
   Tool.setDiagnosticConsumer(&DiagConsumer);
 
-  ChecksActionFactory Factory(Context, FS);
+  ChecksActionFactory Factory(Context, FS, Read);
   Tool.run(&Factory);
   return DiagConsumer.take();
 }

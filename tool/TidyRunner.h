@@ -4,6 +4,7 @@
 
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
+#include "tool/FileDigest.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include <string>
 #include <vector>
@@ -16,10 +17,12 @@ namespace loadcheck {
 /// warnings-as-errors, .clang-tidy ExtraArgs), but quiet: no "N warnings
 /// generated" or "Error while processing" on stderr, because the driver
 /// reports failures itself, once, in its own words.
+/// When \p Read is given, it receives the digest of every file the compile
+/// read, taken when the preprocessor entered it (before any check ran).
 std::vector<clang::tidy::ClangTidyError>
 runChecksOnFile(clang::tidy::ClangTidyContext &Context,
                 const clang::tooling::CompilationDatabase &Database,
-                const std::string &File);
+                const std::string &File, FileDigests *Read = nullptr);
 
 /// Adds ExtraArgsBefore/ExtraArgs of the file's .clang-tidy to its compile
 /// command, as clang-tidy does. Shared with the result cache, whose key must

@@ -29,12 +29,16 @@ bool resultFromJSON(const llvm::json::Value &Value, FileResult &Result);
 /// \p OwnArgs / \p CompilerArgs are the driver's own command line (the
 /// worker parses the same options). Results are in the order of \p Files,
 /// whatever order the workers finish in. \p OnDone is called in the driver
-/// after each file with the number of files done.
+/// after each file with the number of files done. A worker running longer
+/// than \p TimeoutSeconds (when > 0) is stopped and its file reported as
+/// timed out; a worker that crashes or is killed costs only its own file,
+/// whose Failure then says why (see WorkerFailure.h).
 std::vector<FileResult> runWorkers(
     const std::vector<std::string> &Files, unsigned Jobs,
     const std::string &Executable, const std::vector<std::string> &OwnArgs,
     bool HasCompilerArgs, const std::vector<std::string> &CompilerArgs,
-    const std::function<void(size_t Done, const std::string &File)> &OnDone);
+    const std::function<void(size_t Done, const std::string &File)> &OnDone,
+    double TimeoutSeconds = 0);
 
 /// The worker side: analyses \p File and writes the result to \p Output.
 /// Returns the process exit code (0 when the result was written).

@@ -17,6 +17,7 @@
 #include "tool/Merge.h"
 #include "tool/Options.h"
 #include "tool/Paths.h"
+#include "tool/Preflight.h"
 #include "tool/Profile.h"
 #include "tool/Progress.h"
 #include "tool/Shard.h"
@@ -91,17 +92,6 @@ static std::vector<Finding> deduplicate(std::vector<Finding> Findings) {
   return Unique;
 }
 
-/// Test hook for crash isolation: a worker whose file name ends with the
-/// value of LOADCHECK_INTERNAL_CRASH_FOR aborts.
-static void crashIfAsked(llvm::StringRef File) {
-  std::optional<std::string> Crash =
-      llvm::sys::Process::GetEnv("LOADCHECK_INTERNAL_CRASH_FOR");
-  // The crash is the point: it is how the tests prove a dying worker costs
-  // only its own file. Workers are child processes, so no request dies.
-  if (Crash && !Crash->empty() && File.ends_with(*Crash))
-    std::abort(); // NOLINT(loadcheck-abrupt-termination)
-}
-
 static void printReport(llvm::raw_ostream &OS, OutputFormat Format,
                         const std::vector<Finding> &Findings,
                         const ReportContext &Context) {
@@ -139,10 +129,8 @@ int main(int Argc, const char **Argv) {
   std::string Executable =
       llvm::sys::fs::getMainExecutable(Argv[0], (void *)&error);
 
-  if (!Opts->WorkerFile.empty()) {
-    crashIfAsked(Opts->WorkerFile);
+  if (!Opts->WorkerFile.empty())
     return runWorker(Opts->WorkerFile, Opts->WorkerOutput, *Opts);
-  }
 
   if (Opts->Explain) {
     std::string Error;
@@ -169,6 +157,13 @@ int main(int Argc, const char **Argv) {
           "report");
     return UsageError;
   }
+
+  // Unusable outputs or baseline: refuse before minutes of analysis.
+  std::vector<std::string> Unusable = preflightErrors(*Opts);
+  for (const std::string &E : Unusable)
+    error(E);
+  if (!Unusable.empty())
+    return UsageError;
 
   std::string DatabaseError;
   std::unique_ptr<InputSet> Inputs = loadInputs(*Opts, DatabaseError);
@@ -219,7 +214,8 @@ int main(int Argc, const char **Argv) {
   std::vector<FileResult> Results = runWorkers(
       Inputs->Files, Jobs, Executable, Opts->OwnArgs, Opts->HasCompilerArgs,
       Opts->CompilerArgs,
-      [&](size_t Done, const std::string &File) { Bar.update(Done, File); });
+      [&](size_t Done, const std::string &File) { Bar.update(Done, File); },
+      Opts->TimeoutPerFile);
   Bar.finish();
 
   // issue 8: --cache-dir statistics and warnings, each text once.
@@ -241,6 +237,11 @@ int main(int Argc, const char **Argv) {
       All.push_back(std::move(F));
   }
   All = deduplicate(std::move(All));
+  // Check options of the wrong type: configuration errors, not findings.
+  for (const std::string &E : takeConfigurationErrors(All)) {
+    error(E);
+    Outcome = UsageError;
+  }
   fingerprintFindings(All, Context.Root);
 
   if (!Opts->WriteBaseline.empty()) {
@@ -304,8 +305,13 @@ int main(int Argc, const char **Argv) {
 
   // After the report, which shows the sources as they were analysed.
   std::optional<FixOutcome> Fixed;
-  if (Opts->Fix)
-    Fixed = applyFixes(All);
+  if (Opts->Fix) {
+    // What each file was when analysed: --fix refuses files changed since.
+    FileDigests Analysed;
+    for (const FileResult &Result : Results)
+      mergeDigests(Analysed, Result.Analysed);
+    Fixed = applyFixes(All, &Analysed);
+  }
 
   for (const FileFailure &F : Context.Failures)
     error(F.Reason);
@@ -315,6 +321,10 @@ int main(int Argc, const char **Argv) {
     for (const std::string &E : Fixed->Errors) {
       error(E);
       Outcome = UsageError;
+    }
+    for (const std::string &R : Fixed->Refused) {
+      error(R);
+      Outcome = worseOf(Outcome, AnalysisFailed);
     }
     if (!Opts->Quiet)
       fmt::print(stderr,

@@ -598,20 +598,7 @@ TEST(Ci, BrokenTranslationUnitIsCountedAndOthersReported) {
       << Run.Err;
 }
 
-TEST(Ci, CrashingWorkerIsIsolated) {
-  Workspace Dir(project());
-  ProcessResult Run = run(Dir, {"-p", "build", "-j2"},
-                          "-u NO_COLOR LOADCHECK_INTERNAL_CRASH_FOR=src/b.cpp");
-  EXPECT_EQ(Run.ExitCode, 3) << Run.Err;
-  EXPECT_NE(Run.Err.find("loadcheck: error: analysis of '" +
-                         Dir.path("src/b.cpp") + "' crashed (signal 6"),
-            std::string::npos)
-      << Run.Err;
-  EXPECT_NE(Run.Out.find("src/a.cpp:3:15: warning"), std::string::npos)
-      << Run.Out;
-  EXPECT_NE(Run.Out.find("inc/shared.h:6:5: warning"), std::string::npos)
-      << Run.Out;
-}
+// Crashes, hangs and killed workers: tests/cli/ReliabilityTests.cpp.
 
 TEST(Ci, WarningsAsErrorsInEveryFormat) {
   Workspace Dir(project());

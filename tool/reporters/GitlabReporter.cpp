@@ -28,14 +28,14 @@ void printGitlab(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
     bool IsError = F.Level == Severity::Error || F.WarningAsError;
     Issues.push_back(json::Object{
         {"type", "issue"},
-        {"description", F.Message + " [" + F.Check + "]"},
+        {"description", jsonText(F.Message + " [" + F.Check + "]")},
         {"check_name", F.Check},
         {"categories", json::Array{category(sectionOf(F.Check))}},
         {"fingerprint", F.Fingerprint},
         {"severity", IsError ? "critical" : "major"},
         {"location",
          json::Object{
-             {"path", relativeToRoot(F.Where.File, Context.Root)},
+             {"path", jsonText(relativeToRoot(F.Where.File, Context.Root))},
              {"lines",
               json::Object{{"begin", F.Where.Line},
                            {"end", std::max(F.Where.Line, F.End.Line)}}}}}});

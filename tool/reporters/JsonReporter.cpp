@@ -14,7 +14,7 @@ void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                const ReportContext &Context) {
   SourceFiles Sources;
   auto Rel = [&](const std::string &File) {
-    return relativeToRoot(File, Context.Root);
+    return jsonText(relativeToRoot(File, Context.Root));
   };
   json::Array Out;
   for (const Finding &F : Findings) {
@@ -23,7 +23,7 @@ void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
       Notes.push_back(json::Object{{"file", Rel(N.Where.File)},
                                    {"line", N.Where.Line},
                                    {"column", N.Where.Column},
-                                   {"message", N.Message}});
+                                   {"message", jsonText(N.Message)}});
     for (const Replacement &R : F.Fixes) {
       Location Start = Sources.locate(R.File, R.Offset);
       Location End = Sources.locate(R.File, R.Offset + R.Length);
@@ -34,7 +34,7 @@ void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                                    {"column", Start.Column},
                                    {"endLine", End.Line},
                                    {"endColumn", End.Column},
-                                   {"replacement", R.Text}});
+                                   {"replacement", jsonText(R.Text)}});
     }
     bool IsError = F.Level == Severity::Error || F.WarningAsError;
     Out.push_back(json::Object{{"check", F.Check},
@@ -45,20 +45,20 @@ void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                                {"column", F.Where.Column},
                                {"endLine", F.End.Line},
                                {"endColumn", F.End.Column},
-                               {"function", F.Function},
+                               {"function", jsonText(F.Function)},
                                {"fingerprint", F.Fingerprint},
-                               {"message", F.Message},
+                               {"message", jsonText(F.Message)},
                                {"notes", std::move(Notes)},
                                {"fixes", std::move(Fixes)}});
   }
   json::Array Failures;
   for (const FileFailure &F : Context.Failures)
     Failures.push_back(
-        json::Object{{"file", Rel(F.File)}, {"reason", F.Reason}});
+        json::Object{{"file", Rel(F.File)}, {"reason", jsonText(F.Reason)}});
   json::Object Root{{"version", 1},
                     {"tool", json::Object{{"name", "loadcheck"},
                                           {"version", LOADCHECK_VERSION}}},
-                    {"root", Context.Root},
+                    {"root", jsonText(Context.Root)},
                     {"filesAnalysed", Context.FilesAnalysed},
                     // For `loadcheck merge`: the rules of a SARIF made from
                     // JSON shards are the enabled checks, as in one run.

@@ -10,6 +10,7 @@
 #define LOADCHECK_TOOL_REPORTERS_REPORTERS_H
 
 #include "tool/Finding.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 #include <string>
 #include <vector>
@@ -48,6 +49,13 @@ void printGitlab(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
 /// `--checklist`: the review checklist filled in.
 void printChecklist(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                     const ReportContext &Context);
+
+/// Paths, messages and source text as JSON strings: bytes that are not
+/// UTF-8 become U+FFFD (llvm::json would do the same, but asserts first in
+/// builds without NDEBUG).
+inline std::string jsonText(llvm::StringRef Text) {
+  return llvm::json::isUTF8(Text) ? Text.str() : llvm::json::fixUTF8(Text);
+}
 
 /// Number of findings shown as GitHub annotations; the rest are summarised.
 inline constexpr size_t GithubAnnotationLimit = 10;

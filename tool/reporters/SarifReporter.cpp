@@ -23,7 +23,7 @@ std::string fileUri(llvm::StringRef Path, bool Directory) {
     if (llvm::isAlnum(C) || llvm::StringRef("/-._~").contains(C))
       Out += C;
     else
-      Out += llvm::formatv("%{0:X2}", (unsigned char)C).str();
+      Out += llvm::formatv("%{0:X-2}", (unsigned char)C).str();
   }
   if (Directory && !llvm::StringRef(Out).ends_with("/"))
     Out += "/";
@@ -37,7 +37,7 @@ std::string relativeUri(llvm::StringRef Rel) {
     if (llvm::isAlnum(C) || llvm::StringRef("/-._~").contains(C))
       Out += C;
     else
-      Out += llvm::formatv("%{0:X2}", (unsigned char)C).str();
+      Out += llvm::formatv("%{0:X-2}", (unsigned char)C).str();
   }
   return Out;
 }
@@ -110,7 +110,7 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
         {"ruleId", F.Check},
         {"ruleIndex", RuleIndex[F.Check]},
         {"level", level(F)},
-        {"message", json::Object{{"text", F.Message}}},
+        {"message", json::Object{{"text", jsonText(F.Message)}}},
         {"locations",
          json::Array{json::Object{
              {"physicalLocation", physicalLocation(F.Where, F.End, Context)}}}},
@@ -121,7 +121,7 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
       if (!N.Where.File.empty())
         Related.push_back(json::Object{
             {"id", Related.size()},
-            {"message", json::Object{{"text", N.Message}}},
+            {"message", json::Object{{"text", jsonText(N.Message)}}},
             {"physicalLocation", physicalLocation(N.Where, N.Where, Context)}});
     if (!Related.empty())
       Result["relatedLocations"] = std::move(Related);
@@ -131,7 +131,7 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
         PerFile[R.File].push_back(json::Object{
             {"deletedRegion",
              json::Object{{"byteOffset", R.Offset}, {"byteLength", R.Length}}},
-            {"insertedContent", json::Object{{"text", R.Text}}}});
+            {"insertedContent", json::Object{{"text", jsonText(R.Text)}}}});
       json::Array Changes;
       for (auto &[File, Replacements] : PerFile)
         Changes.push_back(
@@ -149,7 +149,7 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
   for (const FileFailure &Failure : Context.Failures)
     Notifications.push_back(json::Object{
         {"level", "error"},
-        {"message", json::Object{{"text", Failure.Reason}}},
+        {"message", json::Object{{"text", jsonText(Failure.Reason)}}},
         {"locations",
          json::Array{json::Object{
              {"physicalLocation",
