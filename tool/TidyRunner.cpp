@@ -2,8 +2,11 @@
 
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyModule.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
+#include "clang/Frontend/MultiplexConsumer.h"
 #include "clang/Lex/PreprocessorOptions.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/Tooling.h"
@@ -37,6 +40,40 @@ ArgumentsAdjuster configExtraArgs(ClangTidyContext &Context) {
   };
 }
 
+/// The checks' consumer, but the AST it traverses at the end of the
+/// translation unit is only the user's part: the top-level declarations that
+/// are not in system headers (ASTContext::setTraversalScope, which matchers,
+/// RecursiveASTVisitor and the parent map all honour). Findings in system
+/// headers are never reported, yet their declarations are most of a TU that
+/// includes grpc++, Boost or Poco, and matching every node of them is most of
+/// the checks' time. User headers (not -isystem) stay in the scope, and so do
+/// the instantiations the user's code causes of the user's own templates.
+/// Declarations of system headers are still reachable through the user's
+/// code (a callee, a type, a base class): only the walk over them is skipped.
+class UserCodeConsumer : public MultiplexConsumer {
+public:
+  explicit UserCodeConsumer(std::unique_ptr<ASTConsumer> Checks)
+      : MultiplexConsumer(single(std::move(Checks))) {}
+
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    const SourceManager &SM = Ctx.getSourceManager();
+    std::vector<Decl *> UserDecls;
+    for (Decl *D : Ctx.getTranslationUnitDecl()->decls())
+      if (!SM.isInSystemHeader(D->getLocation()))
+        UserDecls.push_back(D);
+    Ctx.setTraversalScope(UserDecls);
+    MultiplexConsumer::HandleTranslationUnit(Ctx);
+  }
+
+private:
+  static std::vector<std::unique_ptr<ASTConsumer>>
+  single(std::unique_ptr<ASTConsumer> Consumer) {
+    std::vector<std::unique_ptr<ASTConsumer>> Consumers;
+    Consumers.push_back(std::move(Consumer));
+    return Consumers;
+  }
+};
+
 class ChecksActionFactory : public FrontendActionFactory {
 public:
   ChecksActionFactory(ClangTidyContext &Context,
@@ -65,7 +102,8 @@ private:
     explicit Action(ClangTidyASTConsumerFactory &Factory) : Factory(Factory) {}
     std::unique_ptr<ASTConsumer>
     CreateASTConsumer(CompilerInstance &CI, llvm::StringRef File) override {
-      return Factory.createASTConsumer(CI, File);
+      return std::make_unique<UserCodeConsumer>(
+          Factory.createASTConsumer(CI, File));
     }
 
   private:
