@@ -11,6 +11,7 @@
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/VirtualFileSystem.h"
+#include <cstdlib>
 
 using namespace clang;
 using namespace clang::tidy;
@@ -133,6 +134,13 @@ std::vector<ClangTidyError> runChecksOnFile(ClangTidyContext &Context,
   DiagnosticsEngine Engine(new DiagnosticIDs(), new DiagnosticOptions(),
                            &DiagConsumer, /*ShouldOwnClient=*/false);
   Context.setDiagnosticsEngine(&Engine);
+  // The benchmark's per-check profile (bench/README.md): clang-tidy's
+  // --enable-check-profile --store-check-profile=DIR, for the worker.
+  if (const char *ProfileDir = std::getenv("LOADCHECK_CHECK_PROFILE_DIR");
+      ProfileDir && *ProfileDir) {
+    Context.setEnableProfiling(true);
+    Context.setProfileStoragePrefix(ProfileDir);
+  }
   Tool.setDiagnosticConsumer(&DiagConsumer);
 
   ChecksActionFactory Factory(Context, FS);
