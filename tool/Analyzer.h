@@ -17,6 +17,11 @@ struct FileResult {
   /// Set when the file could not be analysed (unreadable, does not
   /// compile): a one-line reason.
   std::string Failure;
+  /// What the result cache (--cache-dir, Cache.h) did for this file, and
+  /// its warnings (one line each; the driver prints each text once). Not
+  /// part of a cache entry.
+  enum class CacheStatus { Off, Hit, Miss } Cache = CacheStatus::Off;
+  std::vector<std::string> CacheWarnings;
 };
 
 /// Runs the enabled checks over one file through clang-tidy's library entry

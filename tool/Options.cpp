@@ -1,6 +1,7 @@
 #include "tool/Options.h"
 #include "tool/ExitCodes.h"
 
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Config/llvm-config.h"
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -24,6 +25,17 @@ static const char *const Description =
 static std::string versionText() {
   return fmt::format("loadcheck {} (built with LLVM {})", LOADCHECK_VERSION,
                      LLVM_VERSION_STRING);
+}
+
+bool parseShard(llvm::StringRef Text, unsigned &Index, unsigned &Count) {
+  auto [K, N] = Text.split('/');
+  unsigned ParsedK = 0, ParsedN = 0;
+  if (K.getAsInteger(10, ParsedK) || N.getAsInteger(10, ParsedN) ||
+      ParsedK < 1 || ParsedK > ParsedN)
+    return false;
+  Index = ParsedK;
+  Count = ParsedN;
+  return true;
 }
 
 std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
@@ -91,6 +103,14 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
   App.add_option("--root", Opts.Root,
                  "Repository root for relative paths in reports and "
                  "baselines (default: the git work tree, else `.`)");
+  App.add_option("--cache-dir", Opts.CacheDir,
+                 "Reuse the results of unchanged translation units from this "
+                 "directory and store new ones there (see docs/ci.md)");
+  std::string Shard;
+  App.add_option("--shard", Shard,
+                 "Analyse only shard K of N (1 <= K <= N): a deterministic "
+                 "share of the files balanced by size; combine the shards' "
+                 "results with `loadcheck merge`");
   App.add_option("--internal-worker", Opts.WorkerFile)->group("");
   App.add_option("--internal-output", Opts.WorkerOutput)->group("");
   Opts.OwnArgs = OwnArgs;
@@ -108,6 +128,14 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
     return std::nullopt;
   } catch (const CLI::ParseError &E) {
     fmt::print(stderr, "loadcheck: error: {} (see --help)\n", E.what());
+    ExitNow = UsageError;
+    return std::nullopt;
+  }
+  if (!Shard.empty() && !parseShard(Shard, Opts.ShardIndex, Opts.ShardCount)) {
+    fmt::print(stderr,
+               "loadcheck: error: --shard '{}' is invalid: expected K/N with "
+               "1 <= K <= N, e.g. 2/4\n",
+               Shard);
     ExitNow = UsageError;
     return std::nullopt;
   }

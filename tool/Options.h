@@ -2,6 +2,7 @@
 #ifndef LOADCHECK_TOOL_OPTIONS_H
 #define LOADCHECK_TOOL_OPTIONS_H
 
+#include "llvm/ADT/StringRef.h"
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,11 +35,18 @@ struct DriverOptions {
   bool Checklist = false;
   std::optional<std::string> Explain;
   std::string Root; ///< --root; "" = git work tree or current directory
+  // Scale (docs/ci.md): result cache and sharding.
+  std::string CacheDir;    ///< --cache-dir; "" = no cache
+  unsigned ShardIndex = 0; ///< --shard K/N: K (1-based); 0 = not sharded
+  unsigned ShardCount = 0; ///< N
   /// The options as given (before `--`), for re-executing as a worker.
   std::vector<std::string> OwnArgs;
   std::string WorkerFile;   ///< hidden --internal-worker
   std::string WorkerOutput; ///< hidden --internal-output
 };
+
+/// Parses the value of --shard, "K/N" with 1 <= K <= N.
+bool parseShard(llvm::StringRef Text, unsigned &Index, unsigned &Count);
 
 /// Parses argv. On --help/--version or a usage error it prints what is
 /// needed and returns the process exit code in \p ExitNow.

@@ -19,8 +19,6 @@ using namespace clang::tooling;
 
 namespace loadcheck {
 
-namespace {
-
 /// ExtraArgsBefore/ExtraArgs of the file's .clang-tidy, as clang-tidy adds
 /// them.
 ArgumentsAdjuster configExtraArgs(ClangTidyContext &Context) {
@@ -40,6 +38,8 @@ ArgumentsAdjuster configExtraArgs(ClangTidyContext &Context) {
     return Adjusted;
   };
 }
+
+namespace {
 
 /// The checks' consumer, but the AST it traverses at the end of the
 /// translation unit is only the user's part: the top-level declarations that

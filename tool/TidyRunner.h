@@ -3,6 +3,7 @@
 #define LOADCHECK_TOOL_TIDYRUNNER_H
 
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include <string>
 #include <vector>
@@ -19,6 +20,12 @@ std::vector<clang::tidy::ClangTidyError>
 runChecksOnFile(clang::tidy::ClangTidyContext &Context,
                 const clang::tooling::CompilationDatabase &Database,
                 const std::string &File);
+
+/// Adds ExtraArgsBefore/ExtraArgs of the file's .clang-tidy to its compile
+/// command, as clang-tidy does. Shared with the result cache, whose key must
+/// see the same command line as the analysis.
+clang::tooling::ArgumentsAdjuster
+configExtraArgs(clang::tidy::ClangTidyContext &Context);
 
 } // namespace loadcheck
 

@@ -1,4 +1,5 @@
 #include "tool/Worker.h"
+#include "tool/Cache.h"
 #include "tool/Database.h"
 #include "tool/Paths.h"
 
@@ -116,9 +117,16 @@ json::Value resultToJSON(const FileResult &Result) {
   json::Array Findings;
   for (const Finding &F : Result.Findings)
     Findings.push_back(findingToJSON(F));
-  return json::Object{{"file", Result.File},
-                      {"failure", Result.Failure},
-                      {"findings", std::move(Findings)}};
+  json::Object Out{{"file", Result.File},
+                   {"failure", Result.Failure},
+                   {"findings", std::move(Findings)}};
+  // issue 8 (result cache): what the cache did, for the driver's summary.
+  if (Result.Cache != FileResult::CacheStatus::Off) {
+    Out["cache"] =
+        Result.Cache == FileResult::CacheStatus::Hit ? "hit" : "miss";
+    Out["cacheWarnings"] = json::Array(Result.CacheWarnings);
+  }
+  return Out;
 }
 
 bool resultFromJSON(const json::Value &Value, FileResult &Result) {
@@ -137,6 +145,14 @@ bool resultFromJSON(const json::Value &Value, FileResult &Result) {
       return false;
     Result.Findings.push_back(std::move(F));
   }
+  // issue 8 (result cache): optional, absent when the cache is off.
+  if (auto Cache = O->getString("cache"))
+    Result.Cache = *Cache == "hit" ? FileResult::CacheStatus::Hit
+                                   : FileResult::CacheStatus::Miss;
+  if (const json::Array *Warnings = O->getArray("cacheWarnings"))
+    for (const json::Value &W : *Warnings)
+      if (auto Text = W.getAsString())
+        Result.CacheWarnings.push_back(Text->str());
   return true;
 }
 
@@ -151,7 +167,9 @@ int runWorker(const std::string &File, const std::string &Output,
   if (!Inputs)
     Result.Failure = Error;
   else
-    Result = analyzeFile(File, *Inputs->Database, Opts);
+    Result = Opts.CacheDir.empty() // issue 8: --cache-dir
+                 ? analyzeFile(File, *Inputs->Database, Opts)
+                 : analyzeFileCached(File, *Inputs->Database, Opts);
 
   std::error_code EC;
   llvm::raw_fd_ostream OS(Output, EC);

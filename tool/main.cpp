@@ -14,10 +14,12 @@
 #include "tool/Explain.h"
 #include "tool/Fingerprint.h"
 #include "tool/Fixes.h"
+#include "tool/Merge.h"
 #include "tool/Options.h"
 #include "tool/Paths.h"
 #include "tool/Profile.h"
 #include "tool/Progress.h"
+#include "tool/Shard.h"
 #include "tool/TextReporter.h"
 #include "tool/Worker.h"
 #include "tool/reporters/Reporters.h"
@@ -56,6 +58,16 @@ static bool useColor(ColorMode Mode, bool ToTerminal) {
   if (NoColor && !NoColor->empty())
     return false;
   return ToTerminal;
+}
+
+/// "; cache: H hits, M misses" for the summary line with --cache-dir: how
+/// a CI log shows the cache works.
+static std::string cacheSummary(const DriverOptions &Opts, size_t Hits,
+                                size_t Misses) {
+  if (Opts.CacheDir.empty())
+    return "";
+  return fmt::format("; cache: {} hit{}, {} miss{}", Hits, Hits == 1 ? "" : "s",
+                     Misses, Misses == 1 ? "" : "es");
 }
 
 static int listChecks(const DriverOptions &Opts) {
@@ -114,6 +126,8 @@ static void printReport(llvm::raw_ostream &OS, OutputFormat Format,
 
 int main(int Argc, const char **Argv) {
   llvm::InitLLVM Init(Argc, Argv);
+  if (Argc > 1 && llvm::StringRef(Argv[1]) == "merge") // issue 8: sharding
+    return runMerge(Argc - 1, Argv + 1);
   int ExitNow = Clean;
   std::optional<DriverOptions> Opts = parseCommandLine(Argc, Argv, ExitNow);
   if (!Opts)
@@ -185,6 +199,12 @@ int main(int Argc, const char **Argv) {
     }
   }
 
+  // issue 8: --shard K/N keeps its share; the enabled checks above come
+  // from the whole input set, so every shard reports the same rules.
+  if (Opts->ShardCount)
+    Inputs->Files =
+        selectShard(Inputs->Files, Opts->ShardIndex, Opts->ShardCount);
+
   ReportContext Context;
   Context.Root = Opts->Root.empty() ? defaultRoot() : absolutePath(Opts->Root);
   Context.EnabledChecks = Enabled;
@@ -201,6 +221,17 @@ int main(int Argc, const char **Argv) {
       Opts->CompilerArgs,
       [&](size_t Done, const std::string &File) { Bar.update(Done, File); });
   Bar.finish();
+
+  // issue 8: --cache-dir statistics and warnings, each text once.
+  size_t CacheHits = 0, CacheMisses = 0;
+  std::set<std::string> CacheWarningsShown;
+  for (const FileResult &Result : Results) {
+    CacheHits += Result.Cache == FileResult::CacheStatus::Hit;
+    CacheMisses += Result.Cache == FileResult::CacheStatus::Miss;
+    for (const std::string &W : Result.CacheWarnings)
+      if (CacheWarningsShown.insert(W).second)
+        fmt::print(stderr, "loadcheck: warning: {}\n", W);
+  }
 
   std::vector<Finding> All;
   for (FileResult &Result : Results) {
@@ -297,12 +328,13 @@ int main(int Argc, const char **Argv) {
       All, [](const Finding &F) { return !F.isCompilerError(); });
   if (!Opts->Quiet)
     fmt::print(
-        stderr, "loadcheck: {} finding{} in {} file{} ({} not analysed){}\n",
+        stderr, "loadcheck: {} finding{} in {} file{} ({} not analysed){}{}\n",
         CheckFindings, CheckFindings == 1 ? "" : "s", Inputs->Files.size(),
         Inputs->Files.size() == 1 ? "" : "s", Context.Failures.size(),
         Opts->Baseline.empty()
             ? std::string()
-            : fmt::format("; {} known from the baseline", Baselined));
+            : fmt::format("; {} known from the baseline", Baselined),
+        cacheSummary(*Opts, CacheHits, CacheMisses));
   if (CheckFindings)
     Outcome = worseOf(Outcome, Findings);
   if (!Context.Failures.empty())

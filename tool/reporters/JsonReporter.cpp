@@ -60,6 +60,9 @@ void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                                           {"version", LOADCHECK_VERSION}}},
                     {"root", Context.Root},
                     {"filesAnalysed", Context.FilesAnalysed},
+                    // For `loadcheck merge`: the rules of a SARIF made from
+                    // JSON shards are the enabled checks, as in one run.
+                    {"enabledChecks", json::Array(Context.EnabledChecks)},
                     {"failures", std::move(Failures)},
                     {"findings", std::move(Out)}};
   OS << llvm::formatv("{0:2}", json::Value(std::move(Root))) << "\n";

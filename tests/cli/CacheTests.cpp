@@ -1,0 +1,425 @@
+//===--- CacheTests.cpp - --cache-dir end to end
+//---------------------------===//
+//
+// The real loadcheck binary with a result cache on a small project: a warm
+// run reuses every result (the summary's cache counts, and an entry edited
+// by the test shows up in the report), every input of the key invalidates
+// (NOLINT comment, whitespace, -D flag, check option, header), corrupt
+// entries are reported once, ignored and rewritten, an unusable cache
+// directory is a warning, and concurrent runs never tear an entry.
+//
+//===----------------------------------------------------------------------===//
+#include "tests/cli/Workspace.h"
+#include "tests/harness/FixtureRunner.h"
+#include "tool/Cache.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Regex.h"
+#include <functional>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+namespace loadcheck::testing {
+namespace {
+
+const char *const Header = R"(#pragma once
+#include <thread>
+inline void work() {}
+)";
+
+// An unjoined thread, on line 3 of each file.
+const char *const UnjoinedA = R"(#include "shared.h"
+void startA() {
+  std::thread t(work);
+}
+)";
+
+const char *const UnjoinedB = R"(#include "shared.h"
+void startB() {
+  std::thread t(work);
+}
+#ifdef WITH_ABORT
+#include <cstdlib>
+void failB() { std::abort(); }
+#endif
+)";
+
+const char *const Aborting = R"(#include <cstdlib>
+void fatal() { std::abort(); }
+)";
+
+std::string database(const std::vector<std::string> &Files) {
+  std::string Json = "[\n";
+  for (size_t I = 0; I < Files.size(); ++I)
+    Json += std::string(I ? ",\n" : "") +
+            "  {\"directory\": \"@DIR@\", \"file\": \"@DIR@/" + Files[I] +
+            "\", \"command\": \"clang++-19 -std=c++20 -I@DIR@/inc -c @DIR@/" +
+            Files[I] + "\"}";
+  return Json + "\n]\n";
+}
+
+FileMap project() {
+  return {{"inc/shared.h", Header},
+          {"src/a.cpp", UnjoinedA},
+          {"src/b.cpp", UnjoinedB},
+          {"src/c.cpp", Aborting},
+          {"build/compile_commands.json",
+           database({"src/a.cpp", "src/b.cpp", "src/c.cpp"})}};
+}
+
+const std::string Checks = "--checks=-*,loadcheck-unjoined-thread,"
+                           "loadcheck-abrupt-termination";
+
+ProcessResult run(const Workspace &Dir, std::vector<std::string> Args = {}) {
+  std::vector<std::string> All = {"--root=" + Dir.path(),
+                                  Checks,
+                                  "-p",
+                                  "build",
+                                  "--format=json",
+                                  "--cache-dir=" + Dir.path("cache")};
+  All.insert(All.end(), Args.begin(), Args.end());
+  return runProcess(LOADCHECK_BINARY, All, Dir.path(), "-u NO_COLOR");
+}
+
+/// The "cache: H hits, M misses" counts of the summary line.
+std::pair<int, int> cacheCounts(const ProcessResult &Run) {
+  llvm::SmallVector<llvm::StringRef, 3> Match;
+  llvm::Regex Counts("cache: ([0-9]+) hits?, ([0-9]+) miss(es)?");
+  if (!Counts.match(Run.Err, &Match)) {
+    ADD_FAILURE() << "no cache counts in: " << Run.Err;
+    return {-1, -1};
+  }
+  return {std::stoi(Match[1].str()), std::stoi(Match[2].str())};
+}
+
+using Counts = std::pair<int, int>;
+
+size_t occurrences(llvm::StringRef Text, llvm::StringRef Needle) {
+  size_t N = 0;
+  for (size_t At = Text.find(Needle); At != llvm::StringRef::npos;
+       At = Text.find(Needle, At + 1))
+    ++N;
+  return N;
+}
+
+/// Every entry file under the cache directory.
+std::vector<std::string> entries(const Workspace &Dir) {
+  std::vector<std::string> Found;
+  std::error_code EC;
+  for (llvm::sys::fs::recursive_directory_iterator It(Dir.path("cache"), EC),
+       End;
+       It != End && !EC; It.increment(EC))
+    if (llvm::StringRef(It->path()).ends_with(".entry"))
+      Found.push_back(It->path());
+  llvm::sort(Found);
+  return Found;
+}
+
+std::string readFile(const std::string &Path) {
+  auto Buffer = llvm::MemoryBuffer::getFile(Path);
+  return Buffer ? (*Buffer)->getBuffer().str() : "";
+}
+
+void writeFile(const std::string &Path, llvm::StringRef Text) {
+  std::error_code EC;
+  llvm::raw_fd_ostream OS(Path, EC);
+  ASSERT_FALSE(EC) << Path;
+  OS << Text;
+}
+
+TEST(Cache, WarmRunReusesEveryResultAndReportsIdentically) {
+  Workspace Dir(project());
+  ProcessResult Cold = run(Dir);
+  ASSERT_EQ(Cold.ExitCode, 1) << Cold.Err;
+  EXPECT_EQ(cacheCounts(Cold), Counts(0, 3));
+  EXPECT_EQ(entries(Dir).size(), 3u);
+  ProcessResult Warm = run(Dir);
+  EXPECT_EQ(Warm.ExitCode, 1) << Warm.Err;
+  EXPECT_EQ(cacheCounts(Warm), Counts(3, 0));
+  EXPECT_EQ(Warm.Out, Cold.Out);
+  EXPECT_EQ(Warm.Err.find("warning"), std::string::npos) << Warm.Err;
+  // Without --cache-dir the summary has no cache part and the same report.
+  ProcessResult Plain = runProcess(
+      LOADCHECK_BINARY,
+      {"--root=" + Dir.path(), Checks, "-p", "build", "--format=json"},
+      Dir.path(), "-u NO_COLOR");
+  EXPECT_EQ(Plain.Out, Cold.Out);
+  EXPECT_EQ(Plain.Err.find("cache:"), std::string::npos);
+}
+
+TEST(Cache, AHitIsServedFromTheEntryWithoutAnalysis) {
+  Workspace Dir(project());
+  ASSERT_EQ(run(Dir, {"src/a.cpp"}).ExitCode, 1);
+  std::vector<std::string> Files = entries(Dir);
+  ASSERT_EQ(Files.size(), 1u);
+  // Re-sign the entry with an edited message: a valid entry whose content
+  // the analysis could never produce.
+  std::string Entry = readFile(Files[0]);
+  llvm::StringRef Key =
+      llvm::StringRef(Entry).split('\n').second.split('\n').first.drop_front(4);
+  FileResult Result;
+  std::string Reason;
+  ASSERT_TRUE(decodeCacheEntry(Entry, Key, Result, Reason)) << Reason;
+  ASSERT_EQ(Result.Findings.size(), 1u);
+  Result.Findings[0].Message = "served from the cache";
+  writeFile(Files[0], encodeCacheEntry(Key, Result));
+  ProcessResult Warm = run(Dir, {"src/a.cpp"});
+  EXPECT_EQ(cacheCounts(Warm), Counts(1, 0));
+  EXPECT_NE(Warm.Out.find("served from the cache"), std::string::npos)
+      << Warm.Out;
+}
+
+/// An edit of the project and what it does to src/b.cpp's findings.
+struct Invalidation {
+  const char *Name;
+  std::function<void(Workspace &)> Edit;
+  std::vector<std::string> ExtraArgs; ///< of the run after the edit
+  Counts Expected;                    ///< hits, misses after the edit
+  const char *MustAppear;             ///< in the JSON report, or ""
+  const char *MustVanish;             ///< from the JSON report, or ""
+};
+
+class CacheInvalidation : public ::testing::TestWithParam<Invalidation> {};
+
+TEST_P(CacheInvalidation, ChangedInputIsAnalysedAgain) {
+  const Invalidation &Case = GetParam();
+  Workspace Dir(project());
+  Dir.write(".clang-tidy", "CheckOptions:\n"
+                           "  loadcheck-abrupt-termination.AllowedFunctions: "
+                           "'^nothing$'\n");
+  ProcessResult Cold = run(Dir);
+  ASSERT_EQ(cacheCounts(Cold), Counts(0, 3)) << Cold.Err;
+  ASSERT_EQ(cacheCounts(run(Dir)), Counts(3, 0));
+  Case.Edit(Dir);
+  ProcessResult After = run(Dir, Case.ExtraArgs);
+  EXPECT_EQ(cacheCounts(After), Case.Expected) << After.Err;
+  if (*Case.MustAppear) {
+    EXPECT_EQ(Cold.Out.find(Case.MustAppear), std::string::npos);
+    EXPECT_NE(After.Out.find(Case.MustAppear), std::string::npos) << After.Out;
+  }
+  if (*Case.MustVanish) {
+    EXPECT_NE(Cold.Out.find(Case.MustVanish), std::string::npos);
+    EXPECT_EQ(After.Out.find(Case.MustVanish), std::string::npos) << After.Out;
+  }
+  // The new results were stored: one more run hits everything.
+  EXPECT_EQ(cacheCounts(run(Dir, Case.ExtraArgs)), Counts(3, 0));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Key, CacheInvalidation,
+    ::testing::Values(Invalidation{"NolintComment",
+                                   [](Workspace &Dir) {
+                                     std::string Text = UnjoinedB;
+                                     Text.replace(Text.find("(work);"), 7,
+                                                  "(work); // NOLINT");
+                                     Dir.write("src/b.cpp", Text);
+                                   },
+                                   {},
+                                   {2, 1},
+                                   "",
+                                   "startB"},
+                      Invalidation{"WhitespaceMovesTheColumn",
+                                   [](Workspace &Dir) {
+                                     std::string Text = UnjoinedB;
+                                     Text.replace(Text.find("  std::thread"), 2,
+                                                  "      ");
+                                     Dir.write("src/b.cpp", Text);
+                                   },
+                                   {},
+                                   {2, 1},
+                                   "\"column\": 19",
+                                   ""},
+                      Invalidation{"DefineFlag",
+                                   [](Workspace &) {},
+                                   {"--extra-arg=-DWITH_ABORT"},
+                                   {0, 3},
+                                   "failB",
+                                   ""},
+                      Invalidation{"CheckOption",
+                                   [](Workspace &Dir) {
+                                     Dir.write(".clang-tidy",
+                                               "CheckOptions:\n"
+                                               "  loadcheck-abrupt-termination."
+                                               "AllowedFunctions: '^fatal$'\n");
+                                   },
+                                   {},
+                                   {0, 3},
+                                   "",
+                                   "\"function\": \"fatal\""},
+                      Invalidation{"HeaderEdit",
+                                   [](Workspace &Dir) {
+                                     Dir.write("inc/shared.h",
+                                               std::string(Header) +
+                                                   "// a comment\n");
+                                   },
+                                   {},
+                                   {1, 2},
+                                   "",
+                                   ""}),
+    [](const ::testing::TestParamInfo<Invalidation> &Info) {
+      return std::string(Info.param.Name);
+    });
+
+/// A way of damaging an entry.
+struct Corruption {
+  const char *Name;
+  std::function<std::string(const std::string &)> Damage;
+  const char *Reason; ///< in the warning
+};
+
+class CacheCorruption : public ::testing::TestWithParam<Corruption> {};
+
+TEST_P(CacheCorruption, EntryIsReportedOnceIgnoredAndRewritten) {
+  const Corruption &Case = GetParam();
+  Workspace Dir(project());
+  ProcessResult Cold = run(Dir);
+  std::vector<std::string> Files = entries(Dir);
+  ASSERT_EQ(Files.size(), 3u) << Cold.Err;
+  for (const std::string &F : Files)
+    writeFile(F, Case.Damage(readFile(F)));
+
+  ProcessResult Damaged = run(Dir);
+  EXPECT_EQ(Damaged.ExitCode, Cold.ExitCode) << Damaged.Err;
+  EXPECT_EQ(Damaged.Out, Cold.Out);
+  EXPECT_EQ(cacheCounts(Damaged), Counts(0, 3));
+  for (const std::string &F : Files)
+    EXPECT_EQ(occurrences(Damaged.Err,
+                          "loadcheck: warning: ignoring corrupt cache entry '" +
+                              F + "' (" + Case.Reason),
+              1u)
+        << Damaged.Err;
+  EXPECT_EQ(occurrences(Damaged.Err, "warning:"), 3u) << Damaged.Err;
+
+  ProcessResult Repaired = run(Dir);
+  EXPECT_EQ(cacheCounts(Repaired), Counts(3, 0));
+  EXPECT_EQ(Repaired.Err.find("warning"), std::string::npos) << Repaired.Err;
+  EXPECT_EQ(Repaired.Out, Cold.Out);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Entries, CacheCorruption,
+    ::testing::Values(
+        Corruption{
+            "Truncated",
+            [](const std::string &E) { return E.substr(0, E.size() * 2 / 3); },
+            "truncated"},
+        Corruption{"Empty", [](const std::string &) { return std::string(); },
+                   "not a loadcheck cache entry"},
+        Corruption{"Garbage",
+                   [](const std::string &E) {
+                     std::string G(E.size(), '\0');
+                     for (size_t I = 0; I < G.size(); ++I)
+                       G[I] = char((I * 7919) % 251);
+                     return G;
+                   },
+                   "not a loadcheck cache entry"},
+        Corruption{"WrongChecksum",
+                   [](const std::string &E) {
+                     std::string Flipped = E; // same size, other payload
+                     Flipped.replace(Flipped.find("\"findings\""), 10,
+                                     "\"findingz\"");
+                     return Flipped;
+                   },
+                   "checksum mismatch"},
+        Corruption{"OtherFormatVersion",
+                   [](const std::string &E) {
+                     std::string Other = E;
+                     Other.replace(Other.find(" 1\n"), 3, " 99\n");
+                     return Other;
+                   },
+                   "format version"}),
+    [](const ::testing::TestParamInfo<Corruption> &Info) {
+      return std::string(Info.param.Name);
+    });
+
+TEST(Cache, UnusableDirectoryIsOneWarningAndTheAnalysisGoesOn) {
+  Workspace Dir(project());
+  Dir.write("not-a-dir", "a file\n");
+  ProcessResult Plain = runProcess(
+      LOADCHECK_BINARY,
+      {"--root=" + Dir.path(), Checks, "-p", "build", "--format=json"},
+      Dir.path(), "-u NO_COLOR");
+  ProcessResult Run = runProcess(LOADCHECK_BINARY,
+                                 {"--root=" + Dir.path(), Checks, "-p", "build",
+                                  "--format=json",
+                                  "--cache-dir=" + Dir.path("not-a-dir/cache")},
+                                 Dir.path(), "-u NO_COLOR");
+  EXPECT_EQ(Run.ExitCode, Plain.ExitCode) << Run.Err;
+  EXPECT_EQ(Run.Out, Plain.Out);
+  EXPECT_EQ(occurrences(Run.Err, "loadcheck: warning: cannot write to the "
+                                 "cache directory '" +
+                                     Dir.path("not-a-dir/cache") +
+                                     "': Not a directory; results are not "
+                                     "cached\n"),
+            1u)
+      << Run.Err;
+  EXPECT_EQ(occurrences(Run.Err, "warning:"), 1u) << Run.Err;
+  EXPECT_NE(Run.Err.find("cache: 0 hits, 3 misses"), std::string::npos);
+}
+
+TEST(Cache, ReadOnlyDirectoryStillServesHits) {
+  if (::geteuid() == 0)
+    GTEST_SKIP() << "root writes to read-only directories";
+  Workspace Dir(project());
+  ASSERT_EQ(cacheCounts(run(Dir)), Counts(0, 3));
+  for (const std::string &F : entries(Dir))
+    llvm::sys::fs::setPermissions(llvm::sys::path::parent_path(F),
+                                  llvm::sys::fs::perms(0555));
+  Dir.write("src/a.cpp", std::string(UnjoinedA) + "\n");
+  ProcessResult Run = run(Dir);
+  EXPECT_EQ(cacheCounts(Run), Counts(2, 1));
+  EXPECT_EQ(occurrences(Run.Err, "cannot write to the cache directory"), 1u)
+      << Run.Err;
+  for (const std::string &F : entries(Dir))
+    llvm::sys::fs::setPermissions(llvm::sys::path::parent_path(F),
+                                  llvm::sys::fs::all_all);
+}
+
+TEST(Cache, ConcurrentRunsNeverTearAnEntry) {
+  Workspace Dir(project());
+  std::string Command;
+  for (int I = 0; I < 4; ++I)
+    Command += std::string(LOADCHECK_BINARY) + " --root=" + Dir.path() + " " +
+               Checks + " -p build -q -j2 --cache-dir=" + Dir.path("cache") +
+               " > /dev/null 2>&1 & ";
+  Command += "wait";
+  ProcessResult Race = runProcess("/bin/sh", {"-c", Command}, Dir.path());
+  ASSERT_EQ(Race.ExitCode, 0) << Race.Err;
+  EXPECT_EQ(entries(Dir).size(), 3u);
+  ProcessResult After = run(Dir);
+  EXPECT_EQ(cacheCounts(After), Counts(3, 0)) << After.Err;
+  EXPECT_EQ(After.Err.find("warning"), std::string::npos) << After.Err;
+  // No temporary file is left behind.
+  std::error_code EC;
+  for (llvm::sys::fs::recursive_directory_iterator It(Dir.path("cache"), EC),
+       End;
+       It != End && !EC; It.increment(EC))
+    EXPECT_EQ(llvm::StringRef(It->path()).find(".tmp-"), llvm::StringRef::npos)
+        << It->path();
+}
+
+TEST(Cache, EntryRoundTripsAndRejectsAnotherKey) {
+  FileResult Result;
+  Result.File = "/src/a.cpp";
+  Finding F;
+  F.Check = "loadcheck-unjoined-thread";
+  F.Message = "m\n\"quoted\"";
+  F.Where = {"/src/a.cpp", 10, 2, 3};
+  F.End = F.Where;
+  F.Fixes.push_back({"/src/a.cpp", 10, 6, "jthread"});
+  Result.Findings.push_back(F);
+  std::string Key(64, 'a');
+  std::string Entry = encodeCacheEntry(Key, Result);
+  FileResult Back;
+  std::string Reason;
+  ASSERT_TRUE(decodeCacheEntry(Entry, Key, Back, Reason)) << Reason;
+  ASSERT_EQ(Back.Findings.size(), 1u);
+  EXPECT_EQ(Back.Findings[0].Message, F.Message);
+  EXPECT_EQ(Back.Findings[0].Fixes[0].Text, "jthread");
+  EXPECT_FALSE(decodeCacheEntry(Entry, std::string(64, 'b'), Back, Reason));
+  EXPECT_EQ(Reason, "entry of another key");
+  EXPECT_EQ(cacheEntryPath("/c", Key), "/c/aa/" + Key.substr(2) + ".entry");
+}
+
+} // namespace
+} // namespace loadcheck::testing
