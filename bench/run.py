@@ -514,6 +514,9 @@ def main():
     p.add_argument("--parallel-runs", type=int,
                    help="rounds of -j1/-j2 and cold/warm (default 2; 0 skips "
                    "them)")
+    p.add_argument("--parallel-tus", type=int, default=0,
+                   help="heavy TUs of -j1/-j2 and cold/warm (default 0 = all "
+                   "12; at least 8)")
     p.add_argument("--corpus", default="heavy,example,own",
                    help="comma-separated subset of heavy,example,own")
     p.add_argument("--own-tus", type=int,
@@ -556,6 +559,8 @@ def main():
     for tool in (CLANGXX, CLANG_TIDY):
         if not shutil.which(tool):
             fail(f"'{tool}' is not on PATH (scripts/install-deps.sh)")
+    if args.parallel_tus and args.parallel_tus < 8:
+        fail("--parallel-tus must be at least 8 (or 0: all)")
     work = os.path.join(build, "bench")
     os.makedirs(work, exist_ok=True)
 
@@ -586,7 +591,7 @@ def main():
     }
     results = runner.measure(corpora)
     # -j1/-j2 and the cache need >= 8 TUs: the heavy corpus, whole.
-    big = heavy_corpus(work, 0)
+    big = heavy_corpus(work, args.parallel_tus)
     if args.parallel_runs > 0:
         par = runner.parallel(big)
         cache = runner.cache(big)
