@@ -169,9 +169,11 @@ def profile_checks(loadcheck):
     directory without .clang-tidy (the corpus)."""
     run = subprocess.run([loadcheck, "--list-checks"], cwd=CORPUS_DIR,
                          capture_output=True, text=True, check=True)
+    # "Enabled checks:" then one "    <name>  [<section>]" line per check.
     names = [l.split()[0] for l in run.stdout.splitlines()
-             if l.strip() and not l.startswith(" ") and "-" in l.split()[0]
-             and not l.rstrip().endswith(":")]
+             if l.startswith("    ") and l.strip()]
+    if not names:
+        raise RuntimeError("no checks in --list-checks: " + run.stdout)
     return "-*," + ",".join(names)
 
 
@@ -184,6 +186,9 @@ def main():
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count())
     parser.add_argument("--show-findings", action="store_true",
                         help="list the findings in the corpus's own files")
+    parser.add_argument("--only", action="append", default=[],
+                        metavar="FILE", help="analyse only this corpus TU "
+                        "(repeatable; no own sources)")
     args = parser.parse_args()
     build_dir = os.path.abspath(args.build_dir)
     loadcheck = args.loadcheck or os.path.join(build_dir, "tool", "loadcheck")
@@ -192,7 +197,9 @@ def main():
               file=sys.stderr)
         return 2
 
-    if args.set == "ci":
+    if args.only:
+        corpus, own = args.only, []
+    elif args.set == "ci":
         corpus = CI_CORPUS
         own = [os.path.join(SOURCE_DIR, p) for p in CI_OWN]
     else:
