@@ -1,0 +1,29 @@
+//===--- SanitizerDefaults.cpp - runtime options of sanitized builds ------===//
+//
+// Linked into the executables of a LOADCHECK_SANITIZE build only. The
+// sanitizer runtimes call these hooks at start-up; ASAN_OPTIONS, UBSAN_OPTIONS
+// and TSAN_OPTIONS in the environment override single keys.
+//
+// Every report ends the process with exit code 86, so a report in a worker
+// makes the driver report "worker exit code 86" for that file (exit code 3)
+// and the test that ran it fails, even though a worker's stderr is not shown.
+//
+//===----------------------------------------------------------------------===//
+
+#define LOADCHECK_SANITIZER_HOOK                                               \
+  extern "C" __attribute__((visibility("default"), used)) const char *
+
+// container-overflow: libstdc++ does not annotate its containers, and LLVM's
+// uninstrumented libraries share ours; the check would only add noise.
+LOADCHECK_SANITIZER_HOOK __asan_default_options() {
+  return "exitcode=86:detect_leaks=1:detect_container_overflow=0:"
+         "strict_string_checks=1:print_summary=1";
+}
+
+LOADCHECK_SANITIZER_HOOK __ubsan_default_options() {
+  return "exitcode=86:halt_on_error=1:print_stacktrace=1";
+}
+
+LOADCHECK_SANITIZER_HOOK __tsan_default_options() {
+  return "exitcode=86:halt_on_error=1:second_deadlock_stack=1";
+}
