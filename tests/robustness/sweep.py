@@ -199,6 +199,12 @@ def main():
 
     if args.only:
         corpus, own = args.only, []
+        unknown = [f for f in corpus
+                   if not os.path.isfile(os.path.join(CORPUS_DIR, f))]
+        if unknown:
+            print("sweep: error: not in the corpus: " + " ".join(unknown),
+                  file=sys.stderr)
+            return 2
     elif args.set == "ci":
         corpus = CI_CORPUS
         own = [os.path.join(SOURCE_DIR, p) for p in CI_OWN]
@@ -245,7 +251,7 @@ def main():
     elapsed = time.monotonic() - start
 
     tus = len(corpus) + len(own)
-    print(f"sweep ({args.set}): {tus} translation units ({len(corpus)} "
+    print(f"sweep ({'only' if args.only else args.set}): {tus} translation units ({len(corpus)} "
           f"corpus, {len(own)} own sources), each analysed in "
           f"{len(MODES)} modes")
     print(f"sweep: {total_lines} lines analysed per mode (all files each TU "
