@@ -24,12 +24,8 @@ if(LOADCHECK_SANITIZE)
       -gline-tables-only)
   if("undefined" IN_LIST LOADCHECK_SANITIZERS)
     # UB aborts the process, so a test that triggers it fails. The vptr
-    # check needs RTTI, which LLVM code is built without. The function check
-    # (indirect calls through a mistyped pointer) cannot see into the
-    # uninstrumented LLVM callees and needs a clang >= 17 runtime: off, so
-    # the build also links against an older compiler-rt.
-    list(APPEND Flags -fno-sanitize-recover=undefined -fno-sanitize=vptr
-         -fno-sanitize=function)
+    # check needs RTTI, which LLVM code is built without.
+    list(APPEND Flags -fno-sanitize-recover=undefined -fno-sanitize=vptr)
   endif()
   add_compile_options(${Flags})
   add_link_options("-fsanitize=${LOADCHECK_SANITIZE}")
