@@ -27,3 +27,13 @@ LOADCHECK_SANITIZER_HOOK __ubsan_default_options() {
 LOADCHECK_SANITIZER_HOOK __tsan_default_options() {
   return "exitcode=86:halt_on_error=1:second_deadlock_stack=1";
 }
+
+// Memory allocated inside the uninstrumented LLVM and Clang libraries: they
+// have no frame pointers, so ASan's fast unwinder cannot say who owns it, and
+// clang 19 itself leaks a template deduction failure's diagnostic storage.
+// Everything loadcheck allocates (and any object of ours that owns LLVM
+// memory) is still checked.
+LOADCHECK_SANITIZER_HOOK __lsan_default_suppressions() {
+  return "leak:libLLVM.so\n"
+         "leak:libclang-cpp.so\n";
+}
