@@ -17,7 +17,7 @@
 // uninstrumented libraries share ours; the check would only add noise.
 LOADCHECK_SANITIZER_HOOK __asan_default_options() {
   return "exitcode=86:detect_leaks=1:detect_container_overflow=0:"
-         "strict_string_checks=1:print_summary=1";
+         "strict_string_checks=1:print_summary=1:print_suppressions=0";
 }
 
 LOADCHECK_SANITIZER_HOOK __ubsan_default_options() {
