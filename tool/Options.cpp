@@ -70,8 +70,11 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
   App.add_option("--header-filter", Opts.HeaderFilter,
                  "Regex of headers whose findings are reported (default: "
                  "HeaderFilterRegex of .clang-tidy, else none)");
+  // One value per occurrence: without this CLI11 would swallow the input
+  // files that follow `--extra-arg=X` into the vector.
   App.add_option("--extra-arg", Opts.ExtraArgs,
-                 "Additional compiler argument (repeatable)");
+                 "Additional compiler argument (repeatable)")
+      ->allow_extra_args(false);
   App.add_flag("--list-checks", Opts.ListChecks,
                "List the enabled checks and exit");
   App.add_flag("-q,--quiet", Opts.Quiet,

@@ -443,6 +443,19 @@ std::vector<CliCase> cases() {
        {DetachWarning},
        {},
        {"\x1b["}},
+      // --extra-arg takes one value per occurrence; the file after it is an
+      // input, not a second compiler argument.
+      {"ExtraArgBeforeAnInputTakesOneValue",
+       standardWorkspace(),
+       {"--color=never", "-p", "build", "--extra-arg=-DUNUSED", "src/a.cpp"},
+       1,
+       {DetachWarning}},
+      {"ExtraArgWithSeparateValueBeforeAnInput",
+       standardWorkspace(),
+       {"--color=never", "-p", "build", "--extra-arg", "-DUNUSED",
+        "src/a.cpp"},
+       1,
+       {DetachWarning}},
   };
 }
 
