@@ -25,4 +25,13 @@ inline constexpr bool PluginLoadable = true;
                       "cannot load the sanitized plugin";                      \
   } while (false)
 
+/// The tests that crash a worker on purpose: a sanitizer runtime catches the
+/// injected segfault / stack overflow itself and reports it as a sanitizer
+/// error (which fails the sanitized run), so the crash they prove differs.
+#define LOADCHECK_SKIP_IF_SANITIZED(Why)                                       \
+  do {                                                                         \
+    if (!::loadcheck::testing::PluginLoadable)                                 \
+      GTEST_SKIP() << "sanitized build: " << (Why);                            \
+  } while (false)
+
 #endif

@@ -6,6 +6,7 @@
 // --warnings-as-errors the build fails.
 //
 //===----------------------------------------------------------------------===//
+#include "tests/Sanitizer.h"
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
 
@@ -43,6 +44,7 @@ ProcessResult configureAndBuild(const Workspace &Dir,
 }
 
 TEST(BuildIntegration, CmakeClangTidyRunsThePluginOnEveryCompile) {
+  LOADCHECK_SKIP_UNLESS_PLUGIN_LOADABLE();
   Workspace Dir({{"project/CMakeLists.txt", readSource("CMakeLists.txt")},
                  {"project/handler.cpp", readSource("handler.cpp")}});
   ProcessResult Build = configureAndBuild(Dir, "");

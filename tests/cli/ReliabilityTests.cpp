@@ -9,6 +9,7 @@
 // overlapping fix-its.
 //
 //===----------------------------------------------------------------------===//
+#include "tests/Sanitizer.h"
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
 
@@ -117,6 +118,8 @@ std::vector<CrashCase> crashCases() {
 class CrashIsolation : public ::testing::TestWithParam<CrashCase> {};
 
 TEST_P(CrashIsolation, OnlyTheFailingFileIsLost) {
+  LOADCHECK_SKIP_IF_SANITIZED("the sanitizer runtime handles the injected "
+                              "crash itself");
   const CrashCase &C = GetParam();
   Workspace Dir(project(C.Marker));
   ProcessResult Run = crashtest(Dir, {"-j2"});
@@ -136,6 +139,8 @@ INSTANTIATE_TEST_SUITE_P(Kinds, CrashIsolation,
                          [](const auto &Info) { return Info.param.Name; });
 
 TEST(CrashIsolation, MachineReportsCarryTheFailure) {
+  LOADCHECK_SKIP_IF_SANITIZED("the sanitizer runtime handles the injected "
+                              "crash itself");
   Workspace Dir(project("loadcheck_test_crash_segv"));
   ProcessResult Run = crashtest(
       Dir, {"--format=json", "-o", "r.json", "--write-baseline", "b.json"});
