@@ -50,13 +50,7 @@ void fatal() { std::abort(); }
 )";
 
 std::string database(const std::vector<std::string> &Files) {
-  std::string Json = "[\n";
-  for (size_t I = 0; I < Files.size(); ++I)
-    Json += std::string(I ? ",\n" : "") +
-            "  {\"directory\": \"@DIR@\", \"file\": \"@DIR@/" + Files[I] +
-            "\", \"command\": \"clang++-19 -std=c++20 -I@DIR@/inc -c @DIR@/" +
-            Files[I] + "\"}";
-  return Json + "\n]\n";
+  return compileDatabase(Files, "-std=c++20 -I@DIR@/inc");
 }
 
 FileMap project() {

@@ -68,16 +68,8 @@ inline void spawn() {
 )";
 
 /// compile_commands.json for \p Files (relative to the workspace @DIR@).
-std::string database(std::initializer_list<const char *> Files) {
-  std::string Json = "[\n";
-  bool First = true;
-  for (const char *F : Files) {
-    Json += First ? "" : ",\n";
-    First = false;
-    Json += std::string("  {\"directory\": \"@DIR@\", \"file\": \"@DIR@/") + F +
-            "\", \"command\": \"clang++-19 -std=c++17 -c @DIR@/" + F + "\"}";
-  }
-  return Json + "\n]\n";
+std::string database(const std::vector<std::string> &Files) {
+  return compileDatabase(Files, "-std=c++17");
 }
 
 FileMap standardWorkspace() {

@@ -38,13 +38,7 @@ void start() {
 )";
 
 std::string database(const std::vector<std::string> &Files) {
-  std::string Json = "[\n";
-  for (size_t I = 0; I < Files.size(); ++I)
-    Json += std::string(I ? ",\n" : "") +
-            "  {\"directory\": \"@DIR@\", \"file\": \"@DIR@/" + Files[I] +
-            "\", \"command\": \"clang++-19 -std=c++20 -c @DIR@/" + Files[I] +
-            "\"}";
-  return Json + "\n]\n";
+  return compileDatabase(Files, "-std=c++20");
 }
 
 /// a.cpp and c.cpp have one finding each; b.cpp holds the marked function.

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace loadcheck::testing {
 
@@ -58,6 +59,19 @@ public:
 private:
   llvm::SmallString<128> Root;
 };
+
+/// compile_commands.json for \p Files (relative to the workspace, `@DIR@`),
+/// each compiled by `clang++-19 <Flags> -c <file>` in the workspace.
+inline std::string compileDatabase(const std::vector<std::string> &Files,
+                                   const std::string &Flags) {
+  std::string Json = "[\n";
+  for (size_t I = 0; I < Files.size(); ++I)
+    Json += std::string(I ? ",\n" : "") +
+            "  {\"directory\": \"@DIR@\", \"file\": \"@DIR@/" + Files[I] +
+            "\", \"command\": \"clang++-19 " + Flags + " -c @DIR@/" + Files[I] +
+            "\"}";
+  return Json + "\n]\n";
+}
 
 } // namespace loadcheck::testing
 
