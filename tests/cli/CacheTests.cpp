@@ -236,57 +236,68 @@ TEST_P(CacheInvalidation, ChangedInputIsAnalysedAgain) {
 
 INSTANTIATE_TEST_SUITE_P(
     Key, CacheInvalidation,
-    ::testing::Values(Invalidation{"NolintComment",
-                                   [](Workspace &Dir) {
-                                     std::string Text = AbortB;
-                                     Text.replace(Text.find("abort();"), 8,
-                                                  "abort(); // NOLINT");
-                                     Dir.write("src/b.cpp", Text);
-                                   },
-                                   {},
-                                   {2, 1},
-                                   "",
-                                   "failB"},
-                      // Inner spaces: `clang -E` prints them as one, so
-                      // only the file's bytes in the key catch this edit.
-                      Invalidation{"InnerWhitespaceMovesTheColumn",
-                                   [](Workspace &Dir) {
-                                     std::string Text = Aborting;
-                                     Text.replace(Text.find("{ std"), 2,
-                                                  "{    ");
-                                     Dir.write("src/c.cpp", Text);
-                                   },
-                                   {},
-                                   {2, 1},
-                                   "\"column\": 19",
-                                   ""},
-                      Invalidation{"DefineFlag",
-                                   [](Workspace &) {},
-                                   {"--extra-arg=-DWITH_EXIT"},
-                                   {0, 3},
-                                   "exitB",
-                                   ""},
-                      Invalidation{"CheckOption",
-                                   [](Workspace &Dir) {
-                                     Dir.write(".clang-tidy",
-                                               "CheckOptions:\n"
-                                               "  loadcheck-abrupt-termination."
-                                               "AllowedFunctions: '^fatal$'\n");
-                                   },
-                                   {},
-                                   {0, 3},
-                                   "",
-                                   "\"function\": \"fatal\""},
-                      Invalidation{"HeaderEdit",
-                                   [](Workspace &Dir) {
-                                     Dir.write("inc/shared.h",
-                                               std::string(Header) +
-                                                   "// a comment\n");
-                                   },
-                                   {},
-                                   {1, 2},
-                                   "",
-                                   ""}),
+    ::testing::Values(
+        Invalidation{"NolintComment",
+                     [](Workspace &Dir) {
+                       std::string Text = AbortB;
+                       Text.replace(Text.find("abort();"), 8,
+                                    "abort(); // NOLINT");
+                       Dir.write("src/b.cpp", Text);
+                     },
+                     {},
+                     {2, 1},
+                     "",
+                     "failB"},
+        // Inner spaces: `clang -E` prints them as one, so
+        // only the file's bytes in the key catch this edit.
+        Invalidation{"InnerWhitespaceMovesTheColumn",
+                     [](Workspace &Dir) {
+                       std::string Text = Aborting;
+                       Text.replace(Text.find("{ std"), 2, "{    ");
+                       Dir.write("src/c.cpp", Text);
+                     },
+                     {},
+                     {2, 1},
+                     "\"column\": 19",
+                     ""},
+        Invalidation{"DefineFlag",
+                     [](Workspace &) {},
+                     {"--extra-arg=-DWITH_EXIT"},
+                     {0, 3},
+                     "exitB",
+                     ""},
+        Invalidation{"CheckOption",
+                     [](Workspace &Dir) {
+                       Dir.write(".clang-tidy",
+                                 "CheckOptions:\n"
+                                 "  loadcheck-abrupt-termination."
+                                 "AllowedFunctions: '^fatal$'\n");
+                     },
+                     {},
+                     {0, 3},
+                     "",
+                     "\"function\": \"fatal\""},
+        // Same size: only the content hash of the
+        // manifest's file list sees it.
+        Invalidation{"HeaderEditOfTheSameSize",
+                     [](Workspace &Dir) {
+                       std::string Text = Header;
+                       Text.replace(Text.find("return 1"), 8, "return 2");
+                       Dir.write("inc/shared.h", Text);
+                     },
+                     {},
+                     {1, 2},
+                     "",
+                     ""},
+        Invalidation{"HeaderEdit",
+                     [](Workspace &Dir) {
+                       Dir.write("inc/shared.h",
+                                 std::string(Header) + "// a comment\n");
+                     },
+                     {},
+                     {1, 2},
+                     "",
+                     ""}),
     [](const ::testing::TestParamInfo<Invalidation> &Info) {
       return std::string(Info.param.Name);
     });
