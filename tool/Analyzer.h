@@ -20,8 +20,9 @@ struct FileResult {
   std::string Failure;
   /// What the result cache (--cache-dir, Cache.h) did for this file, and
   /// its warnings (one line each; the driver prints each text once). Not
-  /// part of a cache entry.
-  enum class CacheStatus { Off, Hit, Miss } Cache = CacheStatus::Off;
+  /// part of a cache entry. DirectHit: found through a manifest, without
+  /// preprocessing; Hit: through the preprocessed key.
+  enum class CacheStatus { Off, Hit, DirectHit, Miss } Cache = CacheStatus::Off;
   std::vector<std::string> CacheWarnings;
   /// The content the analysis read of every file a fix-it of Findings
   /// touches (see --fix).

@@ -46,6 +46,9 @@ struct DriverOptions {
   std::vector<std::string> OwnArgs;
   std::string WorkerFile;   ///< hidden --internal-worker
   std::string WorkerOutput; ///< hidden --internal-output
+  /// hidden --internal-executable-hash: the driver's cacheExecutableHash(),
+  /// so workers do not each hash the executable again.
+  std::string ExecutableHash;
 };
 
 /// Parses the value of --shard, "K/N" with 1 <= K <= N.

@@ -246,8 +246,10 @@ json::Value resultToJSON(const FileResult &Result) {
                    {"analysed", std::move(Analysed)}};
   // issue 8 (result cache): what the cache did, for the driver's summary.
   if (Result.Cache != FileResult::CacheStatus::Off) {
-    Out["cache"] =
-        Result.Cache == FileResult::CacheStatus::Hit ? "hit" : "miss";
+    Out["cache"] = Result.Cache == FileResult::CacheStatus::Hit ? "hit"
+                   : Result.Cache == FileResult::CacheStatus::DirectHit
+                       ? "direct"
+                       : "miss";
     Out["cacheWarnings"] = json::Array(Result.CacheWarnings);
   }
   return Out;
@@ -271,8 +273,9 @@ bool resultFromJSON(const json::Value &Value, FileResult &Result) {
   }
   // issue 8 (result cache): optional, absent when the cache is off.
   if (auto Cache = O->getString("cache"))
-    Result.Cache = *Cache == "hit" ? FileResult::CacheStatus::Hit
-                                   : FileResult::CacheStatus::Miss;
+    Result.Cache = *Cache == "hit"      ? FileResult::CacheStatus::Hit
+                   : *Cache == "direct" ? FileResult::CacheStatus::DirectHit
+                                        : FileResult::CacheStatus::Miss;
   if (const json::Array *Warnings = O->getArray("cacheWarnings"))
     for (const json::Value &W : *Warnings)
       if (auto Text = W.getAsString())

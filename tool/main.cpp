@@ -8,6 +8,7 @@
 #include "checks/CheckRegistry.h"
 #include "tool/Analyzer.h"
 #include "tool/Baseline.h"
+#include "tool/Cache.h"
 #include "tool/Config.h"
 #include "tool/Database.h"
 #include "tool/ExitCodes.h"
@@ -61,14 +62,17 @@ static bool useColor(ColorMode Mode, bool ToTerminal) {
   return ToTerminal;
 }
 
-/// "; cache: H hits, M misses" for the summary line with --cache-dir: how
-/// a CI log shows the cache works.
+/// "; cache: H hits (D direct), M misses" for the summary line with
+/// --cache-dir: how a CI log shows the cache works. Direct hits skipped the
+/// preprocessor (Cache.h).
 static std::string cacheSummary(const DriverOptions &Opts, size_t Hits,
-                                size_t Misses) {
+                                size_t Direct, size_t Misses) {
   if (Opts.CacheDir.empty())
     return "";
-  return fmt::format("; cache: {} hit{}, {} miss{}", Hits, Hits == 1 ? "" : "s",
-                     Misses, Misses == 1 ? "" : "es");
+  return fmt::format("; cache: {} hit{}{}, {} miss{}", Hits,
+                     Hits == 1 ? "" : "s",
+                     Hits ? fmt::format(" ({} direct)", Direct) : "", Misses,
+                     Misses == 1 ? "" : "es");
 }
 
 static int listChecks(const DriverOptions &Opts) {
@@ -211,18 +215,24 @@ int main(int Argc, const char **Argv) {
                       : std::max(1u, std::thread::hardware_concurrency());
   Progress Bar(!Opts->Quiet && llvm::sys::Process::StandardErrIsDisplayed(),
                Inputs->Files.size(), Context.Root);
+  // issue 8: the executable is hashed once here, not by every worker.
+  std::vector<std::string> WorkerArgs = Opts->OwnArgs;
+  if (!Opts->CacheDir.empty())
+    WorkerArgs.push_back("--internal-executable-hash=" + cacheExecutableHash());
   std::vector<FileResult> Results = runWorkers(
-      Inputs->Files, Jobs, Executable, Opts->OwnArgs, Opts->HasCompilerArgs,
+      Inputs->Files, Jobs, Executable, WorkerArgs, Opts->HasCompilerArgs,
       Opts->CompilerArgs,
       [&](size_t Done, const std::string &File) { Bar.update(Done, File); },
       Opts->TimeoutPerFile);
   Bar.finish();
 
   // issue 8: --cache-dir statistics and warnings, each text once.
-  size_t CacheHits = 0, CacheMisses = 0;
+  size_t CacheHits = 0, CacheDirect = 0, CacheMisses = 0;
   std::set<std::string> CacheWarningsShown;
   for (const FileResult &Result : Results) {
-    CacheHits += Result.Cache == FileResult::CacheStatus::Hit;
+    CacheHits += Result.Cache == FileResult::CacheStatus::Hit ||
+                 Result.Cache == FileResult::CacheStatus::DirectHit;
+    CacheDirect += Result.Cache == FileResult::CacheStatus::DirectHit;
     CacheMisses += Result.Cache == FileResult::CacheStatus::Miss;
     for (const std::string &W : Result.CacheWarnings)
       if (CacheWarningsShown.insert(W).second)
@@ -344,7 +354,7 @@ int main(int Argc, const char **Argv) {
         Opts->Baseline.empty()
             ? std::string()
             : fmt::format("; {} known from the baseline", Baselined),
-        cacheSummary(*Opts, CacheHits, CacheMisses));
+        cacheSummary(*Opts, CacheHits, CacheDirect, CacheMisses));
   if (CheckFindings)
     Outcome = worseOf(Outcome, Findings);
   if (!Context.Failures.empty())

@@ -6,7 +6,10 @@
 // by the test shows up in the report), every input of the key invalidates
 // (NOLINT comment, whitespace, -D flag, check option, header), corrupt
 // entries are reported once, ignored and rewritten, an unusable cache
-// directory is a warning, and concurrent runs never tear an entry.
+// directory is a warning, and concurrent runs never tear an entry. Direct
+// mode: a warm run skips the preprocessor (summary "(N direct)"), a changed
+// or shadowing header and a corrupt manifest fall back to the preprocessed
+// key.
 //
 //===----------------------------------------------------------------------===//
 #include "tests/cli/Workspace.h"
@@ -75,15 +78,29 @@ ProcessResult run(const Workspace &Dir, std::vector<std::string> Args = {}) {
   return runProcess(LOADCHECK_BINARY, All, Dir.path(), "-u NO_COLOR");
 }
 
-/// The "cache: H hits, M misses" counts of the summary line.
+/// The summary's "cache: H hits (D direct), M misses" ("(D direct)" only
+/// when H > 0).
+const llvm::Regex CountsPattern(
+    "cache: ([0-9]+) hits?( \\(([0-9]+) direct\\))?, ([0-9]+) miss(es)?");
+
+/// The hits and misses of the summary line.
 std::pair<int, int> cacheCounts(const ProcessResult &Run) {
-  llvm::SmallVector<llvm::StringRef, 3> Match;
-  llvm::Regex Counts("cache: ([0-9]+) hits?, ([0-9]+) miss(es)?");
-  if (!Counts.match(Run.Err, &Match)) {
+  llvm::SmallVector<llvm::StringRef, 6> Match;
+  if (!CountsPattern.match(Run.Err, &Match)) {
     ADD_FAILURE() << "no cache counts in: " << Run.Err;
     return {-1, -1};
   }
-  return {std::stoi(Match[1].str()), std::stoi(Match[2].str())};
+  return {std::stoi(Match[1].str()), std::stoi(Match[4].str())};
+}
+
+/// How many of the hits were direct (no preprocessing, via a manifest).
+int directHits(const ProcessResult &Run) {
+  llvm::SmallVector<llvm::StringRef, 6> Match;
+  if (!CountsPattern.match(Run.Err, &Match)) {
+    ADD_FAILURE() << "no cache counts in: " << Run.Err;
+    return -1;
+  }
+  return Match[3].empty() ? 0 : std::stoi(Match[3].str());
 }
 
 using Counts = std::pair<int, int>;
@@ -130,6 +147,10 @@ TEST(Cache, WarmRunReusesEveryResultAndReportsIdentically) {
   ProcessResult Warm = run(Dir);
   EXPECT_EQ(Warm.ExitCode, 1) << Warm.Err;
   EXPECT_EQ(cacheCounts(Warm), Counts(3, 0));
+  // Served by the manifests, without preprocessing.
+  EXPECT_NE(Warm.Err.find("cache: 3 hits (3 direct), 0 misses"),
+            std::string::npos)
+      << Warm.Err;
   EXPECT_EQ(Warm.Out, Cold.Out);
   EXPECT_EQ(Warm.Err.find("warning"), std::string::npos) << Warm.Err;
   // Without --cache-dir the summary has no cache part and the same report.
@@ -183,10 +204,15 @@ TEST_P(CacheInvalidation, ChangedInputIsAnalysedAgain) {
                            "'^nothing$'\n");
   ProcessResult Cold = run(Dir);
   ASSERT_EQ(cacheCounts(Cold), Counts(0, 3)) << Cold.Err;
-  ASSERT_EQ(cacheCounts(run(Dir)), Counts(3, 0));
+  ProcessResult Warm = run(Dir);
+  ASSERT_EQ(cacheCounts(Warm), Counts(3, 0));
+  EXPECT_EQ(directHits(Warm), 3);
   Case.Edit(Dir);
   ProcessResult After = run(Dir, Case.ExtraArgs);
   EXPECT_EQ(cacheCounts(After), Case.Expected) << After.Err;
+  // The files the edit does not touch still skip the preprocessor; an
+  // edited one never does (its manifest no longer matches).
+  EXPECT_EQ(directHits(After), Case.Expected.first) << After.Err;
   if (*Case.MustAppear) {
     EXPECT_EQ(Cold.Out.find(Case.MustAppear), std::string::npos);
     EXPECT_NE(After.Out.find(Case.MustAppear), std::string::npos) << After.Out;
@@ -195,63 +221,77 @@ TEST_P(CacheInvalidation, ChangedInputIsAnalysedAgain) {
     EXPECT_NE(Cold.Out.find(Case.MustVanish), std::string::npos);
     EXPECT_EQ(After.Out.find(Case.MustVanish), std::string::npos) << After.Out;
   }
-  // The new results were stored: one more run hits everything.
-  EXPECT_EQ(cacheCounts(run(Dir, Case.ExtraArgs)), Counts(3, 0));
+  // The new results and manifests were stored: one more run hits
+  // everything, directly.
+  ProcessResult Again = run(Dir, Case.ExtraArgs);
+  EXPECT_EQ(cacheCounts(Again), Counts(3, 0));
+  EXPECT_EQ(directHits(Again), 3) << Again.Err;
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Key, CacheInvalidation,
-    ::testing::Values(Invalidation{"NolintComment",
-                                   [](Workspace &Dir) {
-                                     std::string Text = AbortB;
-                                     Text.replace(Text.find("abort();"), 8,
-                                                  "abort(); // NOLINT");
-                                     Dir.write("src/b.cpp", Text);
-                                   },
-                                   {},
-                                   {2, 1},
-                                   "",
-                                   "failB"},
-                      // Inner spaces: `clang -E` prints them as one, so
-                      // only the file's bytes in the key catch this edit.
-                      Invalidation{"InnerWhitespaceMovesTheColumn",
-                                   [](Workspace &Dir) {
-                                     std::string Text = Aborting;
-                                     Text.replace(Text.find("{ std"), 2,
-                                                  "{    ");
-                                     Dir.write("src/c.cpp", Text);
-                                   },
-                                   {},
-                                   {2, 1},
-                                   "\"column\": 19",
-                                   ""},
-                      Invalidation{"DefineFlag",
-                                   [](Workspace &) {},
-                                   {"--extra-arg=-DWITH_EXIT"},
-                                   {0, 3},
-                                   "exitB",
-                                   ""},
-                      Invalidation{"CheckOption",
-                                   [](Workspace &Dir) {
-                                     Dir.write(".clang-tidy",
-                                               "CheckOptions:\n"
-                                               "  loadcheck-abrupt-termination."
-                                               "AllowedFunctions: '^fatal$'\n");
-                                   },
-                                   {},
-                                   {0, 3},
-                                   "",
-                                   "\"function\": \"fatal\""},
-                      Invalidation{"HeaderEdit",
-                                   [](Workspace &Dir) {
-                                     Dir.write("inc/shared.h",
-                                               std::string(Header) +
-                                                   "// a comment\n");
-                                   },
-                                   {},
-                                   {1, 2},
-                                   "",
-                                   ""}),
+    ::testing::Values(
+        Invalidation{"NolintComment",
+                     [](Workspace &Dir) {
+                       std::string Text = AbortB;
+                       Text.replace(Text.find("abort();"), 8,
+                                    "abort(); // NOLINT");
+                       Dir.write("src/b.cpp", Text);
+                     },
+                     {},
+                     {2, 1},
+                     "",
+                     "failB"},
+        // Inner spaces: `clang -E` prints them as one, so
+        // only the file's bytes in the key catch this edit.
+        Invalidation{"InnerWhitespaceMovesTheColumn",
+                     [](Workspace &Dir) {
+                       std::string Text = Aborting;
+                       Text.replace(Text.find("{ std"), 2, "{    ");
+                       Dir.write("src/c.cpp", Text);
+                     },
+                     {},
+                     {2, 1},
+                     "\"column\": 19",
+                     ""},
+        Invalidation{"DefineFlag",
+                     [](Workspace &) {},
+                     {"--extra-arg=-DWITH_EXIT"},
+                     {0, 3},
+                     "exitB",
+                     ""},
+        Invalidation{"CheckOption",
+                     [](Workspace &Dir) {
+                       Dir.write(".clang-tidy",
+                                 "CheckOptions:\n"
+                                 "  loadcheck-abrupt-termination."
+                                 "AllowedFunctions: '^fatal$'\n");
+                     },
+                     {},
+                     {0, 3},
+                     "",
+                     "\"function\": \"fatal\""},
+        // Same size: only the content hash of the
+        // manifest's file list sees it.
+        Invalidation{"HeaderEditOfTheSameSize",
+                     [](Workspace &Dir) {
+                       std::string Text = Header;
+                       Text.replace(Text.find("return 1"), 8, "return 2");
+                       Dir.write("inc/shared.h", Text);
+                     },
+                     {},
+                     {1, 2},
+                     "",
+                     ""},
+        Invalidation{"HeaderEdit",
+                     [](Workspace &Dir) {
+                       Dir.write("inc/shared.h",
+                                 std::string(Header) + "// a comment\n");
+                     },
+                     {},
+                     {1, 2},
+                     "",
+                     ""}),
     [](const ::testing::TestParamInfo<Invalidation> &Info) {
       return std::string(Info.param.Name);
     });
@@ -412,6 +452,134 @@ TEST(Cache, EntryRoundTripsAndRejectsAnotherKey) {
   EXPECT_FALSE(decodeCacheEntry(Entry, std::string(64, 'b'), Back, Reason));
   EXPECT_EQ(Reason, "entry of another key");
   EXPECT_EQ(cacheEntryPath("/c", Key), "/c/aa/" + Key.substr(2) + ".entry");
+}
+
+/// Every manifest file under the cache directory, sorted.
+std::vector<std::string> manifests(const Workspace &Dir) {
+  std::vector<std::string> Found;
+  std::error_code EC;
+  for (llvm::sys::fs::recursive_directory_iterator It(Dir.path("cache"), EC),
+       End;
+       It != End && !EC; It.increment(EC))
+    if (llvm::StringRef(It->path()).ends_with(".manifest"))
+      Found.push_back(It->path());
+  llvm::sort(Found);
+  return Found;
+}
+
+TEST(CacheDirect, CorruptManifestsAreReportedAndThePreprocessedKeyDecides) {
+  Workspace Dir(project());
+  ProcessResult Cold = run(Dir);
+  std::vector<std::string> Found = manifests(Dir);
+  ASSERT_EQ(Found.size(), 3u) << Cold.Err;
+  const std::pair<std::function<std::string(const std::string &)>, const char *>
+      Damages[] = {
+          {[](const std::string &M) { return M.substr(0, M.size() / 2); },
+           "truncated"},
+          {[](const std::string &M) { return std::string(M.size(), 'x'); },
+           "not a loadcheck cache manifest"},
+          {[](const std::string &M) {
+             std::string Other = M;
+             Other.replace(Other.find(" 1\n"), 3, " 7\n");
+             return Other;
+           },
+           "format version '7', expected 1"}};
+  for (size_t I = 0; I < Found.size(); ++I)
+    writeFile(Found[I], Damages[I].first(readFile(Found[I])));
+
+  ProcessResult Damaged = run(Dir);
+  EXPECT_EQ(Damaged.Out, Cold.Out);
+  // Hits through the preprocessed key, none direct.
+  EXPECT_EQ(cacheCounts(Damaged), Counts(3, 0));
+  EXPECT_EQ(directHits(Damaged), 0);
+  for (size_t I = 0; I < Found.size(); ++I)
+    EXPECT_EQ(
+        occurrences(Damaged.Err, "loadcheck: warning: ignoring corrupt cache "
+                                 "manifest '" +
+                                     Found[I] + "' (" + Damages[I].second),
+        1u)
+        << Damaged.Err;
+  EXPECT_EQ(occurrences(Damaged.Err, "warning:"), 3u) << Damaged.Err;
+
+  // Rewritten by the preprocessed hits.
+  ProcessResult Repaired = run(Dir);
+  EXPECT_EQ(directHits(Repaired), 3) << Repaired.Err;
+  EXPECT_EQ(Repaired.Err.find("warning"), std::string::npos) << Repaired.Err;
+  EXPECT_EQ(Repaired.Out, Cold.Out);
+}
+
+TEST(CacheDirect, ManifestOfAMissingEntryFallsBackToAnalysis) {
+  Workspace Dir(project());
+  ProcessResult Cold = run(Dir);
+  for (const std::string &E : entries(Dir))
+    ASSERT_FALSE(llvm::sys::fs::remove(E));
+  ProcessResult After = run(Dir);
+  EXPECT_EQ(cacheCounts(After), Counts(0, 3)) << After.Err;
+  EXPECT_EQ(After.Err.find("warning"), std::string::npos) << After.Err;
+  EXPECT_EQ(After.Out, Cold.Out);
+  EXPECT_EQ(directHits(run(Dir)), 3);
+}
+
+TEST(CacheDirect, AHeaderEditedBackAndForthIsNeverServedStale) {
+  // The manifest of a.cpp lists shared.h's hash: a.cpp is unchanged, the
+  // header it includes is not.
+  Workspace Dir(project());
+  ASSERT_EQ(cacheCounts(run(Dir, {"src/a.cpp"})), Counts(0, 1));
+  Dir.write("inc/shared.h", std::string(Header) + "#define EDITED 1\n");
+  ProcessResult Edited = run(Dir, {"src/a.cpp"});
+  EXPECT_EQ(cacheCounts(Edited), Counts(0, 1)) << Edited.Err;
+  Dir.write("inc/shared.h", Header);
+  // Back to the first header: the first entry serves it, found through the
+  // preprocessed key (the manifest now describes the edited header).
+  ProcessResult Back = run(Dir, {"src/a.cpp"});
+  EXPECT_EQ(cacheCounts(Back), Counts(1, 0)) << Back.Err;
+  EXPECT_EQ(directHits(Back), 0);
+  EXPECT_EQ(directHits(run(Dir, {"src/a.cpp"})), 1);
+}
+
+TEST(CacheDirect, AHeaderShadowingTheOneReadInvalidates) {
+  // `#include "shared.h"` looks in the includer's directory before -I inc:
+  // a new src/shared.h shadows inc/shared.h although no file the manifest
+  // lists changed. It renames failA, so the report shows it was read.
+  Workspace Dir(project());
+  ProcessResult Cold = run(Dir);
+  ASSERT_EQ(directHits(run(Dir)), 3);
+  Dir.write("src/shared.h",
+            std::string(Header) + "#define failA failShadowed\n");
+  ProcessResult After = run(Dir);
+  EXPECT_EQ(cacheCounts(After), Counts(1, 2)) << After.Err;
+  EXPECT_EQ(directHits(After), 1);
+  EXPECT_EQ(Cold.Out.find("failShadowed"), std::string::npos);
+  EXPECT_NE(After.Out.find("from 'failShadowed'"), std::string::npos)
+      << After.Out;
+  EXPECT_EQ(directHits(run(Dir)), 3);
+}
+
+TEST(CacheDirect, ManifestRoundTripsAndRejectsDamage) {
+  CacheManifest Manifest;
+  Manifest.ResultKey = std::string(64, 'c');
+  Manifest.Files = {{"/src/a.cpp", 12, std::string(32, '1')},
+                    {"/inc/with space.h", 0, std::string(32, '2')}};
+  Manifest.Absent = {"/src/shared.h", "/no such/dir"};
+  std::string Key(64, 'd');
+  std::string Text = encodeCacheManifest(Key, Manifest);
+  CacheManifest Back;
+  std::string Reason;
+  ASSERT_TRUE(decodeCacheManifest(Text, Key, Back, Reason)) << Reason;
+  EXPECT_EQ(Back.ResultKey, Manifest.ResultKey);
+  ASSERT_EQ(Back.Files.size(), 2u);
+  EXPECT_EQ(Back.Files[1].Path, "/inc/with space.h");
+  EXPECT_EQ(Back.Files[0].Size, 12u);
+  EXPECT_EQ(Back.Files[0].Hash, std::string(32, '1'));
+  EXPECT_EQ(Back.Absent, Manifest.Absent);
+  EXPECT_FALSE(decodeCacheManifest(Text, std::string(64, 'e'), Back, Reason));
+  EXPECT_EQ(Reason, "manifest of another key");
+  // An entry is not a manifest, even under the same key.
+  EXPECT_FALSE(decodeCacheManifest(encodeCacheEntry(Key, FileResult()), Key,
+                                   Back, Reason));
+  EXPECT_EQ(Reason, "not a loadcheck cache manifest");
+  EXPECT_EQ(cacheManifestPath("/c", Key),
+            "/c/dd/" + Key.substr(2) + ".manifest");
 }
 
 } // namespace
