@@ -15,7 +15,6 @@ namespace loadcheck::connections {
 static constexpr llvm::StringRef GrpcRpc = "grpc-rpc";
 static constexpr llvm::StringRef GrpcContext = "grpc-context";
 static constexpr llvm::StringRef CurlPerform = "curl-perform";
-static constexpr llvm::StringRef CurlHandle = "curl-handle";
 static constexpr llvm::StringRef HttplibRequest = "httplib-request";
 static constexpr llvm::StringRef HttplibClient = "httplib-client";
 static constexpr llvm::StringRef RedisConnect = "redis-connect";

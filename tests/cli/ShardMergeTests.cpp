@@ -164,10 +164,12 @@ json::Value parse(const std::string &Text) {
   return std::move(*Value);
 }
 
-json::Value member(const json::Value &V, llvm::StringRef Key) {
+/// A reference, not a copy: callers keep pointers into it (getAsArray).
+const json::Value &member(const json::Value &V, llvm::StringRef Key) {
+  static const json::Value Null(nullptr);
   const json::Object *O = V.getAsObject();
   const json::Value *M = O ? O->get(Key) : nullptr;
-  return M ? *M : json::Value(nullptr);
+  return M ? *M : Null;
 }
 
 json::Value firstRun(const json::Value &Log) {
