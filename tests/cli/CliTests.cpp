@@ -444,8 +444,7 @@ std::vector<CliCase> cases() {
        {DetachWarning}},
       {"ExtraArgWithSeparateValueBeforeAnInput",
        standardWorkspace(),
-       {"--color=never", "-p", "build", "--extra-arg", "-DUNUSED",
-        "src/a.cpp"},
+       {"--color=never", "-p", "build", "--extra-arg", "-DUNUSED", "src/a.cpp"},
        1,
        {DetachWarning}},
   };
