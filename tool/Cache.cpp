@@ -73,7 +73,7 @@ private:
   uint64_t Written = 0;
 };
 
-/// `-E -C -CC -dD` into the hash, then the path and bytes of every file the
+/// `-E -C -dD` into the hash, then the path and bytes of every file the
 /// preprocessor read. The preprocessed text alone is not enough: it
 /// collapses runs of spaces, so an edit that moves a finding's column (and
 /// the offsets of its fix-it) would not change it.
@@ -93,9 +93,13 @@ private:
     CompilerInstance &CI = getCompilerInstance();
     PreprocessorOutputOptions Out;
     Out.ShowCPP = true;
-    Out.ShowComments = true;      // NOLINT comments count
-    Out.ShowMacroComments = true; // including those in macro definitions
-    Out.ShowMacros = true;        // and the definitions themselves
+    Out.ShowComments = true; // NOLINT comments count
+    // Not ShowMacroComments (-CC): it keeps comments inside macro expansions,
+    // which breaks computed includes such as Boost.MPL's
+    // `#include BOOST_PP_STRINGIZE(.../apply_wrap.hpp /**/)` (the key's run
+    // then fails and the TU is never cached). A comment in a macro
+    // definition still counts: the bytes of every file read are in the key.
+    Out.ShowMacros = true; // and the definitions themselves
     Out.ShowLineMarkers = true;
     {
       HashingStream OS(Key.raw());

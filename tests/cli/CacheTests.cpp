@@ -138,6 +138,25 @@ void writeFile(const std::string &Path, llvm::StringRef Text) {
   OS << Text;
 }
 
+// A computed include whose macro carries a comment, as Boost.MPL's: the
+// key's preprocessing must resolve it as the compiler does, else the TU is
+// never cached (it was, with comments kept inside macro expansions).
+TEST(Cache, ComputedIncludeWithACommentInTheMacroIsCached) {
+  FileMap Files = project();
+  Files["src/a.cpp"] = "#define LC_STR2(x) #x\n"
+                       "#define LC_STR(x) LC_STR2(x)\n"
+                       "#define LC_HEADER shared.h /**/\n"
+                       "#include LC_STR(LC_HEADER)\n" +
+                       Files["src/a.cpp"];
+  Workspace Dir(Files);
+  ProcessResult Cold = run(Dir);
+  ASSERT_EQ(Cold.ExitCode, 1) << Cold.Err;
+  EXPECT_EQ(cacheCounts(Cold), Counts(0, 3));
+  ProcessResult Warm = run(Dir);
+  EXPECT_EQ(cacheCounts(Warm), Counts(3, 0)) << Warm.Err;
+  EXPECT_EQ(Warm.Out, Cold.Out);
+}
+
 TEST(Cache, WarmRunReusesEveryResultAndReportsIdentically) {
   Workspace Dir(project());
   ProcessResult Cold = run(Dir);
