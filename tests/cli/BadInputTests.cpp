@@ -21,14 +21,6 @@ namespace {
 
 namespace json = llvm::json;
 
-const char *const Detaching = R"(#include <thread>
-void work();
-void spawn() {
-  std::thread t(work);
-  t.detach();
-}
-)";
-
 /// The finding of good.cpp, which every multi-file case must still report.
 const std::string GoodFinding = "good.cpp:5:5: warning: thread 't' is detached";
 

@@ -21,14 +21,6 @@ namespace {
 
 // --- workspace contents --------------------------------------------------
 
-const char *const Detaching = R"(#include <thread>
-void work();
-void spawn() {
-  std::thread t(work);
-  t.detach();
-}
-)";
-
 const char *const Clean = R"(#include <thread>
 void work();
 void run() {

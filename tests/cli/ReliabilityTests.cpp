@@ -22,14 +22,6 @@ namespace {
 
 namespace json = llvm::json;
 
-const char *const Detaching = R"(#include <thread>
-void work();
-void spawn() {
-  std::thread t(work);
-  t.detach();
-}
-)";
-
 const char *const Unjoined = R"(#include <thread>
 void work();
 void start() {

@@ -60,6 +60,16 @@ private:
   llvm::SmallString<128> Root;
 };
 
+/// A translation unit with one finding (loadcheck-detached-thread),
+/// the "good file" whose finding multi-file CLI tests expect to survive.
+inline const char *const Detaching = R"(#include <thread>
+void work();
+void spawn() {
+  std::thread t(work);
+  t.detach();
+}
+)";
+
 /// compile_commands.json for \p Files (relative to the workspace, `@DIR@`),
 /// each compiled by `clang++-19 <Flags> -c <file>` in the workspace.
 inline std::string compileDatabase(const std::vector<std::string> &Files,
