@@ -71,10 +71,11 @@ def header_filter(project_dir, own_headers):
     """The --header-filter for the project's own headers.
 
     projects.tsv gives them as a regex relative to the project root; the
-    filter matches the paths the compiler sees, which are not normalised:
-    `-I..` from example/ makes `<project>/example/../httplib.h`.
+    filter matches the paths the compiler sees, which are neither absolute
+    nor normalised: `-I..` from example/ makes `../httplib.h`.
     """
-    return f"^{regex_literal(project_dir)}/(.*/\\.\\./)?({own_headers})$"
+    prefix = f"{regex_literal(project_dir)}/|\\.\\./|.*/\\.\\./"
+    return f"^({prefix})*({own_headers})$"
 
 
 def setup_hint(row, project_dir):
