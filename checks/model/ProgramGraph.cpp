@@ -494,7 +494,7 @@ LinkVerdict ProgramGraph::judgeUnguarded(const CandidateFact &C) const {
                         [&](const AccessFact &A) { return A.Var == C.Var; });
   });
   if (ThreadEntry && OtherAccess) {
-    addPathNotes(C.Function, V);
+    // The check's own note already points at the thread start.
     return V;
   }
   return {false, {}};
