@@ -193,6 +193,7 @@ class Runner:
         self.plugin = args.plugin
         self.profile = profile_checks()
         self.errors = []
+        self.last_stderr = ""
 
     def argv(self, variant, corpus, entry):
         f = entry["file"]
@@ -281,22 +282,31 @@ class Runner:
         if code not in (0, 1):
             self.errors.append(f"loadcheck {' '.join(extra)} over "
                                f"{corpus.name} exited {code}: {err.strip()}")
+        self.last_stderr = err
         return wall
 
     def parallel(self, corpus):
-        """-j1 against -j2 over the whole corpus, interleaved."""
-        j1, j2 = [], []
+        """-j1 against -j2 over the whole corpus, interleaved; the -j2 runs
+        with --verbose also give the link stage's time and the driver's
+        peak RSS (its own line on stderr)."""
+        verbose = ["-v"] if "--verbose" in subprocess.run(
+            [self.loadcheck, "--help"], capture_output=True,
+            text=True).stdout else []
+        j1, j2, links = [], [], []
         for rnd in range(self.args.parallel_runs):
             for jobs in ((1, 2) if rnd % 2 == 0 else (2, 1)):
                 progress(f"parallel: -j{jobs} over {len(corpus.entries)} TUs "
                          f"(round {rnd + 1})")
+                extra = [f"-j{jobs}"] + (verbose if jobs == 2 else [])
                 (j1 if jobs == 1 else j2).append(
-                    self.whole_run(corpus, [f"-j{jobs}"]))
+                    self.whole_run(corpus, extra))
+                if jobs == 2 and verbose:
+                    links += link_statistics(self.last_stderr)
         progress("")
         m1, m2 = statistics.median(j1), statistics.median(j2)
         return {"corpus": corpus.name, "tus": len(corpus.entries),
                 "j1_seconds": round(m1, 3), "j2_seconds": round(m2, 3),
-                "speedup": round(m1 / m2, 3)}
+                "speedup": round(m1 / m2, 3), "link": summarise_links(links)}
 
     def cache(self, corpus):
         """A cold run into an empty --cache-dir, then a warm one over the
@@ -375,6 +385,38 @@ def timed_with_rss(argv, cwd):
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     return wall, proc.returncode, err.decode(errors="replace"), usage.ru_maxrss
+
+
+LINK_LINE = re.compile(
+    r"loadcheck: link: (\d+) translation units?, (\d+) functions, (\d+) "
+    r"calls, (\d+) candidates \((\d+) dropped, (\d+) with notes\) in "
+    r"([0-9.]+) ms; driver peak RSS (\d+) MiB")
+
+
+def link_statistics(stderr):
+    """The link stage's statistics of a --verbose run, [] if it printed
+    none."""
+    out = []
+    for m in LINK_LINE.finditer(stderr):
+        tus, funcs, calls, cands, dropped, notes, ms, rss = m.groups()
+        out.append({"tus": int(tus), "functions": int(funcs),
+                    "calls": int(calls), "candidates": int(cands),
+                    "dropped": int(dropped), "with_notes": int(notes),
+                    "milliseconds": float(ms), "driver_peak_mib": int(rss)})
+    return out
+
+
+def summarise_links(links):
+    """Median link time and the largest driver peak over the runs."""
+    if not links:
+        return None
+    last = links[-1]
+    return {"tus": last["tus"], "functions": last["functions"],
+            "calls": last["calls"], "candidates": last["candidates"],
+            "dropped": last["dropped"], "with_notes": last["with_notes"],
+            "milliseconds": round(statistics.median(
+                l["milliseconds"] for l in links), 1),
+            "driver_peak_mib": max(l["driver_peak_mib"] for l in links)}
 
 
 def rel(path):
@@ -456,6 +498,14 @@ def print_table(results, par, cache, targets, out):
         w(f"\n-j1 vs -j2 over {par['tus']} {par['corpus']} TUs "
           f"(--checks='{CHECKS_ONLY}'): {par['j1_seconds']:.2f} s vs "
           f"{par['j2_seconds']:.2f} s, speedup {par['speedup']:.2f}x\n")
+        link = par.get("link")
+        if link:
+            w(f"link stage over {link['tus']} {par['corpus']} TUs (-j2): "
+              f"{link['milliseconds']:.1f} ms (median), {link['functions']} "
+              f"functions, {link['calls']} calls, {link['candidates']} "
+              f"candidates; driver peak RSS {link['driver_peak_mib']} MiB\n")
+        else:
+            w("link stage: not measured (this loadcheck has no --verbose)\n")
     if cache.get("available"):
         w(f"cache over {cache['tus']} {cache['corpus']} TUs (-j2): cold "
           f"{cache['cold_seconds']:.2f} s, warm {cache['warm_seconds']:.2f} s"

@@ -4,6 +4,7 @@
 #include "tool/front/Config.h"
 #include "tool/front/Database.h"
 #include "tool/front/Preflight.h"
+#include "tool/link/LinkStage.h"
 #include "tool/report/Report.h"
 #include "tool/results/Baseline.h"
 #include "tool/results/Fingerprint.h"
@@ -165,6 +166,28 @@ void deduplicate(Run &R) {
   fingerprintFindings(R.Findings, R.Context.Root);
 }
 
+/// The program linked from every analysed translation unit's facts, and
+/// each finding decided by it: dropped, or kept with the path's notes. A
+/// shard sees part of the program only: it keeps every finding and its
+/// facts, and `loadcheck merge` of the JSON shards links them.
+void linkProgram(Run &R) {
+  for (FileResult &Result : R.Results)
+    if (Result.Failure.empty() &&
+        Result.Facts.kind() != llvm::json::Value::Null)
+      R.Context.Facts.push_back({Result.File, std::move(Result.Facts)});
+  R.Context.FactsLinked = R.Opts.ShardCount == 0;
+  if (!R.Context.FactsLinked)
+    return;
+  LinkStage Program(R.Context.Facts,
+                    [](llvm::StringRef Path) { return absolutePath(Path); });
+  Program.decideAll(R.Findings);
+  for (const std::string &W : Program.summary().Warnings)
+    warning(W);
+  if (R.Opts.Verbose)
+    fmt::print(stderr, "loadcheck: {}\n",
+               linkStatisticsLine(Program.summary()));
+}
+
 /// --write-baseline, then --baseline. False: the baseline cannot be read.
 bool applyBaseline(Run &R) {
   if (!R.Opts.WriteBaseline.empty()) {
@@ -272,6 +295,7 @@ int runAnalysis(const DriverOptions &Opts, const std::string &Executable) {
     return UsageError;
   analyseUnits(R, Executable);
   deduplicate(R);
+  linkProgram(R);
   if (!applyBaseline(R))
     return UsageError;
   if (!report(R))

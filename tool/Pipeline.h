@@ -4,8 +4,9 @@
 // applyBaseline -> report -> applyFixes -> summarise: the compilation
 // database and configuration checked, every translation unit analysed in a
 // worker process (or taken from the cache), the findings deduplicated and
-// fingerprinted, the program linked across translation units to decide
-// the findings that depend on it, the baseline applied, the reports
+// fingerprinted (before the link, so a shard's fingerprints are those of
+// one run), the program linked across translation units to decide the
+// findings that depend on it, the baseline applied, the reports
 // written, fix-its applied, and the exit code.
 //
 //===----------------------------------------------------------------------===//

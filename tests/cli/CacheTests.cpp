@@ -12,9 +12,12 @@
 // key.
 //
 //===----------------------------------------------------------------------===//
+#include "checks/model/ProgramLink.h"
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
 #include "tool/run/Cache.h"
+#include "clang/Frontend/ASTUnit.h"
+#include "clang/Tooling/Tooling.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Regex.h"
@@ -346,10 +349,11 @@ const Corruption Corruptions[] = {
     {"OtherFormatVersion",
      [](const std::string &E) {
        std::string Other = E;
-       Other.replace(Other.find(" 1\n"), 3, " 99\n");
+       std::string Version = " " + std::to_string(CacheFormatVersion) + "\n";
+       Other.replace(Other.find(Version), Version.size(), " 99\n");
        return Other;
      },
-     "format version '99', expected 1"}};
+     "format version '99', expected 2"}};
 
 TEST(Cache, CorruptEntriesAreReportedOnceIgnoredAndRewritten) {
   // Five files, five entries, each damaged in its own way.
@@ -450,9 +454,17 @@ TEST(Cache, ConcurrentRunsNeverTearAnEntry) {
         << It->path();
 }
 
+/// The program facts of a small translation unit, as a worker collects them.
+llvm::json::Value factsOfCode(llvm::StringRef Code) {
+  std::unique_ptr<clang::ASTUnit> AST = clang::tooling::buildASTFromCode(Code);
+  return AST ? model::collectTUFacts(AST->getASTContext())
+             : llvm::json::Value(nullptr);
+}
+
 TEST(Cache, EntryRoundTripsAndRejectsAnotherKey) {
   FileResult Result;
   Result.File = "/src/a.cpp";
+  Result.Facts = factsOfCode("void f() {}\nvoid g() { f(); }\n");
   Finding F;
   F.Check = "loadcheck-unjoined-thread";
   F.Message = "m\n\"quoted\"";
@@ -468,6 +480,7 @@ TEST(Cache, EntryRoundTripsAndRejectsAnotherKey) {
   ASSERT_EQ(Back.Findings.size(), 1u);
   EXPECT_EQ(Back.Findings[0].Message, F.Message);
   EXPECT_EQ(Back.Findings[0].Fixes[0].Text, "jthread");
+  EXPECT_EQ(Back.Facts, Result.Facts);
   EXPECT_FALSE(decodeCacheEntry(Entry, std::string(64, 'b'), Back, Reason));
   EXPECT_EQ(Reason, "entry of another key");
   EXPECT_EQ(cacheEntryPath("/c", Key), "/c/aa/" + Key.substr(2) + ".entry");

@@ -79,6 +79,10 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
                "List the enabled checks and exit");
   App.add_flag("-q,--quiet", Opts.Quiet,
                "Print findings only: no progress line, no summary");
+  App.add_flag("-v,--verbose", Opts.Verbose,
+               "Also print what the link stage did: translation units, "
+               "functions, calls, candidates, its time and the driver's peak "
+               "memory");
   std::string Color = "auto";
   App.add_option("--color", Color,
                  "Colour the output: auto (on a terminal, unless NO_COLOR "

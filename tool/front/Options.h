@@ -24,6 +24,7 @@ struct DriverOptions {
   std::vector<std::string> CompilerArgs; ///< after `--`
   bool ListChecks = false;
   bool Quiet = false;
+  bool Verbose = false; ///< the link stage's statistics on stderr
   ColorMode Color = ColorMode::Auto;
   unsigned Jobs = 0; ///< -j; 0 = number of cores
   OutputFormat Format = OutputFormat::Text;

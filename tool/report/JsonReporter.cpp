@@ -1,8 +1,8 @@
 #include "tool/Paths.h"
-#include "tool/results/Fingerprint.h"
 #include "tool/front/Profile.h"
 #include "tool/front/SourceFiles.h"
 #include "tool/report/Reporters.h"
+#include "tool/results/Fingerprint.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -44,6 +44,7 @@ void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                                {"file", Rel(F.Where.File)},
                                {"line", F.Where.Line},
                                {"column", F.Where.Column},
+                               {"offset", F.Where.Offset},
                                {"endLine", F.End.Line},
                                {"endColumn", F.End.Column},
                                {"function", jsonText(F.Function)},
@@ -56,6 +57,15 @@ void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
   for (const FileFailure &F : Context.Failures)
     Failures.push_back(
         json::Object{{"file", Rel(F.File)}, {"reason", jsonText(F.Reason)}});
+  // For `loadcheck merge`: each translation unit's program facts, paths
+  // relative to the root as everywhere in the report.
+  json::Array Units;
+  for (const UnitFacts &Unit : Context.Facts)
+    Units.push_back(json::Object{
+        {"file", Rel(Unit.File)},
+        {"facts", withFilesNormalised(Unit.Facts, [&](llvm::StringRef Path) {
+           return jsonText(relativeToRoot(Path, Context.Root));
+         })}});
   json::Object Root{{"version", 1},
                     {"tool", json::Object{{"name", "loadcheck"},
                                           {"version", LOADCHECK_VERSION}}},
@@ -65,7 +75,9 @@ void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                     // JSON shards are the enabled checks, as in one run.
                     {"enabledChecks", json::Array(Context.EnabledChecks)},
                     {"failures", std::move(Failures)},
-                    {"findings", std::move(Out)}};
+                    {"findings", std::move(Out)},
+                    {"facts", json::Object{{"linked", Context.FactsLinked},
+                                           {"units", std::move(Units)}}}};
   OS << llvm::formatv("{0:2}", json::Value(std::move(Root))) << "\n";
 }
 

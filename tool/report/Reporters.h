@@ -9,6 +9,7 @@
 #ifndef LOADCHECK_TOOL_REPORT_REPORTERS_H
 #define LOADCHECK_TOOL_REPORT_REPORTERS_H
 
+#include "tool/link/LinkStage.h"
 #include "tool/results/Finding.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -28,9 +29,17 @@ struct ReportContext {
   size_t FilesAnalysed = 0;
   std::vector<FileFailure> Failures;
   std::string ProfileName; ///< "high-traffic" or "custom"
+  /// The program facts of every translation unit analysed (JSON reports
+  /// carry them, so `loadcheck merge` can link shards), their "files"
+  /// tables spelled as the findings' paths.
+  std::vector<UnitFacts> Facts;
+  /// Whether the findings were decided by linking Facts; false in a shard,
+  /// whose program is incomplete (merge decides).
+  bool FactsLinked = true;
 };
 
-/// `--format=json`: the schema of docs/formats.md.
+/// `--format=json`: the schema of docs/formats.md, plus the program facts
+/// (see ReportContext::Facts).
 void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                const ReportContext &Context);
 

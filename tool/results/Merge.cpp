@@ -1,8 +1,9 @@
 #include "tool/results/Merge.h"
 #include "tool/ExitCodes.h"
-#include "tool/results/Finding.h"
 #include "tool/Paths.h"
+#include "tool/link/LinkStage.h"
 #include "tool/report/Reporters.h"
+#include "tool/results/Finding.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -80,6 +81,12 @@ std::string readInput(const std::string &Path, Input &Out) {
 struct JsonFinding {
   Finding Model;
   const json::Object *Original = nullptr;
+  /// The original with the link's notes appended, when it got some.
+  std::optional<json::Object> Annotated;
+  /// From a shard whose program was not linked: merge decides it.
+  bool Undecided = false;
+
+  json::Object output() const { return Annotated ? *Annotated : *Original; }
 };
 
 // Paths in a result are relative to the repository root of the machine
@@ -114,6 +121,9 @@ bool findingFrom(const json::Object &O, llvm::StringRef Root, Finding &F) {
     else
       F.WarningAsError = true;
   }
+  // The byte offset the link's verdicts are keyed by (0 in results of
+  // versions without it).
+  F.Where.Offset = unsigned(O.getInteger("offset").value_or(0));
   F.End = F.Where;
   F.End.Line = unsigned(O.getInteger("endLine").value_or(F.Where.Line));
   F.End.Column = unsigned(O.getInteger("endColumn").value_or(F.Where.Column));
@@ -142,10 +152,83 @@ bool findingFrom(const json::Object &O, llvm::StringRef Root, Finding &F) {
   return true;
 }
 
+void warning(llvm::StringRef Message) {
+  fmt::print(stderr, "loadcheck: warning: merge: {}\n", Message.str());
+}
+
+/// The program facts of the inputs' translation units (the "facts"
+/// section of a JSON result), and whether some input left its findings
+/// undecided (a shard).
+struct MergedFacts {
+  std::vector<UnitFacts> Units;
+  std::set<const Input *> Undecided;
+};
+
+MergedFacts readFacts(const std::vector<Input> &Inputs, llvm::StringRef Root) {
+  MergedFacts Out;
+  for (const Input &In : Inputs) {
+    const json::Object *Facts = In.Document.getAsObject()->getObject("facts");
+    if (!Facts)
+      continue; // a result of a version without facts: decided
+    if (Facts->getBoolean("linked") == false)
+      Out.Undecided.insert(&In);
+    const json::Array *Units = Facts->getArray("units");
+    for (size_t I = 0; Units && I < Units->size(); ++I) {
+      const json::Object *Unit = (*Units)[I].getAsObject();
+      auto File = Unit ? Unit->getString("file") : std::nullopt;
+      const json::Value *Payload = Unit ? Unit->get("facts") : nullptr;
+      if (!File || !Payload) {
+        warning(fmt::format("'{}': facts entry {} names no translation unit; "
+                            "the program is linked without it",
+                            In.Path, I));
+        continue;
+      }
+      Out.Units.push_back({underRoot(*File, Root), *Payload, In.Path});
+    }
+  }
+  // One per translation unit, in the order of a run (the same result
+  // merged twice links each unit once).
+  llvm::stable_sort(Out.Units, [](const UnitFacts &A, const UnitFacts &B) {
+    return A.File < B.File;
+  });
+  Out.Units.erase(std::unique(Out.Units.begin(), Out.Units.end(),
+                              [](const UnitFacts &A, const UnitFacts &B) {
+                                return A.File == B.File;
+                              }),
+                  Out.Units.end());
+  return Out;
+}
+
+/// \p F decided by \p Program: false when it is not reported; the notes it
+/// gains are added to its JSON too.
+bool decide(LinkStage &Program, JsonFinding &F, llvm::StringRef Root) {
+  size_t Before = F.Model.Notes.size();
+  if (!Program.decide(F.Model))
+    return false;
+  if (F.Model.Notes.size() == Before)
+    return true;
+  F.Annotated = *F.Original;
+  json::Array *Notes = F.Annotated->getArray("notes");
+  if (!Notes) {
+    (*F.Annotated)["notes"] = json::Array();
+    Notes = F.Annotated->getArray("notes");
+  }
+  for (size_t I = Before; I < F.Model.Notes.size(); ++I) {
+    const Note &N = F.Model.Notes[I];
+    Notes->push_back(
+        json::Object{{"file", jsonText(relativeToRoot(N.Where.File, Root))},
+                     {"line", N.Where.Line},
+                     {"column", N.Where.Column},
+                     {"message", jsonText(N.Message)}});
+  }
+  return true;
+}
+
 int mergeJson(const std::vector<Input> &Inputs, const std::string &Format,
               llvm::raw_ostream &OS, bool Quiet, ExitCode Outcome) {
   const json::Object &First = *Inputs.front().Document.getAsObject();
   std::string Root = First.getString("root").value_or("").str();
+  MergedFacts Facts = readFacts(Inputs, Root);
   std::vector<JsonFinding> All;
   std::vector<std::pair<FileFailure, const json::Object *>> Failures;
   std::vector<std::string> Enabled;
@@ -171,6 +254,7 @@ int mergeJson(const std::vector<Input> &Inputs, const std::string &Format,
     for (const json::Value &V : *Doc.getArray("findings")) {
       JsonFinding F;
       F.Original = V.getAsObject();
+      F.Undecided = Facts.Undecided.count(&In);
       if (!F.Original || !findingFrom(*F.Original, Root, F.Model)) {
         error(fmt::format("'{}': finding {} is malformed; skipped", In.Path,
                           Index));
@@ -182,13 +266,36 @@ int mergeJson(const std::vector<Input> &Inputs, const std::string &Format,
     }
   }
 
+  // The shards' findings decided by the whole program, as one run decides
+  // them.
+  LinkStage Program(Facts.Units, [&Root](llvm::StringRef Path) {
+    return underRoot(Path, Root);
+  });
+  for (const std::string &W : Program.summary().Warnings)
+    warning(W);
+  if (!Facts.Undecided.empty()) {
+    std::vector<JsonFinding> Kept;
+    for (JsonFinding &F : All)
+      if (!F.Undecided || decide(Program, F, Root))
+        Kept.push_back(std::move(F));
+    All = std::move(Kept);
+  }
+  json::Array Units;
+  const std::vector<size_t> &Refused = Program.summary().Refused;
+  for (size_t I = 0; I < Facts.Units.size(); ++I)
+    if (!llvm::is_contained(Refused, I))
+      Units.push_back(json::Object{
+          {"file", jsonText(relativeToRoot(Facts.Units[I].File, Root))},
+          {"facts", Facts.Units[I].Facts}});
+
   llvm::sort(All, [](const JsonFinding &A, const JsonFinding &B) {
     return std::tie(A.Model, A.Model.Fingerprint) <
            std::tie(B.Model, B.Model.Fingerprint);
   });
   std::vector<JsonFinding> Unique;
   for (JsonFinding &F : All)
-    if (Unique.empty() || findingIdentity(Unique.back().Model) != findingIdentity(F.Model))
+    if (Unique.empty() ||
+        findingIdentity(Unique.back().Model) != findingIdentity(F.Model))
       Unique.push_back(std::move(F));
   llvm::stable_sort(Failures, [](const auto &A, const auto &B) {
     return A.first.File < B.first.File;
@@ -203,17 +310,19 @@ int mergeJson(const std::vector<Input> &Inputs, const std::string &Format,
   if (Format == "json") {
     json::Array Findings, FailureArray;
     for (const JsonFinding &F : Unique)
-      Findings.push_back(json::Object(*F.Original));
+      Findings.push_back(F.output());
     for (const auto &Failure : Failures)
       FailureArray.push_back(json::Object(*Failure.second));
-    json::Object Out{{"version", 1},
-                     {"tool", json::Object{{"name", "loadcheck"},
-                                           {"version", LOADCHECK_VERSION}}},
-                     {"root", Root},
-                     {"filesAnalysed", FilesAnalysed},
-                     {"enabledChecks", json::Array(Enabled)},
-                     {"failures", std::move(FailureArray)},
-                     {"findings", std::move(Findings)}};
+    json::Object Out{
+        {"version", 1},
+        {"tool",
+         json::Object{{"name", "loadcheck"}, {"version", LOADCHECK_VERSION}}},
+        {"root", Root},
+        {"filesAnalysed", FilesAnalysed},
+        {"enabledChecks", json::Array(Enabled)},
+        {"failures", std::move(FailureArray)},
+        {"findings", std::move(Findings)},
+        {"facts", json::Object{{"linked", true}, {"units", std::move(Units)}}}};
     OS << llvm::formatv("{0:2}", json::Value(std::move(Out))) << "\n";
   } else {
     ReportContext Context;

@@ -10,6 +10,13 @@
 // into any of the three formats; SARIF results into SARIF only (SARIF lacks
 // the enclosing function and the fix-it line/columns that JSON carries).
 //
+// JSON results also carry each translation unit's program facts. A shard's
+// findings are undecided (its program is incomplete): merge links the facts
+// of all inputs (LinkStage.h) and decides them, dropping some and adding
+// the link's notes to others, so merged shards report what one run
+// reports. Facts that cannot be linked are one warning each, naming the
+// translation unit and the input; the program is linked without them.
+//
 // Exit code as the analyser's: 2 if an input is unreadable or not a
 // loadcheck result (the other inputs are still merged and written), else 3
 // if an input records a file that could not be analysed, else 1 if the

@@ -1,6 +1,6 @@
 #include "tool/run/Analyzer.h"
-#include "tool/front/Config.h"
 #include "tool/Paths.h"
+#include "tool/front/Config.h"
 #include "tool/front/SourceFiles.h"
 #include "tool/run/TidyRunner.h"
 
@@ -92,7 +92,7 @@ FileResult analyzeFile(const std::string &File,
   ClangTidyContext Context(createOptionsProvider(Opts));
   FileDigests Read;
   std::vector<ClangTidyError> Errors =
-      runChecksOnFile(Context, Database, File, &Read);
+      runChecksOnFile(Context, Database, File, &Read, &Result.Facts);
 
   SourceFiles Lines;
   unsigned CompilerErrors = 0;
@@ -105,10 +105,12 @@ FileResult analyzeFile(const std::string &File,
         Result.Analysed.insert(*It);
     Result.Findings.push_back(std::move(F));
   }
-  if (CompilerErrors)
+  if (CompilerErrors) {
+    Result.Facts = nullptr; // a TU that does not compile has no facts
     Result.Failure = fmt::format(
         "'{}' could not be analysed: it does not compile ({} error{})", File,
         CompilerErrors, CompilerErrors == 1 ? "" : "s");
+  }
   return Result;
 }
 

@@ -1,7 +1,8 @@
 #include "tool/run/Cache.h"
-#include "tool/run/ResultCodec.h"
-#include "tool/front/Config.h"
 #include "tool/Paths.h"
+#include "tool/front/Config.h"
+#include "tool/link/LinkStage.h"
+#include "tool/run/ResultCodec.h"
 #include "tool/run/TidyRunner.h"
 
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
@@ -484,6 +485,10 @@ bool decodeCacheEntry(llvm::StringRef Data, llvm::StringRef Key,
   FileResult Decoded;
   if (!resultFromJSON(*Value, Decoded)) {
     Reason = "payload is not a result";
+    return false;
+  }
+  if (std::string Problem = factsProblem(Decoded.Facts); !Problem.empty()) {
+    Reason = "program facts: " + Problem;
     return false;
   }
   Result = std::move(Decoded);

@@ -22,8 +22,11 @@
 //
 // An entry is a small text header (format version, key, payload size,
 // payload checksum) followed by the worker protocol's JSON of the result
-// (ResultCodec.h). Entries are written to a temporary file in the same directory
-// and renamed into place, so concurrent writers never leave a torn entry;
+// (ResultCodec.h), the program facts included: a warm run links the program
+// from the cache. An entry whose facts the link would refuse (damaged, of
+// another facts version) is treated as corrupt, and the file analysed again.
+// Entries are written to a temporary file in the same directory and renamed
+// into place, so concurrent writers never leave a torn entry;
 // a corrupt, truncated or foreign entry is reported, ignored and rewritten.
 //
 //===----------------------------------------------------------------------===//
@@ -39,7 +42,8 @@
 namespace loadcheck {
 
 /// Version of the entry layout; part of every key and every entry header.
-inline constexpr unsigned CacheFormatVersion = 1;
+/// 2: entries hold the translation unit's program facts.
+inline constexpr unsigned CacheFormatVersion = 2;
 
 /// The key of \p File (64 hex digits), or nullopt when the file cannot be
 /// preprocessed without errors (such results are never cached).

@@ -1,10 +1,10 @@
-//===--- FileResult.h - what analysing one translation unit gave -*- C++
-//-*-===//
+//===--- FileResult.h - one translation unit's outcome ---------*- C++ -*-===//
 #ifndef LOADCHECK_TOOL_RUN_FILERESULT_H
 #define LOADCHECK_TOOL_RUN_FILERESULT_H
 
 #include "tool/results/Finding.h"
 #include "tool/run/FileDigest.h"
+#include "llvm/Support/JSON.h"
 #include <string>
 #include <vector>
 
@@ -26,6 +26,9 @@ struct FileResult {
   /// The content the analysis read of every file a fix-it of Findings
   /// touches (see --fix).
   FileDigests Analysed;
+  /// The program facts of the translation unit (checks/model/ProgramLink.h)
+  /// for the driver's link stage; null when it was not analysed.
+  llvm::json::Value Facts = nullptr;
 };
 
 } // namespace loadcheck

@@ -116,6 +116,8 @@ json::Value resultToJSON(const FileResult &Result) {
                    {"failure", text(Result.Failure)},
                    {"findings", std::move(Findings)},
                    {"analysed", std::move(Analysed)}};
+  if (Result.Facts.kind() != json::Value::Null)
+    Out["facts"] = Result.Facts;
   // What the result cache did, for the driver's summary.
   if (Result.Cache != FileResult::CacheStatus::Off) {
     Out["cache"] = Result.Cache == FileResult::CacheStatus::Hit ? "hit"
@@ -143,6 +145,8 @@ bool resultFromJSON(const json::Value &Value, FileResult &Result) {
       return false;
     Result.Findings.push_back(std::move(F));
   }
+  if (const json::Value *Facts = O->get("facts"))
+    Result.Facts = *Facts;
   // The result cache's status: optional, absent when the cache is off.
   if (auto Cache = O->getString("cache"))
     Result.Cache = *Cache == "hit"      ? FileResult::CacheStatus::Hit

@@ -1,8 +1,10 @@
 #include "tool/run/TidyRunner.h"
 
+#include "checks/model/ProgramLink.h"
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "tool/Paths.h"
+#include "tool/link/LinkStage.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
@@ -84,10 +86,15 @@ private:
 /// the instantiations the user's code causes of the user's own templates.
 /// Declarations of system headers are still reachable through the user's
 /// code (a callee, a type, a base class): only the walk over them is skipped.
+///
+/// Once the checks ran (their end-of-TU work included), it collects the
+/// program facts for the driver's link stage.
 class UserCodeConsumer : public MultiplexConsumer {
 public:
-  explicit UserCodeConsumer(std::unique_ptr<ASTConsumer> Checks)
-      : MultiplexConsumer(single(std::move(Checks))) {}
+  UserCodeConsumer(std::unique_ptr<ASTConsumer> Checks, std::string Directory,
+                   llvm::json::Value *Facts)
+      : MultiplexConsumer(single(std::move(Checks))),
+        Directory(std::move(Directory)), Facts(Facts) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     const SourceManager &SM = Ctx.getSourceManager();
@@ -97,6 +104,11 @@ public:
         UserDecls.push_back(D);
     Ctx.setTraversalScope(UserDecls);
     MultiplexConsumer::HandleTranslationUnit(Ctx);
+    if (Facts)
+      *Facts = withFilesNormalised(
+          model::collectTUFacts(Ctx), [this](llvm::StringRef Path) {
+            return absolutePath(Path, Directory); // as toFinding() names files
+          });
   }
 
 private:
@@ -106,17 +118,20 @@ private:
     Consumers.push_back(std::move(Consumer));
     return Consumers;
   }
+
+  std::string Directory;
+  llvm::json::Value *Facts;
 };
 
 class ChecksActionFactory : public FrontendActionFactory {
 public:
   ChecksActionFactory(ClangTidyContext &Context,
                       IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS,
-                      FileDigests *Read)
-      : ConsumerFactory(Context, std::move(FS)), Read(Read) {}
+                      FileDigests *Read, llvm::json::Value *Facts)
+      : ConsumerFactory(Context, std::move(FS)), Read(Read), Facts(Facts) {}
 
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<Action>(ConsumerFactory, Read);
+    return std::make_unique<Action>(ConsumerFactory, Read, Facts);
   }
 
   bool runInvocation(std::shared_ptr<CompilerInvocation> Invocation,
@@ -134,29 +149,32 @@ public:
 private:
   class Action : public ASTFrontendAction {
   public:
-    Action(ClangTidyASTConsumerFactory &Factory, FileDigests *Read)
-        : Factory(Factory), Read(Read) {}
+    Action(ClangTidyASTConsumerFactory &Factory, FileDigests *Read,
+           llvm::json::Value *Facts)
+        : Factory(Factory), Read(Read), Facts(Facts) {}
     std::unique_ptr<ASTConsumer>
     CreateASTConsumer(CompilerInstance &CI, llvm::StringRef File) override {
-      if (Read) {
-        llvm::ErrorOr<std::string> Directory =
-            CI.getFileManager()
-                .getVirtualFileSystem()
-                .getCurrentWorkingDirectory();
+      llvm::ErrorOr<std::string> WorkingDirectory =
+          CI.getFileManager()
+              .getVirtualFileSystem()
+              .getCurrentWorkingDirectory();
+      std::string Directory = WorkingDirectory ? *WorkingDirectory : "";
+      if (Read)
         CI.getPreprocessor().addPPCallbacks(std::make_unique<DigestRecorder>(
-            CI.getSourceManager(), Directory ? *Directory : "", *Read));
-      }
+            CI.getSourceManager(), Directory, *Read));
       return std::make_unique<UserCodeConsumer>(
-          Factory.createASTConsumer(CI, File));
+          Factory.createASTConsumer(CI, File), Directory, Facts);
     }
 
   private:
     ClangTidyASTConsumerFactory &Factory;
     FileDigests *Read;
+    llvm::json::Value *Facts;
   };
 
   ClangTidyASTConsumerFactory ConsumerFactory;
   FileDigests *Read;
+  llvm::json::Value *Facts;
 };
 
 } // namespace
@@ -164,7 +182,8 @@ private:
 std::vector<ClangTidyError> runChecksOnFile(ClangTidyContext &Context,
                                             const CompilationDatabase &Database,
                                             const std::string &File,
-                                            FileDigests *Read) {
+                                            FileDigests *Read,
+                                            llvm::json::Value *Facts) {
   IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS(
       new llvm::vfs::OverlayFileSystem(llvm::vfs::getRealFileSystem()));
   ClangTool Tool(Database, {File}, std::make_shared<PCHContainerOperations>(),
@@ -189,7 +208,7 @@ std::vector<ClangTidyError> runChecksOnFile(ClangTidyContext &Context,
   }
   Tool.setDiagnosticConsumer(&DiagConsumer);
 
-  ChecksActionFactory Factory(Context, FS, Read);
+  ChecksActionFactory Factory(Context, FS, Read, Facts);
   Tool.run(&Factory);
   return DiagConsumer.take();
 }

@@ -3,9 +3,10 @@
 #define LOADCHECK_TOOL_RUN_TIDYRUNNER_H
 
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
-#include "clang/Tooling/ArgumentsAdjusters.h"
 #include "tool/run/FileDigest.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/Support/JSON.h"
 #include <string>
 #include <vector>
 
@@ -19,10 +20,14 @@ namespace loadcheck {
 /// reports failures itself, once, in its own words.
 /// When \p Read is given, it receives the digest of every file the compile
 /// read, taken when the preprocessor entered it (before any check ran).
+/// When \p Facts is given, it receives the translation unit's program facts
+/// once every check has run, their "files" table spelled as the findings'
+/// paths (absolute, against the compile directory).
 std::vector<clang::tidy::ClangTidyError>
 runChecksOnFile(clang::tidy::ClangTidyContext &Context,
                 const clang::tooling::CompilationDatabase &Database,
-                const std::string &File, FileDigests *Read = nullptr);
+                const std::string &File, FileDigests *Read = nullptr,
+                llvm::json::Value *Facts = nullptr);
 
 /// Adds ExtraArgsBefore/ExtraArgs of the file's .clang-tidy to its compile
 /// command, as clang-tidy does. Shared with the result cache, whose key must

@@ -1,8 +1,9 @@
 #include "tool/run/Worker.h"
+#include "checks/model/ProgramLink.h"
+#include "tool/Paths.h"
+#include "tool/front/Database.h"
 #include "tool/run/Cache.h"
 #include "tool/run/ResultCodec.h"
-#include "tool/front/Database.h"
-#include "tool/Paths.h"
 #include "tool/run/WorkerFailure.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -142,6 +143,9 @@ void prepareWorkerProcess() {
 int runWorker(const std::string &File, const std::string &Output,
               const DriverOptions &Opts) {
   prepareWorkerProcess();
+  // Findings that depend on the whole program are decided by the driver's
+  // link stage, over the facts every worker returns.
+  model::setProgramVerdictsDeferred(true);
   DriverOptions WorkerOpts = Opts;
   WorkerOpts.Inputs = {File};
   std::string Error;
