@@ -69,7 +69,7 @@ TEST(TestCodeCli, GlobalTestFilePatternInClangTidyServesEveryCheck) {
   for (llvm::StringRef Check :
        {"[loadcheck-missing-timeout]", "[loadcheck-tls-verification-disabled]",
         "[loadcheck-abrupt-termination]"})
-    EXPECT_EQ(count(Run.Out, Check), 1u) << Check << "\n" << Run.Out;
+    EXPECT_EQ(count(Run.Out, Check), 1u) << Check.str() << "\n" << Run.Out;
 }
 
 TEST(TestCodeCli, CheckLocalIncludeTestCodeBringsOneCheckBack) {

@@ -27,7 +27,7 @@ TEST(TestCodeModel, DefaultPatternMatchesTestDirectoriesAndFileNames) {
         "/p/src/pool_unittest.cc", "/p/src/test_pool.cpp",
         "/p/src/PoolTest.cpp", "/p/src/PoolTests.cpp", "/p/src/parse_fuzzer.cc",
         "/p/src/fuzz_headers.c", "test_main.c", "/p/src/server_test.h"})
-    EXPECT_TRUE(isTestPath(Path)) << Path;
+    EXPECT_TRUE(isTestPath(Path)) << Path.str();
 }
 
 TEST(TestCodeModel, DefaultPatternLeavesProductionPathsAlone) {
@@ -40,7 +40,7 @@ TEST(TestCodeModel, DefaultPatternLeavesProductionPathsAlone) {
         "/reader.cpp",
         "/p/include/httplib.h", "/p/lib/vtls/openssl.c",
         "/p/docs/examples/threaded.c"})
-    EXPECT_FALSE(isTestPath(Path)) << Path;
+    EXPECT_FALSE(isTestPath(Path)) << Path.str();
 }
 
 TEST(TestCodeModel, FrameworkHeadersAreRecognisedByName) {
@@ -50,12 +50,12 @@ TEST(TestCodeModel, FrameworkHeadersAreRecognisedByName) {
         "/opt/doctest/doctest/doctest.h", "doctest.h",
         "/usr/include/boost/test/unit_test.hpp",
         "/usr/include/boost/test/included/unit_test.hpp"})
-    EXPECT_TRUE(isTestFrameworkHeader(Header)) << Header;
+    EXPECT_TRUE(isTestFrameworkHeader(Header)) << Header.str();
   for (llvm::StringRef Header :
        {"/usr/include/gtest/gtest_prod.h", "/usr/include/boost/asio.hpp",
         "/p/include/mydoctest.hpp", "/p/include/test.h",
         "/usr/include/boost/testing.hpp"})
-    EXPECT_FALSE(isTestFrameworkHeader(Header)) << Header;
+    EXPECT_FALSE(isTestFrameworkHeader(Header)) << Header.str();
 }
 
 /// Parses \p Main as \p MainName with two project headers: a production
@@ -80,7 +80,7 @@ std::unique_ptr<ASTUnit> parse(llvm::StringRef Main, llvm::StringRef MainName) {
 bool covered(ASTUnit &AST, llvm::StringRef Name) {
   ASTContext &Ctx = AST.getASTContext();
   auto Found = match(functionDecl(hasName(Name)).bind("f"), Ctx);
-  EXPECT_EQ(Found.size(), 1u) << Name;
+  EXPECT_EQ(Found.size(), 1u) << Name.str();
   if (Found.empty())
     return false;
   const auto *F = Found.front().getNodeAs<FunctionDecl>("f");

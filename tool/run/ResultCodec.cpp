@@ -116,6 +116,13 @@ json::Value resultToJSON(const FileResult &Result) {
                    {"failure", text(Result.Failure)},
                    {"findings", std::move(Findings)},
                    {"analysed", std::move(Analysed)}};
+  // Only counted by the driver: optional, absent when nothing was hidden.
+  if (!Result.HiddenInHeaders.empty()) {
+    json::Array Hidden;
+    for (const Finding &F : Result.HiddenInHeaders)
+      Hidden.push_back(findingToJSON(F));
+    Out["hiddenInHeaders"] = std::move(Hidden);
+  }
   // What the result cache did, for the driver's summary.
   if (Result.Cache != FileResult::CacheStatus::Off) {
     Out["cache"] = Result.Cache == FileResult::CacheStatus::Hit ? "hit"
@@ -143,6 +150,13 @@ bool resultFromJSON(const json::Value &Value, FileResult &Result) {
       return false;
     Result.Findings.push_back(std::move(F));
   }
+  if (const json::Array *Hidden = O->getArray("hiddenInHeaders"))
+    for (const json::Value &V : *Hidden) {
+      Finding F;
+      if (!findingFromJSON(V, F))
+        return false;
+      Result.HiddenInHeaders.push_back(std::move(F));
+    }
   // The result cache's status: optional, absent when the cache is off.
   if (auto Cache = O->getString("cache"))
     Result.Cache = *Cache == "hit"      ? FileResult::CacheStatus::Hit
