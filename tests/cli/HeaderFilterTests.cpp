@@ -50,7 +50,7 @@ ProcessResult run(const Workspace &Dir, std::vector<std::string> Extra = {}) {
   return runProcess(LOADCHECK_BINARY, Args, Dir.path(), "-u NO_COLOR");
 }
 
-unsigned count(llvm::StringRef Text, llvm::StringRef What) {
+unsigned occurrences(llvm::StringRef Text, llvm::StringRef What) {
   return Text.count(What);
 }
 
@@ -58,8 +58,8 @@ TEST(HeaderFilter, HeaderOnlyLibraryIsReportedByDefaultOnceEach) {
   Workspace Dir(headerOnlyLibrary());
   ProcessResult Run = run(Dir);
   EXPECT_EQ(Run.ExitCode, 1) << Run.Err;
-  EXPECT_EQ(count(Run.Out, "pool/detach.h:6:5: warning:"), 1u) << Run.Out;
-  EXPECT_EQ(count(Run.Out, "pool/detail/reaper.h:5:5: warning:"), 1u)
+  EXPECT_EQ(occurrences(Run.Out, "pool/detach.h:6:5: warning:"), 1u) << Run.Out;
+  EXPECT_EQ(occurrences(Run.Out, "pool/detail/reaper.h:5:5: warning:"), 1u)
       << Run.Out;
   EXPECT_NE(Run.Err.find("2 findings in 2 files"), std::string::npos)
       << Run.Err;
@@ -70,8 +70,8 @@ TEST(HeaderFilter, HeaderFilterNarrowsAndTheSummaryCountsWhatItHid) {
   Workspace Dir(headerOnlyLibrary());
   ProcessResult Run = run(Dir, {"--header-filter=detail/"});
   EXPECT_EQ(Run.ExitCode, 1) << Run.Err;
-  EXPECT_EQ(count(Run.Out, "reaper.h:5:5: warning:"), 1u) << Run.Out;
-  EXPECT_EQ(count(Run.Out, "detach.h"), 0u) << Run.Out;
+  EXPECT_EQ(occurrences(Run.Out, "reaper.h:5:5: warning:"), 1u) << Run.Out;
+  EXPECT_EQ(occurrences(Run.Out, "detach.h"), 0u) << Run.Out;
   // Hidden in both translation units, counted once.
   EXPECT_NE(Run.Err.find("1 finding in 2 files (0 not analysed); 1 finding "
                          "in headers hidden by the header filter"),
@@ -97,15 +97,15 @@ TEST(HeaderFilter, ExcludeHeaderFilterRemoves) {
   Workspace Dir(Files);
   ProcessResult FromFile = run(Dir);
   EXPECT_EQ(FromFile.ExitCode, 1) << FromFile.Err;
-  EXPECT_EQ(count(FromFile.Out, "detach.h:6:5: warning:"), 1u) << FromFile.Out;
-  EXPECT_EQ(count(FromFile.Out, "reaper.h"), 0u) << FromFile.Out;
+  EXPECT_EQ(occurrences(FromFile.Out, "detach.h:6:5: warning:"), 1u) << FromFile.Out;
+  EXPECT_EQ(occurrences(FromFile.Out, "reaper.h"), 0u) << FromFile.Out;
   EXPECT_NE(FromFile.Err.find("1 finding in headers hidden"), std::string::npos)
       << FromFile.Err;
 
   // The command line wins over the file.
   ProcessResult FromFlag = run(Dir, {"--exclude-header-filter=pool/detach"});
-  EXPECT_EQ(count(FromFlag.Out, "reaper.h:5:5: warning:"), 1u) << FromFlag.Out;
-  EXPECT_EQ(count(FromFlag.Out, "detach.h"), 0u) << FromFlag.Out;
+  EXPECT_EQ(occurrences(FromFlag.Out, "reaper.h:5:5: warning:"), 1u) << FromFlag.Out;
+  EXPECT_EQ(occurrences(FromFlag.Out, "detach.h"), 0u) << FromFlag.Out;
 }
 
 TEST(HeaderFilter, InvalidExcludeHeaderFilterIsAUsageError) {
