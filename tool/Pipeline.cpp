@@ -16,6 +16,7 @@
 #include "tool/run/Worker.h"
 
 #include "llvm/Support/Process.h"
+#include <algorithm>
 #include <fmt/core.h>
 #include <optional>
 #include <set>
@@ -50,6 +51,7 @@ struct Run {
   CacheCounts Cache;
   std::vector<Finding> Findings;
   size_t Baselined = 0;
+  size_t HiddenInHeaders = 0; ///< findings a header filter hid, once each
   std::optional<FixOutcome> Fixed;
 
   void fail(llvm::StringRef Message, ExitCode Code = UsageError) {
@@ -161,6 +163,14 @@ void deduplicate(Run &R) {
     Result.Findings.clear();
   }
   R.Findings = deduplicateFindings(std::move(All));
+  // What the header filters hid, once each, leaving out what another
+  // translation unit (with another filter) reports.
+  std::vector<Finding> Hidden;
+  for (FileResult &Result : R.Results)
+    for (Finding &F : Result.HiddenInHeaders)
+      if (!std::binary_search(R.Findings.begin(), R.Findings.end(), F))
+        Hidden.push_back(std::move(F));
+  R.HiddenInHeaders = deduplicateFindings(std::move(Hidden)).size();
   for (const std::string &E : takeConfigurationErrors(R.Findings))
     R.fail(E);
   fingerprintFindings(R.Findings, R.Context.Root);
@@ -248,6 +258,15 @@ std::string cacheSummary(const DriverOptions &Opts, const CacheCounts &C) {
                      C.Misses, C.Misses == 1 ? "" : "es");
 }
 
+/// "; N findings in headers hidden by the header filter" for the summary
+/// line, or nothing.
+std::string hiddenSummary(size_t Hidden) {
+  if (!Hidden)
+    return "";
+  return fmt::format("; {} finding{} in headers hidden by the header filter",
+                     Hidden, Hidden == 1 ? "" : "s");
+}
+
 /// The failures, what --fix did, the summary line and the exit code.
 int summarise(Run &R) {
   const DriverOptions &Opts = R.Opts;
@@ -273,13 +292,13 @@ int summarise(Run &R) {
   size_t Files = R.Inputs->Files.size();
   if (!Opts.Quiet)
     fmt::print(stderr,
-               "loadcheck: {} finding{} in {} file{} ({} not analysed){}{}\n",
+               "loadcheck: {} finding{} in {} file{} ({} not analysed){}{}{}\n",
                CheckFindings, CheckFindings == 1 ? "" : "s", Files,
                Files == 1 ? "" : "s", R.Context.Failures.size(),
                Opts.Baseline.empty()
                    ? std::string()
                    : fmt::format("; {} known from the baseline", R.Baselined),
-               cacheSummary(Opts, R.Cache));
+               hiddenSummary(R.HiddenInHeaders), cacheSummary(Opts, R.Cache));
   if (CheckFindings)
     R.Outcome = worseOf(R.Outcome, Findings);
   if (!R.Context.Failures.empty())

@@ -16,11 +16,12 @@ static constexpr llvm::StringRef CalleeId = "callee";
 
 BlockingUnderLockCheck::BlockingUnderLockCheck(
     llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
-    : ClangTidyCheck(Name, Ctx),
+    : TestCodeAwareCheck(Name, Ctx),
       BlockingFunctions(Options.get("BlockingFunctions", "")) {}
 
 void BlockingUnderLockCheck::storeOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  TestCodeAwareCheck::storeOptions(Opts);
   Options.store(Opts, "BlockingFunctions", BlockingFunctions);
 }
 
@@ -96,6 +97,8 @@ static bool readsMemoryStream(const CallExpr &Call,
 }
 
 void BlockingUnderLockCheck::check(const MatchFinder::MatchResult &Result) {
+  if (skipsTestCode(Result))
+    return; // test code is not served under load
   const auto *Call = Result.Nodes.getNodeAs<CallExpr>(CallId);
   const auto *Callee = Result.Nodes.getNodeAs<FunctionDecl>(CalleeId);
   if (!Call || !Callee || readsMemoryStream(*Call, *Callee))

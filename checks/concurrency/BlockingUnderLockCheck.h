@@ -2,6 +2,7 @@
 #ifndef LOADCHECK_CHECKS_CONCURRENCY_BLOCKINGUNDERLOCKCHECK_H
 #define LOADCHECK_CHECKS_CONCURRENCY_BLOCKINGUNDERLOCKCHECK_H
 
+#include "checks/model/TestCode.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/DenseSet.h"
 #include <string>
@@ -16,7 +17,7 @@ namespace loadcheck::concurrency {
 /// guards that went out of scope or were unlock()ed no longer count.
 /// condition_variable waits are not blocking calls here: they release the
 /// lock they wait on.
-class BlockingUnderLockCheck final : public clang::tidy::ClangTidyCheck {
+class BlockingUnderLockCheck final : public model::TestCodeAwareCheck {
 public:
   BlockingUnderLockCheck(llvm::StringRef Name,
                          clang::tidy::ClangTidyContext *Ctx);

@@ -2,6 +2,7 @@
 #ifndef LOADCHECK_CHECKS_CONCURRENCY_SLEEPPOLLINGCHECK_H
 #define LOADCHECK_CHECKS_CONCURRENCY_SLEEPPOLLINGCHECK_H
 
+#include "checks/model/TestCode.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/DenseSet.h"
 
@@ -19,10 +20,10 @@ namespace loadcheck::concurrency {
 /// waits or consumes input each iteration (condition-variable or future
 /// waits, queue pops, socket or file reads) or processes items (a range-for
 /// inside), a loop whose condition only reads the clock (a timed wait).
-class SleepPollingCheck final : public clang::tidy::ClangTidyCheck {
+class SleepPollingCheck final : public model::TestCodeAwareCheck {
 public:
   SleepPollingCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
-      : ClangTidyCheck(Name, Ctx) {}
+      : TestCodeAwareCheck(Name, Ctx) {}
   bool isLanguageVersionSupported(
       const clang::LangOptions &LangOpts) const override {
     return LangOpts.CPlusPlus;

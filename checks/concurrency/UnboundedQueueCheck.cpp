@@ -133,6 +133,8 @@ void UnboundedQueueCheck::registerMatchers(MatchFinder *Finder) {
 }
 
 void UnboundedQueueCheck::check(const MatchFinder::MatchResult &Result) {
+  if (skipsTestCode(Result))
+    return; // test code is not served under load
   const auto *Push = Result.Nodes.getNodeAs<CXXMemberCallExpr>(PushBinding);
   const auto *Field = Result.Nodes.getNodeAs<FieldDecl>(FieldBinding);
   ASTContext &Ctx = *Result.Context;

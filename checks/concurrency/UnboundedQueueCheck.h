@@ -2,6 +2,7 @@
 #ifndef LOADCHECK_CHECKS_CONCURRENCY_UNBOUNDEDQUEUECHECK_H
 #define LOADCHECK_CHECKS_CONCURRENCY_UNBOUNDEDQUEUECHECK_H
 
+#include "checks/model/TestCode.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/DenseSet.h"
 
@@ -19,10 +20,10 @@ namespace loadcheck::concurrency {
 /// comparison on a member named like a bound (capacity, limit, max, ...)
 /// counts too. A condition-variable or semaphore wait counts only before the
 /// push.
-class UnboundedQueueCheck final : public clang::tidy::ClangTidyCheck {
+class UnboundedQueueCheck final : public model::TestCodeAwareCheck {
 public:
   UnboundedQueueCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
-      : ClangTidyCheck(Name, Ctx) {}
+      : TestCodeAwareCheck(Name, Ctx) {}
   bool isLanguageVersionSupported(
       const clang::LangOptions &LangOpts) const override {
     return LangOpts.CPlusPlus11;

@@ -26,7 +26,7 @@ static llvm::Regex compilePattern(llvm::StringRef Pattern) {
 
 UnboundedThreadSpawnCheck::UnboundedThreadSpawnCheck(
     llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
-    : ClangTidyCheck(Name, Ctx),
+    : TestCodeAwareCheck(Name, Ctx),
       MaxConstantTripCount(Options.get("MaxConstantTripCount", 64U)),
       PoolSizePattern(
           Options.get("PoolSizePattern", DefaultPoolSizePattern).str()),
@@ -43,6 +43,7 @@ UnboundedThreadSpawnCheck::UnboundedThreadSpawnCheck(
 
 void UnboundedThreadSpawnCheck::storeOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  TestCodeAwareCheck::storeOptions(Opts);
   Options.store(Opts, "MaxConstantTripCount", MaxConstantTripCount);
   Options.store(Opts, "PoolSizePattern", PoolSizePattern);
   RequestPath.store(Options, Opts);
@@ -211,6 +212,8 @@ bool UnboundedThreadSpawnCheck::isBoundedLoop(const Stmt &Loop,
 }
 
 void UnboundedThreadSpawnCheck::check(const MatchFinder::MatchResult &Result) {
+  if (skipsTestCode(Result))
+    return; // test code is not served under load
   const auto *Start = Result.Nodes.getNodeAs<Expr>(StartId);
   ASTContext &Ctx = *Result.Context;
   auto Kind = model::classifyThreadStart(Start, Ctx);

@@ -3,6 +3,7 @@
 #define LOADCHECK_CHECKS_CONCURRENCY_UNBOUNDEDTHREADSPAWNCHECK_H
 
 #include "checks/model/RequestPath.h"
+#include "checks/model/TestCode.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/Regex.h"
@@ -18,7 +19,7 @@ namespace loadcheck::concurrency {
 /// request" from the request-path model. A loop bounded by a small integer
 /// constant, by std::thread::hardware_concurrency() or by a name matching
 /// PoolSizePattern is a pool being filled, not a finding.
-class UnboundedThreadSpawnCheck final : public clang::tidy::ClangTidyCheck {
+class UnboundedThreadSpawnCheck final : public model::TestCodeAwareCheck {
 public:
   UnboundedThreadSpawnCheck(llvm::StringRef Name,
                             clang::tidy::ClangTidyContext *Ctx);

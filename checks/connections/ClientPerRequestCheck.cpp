@@ -25,7 +25,7 @@ AST_MATCHER_P(FunctionDecl, isListedFunction, const NameList *, Names) {
 
 ClientPerRequestCheck::ClientPerRequestCheck(llvm::StringRef Name,
                                              clang::tidy::ClangTidyContext *Ctx)
-    : ClangTidyCheck(Name, Ctx),
+    : TestCodeAwareCheck(Name, Ctx),
       ExtraClientTypes(Options.get("ClientTypes", "")),
       ExtraClientFactories(Options.get("ClientFactories", "")),
       ClientTypes(NameList::withExtra(defaultClientTypes(), ExtraClientTypes)),
@@ -35,6 +35,7 @@ ClientPerRequestCheck::ClientPerRequestCheck(llvm::StringRef Name,
 
 void ClientPerRequestCheck::storeOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  TestCodeAwareCheck::storeOptions(Opts);
   Options.store(Opts, "ClientTypes", ExtraClientTypes);
   Options.store(Opts, "ClientFactories", ExtraClientFactories);
   ReqOpts.store(Options, Opts);
@@ -107,6 +108,8 @@ static QualType createdType(const CallExpr &Call) {
 }
 
 void ClientPerRequestCheck::check(const MatchFinder::MatchResult &Result) {
+  if (skipsTestCode(Result))
+    return; // test code is not served under load
   ASTContext &Ctx = *Result.Context;
   if (const auto *E = Result.Nodes.getNodeAs<CXXConstructExpr>(Construct)) {
     std::string TypeName = clientTypeName(E->getType(), ClientTypes, Ctx);

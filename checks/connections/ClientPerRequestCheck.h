@@ -4,6 +4,7 @@
 
 #include "checks/connections/ClientApis.h"
 #include "checks/model/RequestPath.h"
+#include "checks/model/TestCode.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/DenseSet.h"
 
@@ -19,7 +20,7 @@ namespace loadcheck::connections {
 /// statics, `thread_local`s, members and globals, anything outside loops and
 /// handlers (`main`'s setup), and objects handed over to something that
 /// outlives the iteration (a pool being filled: `conns_.push_back(...)`).
-class ClientPerRequestCheck final : public clang::tidy::ClangTidyCheck {
+class ClientPerRequestCheck final : public model::TestCodeAwareCheck {
 public:
   ClientPerRequestCheck(llvm::StringRef Name,
                         clang::tidy::ClangTidyContext *Ctx);

@@ -22,11 +22,12 @@ static constexpr llvm::StringRef ConnString = "conn-string";
 
 MissingTimeoutCheck::MissingTimeoutCheck(llvm::StringRef Name,
                                          clang::tidy::ClangTidyContext *Ctx)
-    : ClangTidyCheck(Name, Ctx),
+    : TestCodeAwareCheck(Name, Ctx),
       DefaultTimeoutMs(Options.get("DefaultTimeoutMs", 5000U)) {}
 
 void MissingTimeoutCheck::storeOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  TestCodeAwareCheck::storeOptions(Opts);
   Options.store(Opts, "DefaultTimeoutMs", DefaultTimeoutMs);
 }
 
@@ -132,6 +133,8 @@ static llvm::StringRef indentationOf(SourceLocation Loc,
 }
 
 void MissingTimeoutCheck::check(const MatchFinder::MatchResult &Result) {
+  if (skipsTestCode(Result))
+    return; // test code is not served under load
   const auto &Nodes = Result.Nodes;
   if (const auto *Rpc = Nodes.getNodeAs<CallExpr>(GrpcRpc))
     return checkGrpc(*Rpc, *Nodes.getNodeAs<VarDecl>(GrpcContext), Result);

@@ -2,6 +2,7 @@
 #ifndef LOADCHECK_CHECKS_CONNECTIONS_MISSINGTIMEOUTCHECK_H
 #define LOADCHECK_CHECKS_CONNECTIONS_MISSINGTIMEOUTCHECK_H
 
+#include "checks/model/TestCode.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/DenseSet.h"
 
@@ -23,7 +24,7 @@ namespace loadcheck::connections {
 ///   - a libpq/libpqxx connection string literal without `connect_timeout`.
 /// A timeout set by a helper function that receives the context or handle
 /// counts when the helper's body is in the translation unit.
-class MissingTimeoutCheck final : public clang::tidy::ClangTidyCheck {
+class MissingTimeoutCheck final : public model::TestCodeAwareCheck {
 public:
   MissingTimeoutCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx);
   bool isLanguageVersionSupported(

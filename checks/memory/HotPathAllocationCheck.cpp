@@ -16,12 +16,13 @@ static constexpr llvm::StringRef SizedConstruct = "sized-construct";
 
 HotPathAllocationCheck::HotPathAllocationCheck(
     llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
-    : ClangTidyCheck(Name, Ctx),
+    : TestCodeAwareCheck(Name, Ctx),
       MinBytes(Options.get("MinBytes", uint64_t{4096})),
       ReqOpts(model::RequestPathOptions::read(Options)) {}
 
 void HotPathAllocationCheck::storeOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  TestCodeAwareCheck::storeOptions(Opts);
   Options.store(Opts, "MinBytes", MinBytes);
   ReqOpts.store(Options, Opts);
 }
@@ -89,6 +90,8 @@ static std::optional<uint64_t> product(std::optional<uint64_t> A,
 }
 
 void HotPathAllocationCheck::check(const MatchFinder::MatchResult &Result) {
+  if (skipsTestCode(Result))
+    return; // test code is not served under load
   ASTContext &Ctx = *Result.Context;
   const auto &Nodes = Result.Nodes;
   if (const auto *New = Nodes.getNodeAs<CXXNewExpr>(ArrayNew)) {

@@ -3,6 +3,7 @@
 #define LOADCHECK_CHECKS_MEMORY_HOTPATHALLOCATIONCHECK_H
 
 #include "checks/model/RequestPath.h"
+#include "checks/model/TestCode.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/DenseSet.h"
 
@@ -19,7 +20,7 @@ namespace loadcheck::memory {
 /// flagged; nor are statics, `thread_local`s, buffers allocated before the
 /// loop, and buffers handed over to something that outlives the iteration
 /// (a pool being filled).
-class HotPathAllocationCheck final : public clang::tidy::ClangTidyCheck {
+class HotPathAllocationCheck final : public model::TestCodeAwareCheck {
 public:
   HotPathAllocationCheck(llvm::StringRef Name,
                          clang::tidy::ClangTidyContext *Ctx);

@@ -12,32 +12,22 @@ namespace loadcheck::observability {
 
 static constexpr llvm::StringRef PrintCall = "print-call";
 static constexpr llvm::StringRef StreamRef = "stream-ref";
-static constexpr llvm::StringRef DefaultTestFilePattern =
-    "(^|/)(tests?|testing|unittests?)/|(_test|_tests|Test|Tests)\\.(c|cc|cpp|"
-    "cxx)$";
 
 UnstructuredLoggingCheck::UnstructuredLoggingCheck(
     llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
-    : ClangTidyCheck(Name, Ctx), Scope(Options.get("Scope", "handlers")),
+    : TestCodeAwareCheck(Name, Ctx), Scope(Options.get("Scope", "handlers")),
       AllNonMain(Scope == "all-non-main"),
-      TestFilePattern(Options.get("TestFilePattern", DefaultTestFilePattern)),
-      TestFileRegex(TestFilePattern),
       ReqOpts(model::RequestPathOptions::read(Options)) {
   if (Scope != "handlers" && Scope != "all-non-main")
     configurationDiag("invalid value '%0' for '%1.Scope': expected "
                       "'handlers' or 'all-non-main'")
         << Scope << Name;
-  std::string Error;
-  if (!TestFilePattern.empty() && !TestFileRegex.isValid(Error))
-    configurationDiag("invalid regular expression in "
-                      "'%0.TestFilePattern': %1")
-        << Name << Error;
 }
 
 void UnstructuredLoggingCheck::storeOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  TestCodeAwareCheck::storeOptions(Opts);
   Options.store(Opts, "Scope", Scope);
-  Options.store(Opts, "TestFilePattern", TestFilePattern);
   ReqOpts.store(Options, Opts);
 }
 
@@ -67,40 +57,10 @@ void UnstructuredLoggingCheck::registerMatchers(MatchFinder *Finder) {
       this);
 }
 
-/// True inside a GoogleTest test: TEST, TEST_F and TEST_P define a class
-/// derived from testing::Test whose TestBody holds the code; lambdas written
-/// there (a thread started by the test) belong to the test too.
-static bool isInGoogleTest(const FunctionDecl &F) {
-  for (const DeclContext *DC = &F; DC; DC = DC->getParent()) {
-    const auto *Method = dyn_cast<CXXMethodDecl>(DC);
-    if (!Method)
-      continue;
-    const CXXRecordDecl *Record = Method->getParent();
-    if (!Record || !Record->hasDefinition() || Record->isLambda())
-      continue;
-    bool Found = false;
-    Record->forallBases([&](const CXXRecordDecl *Base) {
-      Found |= Base->getQualifiedNameAsString() == "testing::Test";
-      return true;
-    });
-    if (Found)
-      return true;
-  }
-  return false;
-}
-
 std::string UnstructuredLoggingCheck::scopeOf(const Stmt &S, ASTContext &Ctx,
-                                              const SourceManager &SM) const {
+                                              const SourceManager &) const {
   const FunctionDecl *F = model::enclosingFunction(S, Ctx);
   if (!F || F->isMain())
-    return "";
-  // Tests print on purpose; their output is not production logging.
-  if (!TestFilePattern.empty()) {
-    llvm::StringRef File = SM.getFilename(SM.getFileLoc(S.getBeginLoc()));
-    if (TestFileRegex.match(File))
-      return "";
-  }
-  if (isInGoogleTest(*F))
     return "";
   const auto &Entries = model::ThreadEntryIndex::get(Ctx);
   if (const model::ThreadEntry *Entry = Entries.enclosingEntry(S, Ctx)) {
@@ -120,6 +80,8 @@ std::string UnstructuredLoggingCheck::scopeOf(const Stmt &S, ASTContext &Ctx,
 }
 
 void UnstructuredLoggingCheck::check(const MatchFinder::MatchResult &Result) {
+  if (skipsTestCode(Result))
+    return; // test code is not served under load
   static constexpr llvm::StringRef Message =
       "%0 in %1 writes unstructured lines that interleave under load; use "
       "the project's structured logger";

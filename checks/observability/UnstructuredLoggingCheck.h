@@ -3,8 +3,8 @@
 #define LOADCHECK_CHECKS_OBSERVABILITY_UNSTRUCTUREDLOGGINGCHECK_H
 
 #include "checks/model/RequestPath.h"
+#include "checks/model/TestCode.h"
 #include "clang-tidy/ClangTidyCheck.h"
-#include "llvm/Support/Regex.h"
 
 namespace loadcheck::observability {
 
@@ -14,11 +14,9 @@ namespace loadcheck::observability {
 ///
 /// Where: the body of a request handler (request-path model) or of a thread
 /// entry (thread-entry model) with `Scope=handlers` (the default), or any
-/// function but `main` with `Scope=all-non-main`. Never in `main`, never in
-/// tests: files whose path matches `TestFilePattern` and GoogleTest bodies
-/// (methods of classes derived from `testing::Test`, which is what `TEST`,
-/// `TEST_F` and `TEST_P` expand to).
-class UnstructuredLoggingCheck final : public clang::tidy::ClangTidyCheck {
+/// function but `main` with `Scope=all-non-main`. Never in `main`; test code
+/// (test-code model) is skipped unless `IncludeTestCode` is set.
+class UnstructuredLoggingCheck final : public model::TestCodeAwareCheck {
 public:
   UnstructuredLoggingCheck(llvm::StringRef Name,
                            clang::tidy::ClangTidyContext *Ctx);
@@ -35,8 +33,6 @@ private:
 
   const std::string Scope;
   const bool AllNonMain;
-  const std::string TestFilePattern;
-  llvm::Regex TestFileRegex;
   const model::RequestPathOptions ReqOpts;
 };
 

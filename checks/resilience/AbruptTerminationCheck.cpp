@@ -18,7 +18,7 @@ static constexpr llvm::StringRef Enclosing = "enclosing";
 
 AbruptTerminationCheck::AbruptTerminationCheck(
     llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
-    : ClangTidyCheck(Name, Ctx),
+    : TestCodeAwareCheck(Name, Ctx),
       AllowedFunctions(Options.get("AllowedFunctions", "")),
       AllowedRegex(AllowedFunctions) {
   std::string Error;
@@ -30,6 +30,7 @@ AbruptTerminationCheck::AbruptTerminationCheck(
 
 void AbruptTerminationCheck::storeOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  TestCodeAwareCheck::storeOptions(Opts);
   Options.store(Opts, "AllowedFunctions", AllowedFunctions);
 }
 
@@ -136,6 +137,8 @@ static Preceding precedingFacts(const Stmt *Before,
 }
 
 void AbruptTerminationCheck::check(const MatchFinder::MatchResult &Result) {
+  if (skipsTestCode(Result))
+    return; // test code is not served under load
   const auto *Call = Result.Nodes.getNodeAs<CallExpr>(TerminateCall);
   const auto *Function = Result.Nodes.getNodeAs<FunctionDecl>(Enclosing);
   if (!Call || !Function)

@@ -2,6 +2,7 @@
 #ifndef LOADCHECK_CHECKS_RESILIENCE_ABRUPTTERMINATIONCHECK_H
 #define LOADCHECK_CHECKS_RESILIENCE_ABRUPTTERMINATIONCHECK_H
 
+#include "checks/model/TestCode.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/Support/Regex.h"
 
@@ -24,7 +25,7 @@ namespace loadcheck::resilience {
 /// function), in functions declared `[[noreturn]]` (fatal-error helpers), in
 /// functions whose name matches `AllowedFunctions`, and `_exit`/`_Exit` in a
 /// function that calls `fork`/`vfork` (the child's exit after a failed exec).
-class AbruptTerminationCheck final : public clang::tidy::ClangTidyCheck {
+class AbruptTerminationCheck final : public model::TestCodeAwareCheck {
 public:
   AbruptTerminationCheck(llvm::StringRef Name,
                          clang::tidy::ClangTidyContext *Ctx);

@@ -18,7 +18,7 @@ static constexpr llvm::StringRef SetupCall = "setup-call";
 
 MissingGracefulShutdownCheck::MissingGracefulShutdownCheck(
     llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
-    : ClangTidyCheck(Name, Ctx),
+    : TestCodeAwareCheck(Name, Ctx),
       SignalSetupPattern(
           Options.get("SignalSetupPattern", "[Ss]ignal|[Ss]hutdown")),
       SignalSetupRegex(SignalSetupPattern) {
@@ -31,6 +31,7 @@ MissingGracefulShutdownCheck::MissingGracefulShutdownCheck(
 
 void MissingGracefulShutdownCheck::storeOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  TestCodeAwareCheck::storeOptions(Opts);
   Options.store(Opts, "SignalSetupPattern", SignalSetupPattern);
 }
 
@@ -126,6 +127,8 @@ void MissingGracefulShutdownCheck::check(
   const auto *InMain = Result.Nodes.getNodeAs<FunctionDecl>(MainFunction);
   if (!InMain)
     return;
+  if (skipsTestCode(InMain->getLocation(), *Result.Context))
+    return; // a test's main is not a deployed server
   const SourceManager &SM = *Result.SourceManager;
   const Stmt *Loop = nullptr;
   std::string Name;

@@ -2,6 +2,7 @@
 #ifndef LOADCHECK_CHECKS_RESILIENCE_MISSINGGRACEFULSHUTDOWNCHECK_H
 #define LOADCHECK_CHECKS_RESILIENCE_MISSINGGRACEFULSHUTDOWNCHECK_H
 
+#include "checks/model/TestCode.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/Support/Regex.h"
 
@@ -19,7 +20,7 @@ namespace loadcheck::resilience {
 /// `boost::asio::signal_set`, or a call in `main` to a function whose name
 /// matches `SignalSetupPattern` (set-up defined in another file). The
 /// decision is taken at the end of the translation unit.
-class MissingGracefulShutdownCheck final : public clang::tidy::ClangTidyCheck {
+class MissingGracefulShutdownCheck final : public model::TestCodeAwareCheck {
 public:
   MissingGracefulShutdownCheck(llvm::StringRef Name,
                                clang::tidy::ClangTidyContext *Ctx);

@@ -131,6 +131,8 @@ void HardcodedCredentialsCheck::registerMatchers(MatchFinder *Finder) {
 }
 
 void HardcodedCredentialsCheck::check(const MatchFinder::MatchResult &Result) {
+  if (skipsTestCode(Result))
+    return; // test code is not served under load
   static constexpr llvm::StringRef Remedy =
       "readable by anyone with the code or the binary; read it from the "
       "environment or a secret store";

@@ -2,6 +2,7 @@
 #ifndef LOADCHECK_CHECKS_SECURITY_HARDCODEDCREDENTIALSCHECK_H
 #define LOADCHECK_CHECKS_SECURITY_HARDCODEDCREDENTIALSCHECK_H
 
+#include "checks/model/TestCode.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -21,11 +22,11 @@ namespace loadcheck::security {
 /// pairs (libpq, ODBC) with a `password`/`pwd` key, or a URI
 /// `scheme://user:secret@host`. Empty secrets and placeholders (`$VAR`,
 /// `${VAR}`, `%s`, `{}`, `<password>`, `***`, `?`) are not secrets.
-class HardcodedCredentialsCheck final : public clang::tidy::ClangTidyCheck {
+class HardcodedCredentialsCheck final : public model::TestCodeAwareCheck {
 public:
   HardcodedCredentialsCheck(llvm::StringRef Name,
                             clang::tidy::ClangTidyContext *Ctx)
-      : ClangTidyCheck(Name, Ctx) {}
+      : TestCodeAwareCheck(Name, Ctx) {}
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void
   check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;

@@ -2,6 +2,7 @@
 #ifndef LOADCHECK_CHECKS_SECURITY_SQLCONCATENATIONCHECK_H
 #define LOADCHECK_CHECKS_SECURITY_SQLCONCATENATIONCHECK_H
 
+#include "checks/model/TestCode.h"
 #include "clang-tidy/ClangTidyCheck.h"
 
 namespace loadcheck::security {
@@ -18,11 +19,11 @@ namespace loadcheck::security {
 /// through an escaping function (`pqxx` `quote`/`esc`, `PQescapeLiteral`,
 /// `mysql_real_escape_string`...) are treated as safe parts, and a SQL
 /// argument that arrives whole (a parameter, a call result) is not judged.
-class SqlConcatenationCheck final : public clang::tidy::ClangTidyCheck {
+class SqlConcatenationCheck final : public model::TestCodeAwareCheck {
 public:
   SqlConcatenationCheck(llvm::StringRef Name,
                         clang::tidy::ClangTidyContext *Ctx)
-      : ClangTidyCheck(Name, Ctx) {}
+      : TestCodeAwareCheck(Name, Ctx) {}
   bool isLanguageVersionSupported(
       const clang::LangOptions &LangOpts) const override {
     return LangOpts.CPlusPlus;

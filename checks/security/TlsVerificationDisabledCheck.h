@@ -2,6 +2,7 @@
 #ifndef LOADCHECK_CHECKS_SECURITY_TLSVERIFICATIONDISABLEDCHECK_H
 #define LOADCHECK_CHECKS_SECURITY_TLSVERIFICATIONDISABLEDCHECK_H
 
+#include "checks/model/TestCode.h"
 #include "clang-tidy/ClangTidyCheck.h"
 
 namespace loadcheck::security {
@@ -16,11 +17,11 @@ namespace loadcheck::security {
 /// `boost::asio::ssl::context`/`stream` `set_verify_mode(verify_none)`.
 /// A server-side context (made from a `*_server` method, or an `SSL` that
 /// accepts) is not flagged: not asking clients for a certificate is normal.
-class TlsVerificationDisabledCheck final : public clang::tidy::ClangTidyCheck {
+class TlsVerificationDisabledCheck final : public model::TestCodeAwareCheck {
 public:
   TlsVerificationDisabledCheck(llvm::StringRef Name,
                                clang::tidy::ClangTidyContext *Ctx)
-      : ClangTidyCheck(Name, Ctx) {}
+      : TestCodeAwareCheck(Name, Ctx) {}
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void
   check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;

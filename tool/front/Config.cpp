@@ -18,7 +18,7 @@ namespace path = llvm::sys::path;
 namespace loadcheck {
 
 std::unique_ptr<ClangTidyOptionsProvider>
-createOptionsProvider(const DriverOptions &Opts) {
+createOptionsProvider(const DriverOptions &Opts, bool ReportAllHeaders) {
   ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
   // The high-traffic profile; .clang-tidy files and --checks override it
   // as they override clang-tidy's own defaults.
@@ -26,6 +26,8 @@ createOptionsProvider(const DriverOptions &Opts) {
   for (const auto &[Key, Value] : highTrafficCheckOptions())
     Defaults.CheckOptions[Key] = {Value.str(), /*Priority=*/0};
   Defaults.User = llvm::sys::Process::GetEnv("USER");
+  // Every non-system header, as clang-tidy from LLVM 22 does.
+  Defaults.HeaderFilterRegex = ".*";
   ClangTidyOptions Overrides;
   if (Opts.Checks)
     Overrides.Checks = *Opts.Checks;
@@ -33,6 +35,12 @@ createOptionsProvider(const DriverOptions &Opts) {
     Overrides.WarningsAsErrors = *Opts.WarningsAsErrors;
   if (Opts.HeaderFilter)
     Overrides.HeaderFilterRegex = *Opts.HeaderFilter;
+  if (Opts.ExcludeHeaderFilter)
+    Overrides.ExcludeHeaderFilterRegex = *Opts.ExcludeHeaderFilter;
+  if (ReportAllHeaders) {
+    Overrides.HeaderFilterRegex = ".*";
+    Overrides.ExcludeHeaderFilterRegex = "";
+  }
   // System headers are never reported, whatever .clang-tidy says.
   Overrides.SystemHeaders = false;
   return std::make_unique<FileOptionsProvider>(
@@ -175,6 +183,8 @@ validateConfiguration(const DriverOptions &Opts,
                       "(see --list-checks)",
                       Glob));
   checkRegex(Opts.HeaderFilter, "--header-filter", "command line", Errors);
+  checkRegex(Opts.ExcludeHeaderFilter, "--exclude-header-filter",
+             "command line", Errors);
 
   std::set<std::string> Seen;
   std::vector<std::string> Configs, ChecksValues;

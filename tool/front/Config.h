@@ -18,9 +18,12 @@
 namespace loadcheck {
 
 /// clang-tidy's provider: defaults, then .clang-tidy files up the tree, then
-/// the command line.
+/// the command line. Unlike clang-tidy 19, findings in every non-system
+/// header are reported by default (HeaderFilterRegex `.*`), as clang-tidy
+/// does from LLVM 22. \p ReportAllHeaders overrides the header filters so
+/// that the driver sees what they hide (see analyzeFile).
 std::unique_ptr<clang::tidy::ClangTidyOptionsProvider>
-createOptionsProvider(const DriverOptions &Opts);
+createOptionsProvider(const DriverOptions &Opts, bool ReportAllHeaders = false);
 
 /// Validates the command-line options and every .clang-tidy that applies to
 /// \p Files. Returns one error line per problem; empty when all is valid.

@@ -69,7 +69,11 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
                  "Globs of checks whose findings are reported as errors");
   App.add_option("--header-filter", Opts.HeaderFilter,
                  "Regex of headers whose findings are reported (default: "
-                 "HeaderFilterRegex of .clang-tidy, else none)");
+                 "HeaderFilterRegex of .clang-tidy, else every non-system "
+                 "header)");
+  App.add_option("--exclude-header-filter", Opts.ExcludeHeaderFilter,
+                 "Regex of headers whose findings are not reported (default: "
+                 "ExcludeHeaderFilterRegex of .clang-tidy, else none)");
   // One value per occurrence: without this CLI11 would swallow the input
   // files that follow `--extra-arg=X` into the vector.
   App.add_option("--extra-arg", Opts.ExtraArgs,

@@ -19,6 +19,7 @@ struct DriverOptions {
   std::optional<std::string> Checks;
   std::optional<std::string> WarningsAsErrors;
   std::optional<std::string> HeaderFilter;
+  std::optional<std::string> ExcludeHeaderFilter;
   std::vector<std::string> ExtraArgs;
   bool HasCompilerArgs = false;          ///< `--` was given
   std::vector<std::string> CompilerArgs; ///< after `--`

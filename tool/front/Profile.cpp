@@ -29,6 +29,12 @@ highTrafficCheckOptions() {
        "::std::error_code;::std::error_condition;::std::errc;"
        "::std::expected;::grpc::Status;::absl::Status;::absl::StatusOr;"
        "::CURLcode;::CURLMcode"},
+      // An explicit `(void)f()` is a decision, not an oversight.
+      {"bugprone-unused-return-value.AllowCastToVoid", "true"},
+      // exit() is loadcheck-abrupt-termination's, whose message says what
+      // to do; glibc's list would report it a second time. POSIX's list
+      // keeps getenv, strtok, localtime, strerror, rand, readdir, ...
+      {"concurrency-mt-unsafe.FunctionSet", "posix"},
   };
   return Options;
 }

@@ -9,6 +9,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Regex.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include <fmt/core.h>
 
@@ -54,6 +55,30 @@ Finding toFinding(const ClangTidyError &Error, SourceFiles &Lines) {
   return F;
 }
 
+/// The header filters of a file's configuration, applied as clang-tidy
+/// applies them: a finding outside the main file is reported when its file
+/// matches HeaderFilterRegex and not ExcludeHeaderFilterRegex (an empty
+/// expression matches nothing). The checks run with every header reported,
+/// so that the driver can count what these filters hide.
+class HeaderFilters {
+public:
+  explicit HeaderFilters(const ClangTidyOptions &Options)
+      : Include(Options.HeaderFilterRegex.value_or("")),
+        Exclude(Options.ExcludeHeaderFilterRegex.value_or("")) {}
+  bool hides(const ClangTidyError &Error, const Finding &F,
+             const std::string &MainFile) const {
+    if (F.isCompilerError() || Error.Message.FilePath.empty() ||
+        llvm::sys::fs::equivalent(F.Where.File, MainFile))
+      return false;
+    llvm::StringRef Name = Error.Message.FilePath;
+    return !(Include.isValid() && Include.match(Name)) ||
+           (Exclude.isValid() && Exclude.match(Name));
+  }
+
+private:
+  llvm::Regex Include, Exclude;
+};
+
 } // namespace
 
 std::vector<std::string> enabledChecks(const DriverOptions &Opts,
@@ -89,7 +114,9 @@ FileResult analyzeFile(const std::string &File,
       return Result;
     }
 
-  ClangTidyContext Context(createOptionsProvider(Opts));
+  const HeaderFilters Filters(createOptionsProvider(Opts)->getOptions(File));
+  ClangTidyContext Context(
+      createOptionsProvider(Opts, /*ReportAllHeaders=*/true));
   FileDigests Read;
   std::vector<ClangTidyError> Errors =
       runChecksOnFile(Context, Database, File, &Read, &Result.Facts);
@@ -98,6 +125,10 @@ FileResult analyzeFile(const std::string &File,
   unsigned CompilerErrors = 0;
   for (const ClangTidyError &Error : Errors) {
     Finding F = toFinding(Error, Lines);
+    if (Filters.hides(Error, F, File)) {
+      Result.HiddenInHeaders.push_back(std::move(F));
+      continue;
+    }
     if (F.isCompilerError())
       ++CompilerErrors;
     for (const Replacement &R : F.Fixes)

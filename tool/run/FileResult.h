@@ -14,6 +14,10 @@ namespace loadcheck {
 struct FileResult {
   std::string File;
   std::vector<Finding> Findings; ///< includes compiler errors, if any
+  /// Findings in headers that the header filters (HeaderFilterRegex,
+  /// ExcludeHeaderFilterRegex, --header-filter, --exclude-header-filter)
+  /// hide: not reported, counted in the summary.
+  std::vector<Finding> HiddenInHeaders;
   /// Set when the file could not be analysed (unreadable, does not
   /// compile): a one-line reason.
   std::string Failure;

@@ -118,6 +118,13 @@ json::Value resultToJSON(const FileResult &Result) {
                    {"analysed", std::move(Analysed)}};
   if (Result.Facts.kind() != json::Value::Null)
     Out["facts"] = Result.Facts;
+  // Only counted by the driver: optional, absent when nothing was hidden.
+  if (!Result.HiddenInHeaders.empty()) {
+    json::Array Hidden;
+    for (const Finding &F : Result.HiddenInHeaders)
+      Hidden.push_back(findingToJSON(F));
+    Out["hiddenInHeaders"] = std::move(Hidden);
+  }
   // What the result cache did, for the driver's summary.
   if (Result.Cache != FileResult::CacheStatus::Off) {
     Out["cache"] = Result.Cache == FileResult::CacheStatus::Hit ? "hit"
@@ -147,6 +154,13 @@ bool resultFromJSON(const json::Value &Value, FileResult &Result) {
   }
   if (const json::Value *Facts = O->get("facts"))
     Result.Facts = *Facts;
+  if (const json::Array *Hidden = O->getArray("hiddenInHeaders"))
+    for (const json::Value &V : *Hidden) {
+      Finding F;
+      if (!findingFromJSON(V, F))
+        return false;
+      Result.HiddenInHeaders.push_back(std::move(F));
+    }
   // The result cache's status: optional, absent when the cache is off.
   if (auto Cache = O->getString("cache"))
     Result.Cache = *Cache == "hit"      ? FileResult::CacheStatus::Hit

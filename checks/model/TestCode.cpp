@@ -1,0 +1,158 @@
+//===--- TestCode.cpp - is this code a test? ------------------------------===//
+#include "checks/model/TestCode.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Basic/SourceManager.h"
+#include <algorithm>
+#include <mutex>
+
+using namespace clang;
+
+namespace loadcheck::model {
+
+llvm::StringRef defaultTestFilePattern() {
+  // Directories: test/, tests/, testing/, unittest(s)/, fuzz/, fuzzing/,
+  // fuzzer(s)/ anywhere in the path. Files: test_*.* and fuzz_*.*, and
+  // *_test.*, *_tests.*, *_unittest.*, *_fuzzer.*, *Test.* and *Tests.*.
+  return "(^|/)([Tt]ests?|[Tt]esting|unittests?|fuzz|fuzzing|fuzzers?)/"
+         "|(^|/)(test|fuzz)_[^/]*$"
+         "|(_test|_tests|_unittest|_unittests|_fuzzer|Test|Tests)\\.[^/.]+$";
+}
+
+bool isTestFrameworkHeader(llvm::StringRef IncludedPath) {
+  std::string Path = ("/" + IncludedPath).str();
+  llvm::StringRef P(Path);
+  // GoogleTest, GoogleMock, doctest, Catch2 v2's single header: the header
+  // a test includes. gtest/gtest_prod.h (FRIEND_TEST in production code)
+  // is deliberately not among them.
+  for (llvm::StringRef Main :
+       {"/gtest/gtest.h", "/gmock/gmock.h", "/doctest/doctest.h", "/doctest.h",
+        "/catch.hpp", "/catch_amalgamated.hpp"})
+    if (P.ends_with(Main))
+      return true;
+  // Catch2 v3 and Boost.Test are included through many headers.
+  return P.contains("/catch2/") || P.contains("/boost/test/");
+}
+
+namespace {
+std::mutex RegistryMutex;
+llvm::DenseMap<const ASTContext *, std::unique_ptr<TestCode>> &registry() {
+  static llvm::DenseMap<const ASTContext *, std::unique_ptr<TestCode>> Map;
+  return Map;
+}
+} // namespace
+
+TestCode &TestCode::of(ASTContext &Ctx) {
+  std::lock_guard<std::mutex> Guard(RegistryMutex);
+  std::unique_ptr<TestCode> &Slot = registry()[&Ctx];
+  if (!Slot) {
+    Slot = std::make_unique<TestCode>(Ctx);
+    // Freed with the AST, so a later context at the same address starts
+    // clean.
+    Ctx.AddDeallocation(
+        [](void *Context) {
+          std::lock_guard<std::mutex> Guard(RegistryMutex);
+          registry().erase(static_cast<const ASTContext *>(Context));
+        },
+        &Ctx);
+  }
+  return *Slot;
+}
+
+TestCode::TestCode(ASTContext &Ctx) : Ctx(Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  MainFile = SM.getFileEntryForID(SM.getMainFileID());
+  // Every file entered while preprocessing, with where it was included.
+  for (unsigned I = 0, N = SM.local_sloc_entry_size(); I < N; ++I) {
+    const SrcMgr::SLocEntry &Entry = SM.getLocalSLocEntry(I);
+    if (!Entry.isFile() || !isTestFrameworkHeader(Entry.getFile().getName()))
+      continue;
+    IncludesFramework = true;
+    SourceLocation IncludedAt = Entry.getFile().getIncludeLoc();
+    if (IncludedAt.isValid())
+      if (const FileEntry *Includer =
+              SM.getFileEntryForID(SM.getFileID(IncludedAt)))
+        FrameworkIncluders.insert(Includer);
+  }
+}
+
+bool TestCode::covers(SourceLocation Loc, llvm::StringRef FilePattern) {
+  if (Loc.isInvalid())
+    return false;
+  const SourceManager &SM = Ctx.getSourceManager();
+  OptionalFileEntryRef File =
+      SM.getFileEntryRefForID(SM.getFileID(SM.getFileLoc(Loc)));
+  if (!File)
+    return false;
+  if (IncludesFramework && &File->getFileEntry() == MainFile)
+    return true;
+  if (FrameworkIncluders.contains(&File->getFileEntry()))
+    return true;
+  return pathMatches(*File, FilePattern);
+}
+
+bool TestCode::pathMatches(FileEntryRef File, llvm::StringRef FilePattern) {
+  if (FilePattern.empty())
+    return false;
+  PatternCache &Cache = Patterns[FilePattern];
+  if (!Cache.Regex)
+    Cache.Regex = std::make_unique<llvm::Regex>(FilePattern);
+  if (!Cache.Regex->isValid())
+    return false; // reported once as a configuration error by the check
+  auto [It, Inserted] = Cache.Verdicts.try_emplace(&File.getFileEntry(), false);
+  if (Inserted) {
+    // The name the file was opened by (what reports show), '/' separated.
+    std::string Path = File.getName().str();
+    std::replace(Path.begin(), Path.end(), '\\', '/');
+    It->second = Cache.Regex->match(Path);
+  }
+  return It->second;
+}
+
+//===--- TestCodeAwareCheck -----------------------------------------------===//
+
+TestCodeAwareCheck::TestCodeAwareCheck(llvm::StringRef Name,
+                                       clang::tidy::ClangTidyContext *Ctx)
+    : ClangTidyCheck(Name, Ctx),
+      IncludeTestCode(Options.get("IncludeTestCode", false)),
+      TestFilePattern(Options.getLocalOrGlobal("TestFilePattern",
+                                               defaultTestFilePattern())) {
+  std::string Error;
+  // The same text from every check, so the driver reports it once.
+  if (!TestFilePattern.empty() && !llvm::Regex(TestFilePattern).isValid(Error))
+    configurationDiag("invalid regular expression in 'TestFilePattern': %0")
+        << Error;
+}
+
+void TestCodeAwareCheck::storeOptions(
+    clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "IncludeTestCode", IncludeTestCode);
+  Options.store(Opts, "TestFilePattern", TestFilePattern);
+}
+
+bool TestCodeAwareCheck::skipsTestCode(SourceLocation Loc,
+                                       ASTContext &Ctx) const {
+  return !IncludeTestCode && TestCode::of(Ctx).covers(Loc, TestFilePattern);
+}
+
+bool TestCodeAwareCheck::skipsTestCode(
+    const ast_matchers::MatchFinder::MatchResult &R) const {
+  if (IncludeTestCode)
+    return false;
+  llvm::SmallVector<SourceLocation, 4> Statements, Declarations;
+  for (const auto &[Id, Node] : R.Nodes.getMap()) {
+    if (const auto *S = Node.get<Stmt>())
+      Statements.push_back(S->getBeginLoc());
+    else if (const auto *D = Node.get<Decl>())
+      Declarations.push_back(D->getLocation());
+  }
+  llvm::ArrayRef<SourceLocation> Locs =
+      Statements.empty() ? Declarations : Statements;
+  TestCode &Model = TestCode::of(*R.Context);
+  return !Locs.empty() && llvm::all_of(Locs, [&](SourceLocation L) {
+    return Model.covers(L, TestFilePattern);
+  });
+}
+
+} // namespace loadcheck::model
