@@ -142,6 +142,48 @@ static bool isServerSide(const NamedDecl *Object, const FunctionDecl *Function,
               .empty();
 }
 
+/// True when the file holding \p Loc checks the handshake's verdict itself:
+/// `SSL_get_verify_result(ssl)` compared with `X509_V_OK` (or tested), directly
+/// or through the variable it is stored in. Such a client sets
+/// SSL_VERIFY_NONE only to finish the handshake and decide afterwards, as
+/// curl's OpenSSL backend does; the decision may sit in another function.
+static bool checksVerifyResultInFile(SourceLocation Loc, ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  const FileID File = SM.getFileID(SM.getFileLoc(Loc));
+  const auto VerifyResult =
+      callExpr(callee(functionDecl(hasName("::SSL_get_verify_result"))));
+  const auto Tested = [](auto Value) {
+    const auto Operand = ignoringParenImpCasts(Value);
+    return stmt(anyOf(
+        binaryOperator(isComparisonOperator(), hasEitherOperand(Operand)),
+        unaryOperator(hasOperatorName("!"), hasUnaryOperand(Operand)),
+        ifStmt(hasCondition(Operand)), switchStmt(hasCondition(Operand))));
+  };
+  // long err = SSL_get_verify_result(ssl);   err = SSL_get_verify_result(ssl);
+  const auto Initialised =
+      varDecl(hasInitializer(ignoringParenImpCasts(VerifyResult)))
+          .bind("result");
+  const auto Assigned = binaryOperator(
+      isAssignmentOperator(), hasLHS(declRefExpr(to(varDecl().bind("result")))),
+      hasRHS(ignoringParenImpCasts(VerifyResult)));
+  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+    if (SM.getFileID(SM.getFileLoc(D->getLocation())) != File)
+      continue;
+    if (!match(decl(hasDescendant(Tested(VerifyResult))), *D, Ctx).empty())
+      return true;
+    auto Stored = match(decl(forEachDescendant(Initialised)), *D, Ctx);
+    auto More = match(decl(forEachDescendant(Assigned)), *D, Ctx);
+    Stored.append(More.begin(), More.end());
+    for (const BoundNodes &Found : Stored) {
+      const auto *Result = Found.getNodeAs<VarDecl>("result");
+      const auto UsesResult = declRefExpr(to(equalsNode(Result)));
+      if (!match(decl(hasDescendant(Tested(UsesResult))), *D, Ctx).empty())
+        return true;
+    }
+  }
+  return false;
+}
+
 /// " of 'x'" when \p E names a variable or member, else "".
 static std::string ofEntity(const Expr *E) {
   const NamedDecl *D = utils::namedEntity(E);
@@ -177,10 +219,13 @@ void TlsVerificationDisabledCheck::check(
       return;
     if (isServerSide(utils::namedEntity(Call->getArg(0)), InFunction, Ctx))
       return;
+    if (checksVerifyResultInFile(Call->getBeginLoc(), Ctx))
+      return;
     diag(utils::userLocation(Call->getArg(1)->getBeginLoc(),
                              *Result.SourceManager),
          Message)
-        << "'SSL_VERIFY_NONE'" << "certificate" << ofEntity(Call->getArg(0));
+        << "'SSL_VERIFY_NONE'"
+        << "certificate" << ofEntity(Call->getArg(0));
     return;
   }
 
@@ -192,8 +237,8 @@ void TlsVerificationDisabledCheck::check(
         !Arg->EvaluateAsBooleanCondition(Enabled, Ctx) || Enabled)
       return;
     diag(Call->getExprLoc(), Message)
-        << "'enable_server_certificate_verification(false)'" << "certificate"
-        << ofEntity(Call->getImplicitObjectArgument());
+        << "'enable_server_certificate_verification(false)'"
+        << "certificate" << ofEntity(Call->getImplicitObjectArgument());
     return;
   }
 
@@ -206,7 +251,8 @@ void TlsVerificationDisabledCheck::check(
     diag(utils::userLocation(Call->getArg(0)->getBeginLoc(),
                              *Result.SourceManager),
          Message)
-        << "'verify_none'" << "certificate" << ofEntity(Object);
+        << "'verify_none'"
+        << "certificate" << ofEntity(Object);
   }
 }
 
