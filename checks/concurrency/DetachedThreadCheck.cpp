@@ -161,9 +161,6 @@ static bool detachesSelfBeforeTeardown(const CallExpr &Detach,
 }
 
 void DetachedThreadCheck::check(const MatchFinder::MatchResult &Result) {
-  static constexpr llvm::StringRef Remedy =
-      "cannot be joined at shutdown; join it or use a worker pool";
-
   if (const auto *Call =
           Result.Nodes.getNodeAs<CXXMemberCallExpr>(MemberDetach)) {
     if (detachesSelfInTeardown(*Call, *Result.Context))
@@ -171,9 +168,12 @@ void DetachedThreadCheck::check(const MatchFinder::MatchResult &Result) {
     SourceLocation Loc = Call->getExprLoc();
     if (const NamedDecl *Thread =
             utils::namedEntity(Call->getImplicitObjectArgument()))
-      diag(Loc, "thread %0 is detached and %1") << Thread << Remedy;
+      diag(Loc, "thread %0 is detached and cannot be joined at shutdown; join "
+                "it or use a worker pool")
+          << Thread;
     else
-      diag(Loc, "temporary thread is detached and %0") << Remedy;
+      diag(Loc, "temporary thread is detached and cannot be joined at "
+                "shutdown; join it or use a worker pool");
     return;
   }
 
@@ -184,23 +184,25 @@ void DetachedThreadCheck::check(const MatchFinder::MatchResult &Result) {
             *Result.Context))
       return;
     if (const NamedDecl *Thread = utils::namedEntity(Call->getArg(0)))
-      diag(Call->getBeginLoc(), "thread %0 is detached and %1")
-          << Thread << Remedy;
+      diag(Call->getBeginLoc(), "thread %0 is detached and cannot be joined "
+                                "at shutdown; join it or use a worker pool")
+          << Thread;
     else
-      diag(Call->getBeginLoc(), "thread is detached and %0") << Remedy;
+      diag(Call->getBeginLoc(), "thread is detached and cannot be joined at "
+                                "shutdown; join it or use a worker pool");
     return;
   }
 
   if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(DetachedAttr)) {
     if (!isDetachedState(Call->getArg(1), *Result.SourceManager, getLangOpts()))
       return;
-    static constexpr llvm::StringRef AttrRemedy =
-        "creates threads that cannot be joined at shutdown; create them "
-        "joinable and join them";
     if (const NamedDecl *Attr = utils::namedEntity(Call->getArg(0)))
-      diag(Call->getBeginLoc(), "thread attribute %0 %1") << Attr << AttrRemedy;
+      diag(Call->getBeginLoc(), "thread attribute %0 makes threads that cannot "
+                                "be joined at shutdown; create them joinable")
+          << Attr;
     else
-      diag(Call->getBeginLoc(), "thread attribute %0") << AttrRemedy;
+      diag(Call->getBeginLoc(), "thread attribute makes threads that cannot "
+                                "be joined at shutdown; create them joinable");
   }
 }
 
