@@ -181,61 +181,63 @@ static bool isLoggingSink(const FunctionDecl &F, const LambdaExpr *Lambda,
   return false;
 }
 
-std::string UnstructuredLoggingCheck::scopeOf(const Stmt &S, ASTContext &Ctx,
-                                              const SourceManager &SM) const {
+std::optional<UnstructuredLoggingCheck::Place>
+UnstructuredLoggingCheck::scopeOf(const Stmt &S, ASTContext &Ctx,
+                                  const SourceManager &SM) const {
   const FunctionDecl *F = model::enclosingFunction(S, Ctx);
   if (!F || F->isMain())
-    return "";
+    return std::nullopt;
   // Tests print on purpose; their output is not production logging.
   if (!TestFilePattern.empty()) {
     llvm::StringRef File = SM.getFilename(SM.getFileLoc(S.getBeginLoc()));
     if (TestFileRegex.match(File))
-      return "";
+      return std::nullopt;
   }
   if (isInGoogleTest(*F))
-    return "";
+    return std::nullopt;
   const auto &Entries = model::ThreadEntryIndex::get(Ctx);
   if (const model::ThreadEntry *Entry = Entries.enclosingEntry(S, Ctx)) {
     // "(anonymous namespace)::serve" reads as "serve" in a diagnostic.
     llvm::StringRef Name = Entry->Name;
     Name.consume_front("(anonymous namespace)::");
-    return ("thread entry '" + Name + "'").str();
+    return Place{0, Name.str()};
   }
   if (auto Why = model::whyHandler(*F, Ctx, ReqOpts)) {
     if (isLoggingSink(*F, Why->HandlerLambda, Ctx))
-      return "";
-    return "request handler '" + Why->HandlerName + "'";
+      return std::nullopt;
+    return Place{1, Why->HandlerName};
   }
   if (!AllNonMain)
-    return "";
+    return std::nullopt;
   if (!isa<CXXMethodDecl>(F) && isLoggingSink(*F, nullptr, Ctx))
-    return "";
+    return std::nullopt;
   if (const auto *Method = dyn_cast<CXXMethodDecl>(F))
     if (Method->getParent()->isLambda())
-      return "a lambda";
-  return "'" + F->getQualifiedNameAsString() + "'";
+      return Place{2, "lambda"};
+  return Place{2, F->getQualifiedNameAsString()};
 }
 
 void UnstructuredLoggingCheck::check(const MatchFinder::MatchResult &Result) {
-  static constexpr llvm::StringRef Message =
-      "%0 in %1 writes unstructured lines that interleave under load; use "
-      "the project's structured logger";
   const SourceManager &SM = *Result.SourceManager;
-  if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(PrintCall)) {
-    std::string Where = scopeOf(*Call, *Result.Context, SM);
-    if (Where.empty() || !Call->getDirectCallee())
+  const Expr *Print = Result.Nodes.getNodeAs<CallExpr>(PrintCall);
+  std::string Writer;
+  if (const auto *Call = dyn_cast_or_null<CallExpr>(Print)) {
+    if (!Call->getDirectCallee())
       return;
-    diag(utils::userLocation(Call->getBeginLoc(), SM), Message)
-        << Call->getDirectCallee() << Where;
+    Writer = Call->getDirectCallee()->getName().str();
+  } else if (const auto *Ref = Result.Nodes.getNodeAs<DeclRefExpr>(StreamRef)) {
+    Print = Ref;
+    Writer = ("std::" + Ref->getDecl()->getName()).str();
+  }
+  if (!Print)
     return;
-  }
-  if (const auto *Ref = Result.Nodes.getNodeAs<DeclRefExpr>(StreamRef)) {
-    std::string Where = scopeOf(*Ref, *Result.Context, SM);
-    if (Where.empty())
-      return;
-    diag(utils::userLocation(Ref->getBeginLoc(), SM), Message)
-        << ("'std::" + Ref->getDecl()->getName() + "'").str() << Where;
-  }
+  std::optional<Place> Where = scopeOf(*Print, *Result.Context, SM);
+  if (!Where)
+    return;
+  diag(utils::userLocation(Print->getBeginLoc(), SM),
+       "'%0' in %select{thread entry|handler|function}1 '%2' "
+       "interleaves lines under load; use a structured logger")
+      << Writer << Where->Kind << Where->Name;
 }
 
 } // namespace loadcheck::observability
