@@ -170,17 +170,13 @@ void HardcodedCredentialsCheck::registerMatchers(MatchFinder *Finder) {
 }
 
 void HardcodedCredentialsCheck::check(const MatchFinder::MatchResult &Result) {
-  static constexpr llvm::StringRef Remedy =
-      "readable by anyone with the code or the binary; read it from the "
-      "environment or a secret store";
-
   if (const auto *S = Result.Nodes.getNodeAs<StringLiteral>(Literal)) {
     if (!S->isOrdinary() && !S->isUTF8())
       return;
     if (isConnectionStringWithSecret(S->getString()))
-      diag(S->getBeginLoc(), "connection string contains a hardcoded password, "
-                             "%0")
-          << Remedy;
+      diag(S->getBeginLoc(), "connection string holds a hardcoded password, "
+                             "readable in code and binary; load it from a "
+                             "secret store");
     return;
   }
 
@@ -218,8 +214,10 @@ void HardcodedCredentialsCheck::check(const MatchFinder::MatchResult &Result) {
   if (!isLiteralSecret(Value))
     return;
   const FunctionDecl *Callee = Call->getDirectCallee();
-  diag(SecretArg->getBeginLoc(), "hardcoded secret passed to %0, %1")
-      << Callee << Remedy;
+  diag(SecretArg->getBeginLoc(), "hardcoded secret passed to %0 is readable "
+                                 "in code and binary; load it from a secret "
+                                 "store")
+      << Callee;
   if (Via)
     diag(Via->getLocation(), "secret %0 defined here", DiagnosticIDs::Note)
         << Via;

@@ -184,20 +184,25 @@ static bool checksVerifyResultInFile(SourceLocation Loc, ASTContext &Ctx) {
   return false;
 }
 
-/// " of 'x'" when \p E names a variable or member, else "".
-static std::string ofEntity(const Expr *E) {
-  const NamedDecl *D = utils::namedEntity(E);
-  if (!D || !D->getIdentifier())
-    return "";
-  return (" of '" + D->getName() + "'").str();
+/// Reports \p Setting, which turns off certificate (or, with \p Host, host
+/// name) verification of \p Object, named when it is a variable or member.
+static void report(clang::tidy::ClangTidyCheck &Check, SourceLocation Loc,
+                   llvm::StringRef Setting, bool Host, const Expr *Object) {
+  const NamedDecl *Named = utils::namedEntity(Object);
+  if (Named && Named->getIdentifier())
+    Check.diag(Loc, "%0 disables TLS %select{certificate|host name}1 checks of "
+                    "%2, so traffic can be intercepted; set trusted CAs")
+        << Setting << Host << Named;
+  else
+    Check.diag(Loc, "%0 disables TLS %select{certificate|host name}1 checks, "
+                    "so traffic can be intercepted; set trusted CAs")
+        << Setting << Host;
 }
 
 void TlsVerificationDisabledCheck::check(
     const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
-  static constexpr llvm::StringRef Message =
-      "%0 disables TLS %1 verification%2, exposing traffic to interception; "
-      "keep it on and configure the trusted CAs";
+  const SourceManager &SM = *Result.SourceManager;
   const auto *InFunction = Result.Nodes.getNodeAs<FunctionDecl>(Function);
 
   if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(CurlCall)) {
@@ -205,12 +210,9 @@ void TlsVerificationDisabledCheck::check(
       return;
     const auto *Option =
         cast<DeclRefExpr>(Call->getArg(1)->IgnoreParenImpCasts())->getDecl();
-    const bool Host = Option->getName().ends_with("VERIFYHOST");
-    diag(utils::userLocation(Call->getArg(2)->getBeginLoc(),
-                             *Result.SourceManager),
-         Message)
-        << ("'" + Option->getName() + "' = 0").str()
-        << (Host ? "host name" : "certificate") << ofEntity(Call->getArg(0));
+    report(*this, utils::userLocation(Call->getArg(2)->getBeginLoc(), SM),
+           ("'" + Option->getName() + "' = 0").str(),
+           Option->getName().ends_with("VERIFYHOST"), Call->getArg(0));
     return;
   }
 
@@ -221,11 +223,8 @@ void TlsVerificationDisabledCheck::check(
       return;
     if (checksVerifyResultInFile(Call->getBeginLoc(), Ctx))
       return;
-    diag(utils::userLocation(Call->getArg(1)->getBeginLoc(),
-                             *Result.SourceManager),
-         Message)
-        << "'SSL_VERIFY_NONE'"
-        << "certificate" << ofEntity(Call->getArg(0));
+    report(*this, utils::userLocation(Call->getArg(1)->getBeginLoc(), SM),
+           "'SSL_VERIFY_NONE'", false, Call->getArg(0));
     return;
   }
 
@@ -236,9 +235,9 @@ void TlsVerificationDisabledCheck::check(
     if (Arg->isValueDependent() ||
         !Arg->EvaluateAsBooleanCondition(Enabled, Ctx) || Enabled)
       return;
-    diag(Call->getExprLoc(), Message)
-        << "'enable_server_certificate_verification(false)'"
-        << "certificate" << ofEntity(Call->getImplicitObjectArgument());
+    report(*this, Call->getExprLoc(),
+           "'enable_server_certificate_verification(false)'", false,
+           Call->getImplicitObjectArgument());
     return;
   }
 
@@ -248,11 +247,8 @@ void TlsVerificationDisabledCheck::check(
     const Expr *Object = Call->getImplicitObjectArgument();
     if (isServerSide(utils::namedEntity(Object), InFunction, Ctx))
       return;
-    diag(utils::userLocation(Call->getArg(0)->getBeginLoc(),
-                             *Result.SourceManager),
-         Message)
-        << "'verify_none'"
-        << "certificate" << ofEntity(Object);
+    report(*this, utils::userLocation(Call->getArg(0)->getBeginLoc(), SM),
+           "'verify_none'", false, Object);
   }
 }
 
