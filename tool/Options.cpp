@@ -118,7 +118,7 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
                  "Analyse only shard K of N (1 <= K <= N): a deterministic "
                  "share of the files balanced by size; combine the shards' "
                  "results with `loadcheck merge`");
-  // --- reliability (issue 9)
+  // --- reliability
   App.add_option("--timeout-per-file", Opts.TimeoutPerFile,
                  "Stop the analysis of a translation unit after this many "
                  "seconds (decimals allowed) and report it as not analysed "
@@ -140,7 +140,7 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
   App.add_option("--internal-worker", Opts.WorkerFile)->group("");
   App.add_option("--internal-output", Opts.WorkerOutput)->group("");
   App.add_option("--internal-executable-hash", Opts.ExecutableHash)
-      ->group(""); // issue 8: computed once by the driver (Cache.h)
+      ->group(""); // computed once by the driver (Cache.h)
   Opts.OwnArgs = OwnArgs;
 
   std::reverse(OwnArgs.begin(), OwnArgs.end()); // CLI11 parses from the back

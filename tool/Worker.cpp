@@ -244,7 +244,7 @@ json::Value resultToJSON(const FileResult &Result) {
                    {"failure", text(Result.Failure)},
                    {"findings", std::move(Findings)},
                    {"analysed", std::move(Analysed)}};
-  // issue 8 (result cache): what the cache did, for the driver's summary.
+  // The result cache: what the cache did, for the driver's summary.
   if (Result.Cache != FileResult::CacheStatus::Off) {
     Out["cache"] = Result.Cache == FileResult::CacheStatus::Hit ? "hit"
                    : Result.Cache == FileResult::CacheStatus::DirectHit
@@ -271,7 +271,7 @@ bool resultFromJSON(const json::Value &Value, FileResult &Result) {
       return false;
     Result.Findings.push_back(std::move(F));
   }
-  // issue 8 (result cache): optional, absent when the cache is off.
+  // The result cache: optional, absent when the cache is off.
   if (auto Cache = O->getString("cache"))
     Result.Cache = *Cache == "hit"      ? FileResult::CacheStatus::Hit
                    : *Cache == "direct" ? FileResult::CacheStatus::DirectHit
@@ -309,7 +309,7 @@ int runWorker(const std::string &File, const std::string &Output,
   if (!Inputs)
     Result.Failure = Error;
   else
-    Result = Opts.CacheDir.empty() // issue 8: --cache-dir
+    Result = Opts.CacheDir.empty() // --cache-dir
                  ? analyzeFile(File, *Inputs->Database, Opts)
                  : analyzeFileCached(File, *Inputs->Database, Opts);
 

@@ -120,7 +120,7 @@ static void printReport(llvm::raw_ostream &OS, OutputFormat Format,
 
 int main(int Argc, const char **Argv) {
   llvm::InitLLVM Init(Argc, Argv);
-  if (Argc > 1 && llvm::StringRef(Argv[1]) == "merge") // issue 8: sharding
+  if (Argc > 1 && llvm::StringRef(Argv[1]) == "merge") // sharding
     return runMerge(Argc - 1, Argv + 1);
   int ExitNow = Clean;
   std::optional<DriverOptions> Opts = parseCommandLine(Argc, Argv, ExitNow);
@@ -198,7 +198,7 @@ int main(int Argc, const char **Argv) {
     }
   }
 
-  // issue 8: --shard K/N keeps its share; the enabled checks above come
+  // --shard K/N keeps its share; the enabled checks above come
   // from the whole input set, so every shard reports the same rules.
   if (Opts->ShardCount)
     Inputs->Files =
@@ -215,7 +215,7 @@ int main(int Argc, const char **Argv) {
                       : std::max(1u, std::thread::hardware_concurrency());
   Progress Bar(!Opts->Quiet && llvm::sys::Process::StandardErrIsDisplayed(),
                Inputs->Files.size(), Context.Root);
-  // issue 8: the executable is hashed once here, not by every worker.
+  // The executable is hashed once here, not by every worker.
   std::vector<std::string> WorkerArgs = Opts->OwnArgs;
   if (!Opts->CacheDir.empty())
     WorkerArgs.push_back("--internal-executable-hash=" + cacheExecutableHash());
@@ -226,7 +226,7 @@ int main(int Argc, const char **Argv) {
       Opts->TimeoutPerFile);
   Bar.finish();
 
-  // issue 8: --cache-dir statistics and warnings, each text once.
+  // --cache-dir statistics and warnings, each text once.
   size_t CacheHits = 0, CacheDirect = 0, CacheMisses = 0;
   std::set<std::string> CacheWarningsShown;
   for (const FileResult &Result : Results) {
