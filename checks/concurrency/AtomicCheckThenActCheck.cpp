@@ -274,21 +274,14 @@ bool AtomicCheckThenActCheck::checkThenAct(const IfStmt &If, ASTContext &Ctx) {
   SourceLocation Loc = SM.getFileLoc(Check->getBeginLoc());
   if (!Reported.insert(Loc).second)
     return true;
+  // sameObject() found the check through the declaration both designate.
   const ValueDecl *Atomic = utils::designatedDecl(First.Object);
-  if (Atomic)
-    diag(Loc, "check-then-act on atomic %0: another thread can act between "
-              "the check and the write; use compare_exchange_strong or "
-              "exchange")
-        << Atomic;
-  else
-    diag(Loc, "check-then-act on an atomic: another thread can act between "
-              "the check and the write; use compare_exchange_strong or "
-              "exchange");
-  SourceLocation ActLoc = SM.getFileLoc(First.Where->getExprLoc());
-  if (Atomic)
-    diag(ActLoc, "%0 written here", DiagnosticIDs::Note) << Atomic;
-  else
-    diag(ActLoc, "atomic written here", DiagnosticIDs::Note);
+  diag(Loc, "check-then-act on atomic %0: another thread can act in between; "
+            "use compare_exchange_strong")
+      << Atomic;
+  diag(SM.getFileLoc(First.Where->getExprLoc()), "%0 written here",
+       DiagnosticIDs::Note)
+      << Atomic;
   return true;
 }
 
@@ -322,9 +315,8 @@ bool AtomicCheckThenActCheck::doubleCheckedLocking(const IfStmt &If,
       if (!Reported.insert(Loc).second)
         return true;
       const ValueDecl *Var = utils::designatedDecl(Object);
-      diag(Loc, "double-checked locking on non-atomic %0: the unlocked check "
-                "races with the write under the lock; make it std::atomic or "
-                "use std::call_once")
+      diag(Loc, "double-checked locking on non-atomic %0 is a data race; make "
+                "it std::atomic or use std::call_once")
           << Var;
       diag(SM.getFileLoc(Held.back().AcquiredAt), "%0 acquired here",
            DiagnosticIDs::Note)

@@ -28,12 +28,12 @@ void DiscardedAsyncFutureCheck::registerMatchers(MatchFinder *Finder) {
                      this);
 }
 
-std::string DiscardedAsyncFutureCheck::loopPhrase(const Stmt &S,
-                                                  ASTContext &Ctx) const {
+std::string DiscardedAsyncFutureCheck::loopSubject(const Stmt &S,
+                                                   ASTContext &Ctx) const {
   for (const model::PerRequestReason &R :
        model::perRequestReasons(S, Ctx, RequestPath))
     if (R.What == model::PerRequestReason::Kind::Loop)
-      return R.phrase();
+      return R.subject();
   return "";
 }
 
@@ -71,15 +71,14 @@ void DiscardedAsyncFutureCheck::check(const MatchFinder::MatchResult &Result) {
     SourceLocation Loc = SM.getFileLoc(Call->getBeginLoc());
     if (!Reported.insert(Loc).second)
       return;
-    std::string Phrase = loopPhrase(*Call, Ctx);
-    if (Phrase.empty())
-      diag(Loc, "discarded std::async future blocks until the task finishes, "
-                "so the call runs synchronously; keep the future and wait on "
-                "it later");
+    std::string Loop = loopSubject(*Call, Ctx);
+    if (Loop.empty())
+      diag(Loc, "discarded std::async future blocks until the task ends, so "
+                "the call runs synchronously; keep it");
     else
-      diag(Loc, "discarded std::async future blocks %0, so the tasks run one "
-                "at a time; keep the futures and wait after the loop")
-          << Phrase;
+      diag(Loc, "discarded std::async future blocks per iteration of '%0', so "
+                "tasks run one by one; keep the futures")
+          << Loop;
     return;
   }
 
@@ -102,19 +101,18 @@ void DiscardedAsyncFutureCheck::check(const MatchFinder::MatchResult &Result) {
   SourceLocation Loc = SM.getFileLoc(Var->getLocation());
   if (!Reported.insert(Loc).second)
     return;
-  std::string Phrase;
+  std::string Loop;
   if (const Stmt *DS = Ctx.getParents(*Var).empty()
                            ? nullptr
                            : Ctx.getParents(*Var)[0].get<DeclStmt>())
-    Phrase = loopPhrase(*DS, Ctx);
-  if (!Phrase.empty())
-    diag(Loc, "future %0 blocks in its destructor %1, so the tasks run one "
-              "at a time; collect the futures and wait after the loop")
-        << Var << Phrase;
+    Loop = loopSubject(*DS, Ctx);
+  if (!Loop.empty())
+    diag(Loc, "future %0 blocks in its destructor per iteration of '%1', so "
+              "tasks run one by one; wait after the loop")
+        << Var << Loop;
   else
-    diag(Loc, "future %0 is never waited on: its destructor blocks at the "
-              "end of its scope and drops the task's exception; call get() "
-              "before it goes")
+    diag(Loc, "future %0 is never waited on: its destructor blocks and drops "
+              "the task's exception; call get()")
         << Var;
   diag(SM.getFileLoc(Exit->second.Loc), "%0 is destroyed here without a wait",
        DiagnosticIDs::Note)

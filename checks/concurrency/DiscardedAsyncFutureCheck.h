@@ -35,8 +35,8 @@ public:
   void onStartOfTranslationUnit() override { Reported.clear(); }
 
 private:
-  /// The loop phrase ("per iteration over 'keys'") for \p S, or "".
-  std::string loopPhrase(const clang::Stmt &S, clang::ASTContext &Ctx) const;
+  /// The loop \p S runs in per iteration, as written (`keys`), or "".
+  std::string loopSubject(const clang::Stmt &S, clang::ASTContext &Ctx) const;
 
   const model::RequestPathOptions RequestPath;
   llvm::DenseSet<clang::SourceLocation> Reported;

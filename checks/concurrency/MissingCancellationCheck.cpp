@@ -164,15 +164,13 @@ void MissingCancellationCheck::check(const MatchFinder::MatchResult &Result) {
       continue;
     if (!Token) {
       diag(Loc, "%select{thread lambda|thread entry '%1'}0 loops forever with "
-                "no exit, so it cannot be stopped at shutdown; check a stop "
-                "token or an atomic flag in the loop")
+                "no exit, blocking shutdown; check a stop flag")
           << !IsLambda << Entry->Name;
     } else {
       auto Diag = diag(Loc, "%select{thread lambda|thread entry '%1'}0 loops "
-                            "forever and ignores its stop token %2, so it "
-                            "cannot be stopped at shutdown; test "
-                            "'%3.stop_requested()' in the loop")
-                  << !IsLambda << Entry->Name << Token << Token->getName();
+                            "forever ignoring stop token %2, blocking "
+                            "shutdown; check it")
+                  << !IsLambda << Entry->Name << Token;
       // Past the loop the entry falls off its end: only void entries.
       if (Entry->Function->getReturnType()->isVoidType())
         if (auto Fix = stopConditionFix(*Loop, *Token, Ctx))
@@ -185,8 +183,8 @@ void MissingCancellationCheck::check(const MatchFinder::MatchResult &Result) {
     if (!Reported.insert(Loc).second)
       return;
     diag(Loc, "stop token %0 is never checked, so request_stop() cannot end "
-              "the thread; test '%1.stop_requested()' in its work loop")
-        << Token << Token->getName();
+              "the thread; test it in the work loop")
+        << Token;
     diag(StartLoc, "thread started here", DiagnosticIDs::Note);
   }
 }

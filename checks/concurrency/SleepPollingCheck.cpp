@@ -251,8 +251,7 @@ void SleepPollingCheck::check(const MatchFinder::MatchResult &Result) {
   if (!Reported.insert(Loc).second)
     return;
   diag(Loc, "loop polls %0 with a sleep between checks, burning CPU and "
-            "reacting late; wait on a condition variable, a future or a "
-            "stop_token")
+            "reacting late; wait on a condition variable")
       << What.Entity;
   diag(SM.getFileLoc(Facts.Sleep->getBeginLoc()), "sleep between checks",
        DiagnosticIDs::Note);

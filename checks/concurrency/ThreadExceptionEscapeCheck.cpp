@@ -155,14 +155,12 @@ void ThreadExceptionEscapeCheck::check(const MatchFinder::MatchResult &Result) {
   bool IsLambda = Entry->Kind == model::EntryKind::Lambda;
   if (!Found->Thrown) {
     diag(Loc, "exception rethrown here escapes %select{the thread lambda|"
-              "thread entry '%1'}0 and std::terminate kills the process; "
-              "handle it inside the thread")
+              "thread entry '%1'}0, killing the process; handle it")
         << !IsLambda << Entry->Name;
   } else if (isa<CXXThrowExpr>(Found->Site)) {
     QualType Thrown(Found->Thrown, 0);
     diag(Loc, "%0 thrown here escapes %select{the thread lambda|thread entry "
-              "'%2'}1 and std::terminate kills the process; catch it inside "
-              "the thread")
+              "'%2'}1, killing the process; catch it")
         << Thrown << !IsLambda << Entry->Name;
   } else {
     QualType Thrown(Found->Thrown, 0);
@@ -171,11 +169,11 @@ void ThreadExceptionEscapeCheck::check(const MatchFinder::MatchResult &Result) {
       Callee = Call->getDirectCallee();
     else if (const auto *Construct = dyn_cast<CXXConstructExpr>(Found->Site))
       Callee = Construct->getConstructor();
-    diag(Loc, "%select{this call|'%4'}0 can throw %1, which escapes "
-              "%select{the thread lambda|thread entry '%3'}2 and "
-              "std::terminate kills the process; catch it inside the thread")
-        << (Callee != nullptr) << Thrown << !IsLambda << Entry->Name
-        << (Callee ? model::displayName(*Callee) : std::string());
+    diag(Loc, "%select{a call|'%3'}0 lets %1 escape %select{the thread "
+              "lambda|thread '%4'}2, killing the process; catch it")
+        << (Callee != nullptr) << Thrown << !IsLambda
+        << (Callee ? model::displayName(*Callee) : std::string())
+        << Entry->Name;
   }
   diag(SM.getFileLoc(Entry->Start.Start->getBeginLoc()), "thread started here",
        DiagnosticIDs::Note);

@@ -153,8 +153,8 @@ void UnboundedQueueCheck::check(const MatchFinder::MatchResult &Result) {
   SourceLocation Loc = SM.getFileLoc(Push->getExprLoc());
   if (!Reported.insert(Loc).second)
     return;
-  diag(Loc, "unbounded push onto %0: no size check and no wait for room, so "
-            "under overload memory grows until OOM; bound the queue")
+  diag(Loc, "push onto %0 has no bound, so under overload memory grows until "
+            "OOM; check its size or wait for room")
       << Field;
   diag(SM.getFileLoc(Field->getLocation()), "%0 declared here",
        DiagnosticIDs::Note)

@@ -238,8 +238,9 @@ void UnboundedThreadSpawnCheck::check(const MatchFinder::MatchResult &Result) {
                                                   : Start->getBeginLoc());
   if (!Reported.insert(Loc).second) // another instantiation of a template
     return;
-  diag(Loc, "thread spawned %0 is unbounded; use a fixed-size worker pool")
-      << Why->phrase();
+  diag(Loc, "thread started per %select{iteration of|request in}0 '%1' is "
+            "unbounded under load; use a fixed-size pool")
+      << Why->isRequest() << Why->subject();
   if (Why->What == model::PerRequestReason::Kind::Loop)
     diag(SM.getFileLoc(Why->Loop->getBeginLoc()), "loop begins here",
          DiagnosticIDs::Note);

@@ -177,9 +177,8 @@ void UnguardedSharedStateCheck::onEndOfTranslationUnit() {
         std::optional<model::LinkVerdict> Verdict = decide(A, State);
         if (!Verdict)
           continue;
-        diag(A.Loc, "%0 is written without a lock in a thread entry while "
-                    "other functions access it; guard it with a mutex or make "
-                    "it std::atomic")
+        diag(A.Loc, "%0 is written unlocked in a thread entry while other "
+                    "functions use it; guard it with a mutex or atomic")
             << cast<NamedDecl>(State);
         diag(A.Entry->Start.Start->getExprLoc(), "thread started here by %0",
              DiagnosticIDs::Note)
@@ -193,8 +192,8 @@ void UnguardedSharedStateCheck::onEndOfTranslationUnit() {
       if (!Verdict)
         continue;
       const auto *Lock = cast<NamedDecl>(Evidence->Lock->Id.Decl);
-      diag(A.Loc, "%0 is written without a lock here but %select{read|"
-                  "written}1 under %2 in '%3'")
+      diag(A.Loc, "%0 is written unlocked, racing with its %select{read|"
+                  "write}1 under %2 in '%3'; hold %2 here too")
           << cast<NamedDecl>(State) << unsigned(Evidence->Write) << Lock
           << utils::functionDisplayName(*Evidence->Function);
       diag(Evidence->Loc, "%0 %select{read|written}1 under %2 here",

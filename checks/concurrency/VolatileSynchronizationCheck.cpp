@@ -282,9 +282,9 @@ void VolatileSynchronizationCheck::reportIfShared(
 
   SourceLocation Loc = SM.getFileLoc(D.getLocation());
   {
-    auto Diag = diag(Loc, "volatile %0 is used to signal between threads, but "
-                          "volatile orders nothing and the reader may never "
-                          "see the write; use std::atomic")
+    auto Diag = diag(Loc, "volatile %0 signals between threads but orders "
+                          "nothing, so readers may miss the write; use "
+                          "std::atomic")
                 << &D;
     if (auto Fixes = atomicFix(D, DeclUses))
       for (const FixItHint &Fix : *Fixes)

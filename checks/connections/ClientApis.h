@@ -3,7 +3,7 @@
 //
 // The types and factory functions whose construction opens a connection (or
 // an equally expensive client: an event loop, a TLS context), as listed in
-// CHECKS.md for loadcheck-client-per-request. Shared with the checks that
+// the page of loadcheck-client-per-request. Shared with the checks that
 // look at the same APIs (hardcoded credentials, for instance).
 //
 // Names are qualified, without a leading `::`. An item ending in `*` is a
@@ -49,9 +49,9 @@ private:
   std::vector<std::string> Names;
 };
 
-/// `httplib::Client`, `pqxx::connection`, ... (CHECKS.md).
+/// `httplib::Client`, `pqxx::connection`, ...
 const std::vector<std::string> &defaultClientTypes();
-/// `curl_easy_init`, `grpc::CreateChannel`, `PQconnectdb`, ... (CHECKS.md).
+/// `curl_easy_init`, `grpc::CreateChannel`, `PQconnectdb`, ...
 const std::vector<std::string> &defaultClientFactories();
 
 /// The qualified name of \p D without a leading `::` and without template

@@ -147,16 +147,18 @@ void ClientPerRequestCheck::report(const Expr &Created, const VarDecl *Var,
                                                      : Created.getBeginLoc());
   if (!Reported.insert(Loc).second)
     return;
-  static constexpr llvm::StringRef Remedy =
-      "and pays connection setup each time; create it once and reuse it";
   if (Factory)
-    diag(Loc, "'%0' is called %1 %2")
-        << plainQualifiedName(*Factory) << Why->phrase() << Remedy;
+    diag(Loc, "'%0' is called per %select{iteration of|request in}1 '%2', "
+              "paying connection setup each time; reuse one")
+        << plainQualifiedName(*Factory) << Why->isRequest() << Why->subject();
   else if (Var)
-    diag(Loc, "client %0 of type '%1' is created %2 %3")
-        << Var << TypeName << Why->phrase() << Remedy;
+    diag(Loc, "client %0 of type '%1' made per %select{iteration of|request "
+              "in}2 '%3' pays setup each time; reuse one")
+        << Var << TypeName << Why->isRequest() << Why->subject();
   else
-    diag(Loc, "'%0' is created %1 %2") << TypeName << Why->phrase() << Remedy;
+    diag(Loc, "'%0' is created per %select{iteration of|request in}1 '%2', "
+              "paying connection setup each time; reuse one")
+        << TypeName << Why->isRequest() << Why->subject();
 
   model::notePerRequestReason(*this, *Why);
 }

@@ -149,8 +149,8 @@ void MissingTimeoutCheck::check(const MatchFinder::MatchResult &Result) {
     return checkHttplib(*Request, *Nodes.getNodeAs<VarDecl>(HttplibClient));
   if (const auto *Connect = Nodes.getNodeAs<CallExpr>(RedisConnect)) {
     diag(Connect->getBeginLoc(),
-         "'redisConnect' has no connect timeout and blocks the caller for "
-         "minutes when Redis is unreachable; use 'redisConnectWithTimeout'");
+         "'redisConnect' has no timeout and blocks for minutes when Redis is "
+         "down; use 'redisConnectWithTimeout'");
     return;
   }
   if (const auto *Arg = Nodes.getNodeAs<Expr>(ConnString))
@@ -183,8 +183,7 @@ void MissingTimeoutCheck::checkGrpc(const CallExpr &Rpc, const VarDecl &Context,
     Loc = Member->getMemberLoc();
   {
     auto Diag = diag(Loc, "RPC %0 with context %1 has no deadline and waits "
-                          "forever on a stalled server; call set_deadline "
-                          "on %1 first")
+                          "forever on a stalled server; set one on %1 first")
                 << Method << &Context;
     // ctx.set_deadline(...) on the line after `grpc::ClientContext ctx;`.
     auto Parents = Result.Context->getParents(Context);
@@ -296,8 +295,8 @@ void MissingTimeoutCheck::checkCurl(const CallExpr &Perform,
   Reported.insert(&Handle);
   {
     auto Diag = diag(Perform.getBeginLoc(),
-                     "transfer on CURL handle %0 has no timeout and can hang "
-                     "forever on a stalled server; set CURLOPT_TIMEOUT_MS")
+                     "transfer on CURL handle %0 has no timeout and hangs on "
+                     "a stalled server; set CURLOPT_TIMEOUT_MS")
                 << &Handle;
     // curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 5000L); before the statement.
     const Stmt *Statement = statementInBlock(Perform, *Result.Context);
@@ -343,9 +342,8 @@ void MissingTimeoutCheck::checkHttplib(const CXXMemberCallExpr &Request,
     return;
   Reported.insert(&Client);
   SourceLocation Loc = Request.getExprLoc();
-  diag(Loc, "request on httplib client %0 uses the default 300 s connection "
-            "timeout and ties up the caller when the server is unreachable; "
-            "call set_connection_timeout and set_read_timeout")
+  diag(Loc, "request on httplib client %0 waits up to 300 s on a dead "
+            "server; call set_connection_timeout")
       << &Client;
   diag(Client.getLocation(), "client %0 created here", DiagnosticIDs::Note)
       << &Client;
@@ -415,8 +413,8 @@ void MissingTimeoutCheck::checkConnectionString(const Expr &Arg,
     return;
   unsigned Seconds = std::max(2U, (DefaultTimeoutMs + 999) / 1000);
   diag(SM.getFileLoc(Arg.getBeginLoc()),
-       "connection string has no 'connect_timeout' and an unreachable "
-       "database blocks the caller for minutes; add 'connect_timeout=%0'")
+       "connection string lacks connect_timeout, so a dead database blocks "
+       "for minutes; add 'connect_timeout=%0'")
       << Seconds;
 }
 

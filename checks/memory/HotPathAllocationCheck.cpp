@@ -175,11 +175,10 @@ void HotPathAllocationCheck::report(const Expr &Allocation, uint64_t Bytes,
   SourceLocation Loc = SM.getFileLoc(Allocation.getBeginLoc());
   if (!Reported.insert(Loc).second)
     return;
-  diag(Loc, "heap buffer of %0 bytes is allocated %1, contending on the "
-            "allocator under load; reuse a per-thread or per-connection "
-            "buffer or a pool")
+  diag(Loc, "%0-byte heap buffer per %select{iteration of|request in}1 '%2' "
+            "contends on the allocator; reuse a buffer")
       << static_cast<unsigned>(std::min<uint64_t>(Bytes, UINT32_MAX))
-      << Why->phrase();
+      << Why->isRequest() << Why->subject();
   model::notePerRequestReason(*this, *Why);
 }
 

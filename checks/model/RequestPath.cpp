@@ -102,17 +102,17 @@ void notePerRequestReason(clang::tidy::ClangTidyCheck &Check,
         << Why.HandlerName;
 }
 
-std::string PerRequestReason::phrase() const {
+std::string PerRequestReason::subject() const {
   if (What == Kind::Handler)
-    return "per request in handler '" + HandlerName + "'";
+    return HandlerName;
   if (LoopText.empty())
-    return "per iteration of a 'for (;;)' loop";
+    return "for (;;)";
   if (InfiniteLoop) {
     if (isa_and_nonnull<DoStmt>(Loop))
-      return "per iteration of a 'do ... while (" + LoopText + ")' loop";
-    return "per iteration of a 'while (" + LoopText + ")' loop";
+      return "do ... while (" + LoopText + ")";
+    return "while (" + LoopText + ")";
   }
-  return "per iteration over '" + LoopText + "'";
+  return LoopText;
 }
 
 /// The qualified name of \p D without inline or anonymous namespaces:

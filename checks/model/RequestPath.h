@@ -1,15 +1,16 @@
 //===--- RequestPath.h - does this code run once per request? ---*- C++ -*-===//
 //
-// The request-path model (CHECKS.md, "Request-path model"). Checks such as
+// The request-path model. Checks such as
 // unbounded-thread-spawn, client-per-request and hot-path-allocation ask "is
 // this statement executed once per loop iteration or once per request?" and
 // need the answer's *reason* to name it in the diagnostic:
 //
 //   if (auto Why = model::whyPerRequest(*Call, *Result.Context, ReqOpts))
-//     diag(Loc, "thread spawned %0 is unbounded; use a fixed-size worker pool")
-//         << Why->phrase();
-//   // -> "thread spawned per iteration over 'jobs' is unbounded; ..."
-//   // -> "thread spawned per request in handler 'Greeter::SayHello' is ..."
+//     diag(Loc, "thread started per %select{iteration of|request in}0 '%1' "
+//               "is unbounded under load; use a fixed-size pool")
+//         << Why->isRequest() << Why->subject();
+//   // -> "thread started per iteration of 'jobs' is unbounded ..."
+//   // -> "thread started per request in 'Greeter::SayHello' is ..."
 //
 // A statement is per request when, looking only at its own function:
 // 1. it is in the body, condition or increment of a loop (for, range-for,
@@ -71,7 +72,7 @@ namespace loadcheck::model {
 ///   }
 class RequestPathOptions {
 public:
-  /// The built-in request/context types of CHECKS.md, qualified names
+  /// The built-in request/context types, qualified names
   /// without `::` prefix, `*`, `&` or template arguments.
   static const std::vector<std::string> &defaultRequestTypes();
 
@@ -146,13 +147,13 @@ struct PerRequestReason {
   /// route), another lambda as `lambda`.
   std::string HandlerName;
 
-  /// The phrase a diagnostic inserts after the verb:
-  ///   "per iteration over 'jobs'"            (range-for / loop condition)
-  ///   "per iteration of a 'for (;;)' loop"   (no condition)
-  ///   "per iteration of a 'while (true)' loop"
-  ///   "per request in handler 'Greeter::SayHello'"
-  ///   "per request in handler 'Get "/users"'"
-  std::string phrase() const;
+  /// For a diagnostic's `per %select{iteration of|request in}N '%M'`: the
+  /// selector (0 loop, 1 handler) and the subject, unquoted:
+  ///   `jobs`, `i < n`      (range-for range / loop condition)
+  ///   `for (;;)`, `while (true)`, `do ... while (true)`   (infinite loops)
+  ///   `Greeter::SayHello`, `Get "/users"`                 (handlers)
+  unsigned isRequest() const { return What == Kind::Handler ? 1 : 0; }
+  std::string subject() const;
 };
 
 /// Adds \p Check's note on where \p Why starts: `loop starts here` at the

@@ -5,6 +5,7 @@
 #include "checks/model/RequestPath.h"
 #include "checks/model/TestCode.h"
 #include "clang-tidy/ClangTidyCheck.h"
+#include <optional>
 
 namespace loadcheck::observability {
 
@@ -26,10 +27,15 @@ public:
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
 
 private:
-  /// "thread entry 'x'", "request handler 'y'", "'z'"; empty when the code
-  /// is out of scope.
-  std::string scopeOf(const clang::Stmt &S, clang::ASTContext &Ctx,
-                      const clang::SourceManager &SM) const;
+  /// The code a print is in: its kind, as the message's %select (thread
+  /// entry, request handler, other function), and its name.
+  struct Place {
+    unsigned Kind;
+    std::string Name;
+  };
+  /// std::nullopt when the code is out of scope.
+  std::optional<Place> scopeOf(const clang::Stmt &S, clang::ASTContext &Ctx,
+                               const clang::SourceManager &SM) const;
 
   const std::string Scope;
   const bool AllNonMain;

@@ -186,19 +186,16 @@ void AbruptTerminationCheck::check(const MatchFinder::MatchResult &Result) {
   // Lambdas are named by what they are, methods by Class::method.
   const auto *Method = dyn_cast<CXXMethodDecl>(Function);
   SourceLocation Loc = Call->getBeginLoc();
-  static constexpr llvm::StringRef Message =
-      "%0 ends the process from %1, killing in-flight requests; return an "
-      "error or request a graceful shutdown";
+  const bool InLambda = Method && Method->getParent()->isLambda();
   std::string Where;
-  if (Method && Method->getParent()->isLambda())
-    Where = "a lambda";
-  else if (Method && Method->getParent()->getIdentifier())
-    Where = ("'" + Method->getParent()->getName() +
-             "::" + Method->getNameAsString() + "'")
+  if (Method && !InLambda && Method->getParent()->getIdentifier())
+    Where = (Method->getParent()->getName() + "::" + Method->getNameAsString())
                 .str();
-  else
-    Where = "'" + Function->getNameAsString() + "'";
-  diag(Loc, Message) << Callee << Where;
+  else if (!InLambda)
+    Where = Function->getNameAsString();
+  diag(Loc, "%0 in %select{a lambda|'%2'}1 ends the process, killing in-flight "
+            "requests; return an error instead")
+      << Callee << !InLambda << Where;
   if (Verdict)
     for (const model::LinkNote &Note : Verdict->Notes)
       if (SourceLocation NoteLoc = Index.locationOf(Note); NoteLoc.isValid())

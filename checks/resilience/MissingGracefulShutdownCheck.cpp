@@ -154,8 +154,8 @@ void MissingGracefulShutdownCheck::onEndOfTranslationUnit() {
   if (!Main || !ServerLoop || HandlesSignals)
     return;
   diag(Main->getLocation(),
-       "server loop in 'main' has no SIGTERM handling: a deploy kills "
-       "in-flight requests; handle SIGTERM and drain before exiting");
+       "server loop in 'main' ignores SIGTERM, so a deploy kills in-flight "
+       "requests; handle it and drain first");
   diag(ServerLoop->getBeginLoc(), "%0 started here", DiagnosticIDs::Note)
       << ServerLoopName;
 }

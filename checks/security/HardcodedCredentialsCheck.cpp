@@ -34,6 +34,23 @@ static constexpr SecretParam SecretParams[] = {
     {"::httplib::Client::set_bearer_token_auth", 0},
 };
 
+/// A word that documentation writes where the reader puts their own secret:
+/// `secret`, `password`, `changeme`, `your_password`, `[PASSWORD]`.
+static bool isPlaceholderWord(llvm::StringRef Secret) {
+  std::string Word;
+  for (char C : Secret)
+    if (isAlphanumeric(C))
+      Word += toLowercase(C);
+  llvm::StringRef W = Word;
+  if (!W.consume_front("your"))
+    W.consume_front("my");
+  W.consume_back("here");
+  return llvm::is_contained({"password", "passwd", "pass", "pwd", "secret",
+                             "changeme", "changeit", "placeholder", "redacted",
+                             "dummy", "example", "token", "apikey"},
+                            W);
+}
+
 bool isLiteralSecret(llvm::StringRef Secret) {
   Secret = Secret.trim();
   if (Secret.empty())
@@ -41,10 +58,26 @@ bool isLiteralSecret(llvm::StringRef Secret) {
   // $VAR, ${VAR}, %s, {}, {0}, <password>, ?, :password (a bind name)
   if (llvm::StringRef("$%{<?:").contains(Secret.front()))
     return false;
+  if (isPlaceholderWord(Secret))
+    return false;
   // ***, xxxx, ... : masked in documentation and logs
   return !llvm::all_of(Secret, [](char C) {
     return C == '*' || C == 'x' || C == 'X' || C == '.';
   });
+}
+
+/// Hosts reserved for documentation (RFC 2606): `example.com`, `example.org`,
+/// `example.net` and their subdomains, and the `.example`, `.test` and
+/// `.invalid` top-level domains. A credential for them is a placeholder.
+static bool isDocumentationHost(llvm::StringRef Host) {
+  const std::string Lower = Host.lower();
+  llvm::StringRef H = Lower;
+  H = H.take_until([](char C) { return C == ':' || C == '/' || C == '?'; });
+  for (llvm::StringRef Domain : {"example.com", "example.org", "example.net",
+                                 "example", "test", "invalid"})
+    if (H == Domain || H.ends_with(("." + Domain).str()))
+      return H != "test" && H != "invalid";
+  return false;
 }
 
 /// Parses libpq/ODBC `key=value` pairs separated by blanks or `;`; false
@@ -86,12 +119,18 @@ static bool parsePairs(
 bool isConnectionStringWithSecret(llvm::StringRef Text) {
   // scheme://user:secret@host...
   static const llvm::Regex Uri(
-      "^[A-Za-z][A-Za-z0-9+.-]*://[^:/@ ]*:([^@/ ]+)@[^ ]+$");
-  llvm::SmallVector<llvm::StringRef, 2> Match;
+      "^[A-Za-z][A-Za-z0-9+.-]*://[^:/@ ]*:([^@/ ]+)@([^ ]+)$");
+  llvm::SmallVector<llvm::StringRef, 3> Match;
   if (Uri.match(Text, &Match))
-    return isLiteralSecret(Match[1]);
+    return isLiteralSecret(Match[1]) && !isDocumentationHost(Match[2]);
   llvm::SmallVector<std::pair<llvm::StringRef, llvm::StringRef>, 8> Pairs;
   if (!parsePairs(Text, Pairs) || Pairs.size() < 2)
+    return false;
+  if (llvm::any_of(Pairs, [](const auto &Pair) {
+        return llvm::is_contained({"host", "hostaddr", "server"},
+                                  Pair.first.lower()) &&
+               isDocumentationHost(Pair.second);
+      }))
     return false;
   return llvm::any_of(Pairs, [](const auto &Pair) {
     return llvm::is_contained({"password", "pwd", "passwd"},
@@ -133,17 +172,13 @@ void HardcodedCredentialsCheck::registerMatchers(MatchFinder *Finder) {
 void HardcodedCredentialsCheck::check(const MatchFinder::MatchResult &Result) {
   if (skipsTestCode(Result))
     return; // test code is not served under load
-  static constexpr llvm::StringRef Remedy =
-      "readable by anyone with the code or the binary; read it from the "
-      "environment or a secret store";
-
   if (const auto *S = Result.Nodes.getNodeAs<StringLiteral>(Literal)) {
     if (!S->isOrdinary() && !S->isUTF8())
       return;
     if (isConnectionStringWithSecret(S->getString()))
-      diag(S->getBeginLoc(), "connection string contains a hardcoded password, "
-                             "%0")
-          << Remedy;
+      diag(S->getBeginLoc(), "connection string holds a hardcoded password, "
+                             "readable in code and binary; load it from a "
+                             "secret store");
     return;
   }
 
@@ -181,8 +216,10 @@ void HardcodedCredentialsCheck::check(const MatchFinder::MatchResult &Result) {
   if (!isLiteralSecret(Value))
     return;
   const FunctionDecl *Callee = Call->getDirectCallee();
-  diag(SecretArg->getBeginLoc(), "hardcoded secret passed to %0, %1")
-      << Callee << Remedy;
+  diag(SecretArg->getBeginLoc(), "hardcoded secret passed to %0 is readable "
+                                 "in code and binary; load it from a secret "
+                                 "store")
+      << Callee;
   if (Via)
     diag(Via->getLocation(), "secret %0 defined here", DiagnosticIDs::Note)
         << Via;

@@ -123,14 +123,15 @@ void SqlConcatenationCheck::check(const MatchFinder::MatchResult &Result) {
   if (!Part)
     return;
 
-  std::string What = "a run-time value";
+  llvm::StringRef PartName;
   if (const NamedDecl *D = utils::namedEntity(Part->Part))
     if (D->getIdentifier())
-      What = ("'" + D->getName() + "'").str();
-  diag(Sql->getBeginLoc(), "SQL passed to %0 is built at run time from %1, "
-                           "open to injection and re-parsed on every call; "
-                           "use a parameterised query")
-      << Call->getDirectCallee()->getDeclName() << What;
+      PartName = D->getName();
+  diag(Sql->getBeginLoc(), "SQL for %0 built from %select{a run-time value|"
+                           "'%2'}1 is injectable and re-parsed per call; use "
+                           "parameters")
+      << Call->getDirectCallee()->getDeclName() << !PartName.empty()
+      << PartName;
   // Point at the join when it happens outside the call's argument.
   const SourceManager &SM = *Result.SourceManager;
   SourceRange ArgRange = Sql->getSourceRange();
@@ -138,7 +139,9 @@ void SqlConcatenationCheck::check(const MatchFinder::MatchResult &Result) {
   if (!SM.isPointWithin(SM.getFileLoc(JoinLoc),
                         SM.getFileLoc(ArgRange.getBegin()),
                         SM.getFileLoc(ArgRange.getEnd())))
-    diag(JoinLoc, "%0 joined into the query here", DiagnosticIDs::Note) << What;
+    diag(JoinLoc, "%select{a run-time value|'%1'}0 joined into the query here",
+         DiagnosticIDs::Note)
+        << !PartName.empty() << PartName;
 }
 
 } // namespace loadcheck::security

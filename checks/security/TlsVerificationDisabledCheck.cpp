@@ -142,12 +142,61 @@ static bool isServerSide(const NamedDecl *Object, const FunctionDecl *Function,
               .empty();
 }
 
-/// " of 'x'" when \p E names a variable or member, else "".
-static std::string ofEntity(const Expr *E) {
-  const NamedDecl *D = utils::namedEntity(E);
-  if (!D || !D->getIdentifier())
-    return "";
-  return (" of '" + D->getName() + "'").str();
+/// True when the file holding \p Loc checks the handshake's verdict itself:
+/// `SSL_get_verify_result(ssl)` compared with `X509_V_OK` (or tested), directly
+/// or through the variable it is stored in. Such a client sets
+/// SSL_VERIFY_NONE only to finish the handshake and decide afterwards, as
+/// curl's OpenSSL backend does; the decision may sit in another function.
+static bool checksVerifyResultInFile(SourceLocation Loc, ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  const FileID File = SM.getFileID(SM.getFileLoc(Loc));
+  const auto VerifyResult =
+      callExpr(callee(functionDecl(hasName("::SSL_get_verify_result"))));
+  const auto Tested = [](auto Value) {
+    const auto Operand = ignoringParenImpCasts(Value);
+    return stmt(anyOf(
+        binaryOperator(isComparisonOperator(), hasEitherOperand(Operand)),
+        unaryOperator(hasOperatorName("!"), hasUnaryOperand(Operand)),
+        ifStmt(hasCondition(Operand)), switchStmt(hasCondition(Operand))));
+  };
+  // long err = SSL_get_verify_result(ssl);   err = SSL_get_verify_result(ssl);
+  const auto Initialised =
+      varDecl(hasInitializer(ignoringParenImpCasts(VerifyResult)))
+          .bind("result");
+  const auto Assigned = binaryOperator(
+      isAssignmentOperator(), hasLHS(declRefExpr(to(varDecl().bind("result")))),
+      hasRHS(ignoringParenImpCasts(VerifyResult)));
+  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+    if (SM.getFileID(SM.getFileLoc(D->getLocation())) != File)
+      continue;
+    if (!match(decl(hasDescendant(Tested(VerifyResult))), *D, Ctx).empty())
+      return true;
+    auto Stored = match(decl(forEachDescendant(Initialised)), *D, Ctx);
+    auto More = match(decl(forEachDescendant(Assigned)), *D, Ctx);
+    Stored.append(More.begin(), More.end());
+    for (const BoundNodes &Found : Stored) {
+      const auto *Result = Found.getNodeAs<VarDecl>("result");
+      const auto UsesResult = declRefExpr(to(equalsNode(Result)));
+      if (!match(decl(hasDescendant(Tested(UsesResult))), *D, Ctx).empty())
+        return true;
+    }
+  }
+  return false;
+}
+
+/// Reports \p Setting, which turns off certificate (or, with \p Host, host
+/// name) verification of \p Object, named when it is a variable or member.
+static void report(clang::tidy::ClangTidyCheck &Check, SourceLocation Loc,
+                   llvm::StringRef Setting, bool Host, const Expr *Object) {
+  const NamedDecl *Named = utils::namedEntity(Object);
+  if (Named && Named->getIdentifier())
+    Check.diag(Loc, "%0 disables TLS %select{certificate|host name}1 checks of "
+                    "%2, so traffic can be intercepted; set trusted CAs")
+        << Setting << Host << Named;
+  else
+    Check.diag(Loc, "%0 disables TLS %select{certificate|host name}1 checks, "
+                    "so traffic can be intercepted; set trusted CAs")
+        << Setting << Host;
 }
 
 void TlsVerificationDisabledCheck::check(
@@ -155,9 +204,7 @@ void TlsVerificationDisabledCheck::check(
   if (skipsTestCode(Result))
     return; // test code is not served under load
   ASTContext &Ctx = *Result.Context;
-  static constexpr llvm::StringRef Message =
-      "%0 disables TLS %1 verification%2, exposing traffic to interception; "
-      "keep it on and configure the trusted CAs";
+  const SourceManager &SM = *Result.SourceManager;
   const auto *InFunction = Result.Nodes.getNodeAs<FunctionDecl>(Function);
 
   if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(CurlCall)) {
@@ -165,12 +212,9 @@ void TlsVerificationDisabledCheck::check(
       return;
     const auto *Option =
         cast<DeclRefExpr>(Call->getArg(1)->IgnoreParenImpCasts())->getDecl();
-    const bool Host = Option->getName().ends_with("VERIFYHOST");
-    diag(utils::userLocation(Call->getArg(2)->getBeginLoc(),
-                             *Result.SourceManager),
-         Message)
-        << ("'" + Option->getName() + "' = 0").str()
-        << (Host ? "host name" : "certificate") << ofEntity(Call->getArg(0));
+    report(*this, utils::userLocation(Call->getArg(2)->getBeginLoc(), SM),
+           ("'" + Option->getName() + "' = 0").str(),
+           Option->getName().ends_with("VERIFYHOST"), Call->getArg(0));
     return;
   }
 
@@ -179,10 +223,10 @@ void TlsVerificationDisabledCheck::check(
       return;
     if (isServerSide(utils::namedEntity(Call->getArg(0)), InFunction, Ctx))
       return;
-    diag(utils::userLocation(Call->getArg(1)->getBeginLoc(),
-                             *Result.SourceManager),
-         Message)
-        << "'SSL_VERIFY_NONE'" << "certificate" << ofEntity(Call->getArg(0));
+    if (checksVerifyResultInFile(Call->getBeginLoc(), Ctx))
+      return;
+    report(*this, utils::userLocation(Call->getArg(1)->getBeginLoc(), SM),
+           "'SSL_VERIFY_NONE'", false, Call->getArg(0));
     return;
   }
 
@@ -193,9 +237,9 @@ void TlsVerificationDisabledCheck::check(
     if (Arg->isValueDependent() ||
         !Arg->EvaluateAsBooleanCondition(Enabled, Ctx) || Enabled)
       return;
-    diag(Call->getExprLoc(), Message)
-        << "'enable_server_certificate_verification(false)'" << "certificate"
-        << ofEntity(Call->getImplicitObjectArgument());
+    report(*this, Call->getExprLoc(),
+           "'enable_server_certificate_verification(false)'", false,
+           Call->getImplicitObjectArgument());
     return;
   }
 
@@ -205,10 +249,8 @@ void TlsVerificationDisabledCheck::check(
     const Expr *Object = Call->getImplicitObjectArgument();
     if (isServerSide(utils::namedEntity(Object), InFunction, Ctx))
       return;
-    diag(utils::userLocation(Call->getArg(0)->getBeginLoc(),
-                             *Result.SourceManager),
-         Message)
-        << "'verify_none'" << "certificate" << ofEntity(Object);
+    report(*this, utils::userLocation(Call->getArg(0)->getBeginLoc(), SM),
+           "'verify_none'", false, Object);
   }
 }
 

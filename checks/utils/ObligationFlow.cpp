@@ -270,6 +270,21 @@ private:
     return {ExitKind::ScopeEnd, S->getEndLoc()};
   }
 
+  /// A lambda that uses a tracked variable captures it, like the capture
+  /// initialisers of a non-dependent lambda: `ScopeExit g([&] { t.join(); })`.
+  /// Inside a template, the captures of `[&]` are only computed at
+  /// instantiation, so the body's references stand for them.
+  void closeCapturedInBody(const Stmt *S, llvm::BitVector &State) const {
+    if (!S)
+      return;
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(S))
+      if (auto I = trackedIndex(Ref);
+          I && Ref->refersToEnclosingVariableOrCapture())
+        State.reset(*I);
+    for (const Stmt *Child : S->children())
+      closeCapturedInBody(Child, State);
+  }
+
   template <typename MergeFn>
   void transfer(const CFGBlock &B, llvm::BitVector &State, Exits *Out,
                 MergeFn &&Merge) {
@@ -290,6 +305,10 @@ private:
         continue;
       const Stmt *S = Element->getStmt();
 
+      if (const auto *Lambda = dyn_cast<LambdaExpr>(S)) {
+        closeCapturedInBody(Lambda->getBody(), State);
+        continue;
+      }
       if (const auto *Ref = dyn_cast<DeclRefExpr>(S)) {
         if (auto I = trackedIndex(Ref); I && !isNeutralUse(Ref)) {
           if (auto Into = moveDestination(Ref))

@@ -275,7 +275,7 @@ std::vector<BadInput> badInputs() {
        {"-p", "build", "--timeout-per-file=ten"},
        2,
        {"--timeout-per-file: must be a number of seconds greater than 0"}},
-      // --- baseline (the cache rows are added with --cache-dir, issue 8)
+      // --- baseline (the cache rows are added with --cache-dir)
       {"BaselineNotJson",
        goodAnd({{"baseline.json", "{\"version\": 1, \"findings\": ["}}, {}),
        {"-p", "build", "--baseline", "baseline.json"},

@@ -301,7 +301,8 @@ std::vector<CliCase> cases() {
          "  loadcheck-unguarded-shared-state.LockedSuffixPattern: 'Held$'\n"}},
        {"state.cpp", "--", "-std=c++17"},
        1,
-       {"state.cpp:7:25: warning: 'n' is written without a lock here but read "
+       {"state.cpp:7:25: warning: 'n' is written unlocked, racing with its "
+        "read "
         "under 'mu' in 'S::get'"}},
       {"ClangTidyHeaderFilterRegexHonoured",
        {{"inc/detach.h", DetachHeader},

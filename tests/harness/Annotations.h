@@ -1,6 +1,6 @@
 //===--- Annotations.h - expectations written in fixture files --*- C++ -*-===//
 //
-// Parses the DESIGN.md fixture format:
+// Parses the fixture format (strict in both directions):
 //   code;   // expect-warning[@+N|@-N][:COL] CHECK-NAME[: MESSAGE]
 //   // expect-note:12 CHECK-NAME: {{.*}}acquired here
 // A trailing annotation targets its own line, a standalone one the next code

@@ -212,11 +212,11 @@ TEST(ConnectionOptions, ClientTypesAndFactoriesAreAdded) {
       "  loadcheck-client-per-request.ClientTypes: 'mycorp::Rpc'\n"
       "  loadcheck-client-per-request.ClientFactories: 'mycorp::dial*'\n");
   EXPECT_NE(Out.find("a.cpp:5:17: warning: client 'r' of type 'mycorp::Rpc' "
-                     "is created per iteration over 'i < n'"),
+                     "made per iteration of 'i < n'"),
             std::string::npos)
       << Out;
   EXPECT_NE(Out.find("a.cpp:6:5: warning: 'mycorp::dial' is called per "
-                     "iteration over 'i < n'"),
+                     "iteration of 'i < n'"),
             std::string::npos)
       << Out;
   // Without the options: silent.
@@ -234,8 +234,8 @@ TEST(ConnectionOptions, HandlerNamePatternAndMinBytes) {
       "CheckOptions:\n"
       "  loadcheck-hot-path-allocation.HandlerNamePattern: '^handle'\n"
       "  loadcheck-hot-path-allocation.MinBytes: 1024\n");
-  EXPECT_NE(Out.find("a.cpp:3:21: warning: heap buffer of 2048 bytes is "
-                     "allocated per request in handler 'handleUpload'"),
+  EXPECT_NE(Out.find("a.cpp:3:21: warning: 2048-byte heap buffer per request "
+                     "in 'handleUpload'"),
             std::string::npos)
       << Out;
 }
@@ -251,9 +251,9 @@ TEST(ConnectionOptions, DefaultTimeoutMs) {
       Code, "loadcheck-missing-timeout",
       "CheckOptions:\n  loadcheck-missing-timeout.DefaultTimeoutMs: 12500\n",
       Inc);
-  EXPECT_NE(Out.find("a.cpp:2:34: warning: connection string has no "
-                     "'connect_timeout' and an unreachable database blocks the "
-                     "caller for minutes; add 'connect_timeout=13'"),
+  EXPECT_NE(Out.find("a.cpp:2:34: warning: connection string lacks "
+                     "connect_timeout, so a dead database blocks for minutes; "
+                     "add 'connect_timeout=13'"),
             std::string::npos)
       << Out;
 }

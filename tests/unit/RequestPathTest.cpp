@@ -40,8 +40,16 @@ std::map<int, const CallExpr *> markers(ASTContext &Ctx) {
   return Found;
 }
 
+/// How a diagnostic spells a reason: `per %select{iteration of|request in}N
+/// '%M'` with isRequest() and subject().
+std::string phrase(const model::PerRequestReason &Why) {
+  return std::string(Why.isRequest() ? "per request in '"
+                                     : "per iteration of '") +
+         Why.subject() + "'";
+}
+
 /// What whyPerRequest must say about marker(Id): nothing (Phrase empty), or
-/// a reason whose phrase() is Phrase.
+/// a reason spelled Phrase.
 struct Expect {
   int Id;
   const char *Phrase; ///< "" = not per request
@@ -60,11 +68,11 @@ void checkAll(const std::string &Code, llvm::ArrayRef<Expect> Expected,
     ASSERT_EQ(Marks.count(E.Id), 1u);
     auto Why = model::whyPerRequest(*Marks[E.Id], Ctx, Opts);
     if (!*E.Phrase) {
-      EXPECT_FALSE(Why) << Why->phrase();
+      EXPECT_FALSE(Why) << phrase(*Why);
       continue;
     }
     ASSERT_TRUE(Why);
-    EXPECT_EQ(Why->phrase(), E.Phrase);
+    EXPECT_EQ(phrase(*Why), E.Phrase);
     if (E.Via) {
       ASSERT_EQ(Why->What, Kind::Handler);
       EXPECT_EQ(Why->Via, *E.Via);
@@ -108,20 +116,20 @@ void loops(std::vector<Conn> &jobs, int n, std::vector<std::string> names) {
 }
 )cpp",
       {{1, ""},
-       {2, "per iteration over 'jobs'"},
+       {2, "per iteration of 'jobs'"},
        {3, ""},
-       {4, "per iteration over 'i < static_cast<int>(jobs.size())'"},
-       {5, "per iteration of a 'for (;;)' loop"},
-       {6, "per iteration of a 'while (true)' loop"},
-       {7, "per iteration over 'next()'"},
-       {8, "per iteration of a 'do ... while (1)' loop"},
-       {9, "per iteration over 'n-- > 0'"},
-       {10, "per iteration over 'k < 3'"},
-       {11, "per iteration over 'jobs'"},
+       {4, "per iteration of 'i < static_cast<int>(jobs.size())'"},
+       {5, "per iteration of 'for (;;)'"},
+       {6, "per iteration of 'while (true)'"},
+       {7, "per iteration of 'next()'"},
+       {8, "per iteration of 'do ... while (1)'"},
+       {9, "per iteration of 'n-- > 0'"},
+       {10, "per iteration of 'k < 3'"},
+       {11, "per iteration of 'jobs'"},
        {12, ""},
        {13, ""},
        {14, ""},
-       {15, "per iteration over 'n > 0 && next() != 42 && next() != 43...'"}});
+       {15, "per iteration of 'n > 0 && next() != 42 && next() != 43...'"}});
 }
 
 TEST(RequestPath, AllReasonsInnermostFirst) {
@@ -175,15 +183,14 @@ void setup(httplib::Server &svr) {
   svr.set_error_handler([](const auto &, auto &) { marker(8); });
 }
 )cpp",
-      {{1, "per request in handler 'onOrder'", HandlerVia::RequestParameter},
+      {{1, "per request in 'onOrder'", HandlerVia::RequestParameter},
        {2, ""},
-       {3, "per request in handler 'Get \"/users\"'",
-        HandlerVia::RouteRegistration},
+       {3, "per request in 'Get \"/users\"'", HandlerVia::RouteRegistration},
        {4, ""},
-       {5, "per request in handler 'lambda'", HandlerVia::RequestParameter},
-       {6, "per request in handler 'Delete \"/items/(\\d+)\"'",
+       {5, "per request in 'lambda'", HandlerVia::RequestParameter},
+       {6, "per request in 'Delete \"/items/(\\d+)\"'",
         HandlerVia::RouteRegistration},
-       {7, "per request in handler 'lambda'", HandlerVia::RequestParameter},
+       {7, "per request in 'lambda'", HandlerVia::RequestParameter},
        // A generic lambda passed to a non-route setter: its pattern's
        // parameters are `auto`, so the model stays silent.
        {8, ""}});
@@ -209,13 +216,11 @@ public:
 using Ctx = grpc::ServerContext;
 void aliased(Ctx &c) { marker(5); }
 )cpp",
-      {{1, "per request in handler 'Greeter::SayHello'",
-        HandlerVia::RequestParameter},
-       {2, "per iteration over '*in'"},
-       {3, "per request in handler 'Greeter::Callback'",
-        HandlerVia::RequestParameter},
+      {{1, "per request in 'Greeter::SayHello'", HandlerVia::RequestParameter},
+       {2, "per iteration of '*in'"},
+       {3, "per request in 'Greeter::Callback'", HandlerVia::RequestParameter},
        {4, ""},
-       {5, "per request in handler 'aliased'", HandlerVia::RequestParameter}});
+       {5, "per request in 'aliased'", HandlerVia::RequestParameter}});
 }
 
 TEST(RequestPath, BeastRequestAndOptions) {
@@ -228,20 +233,18 @@ void handleLogin(int) { marker(2); }
 namespace app { struct Req {}; }
 void custom(app::Req *r) { marker(3); }
 )cpp";
-  checkAll(Code,
-           {{1, "per request in handler 'serve'", HandlerVia::RequestParameter},
-            {2, ""},
-            {3, ""}});
+  checkAll(Code, {{1, "per request in 'serve'", HandlerVia::RequestParameter},
+                  {2, ""},
+                  {3, ""}});
   // RequestTypes replaces the defaults; HandlerNamePattern adds names.
   model::RequestPathOptions Opts(" ::app::Req * ; ", "^handle");
   ASSERT_TRUE(Opts.isPatternValid());
   EXPECT_EQ(Opts.requestTypes(), std::vector<std::string>{"app::Req"});
-  checkAll(
-      Code,
-      {{1, ""},
-       {2, "per request in handler 'handleLogin'", HandlerVia::NamePattern},
-       {3, "per request in handler 'custom'", HandlerVia::RequestParameter}},
-      Opts);
+  checkAll(Code,
+           {{1, ""},
+            {2, "per request in 'handleLogin'", HandlerVia::NamePattern},
+            {3, "per request in 'custom'", HandlerVia::RequestParameter}},
+           Opts);
 }
 
 TEST(RequestPath, OptionDefaults) {

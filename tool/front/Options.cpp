@@ -126,7 +126,7 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
                  "Analyse only shard K of N (1 <= K <= N): a deterministic "
                  "share of the files balanced by size; combine the shards' "
                  "results with `loadcheck merge`");
-  // --- reliability (issue 9)
+  // --- reliability
   App.add_option("--timeout-per-file", Opts.TimeoutPerFile,
                  "Stop the analysis of a translation unit after this many "
                  "seconds (decimals allowed) and report it as not analysed "

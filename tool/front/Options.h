@@ -41,7 +41,7 @@ struct DriverOptions {
   std::string CacheDir;    ///< --cache-dir; "" = no cache
   unsigned ShardIndex = 0; ///< --shard K/N: K (1-based); 0 = not sharded
   unsigned ShardCount = 0; ///< N
-  // --- reliability (issue 9)
+  // --- reliability
   double TimeoutPerFile = 0; ///< --timeout-per-file seconds; 0 = none
   // --- end reliability
   /// The options as given (before `--`), for re-executing as a worker.

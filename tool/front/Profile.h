@@ -1,7 +1,7 @@
 //===--- Profile.h - the high-traffic profile and checklist sections -*- C++
 //-*-===//
 //
-// The driver's default check set is the `high-traffic` profile of CHECKS.md:
+// The driver's default check set is the `high-traffic` profile:
 // every loadcheck-* check plus the upstream clang-tidy checks that cover the
 // rest of the review checklist, with their options. --checks and .clang-tidy
 // override it exactly as they override clang-tidy's defaults. The same
