@@ -1,5 +1,6 @@
 #include "tool/TidyRunner.h"
 
+#include "checks/model/TraversalScope.h"
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "tool/Paths.h"
@@ -90,12 +91,7 @@ public:
       : MultiplexConsumer(single(std::move(Checks))) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
-    const SourceManager &SM = Ctx.getSourceManager();
-    std::vector<Decl *> UserDecls;
-    for (Decl *D : Ctx.getTranslationUnitDecl()->decls())
-      if (!SM.isInSystemHeader(D->getLocation()))
-        UserDecls.push_back(D);
-    Ctx.setTraversalScope(UserDecls);
+    model::restrictTraversalToUserCode(Ctx);
     MultiplexConsumer::HandleTranslationUnit(Ctx);
   }
 
