@@ -2,7 +2,8 @@
 //
 // Registers every check of CheckList.def with clang-tidy. The same object
 // serves the plugin (the host clang-tidy walks the registry after dlopen) and
-// the driver (which links clangTidy statically).
+// the driver (which links clangTidy statically). Every check walks only the
+// user's code, in the plugin as in the driver (model/TraversalScope.h).
 //
 //===----------------------------------------------------------------------===//
 #include "checks/CheckRegistry.h"
@@ -22,6 +23,7 @@
 #include "checks/connections/ClientPerRequestCheck.h"
 #include "checks/connections/MissingTimeoutCheck.h"
 #include "checks/memory/HotPathAllocationCheck.h"
+#include "checks/model/TraversalScope.h"
 #include "checks/observability/UnstructuredLoggingCheck.h"
 #include "checks/resilience/AbruptTerminationCheck.h"
 #include "checks/resilience/MissingGracefulShutdownCheck.h"
@@ -39,7 +41,7 @@ public:
   void
   addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
 #define LOADCHECK_CHECK(Name, Class, Section, OffersFix, Summary)              \
-  Factories.registerCheck<Class>(Name);
+  Factories.registerCheckFactory(Name, model::createUserCodeScoped<Class>);
 #include "checks/CheckList.def"
   }
 };

@@ -32,10 +32,14 @@ bool explainCheck(llvm::raw_ostream &OS, const std::string &Check,
   std::vector<std::string> Dirs;
   if (auto Env = llvm::sys::Process::GetEnv("LOADCHECK_DOCS_DIR"))
     Dirs.push_back(*Env);
+  // Installed: <prefix>/bin/loadcheck reads <prefix>/share/loadcheck/docs
+  // (cmake/Install.cmake); not share/doc, which container images often drop.
   llvm::SmallString<256> Installed(path::parent_path(Executable));
-  path::append(Installed, "..", "share", "doc");
-  path::append(Installed, "loadcheck", "checks");
+  path::append(Installed, "..", "share", "loadcheck");
+  path::append(Installed, "docs", "checks");
+  path::remove_dots(Installed, /*remove_dot_dot=*/true);
   Dirs.push_back(std::string(Installed));
+  // The build tree: the source checkout it was built from.
   Dirs.push_back(LOADCHECK_SOURCE_DIR "/docs/checks");
   for (const std::string &Dir : Dirs) {
     llvm::SmallString<256> Page(Dir);

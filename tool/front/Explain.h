@@ -11,7 +11,7 @@ namespace loadcheck {
 /// an upstream check, its summary and the URL of its page. Returns false and
 /// sets \p Error when the check is unknown or its page cannot be found.
 /// Pages are looked up in $LOADCHECK_DOCS_DIR, then
-/// <prefix>/share/doc/loadcheck/checks next to the installed binary, then
+/// <prefix>/share/loadcheck/docs/checks next to the installed binary, then
 /// the source tree the binary was built from.
 bool explainCheck(llvm::raw_ostream &OS, const std::string &Check,
                   const std::string &Executable, std::string &Error);

@@ -1,6 +1,7 @@
 #include "tool/run/TidyRunner.h"
 
 #include "checks/model/ProgramLink.h"
+#include "checks/model/TraversalScope.h"
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "tool/Paths.h"
@@ -97,12 +98,7 @@ public:
         Directory(std::move(Directory)), Facts(Facts) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
-    const SourceManager &SM = Ctx.getSourceManager();
-    std::vector<Decl *> UserDecls;
-    for (Decl *D : Ctx.getTranslationUnitDecl()->decls())
-      if (!SM.isInSystemHeader(D->getLocation()))
-        UserDecls.push_back(D);
-    Ctx.setTraversalScope(UserDecls);
+    model::restrictTraversalToUserCode(Ctx);
     MultiplexConsumer::HandleTranslationUnit(Ctx);
     if (Facts)
       *Facts = withFilesNormalised(
