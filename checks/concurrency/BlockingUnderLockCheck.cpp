@@ -1,5 +1,6 @@
 //===--- BlockingUnderLockCheck.cpp ---------------------------------------===//
 #include "checks/concurrency/BlockingUnderLockCheck.h"
+#include "checks/model/BlockingApis.h"
 #include "checks/model/LockModel.h"
 #include "clang-tidy/utils/OptionsUtils.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -12,50 +13,6 @@ namespace loadcheck::concurrency {
 static constexpr llvm::StringRef CallId = "call";
 static constexpr llvm::StringRef CalleeId = "callee";
 
-/// Blocking free functions: sleeps, POSIX socket and file I/O, system(), and
-/// the blocking calls of libcurl, libpq, MySQL, SQLite and hiredis.
-static constexpr llvm::StringRef DefaultFunctions[] = {
-    "::std::this_thread::sleep_for",
-    "::std::this_thread::sleep_until",
-    "::sleep",
-    "::usleep",
-    "::nanosleep",
-    "::clock_nanosleep",
-    "::read",
-    "::write",
-    "::pread",
-    "::pwrite",
-    "::recv",
-    "::recvfrom",
-    "::recvmsg",
-    "::send",
-    "::sendto",
-    "::sendmsg",
-    "::connect",
-    "::accept",
-    "::accept4",
-    "::poll",
-    "::ppoll",
-    "::select",
-    "::pselect",
-    "::epoll_wait",
-    "::fread",
-    "::fwrite",
-    "::getline",
-    "::std::getline",
-    "::system",
-    "::curl_easy_perform",
-    "::PQexec",
-    "::PQexecParams",
-    "::PQexecPrepared",
-    "::PQprepare",
-    "::mysql_query",
-    "::mysql_real_query",
-    "::sqlite3_exec",
-    "::redisCommand",
-    "::redisCommandArgv",
-    "::redisGetReply",
-};
 
 BlockingUnderLockCheck::BlockingUnderLockCheck(
     llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
@@ -68,8 +25,8 @@ void BlockingUnderLockCheck::storeOptions(
 }
 
 void BlockingUnderLockCheck::registerMatchers(MatchFinder *Finder) {
-  std::vector<llvm::StringRef> Names(std::begin(DefaultFunctions),
-                                     std::end(DefaultFunctions));
+  std::vector<llvm::StringRef> Names(model::defaultBlockingFunctions().begin(),
+                                     model::defaultBlockingFunctions().end());
   for (llvm::StringRef Extra :
        clang::tidy::utils::options::parseStringList(BlockingFunctions))
     if (!Extra.trim().empty())

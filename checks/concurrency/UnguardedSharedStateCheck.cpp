@@ -1,5 +1,6 @@
 //===--- UnguardedSharedStateCheck.cpp ------------------------------------===//
 #include "checks/concurrency/UnguardedSharedStateCheck.h"
+#include "checks/model/FactExtractor.h"
 #include "checks/model/ThreadEntry.h"
 #include "checks/utils/SharedAccess.h"
 #include "clang/AST/ExprCXX.h"
@@ -51,22 +52,7 @@ bool UnguardedSharedStateCheck::isSharedState(const ValueDecl *D) {
   auto [It, Inserted] = SharedCache.try_emplace(D, false);
   if (!Inserted)
     return It->second;
-  bool Shared = false;
-  if (SM && SM->isInSystemHeader(D->getLocation()))
-    Shared = false;
-  else if (const auto *Var = dyn_cast<VarDecl>(D))
-    Shared = Var->hasGlobalStorage() && !isa<ParmVarDecl>(Var) &&
-             Var->getTLSKind() == VarDecl::TLS_None && !Var->isConstexpr() &&
-             !utils::isSelfSynchronisingType(Var->getType());
-  else if (const auto *Field = dyn_cast<FieldDecl>(D)) {
-    const RecordDecl *Owner = Field->getParent();
-    bool OwnsMutex = llvm::any_of(Owner->fields(), [](const FieldDecl *F) {
-      return model::isLockType(F->getType());
-    });
-    Shared = OwnsMutex && !Field->hasAttr<GuardedByAttr>() &&
-             !Field->hasAttr<PtGuardedByAttr>() &&
-             !utils::isSelfSynchronisingType(Field->getType());
-  }
+  bool Shared = model::isSharedState(D, *SM);
   // try_emplace may have rehashed: look the slot up again.
   SharedCache[D] = Shared;
   return Shared;
@@ -137,11 +123,35 @@ void UnguardedSharedStateCheck::collect(const FunctionDecl &Function,
 
 void UnguardedSharedStateCheck::check(const MatchFinder::MatchResult &Result) {
   SM = Result.SourceManager;
+  Context = Result.Context;
   if (const auto *Function = Result.Nodes.getNodeAs<FunctionDecl>(FunctionId))
     collect(*Function, *Result.Context);
   else if (const auto *Lambda = Result.Nodes.getNodeAs<LambdaExpr>(LambdaId))
     if (const CXXMethodDecl *Call = Lambda->getCallOperator())
       collect(*Call, *Result.Context);
+}
+
+/// Records the finding as a candidate of the program model and decides it:
+/// in the driver every candidate is reported and the link stage decides; in
+/// the plugin the TU's own facts decide (silence without evidence).
+std::optional<model::LinkVerdict>
+UnguardedSharedStateCheck::decide(const Access &Write, const ValueDecl *State) {
+  model::ProgramFactsIndex &Index = model::ProgramFactsIndex::of(*Context);
+  model::CandidateFact Candidate = Index.addCandidate(
+      model::UnguardedSharedStateCheckName, Write.Loc, *Write.Function, State);
+  if (model::programVerdictsDeferred())
+    return model::LinkVerdict{};
+  std::optional<model::LinkVerdict> Verdict = Index.tuGraph().judge(Candidate);
+  if (Verdict && !Verdict->Report)
+    return std::nullopt;
+  return Verdict ? Verdict : model::LinkVerdict{};
+}
+
+void UnguardedSharedStateCheck::addNotes(const model::LinkVerdict &Verdict) {
+  model::ProgramFactsIndex &Index = model::ProgramFactsIndex::of(*Context);
+  for (const model::LinkNote &Note : Verdict.Notes)
+    if (SourceLocation Loc = Index.locationOf(Note); Loc.isValid())
+      diag(Loc, "%0", DiagnosticIDs::Note) << Note.Message;
 }
 
 void UnguardedSharedStateCheck::onEndOfTranslationUnit() {
@@ -164,6 +174,9 @@ void UnguardedSharedStateCheck::onEndOfTranslationUnit() {
                 [&](const FunctionDecl *F) { return F != A.Accessor; }) ||
             !Reported.insert(SM->getFileLoc(A.Loc)).second)
           continue;
+        std::optional<model::LinkVerdict> Verdict = decide(A, State);
+        if (!Verdict)
+          continue;
         diag(A.Loc, "%0 is written without a lock in a thread entry while "
                     "other functions access it; guard it with a mutex or make "
                     "it std::atomic")
@@ -171,9 +184,13 @@ void UnguardedSharedStateCheck::onEndOfTranslationUnit() {
         diag(A.Entry->Start.Start->getExprLoc(), "thread started here by %0",
              DiagnosticIDs::Note)
             << A.Entry->Start.apiName();
+        addNotes(*Verdict);
         continue;
       }
       if (!Reported.insert(SM->getFileLoc(A.Loc)).second)
+        continue;
+      std::optional<model::LinkVerdict> Verdict = decide(A, State);
+      if (!Verdict)
         continue;
       const auto *Lock = cast<NamedDecl>(Evidence->Lock->Id.Decl);
       diag(A.Loc, "%0 is written without a lock here but %select{read|"
@@ -183,6 +200,7 @@ void UnguardedSharedStateCheck::onEndOfTranslationUnit() {
       diag(Evidence->Loc, "%0 %select{read|written}1 under %2 here",
            DiagnosticIDs::Note)
           << cast<NamedDecl>(State) << unsigned(Evidence->Write) << Lock;
+      addNotes(*Verdict);
     }
   }
   Accesses.clear();

@@ -3,6 +3,7 @@
 #define LOADCHECK_CHECKS_CONCURRENCY_UNGUARDEDSHAREDSTATECHECK_H
 
 #include "checks/model/LockModel.h"
+#include "checks/model/ProgramLink.h"
 #include "checks/model/ThreadEntry.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/DenseMap.h"
@@ -17,6 +18,14 @@ namespace loadcheck::concurrency {
 
 /// Flags a write to shared mutable state made without holding a lock when the
 /// same state is accessed under a lock elsewhere in the translation unit.
+///
+/// Each such write is a candidate of the program model (ProgramGraph.h): it
+/// is reported only if it can run concurrently with the other accesses (not
+/// startup-only code reached from main before threads start), no lock
+/// guarding the state is held there after the callers' locks and lock
+/// wrappers, and the guarding lock is backed by evidence (more than one
+/// locked access, or a mutex declared beside the state). The driver decides
+/// over the whole program at link time; the plugin over the TU.
 ///
 /// RacerD-style inconsistent locking: accesses are collected over the whole
 /// translation unit (held locks from the lock model) and judged at its end.
@@ -55,6 +64,9 @@ public:
 
 private:
   void collect(const clang::FunctionDecl &Function, clang::ASTContext &Ctx);
+  std::optional<model::LinkVerdict> decide(const Access &Write,
+                                           const clang::ValueDecl *State);
+  void addNotes(const model::LinkVerdict &Verdict);
   bool isSharedState(const clang::ValueDecl *D);
 
   /// Option LockedSuffixPattern: functions whose name says "caller holds the
@@ -78,6 +90,7 @@ private:
   llvm::DenseSet<const clang::FunctionDecl *> CalledOnceLambdas;
   llvm::DenseSet<std::pair<const clang::ValueDecl *, uint64_t>> SeenAccess;
   clang::SourceManager *SM = nullptr;
+  clang::ASTContext *Context = nullptr;
 };
 
 } // namespace loadcheck::concurrency

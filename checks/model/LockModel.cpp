@@ -10,6 +10,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include <mutex>
+#include <optional>
 
 using namespace clang;
 
@@ -165,6 +166,50 @@ static bool isSharedGuardName(StringRef Name) {
          Name == "boost::shared_lock";
 }
 
+/// Whether \p S calls a function whose name says it unlocks.
+static bool callsUnlock(const Stmt *S) {
+  if (!S)
+    return false;
+  if (const auto *Call = dyn_cast<CallExpr>(S))
+    if (const FunctionDecl *Callee = Call->getDirectCallee();
+        Callee && Callee->getIdentifier() &&
+        (Callee->getName().contains_insensitive("unlock") ||
+         Callee->getName().contains_insensitive("release")))
+      return true;
+  return llvm::any_of(S->children(), callsUnlock);
+}
+
+/// A scoped guard of the project's own: a class whose constructor takes a
+/// lock (by pointer or reference) and whose destructor unlocks it (seen in
+/// its body; when the body is in another file, the class name says Lock,
+/// Guard or Locker).
+static bool isProjectGuard(const CXXRecordDecl *Record) {
+  static thread_local unsigned Depth = 0;
+  if (!Record || !Record->hasDefinition() || Depth > 2 || Record->isLambda())
+    return false;
+  const CXXDestructorDecl *Dtor = Record->getDestructor();
+  if (!Dtor || Dtor->isImplicit())
+    return false;
+  ++Depth;
+  bool TakesLock = llvm::any_of(Record->ctors(), [](const CXXConstructorDecl *C) {
+    return !C->isCopyOrMoveConstructor() &&
+           llvm::any_of(C->parameters(), [](const ParmVarDecl *P) {
+             QualType T = P->getType();
+             if (T->isPointerType())
+               T = T->getPointeeType();
+             return (T->isReferenceType() || P->getType()->isPointerType()) &&
+                    isLockType(T.getNonReferenceType());
+           });
+  });
+  --Depth;
+  if (!TakesLock)
+    return false;
+  if (const FunctionDecl *Def = Dtor->getDefinition(); Def && Def->getBody())
+    return callsUnlock(Def->getBody());
+  StringRef Name = Record->getName();
+  return Name.contains_insensitive("lock") || Name.contains_insensitive("guard");
+}
+
 bool isGuardType(QualType T) {
   if (T.isNull())
     return false;
@@ -172,7 +217,8 @@ bool isGuardType(QualType T) {
   if (guardNames().contains(recordName(T)))
     return true;
   const CXXRecordDecl *Record = T->getAsCXXRecordDecl();
-  return Record && Record->hasAttr<ScopedLockableAttr>();
+  return Record &&
+         (Record->hasAttr<ScopedLockableAttr>() || isProjectGuard(Record));
 }
 
 bool isLockType(QualType T) {
@@ -340,9 +386,11 @@ Effect cFunctionEffect(StringRef Name) {
 /// Walks one body in source order; see the header for the approximations.
 class LockWalker {
 public:
-  LockWalker(FunctionLockModel &Out) : Out(Out) {}
+  LockWalker(FunctionLockModel &Out, clang::ASTContext &Ctx)
+      : Out(Out), Ctx(Ctx) {}
 
   void run(const FunctionDecl &F) {
+    Self = &F;
     for (const auto *Requires : F.specific_attrs<RequiresCapabilityAttr>())
       for (const Expr *Arg : Requires->args())
         if (const ValueDecl *D = mutexDeclOf(Arg)) {
@@ -353,6 +401,11 @@ public:
         }
     Scopes.emplace_back();
     visit(F.getBody());
+    noteExit();
+    if (Exit)
+      for (const Active &L : Exit->Held)
+        if (!L.Guard && L.Lock.Kind == HeldBy::Explicit)
+          Out.OnExit.push_back(L.Lock);
     Scopes.clear();
   }
 
@@ -371,7 +424,17 @@ private:
   };
 
   FunctionLockModel &Out;
+  clang::ASTContext &Ctx;
+  const FunctionDecl *Self = nullptr;
   State Cur;
+  /// The state on return: joined over every return and the end of the body.
+  std::optional<State> Exit;
+
+  void noteExit() {
+    if (Cur.Dead)
+      return;
+    Exit = Exit ? join(*Exit, Cur) : Cur;
+  }
   bool Dirty = true;
   llvm::DenseMap<const VarDecl *, GuardInfo> Guards;
   llvm::SmallVector<llvm::SmallVector<const VarDecl *, 2>, 8> Scopes;
@@ -446,8 +509,10 @@ private:
         }
       return false;
     };
-    if (!Match(true))
-      Match(false);
+    if (!Match(true) && !Match(false) &&
+        !llvm::any_of(Out.Released,
+                      [&](const HeldLock &L) { return L.Id == Id; }))
+      Out.Released.push_back(HeldLock{Id, {}, nullptr, false, HeldBy::Explicit});
   }
 
   void visitChildren(const Stmt *S) {
@@ -459,6 +524,7 @@ private:
   void declare(const VarDecl &Var, const DeclStmt &Decl);
   void memberCall(const CXXMemberCallExpr &Call);
   void freeCall(const CallExpr &Call);
+  bool wrapperCall(const FunctionDecl &Callee, const CallExpr &Call);
   bool capabilityCall(const FunctionDecl &Callee, const CallExpr *Call,
                       llvm::ArrayRef<const Expr *> Args, const Expr *Object,
                       const Stmt &At);
@@ -561,6 +627,8 @@ void LockWalker::visit(const Stmt *S) {
   if (isa<ReturnStmt, BreakStmt, ContinueStmt, GotoStmt, IndirectGotoStmt,
           CoreturnStmt, CXXThrowExpr>(S)) {
     visitChildren(S);
+    if (isa<ReturnStmt>(S))
+      noteExit();
     Cur.Dead = true;
     return;
   }
@@ -750,13 +818,13 @@ void LockWalker::memberCall(const CXXMemberCallExpr &Call) {
   if (!Method->getIdentifier())
     return;
   Effect E = memberEffect(Method->getName());
-  if (E == Effect::None)
-    return;
   QualType T = Object->getType();
   if (T->isPointerType())
     T = T->getPointeeType();
-  if (!isLockType(T))
+  if (E == Effect::None || !isLockType(T)) {
+    wrapperCall(*Method, Call);
     return;
+  }
   const ValueDecl *D = mutexDeclOf(Object);
   if (!D)
     return;
@@ -795,11 +863,12 @@ void LockWalker::freeCall(const CallExpr &Call) {
     acquire(Taken, nullptr);
     return;
   }
-  if (!isCFunction(*Callee) || Args.empty())
+  Effect E = isCFunction(*Callee) && !Args.empty() ? cFunctionEffect(Name)
+                                                   : Effect::None;
+  if (E == Effect::None) {
+    wrapperCall(*Callee, Call);
     return;
-  Effect E = cFunctionEffect(Name);
-  if (E == Effect::None)
-    return;
+  }
   const ValueDecl *D = mutexDeclOf(Args[0]);
   if (!D)
     return;
@@ -813,12 +882,53 @@ void LockWalker::freeCall(const CallExpr &Call) {
           nullptr);
 }
 
+/// A call of a lock wrapper of this TU: a function whose net effect is to
+/// acquire (`void counters_lock(void) { pthread_mutex_lock(&mu); }`) or
+/// release a lock. A lock that is a parameter of the wrapper stands for the
+/// call's argument. Methods of lock classes are locks themselves (above).
+bool LockWalker::wrapperCall(const FunctionDecl &Callee, const CallExpr &Call) {
+  const FunctionDecl *Def = Callee.getDefinition();
+  if (!Def || Def == Self || !Def->getBody() ||
+      Ctx.getSourceManager().isInSystemHeader(Def->getLocation()))
+    return false;
+  if (const auto *Method = dyn_cast<CXXMethodDecl>(Def))
+    if (isLockType(Ctx.getRecordType(Method->getParent())))
+      return false;
+  const FunctionLockModel &Model = LockModels::of(Ctx).function(*Def);
+  if (Model.heldOnExit().empty() && Model.releasedOnExit().empty())
+    return false;
+  auto Resolve = [&](const ValueDecl *D) -> const ValueDecl * {
+    if (const auto *Param = dyn_cast<ParmVarDecl>(D)) {
+      unsigned Index = Param->getFunctionScopeIndex();
+      unsigned Shift = isa<CXXOperatorCallExpr>(Call) ? 1 : 0;
+      if (Index + Shift < Call.getNumArgs())
+        return mutexDeclOf(Call.getArg(Index + Shift));
+      return nullptr;
+    }
+    if (const auto *Var = dyn_cast<VarDecl>(D);
+        Var && Var->hasLocalStorage())
+      return nullptr;
+    return D;
+  };
+  for (const HeldLock &L : Model.releasedOnExit())
+    if (const ValueDecl *D = Resolve(L.Id.Decl))
+      releaseExplicit(LockId{D});
+  llvm::SmallVector<HeldLock, 2> Taken;
+  for (const HeldLock &L : Model.heldOnExit())
+    if (const ValueDecl *D = Resolve(L.Id.Decl))
+      Taken.push_back(HeldLock{LockId{D}, Call.getExprLoc(), &Call, L.Shared,
+                               HeldBy::Explicit, L.Try});
+  if (!Taken.empty())
+    acquire(Taken, nullptr);
+  return true;
+}
+
 // ---- FunctionLockModel and LockModels --------------------------------------
 
-FunctionLockModel::FunctionLockModel(const FunctionDecl &F, ASTContext &) {
+FunctionLockModel::FunctionLockModel(const FunctionDecl &F, ASTContext &Ctx) {
   if (!F.getBody())
     return;
-  LockWalker(*this).run(F);
+  LockWalker(*this, Ctx).run(F);
 }
 
 llvm::ArrayRef<HeldLock> FunctionLockModel::heldAt(const Stmt *S) const {
@@ -854,9 +964,17 @@ LockModels &LockModels::of(ASTContext &Ctx) {
 }
 
 const FunctionLockModel &LockModels::function(const FunctionDecl &F) {
+  if (auto It = Models.find(&F); It != Models.end())
+    return *It->second;
+  // Wrappers are modelled through their own model: a recursion among them
+  // sees an empty model rather than looping.
+  static const FunctionLockModel Empty;
+  if (!InProgress.insert(&F).second)
+    return Empty;
+  auto Model = std::make_unique<FunctionLockModel>(F, Ctx);
+  InProgress.erase(&F);
   std::unique_ptr<FunctionLockModel> &Slot = Models[&F];
-  if (!Slot)
-    Slot = std::make_unique<FunctionLockModel>(F, Ctx);
+  Slot = std::move(Model);
   return *Slot;
 }
 

@@ -17,6 +17,15 @@
 //    of several mutexes, pthread_mutex_lock / pthread_rwlock_*lock /
 //    pthread_spin_lock / mtx_lock ... their unlock, and any function
 //    annotated acquire_capability / release_capability.
+//  - Lock wrappers of the TU: a call of a function whose net effect on
+//    return is to hold a lock it acquired explicitly
+//    (`void counters_lock(void) { pthread_mutex_lock(&counters_mu); }`)
+//    acquires that lock at the call; one that releases a lock it did not
+//    take releases it. A wrapper's parameter stands for the call's argument.
+//    Methods of lock classes (a project `Mutex` whose lock() calls pthread)
+//    are not wrappers: the class is a lock type itself (isLockType).
+//  - Scoped guards of the project: a class whose constructor takes a lock by
+//    pointer or reference and whose destructor unlocks (isGuardType).
 //  - A function annotated requires_capability(mu) holds mu throughout.
 //    (Naming conventions such as a `Locked` suffix are the checks' business:
 //    the model reports only what the code and its attributes say.)
@@ -41,6 +50,7 @@
 #include "clang/Basic/SourceLocation.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include <memory>
@@ -126,6 +136,14 @@ public:
   /// Locks held on entry: requires_capability attributes of the function.
   llvm::ArrayRef<HeldLock> heldOnEntry() const { return OnEntry; }
 
+  /// Locks the function leaves held when it returns (explicit acquisitions
+  /// not released on every path to a return): its net effect as a lock
+  /// wrapper, `void counters_lock(void) { pthread_mutex_lock(&mu); }`.
+  llvm::ArrayRef<HeldLock> heldOnExit() const { return OnExit; }
+
+  /// Locks it releases without having acquired them (an unlock wrapper).
+  llvm::ArrayRef<HeldLock> releasedOnExit() const { return Released; }
+
   /// True when the body acquires no lock and the function holds none on
   /// entry: heldAt() is empty everywhere.
   bool lockFree() const { return Acquisitions.empty() && OnEntry.empty(); }
@@ -136,6 +154,12 @@ private:
   llvm::DenseMap<const clang::Stmt *, unsigned> SnapshotOf;
   std::vector<Acquisition> Acquisitions;
   llvm::SmallVector<HeldLock, 1> OnEntry;
+  llvm::SmallVector<HeldLock, 1> OnExit;
+  llvm::SmallVector<HeldLock, 1> Released;
+
+public:
+  /// An empty model (no body).
+  FunctionLockModel() = default;
 };
 
 /// The lock models of one translation unit, shared by every check that runs
@@ -163,6 +187,7 @@ private:
   llvm::DenseMap<const clang::FunctionDecl *,
                  std::unique_ptr<FunctionLockModel>>
       Models;
+  llvm::DenseSet<const clang::FunctionDecl *> InProgress;
 };
 
 /// The declaration \p D stands for across instantiations: a field or static

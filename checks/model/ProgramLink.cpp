@@ -1,11 +1,13 @@
-//===--- ProgramLink.cpp ---------------------------------------------------===//
+//===--- ProgramLink.cpp - the driver's link over every TU's facts --------===//
 //
-// The seam only: a TU's facts carry the version and empty tables, and the
-// link knows no candidates, so every finding is reported as it is. The
-// program model fills both sides.
+// collectTUFacts() ships the facts the extractor (FactExtractor.h) computed
+// for the TU, with the checks' candidates; ProgramLink merges them into one
+// ProgramGraph and answers each candidate's verdict from it.
 //
 //===----------------------------------------------------------------------===//
 #include "checks/model/ProgramLink.h"
+#include "checks/model/FactExtractor.h"
+#include "checks/model/ProgramGraph.h"
 #include <atomic>
 
 namespace loadcheck::model {
@@ -15,15 +17,13 @@ static std::atomic<bool> Deferred{false};
 bool programVerdictsDeferred() { return Deferred.load(); }
 void setProgramVerdictsDeferred(bool Value) { Deferred.store(Value); }
 
-llvm::json::Value collectTUFacts(clang::ASTContext &) {
-  return llvm::json::Object{{"version", ProgramFactsVersion},
-                            {"files", llvm::json::Array{}},
-                            {"functions", llvm::json::Array{}},
-                            {"candidates", llvm::json::Array{}}};
+llvm::json::Value collectTUFacts(clang::ASTContext &Ctx) {
+  return toJSON(ProgramFactsIndex::of(Ctx).facts());
 }
 
 struct ProgramLink::Impl {
-  LinkStatistics Statistics;
+  ProgramGraph Graph;
+  bool Linked = false;
 };
 
 ProgramLink::ProgramLink() : State(std::make_unique<Impl>()) {}
@@ -31,23 +31,29 @@ ProgramLink::~ProgramLink() = default;
 
 bool ProgramLink::addTranslationUnit(const llvm::json::Value &Facts,
                                      std::string &Error) {
-  const llvm::json::Object *Object = Facts.getAsObject();
-  std::optional<int64_t> Version =
-      Object ? Object->getInteger("version") : std::nullopt;
-  if (!Version || *Version != ProgramFactsVersion) {
-    Error = "program facts of an unknown version";
+  std::optional<TUFacts> TU = fromJSON(Facts, Error);
+  if (!TU)
     return false;
-  }
-  ++State->Statistics.TranslationUnits;
+  State->Graph.add(*TU);
   return true;
 }
 
-void ProgramLink::link() {}
-
-std::optional<LinkVerdict> ProgramLink::verdict(const CandidateKey &) const {
-  return std::nullopt;
+void ProgramLink::link() {
+  if (State->Linked)
+    return;
+  State->Graph.link();
+  State->Linked = true;
 }
 
-LinkStatistics ProgramLink::statistics() const { return State->Statistics; }
+std::optional<LinkVerdict> ProgramLink::verdict(const CandidateKey &Key) const {
+  const CandidateFact *Candidate = State->Graph.candidate(Key);
+  if (!Candidate)
+    return std::nullopt;
+  return State->Graph.judge(*Candidate);
+}
+
+LinkStatistics ProgramLink::statistics() const {
+  return State->Graph.statistics();
+}
 
 } // namespace loadcheck::model

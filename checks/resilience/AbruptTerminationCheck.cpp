@@ -1,7 +1,12 @@
 //===--- AbruptTerminationCheck.cpp ---------------------------------------===//
 #include "checks/resilience/AbruptTerminationCheck.h"
+#include "checks/model/FactExtractor.h"
+#include "checks/model/ProgramLink.h"
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
+#include <functional>
 
 using namespace clang;
 using namespace clang::ast_matchers;
@@ -55,6 +60,81 @@ static bool callsFork(const FunctionDecl &Function, ASTContext &Ctx) {
               .empty();
 }
 
+namespace {
+/// What the statement before an exit says about it.
+struct Preceding {
+  /// It never returns (a noreturn call, the project's fatal-log sink, a
+  /// temporary whose destructor ends the process as `LOG(FATAL) << ...`
+  /// does): the exit after it is unreachable.
+  bool NeverReturns = false;
+  /// The first user function it calls (the link checks whether it is a
+  /// fatal-log sink defined in another file).
+  const FunctionDecl *Callee = nullptr;
+};
+} // namespace
+
+/// The statement before \p S in its block, looking through case and default
+/// labels (`default: fatal("bad"); abort();`).
+static const Stmt *previousStatement(const Stmt &S, ASTContext &Ctx) {
+  const Stmt *Child = &S;
+  for (int Depth = 0; Depth < 8; ++Depth) {
+    DynTypedNodeList Parents = Ctx.getParents(*Child);
+    if (Parents.empty())
+      return nullptr;
+    const auto *Parent = Parents[0].get<Stmt>();
+    if (!Parent)
+      return nullptr;
+    if (const auto *Block = dyn_cast<CompoundStmt>(Parent)) {
+      const Stmt *Before = nullptr;
+      for (const Stmt *Item : Block->body()) {
+        if (Item == Child)
+          break;
+        Before = Item;
+      }
+      while (Before) {
+        if (const auto *Case = dyn_cast<SwitchCase>(Before))
+          Before = Case->getSubStmt();
+        else if (const auto *Label = dyn_cast<LabelStmt>(Before))
+          Before = Label->getSubStmt();
+        else
+          break;
+      }
+      return Before;
+    }
+    if (isa<SwitchCase, LabelStmt>(Parent))
+      return nullptr; // the exit is the first statement under its label
+    if (!isa<Expr>(Parent))
+      return nullptr;
+    Child = Parent;
+  }
+  return nullptr;
+}
+
+static Preceding precedingFacts(const Stmt *Before,
+                                model::ProgramFactsIndex &Index,
+                                const SourceManager &SM) {
+  Preceding Out;
+  std::function<void(const Stmt *)> Scan = [&](const Stmt *S) {
+    if (!S || Out.NeverReturns || isa<LambdaExpr>(S))
+      return;
+    const FunctionDecl *Callee = nullptr;
+    if (const auto *Call = dyn_cast<CallExpr>(S))
+      Callee = Call->getDirectCallee();
+    else if (const auto *Bind = dyn_cast<CXXBindTemporaryExpr>(S))
+      Callee = Bind->getTemporary()->getDestructor();
+    if (Callee) {
+      if (Callee->isNoReturn() || Index.isFatalSink(*Callee))
+        Out.NeverReturns = true;
+      else if (!Out.Callee && !SM.isInSystemHeader(Callee->getLocation()))
+        Out.Callee = Callee;
+    }
+    for (const Stmt *Child : S->children())
+      Scan(Child);
+  };
+  Scan(Before);
+  return Out;
+}
+
 void AbruptTerminationCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *Call = Result.Nodes.getNodeAs<CallExpr>(TerminateCall);
   const auto *Function = Result.Nodes.getNodeAs<FunctionDecl>(Enclosing);
@@ -78,6 +158,28 @@ void AbruptTerminationCheck::check(const MatchFinder::MatchResult &Result) {
       callsFork(*Function, *Result.Context))
     return;
 
+  // The project's fatal-log sink must end the process; an exit after a call
+  // that never returns is unreachable.
+  model::ProgramFactsIndex &Index =
+      model::ProgramFactsIndex::of(*Result.Context);
+  if (Index.isFatalSink(*Function))
+    return;
+  Preceding Before =
+      precedingFacts(previousStatement(*Call, *Result.Context), Index, SM);
+  if (Before.NeverReturns)
+    return;
+  // Who calls the function decides the rest: the link stage in the driver,
+  // the TU's own call graph in the plugin.
+  model::CandidateFact Candidate =
+      Index.addCandidate(model::AbruptTerminationCheckName, Call->getBeginLoc(),
+                         *Function, nullptr, Before.Callee);
+  std::optional<model::LinkVerdict> Verdict;
+  if (!model::programVerdictsDeferred()) {
+    Verdict = Index.tuGraph().judge(Candidate);
+    if (Verdict && !Verdict->Report)
+      return;
+  }
+
   // Lambdas are named by what they are, methods by Class::method.
   const auto *Method = dyn_cast<CXXMethodDecl>(Function);
   SourceLocation Loc = Call->getBeginLoc();
@@ -94,6 +196,10 @@ void AbruptTerminationCheck::check(const MatchFinder::MatchResult &Result) {
   else
     Where = "'" + Function->getNameAsString() + "'";
   diag(Loc, Message) << Callee << Where;
+  if (Verdict)
+    for (const model::LinkNote &Note : Verdict->Notes)
+      if (SourceLocation NoteLoc = Index.locationOf(Note); NoteLoc.isValid())
+        diag(NoteLoc, "%0", DiagnosticIDs::Note) << Note.Message;
 }
 
 } // namespace loadcheck::resilience

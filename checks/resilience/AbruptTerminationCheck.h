@@ -11,6 +11,15 @@ namespace loadcheck::resilience {
 /// outside main: library and handler code must report errors, not kill the
 /// process and its in-flight requests.
 ///
+/// Each exit is a candidate of the program model (ProgramGraph.h): it is not
+/// reported in startup-only code (reached only from main before threads
+/// start), in the project's fatal-log sink (a function that only writes a
+/// message and then ends the process), or right after a call that never
+/// returns (`default: fatal("..."); abort();`). Exits reachable from thread
+/// entries, handlers and callbacks, and in functions without a caller
+/// (library code), are reported, with notes on the path. The driver decides
+/// over the whole program at link time; the plugin over the TU.
+///
 /// Not flagged: calls in `main` itself (a lambda defined in main is its own
 /// function), in functions declared `[[noreturn]]` (fatal-error helpers), in
 /// functions whose name matches `AllowedFunctions`, and `_exit`/`_Exit` in a

@@ -1,0 +1,617 @@
+//===--- FactExtractor.cpp - walking one TU for the program facts ---------===//
+#include "checks/model/FactExtractor.h"
+#include "checks/connections/ClientApis.h"
+#include "checks/model/BlockingApis.h"
+#include "checks/model/LockModel.h"
+#include "checks/model/RequestPath.h"
+#include "checks/model/ThreadEntry.h"
+#include "checks/utils/SharedAccess.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Index/USRGeneration.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Regex.h"
+#include <functional>
+
+using namespace clang;
+
+namespace loadcheck::model {
+
+// ---- shared vocabulary -----------------------------------------------------
+
+bool isSharedState(const ValueDecl *D, const SourceManager &SM) {
+  if (!D || SM.isInSystemHeader(D->getLocation()))
+    return false;
+  if (const auto *Var = dyn_cast<VarDecl>(D))
+    return Var->hasGlobalStorage() && !isa<ParmVarDecl>(Var) &&
+           Var->getTLSKind() == VarDecl::TLS_None && !Var->isConstexpr() &&
+           !utils::isSelfSynchronisingType(Var->getType());
+  if (const auto *Field = dyn_cast<FieldDecl>(D)) {
+    const RecordDecl *Owner = Field->getParent();
+    bool OwnsMutex = llvm::any_of(Owner->fields(), [](const FieldDecl *F) {
+      return isLockType(F->getType());
+    });
+    return OwnsMutex && !Field->hasAttr<GuardedByAttr>() &&
+           !Field->hasAttr<PtGuardedByAttr>() &&
+           !utils::isSelfSynchronisingType(Field->getType());
+  }
+  return false;
+}
+
+bool isProcessExit(const FunctionDecl &Callee) {
+  if (!Callee.getIdentifier())
+    return false;
+  llvm::StringRef Name = Callee.getName();
+  const DeclContext *DC = Callee.getDeclContext()->getRedeclContext();
+  bool Global = DC->isTranslationUnit() || DC->isExternCContext();
+  bool Std = Callee.isInStdNamespace();
+  if (Name == "terminate")
+    return Std;
+  return (Global || Std) &&
+         (Name == "exit" || Name == "_Exit" || Name == "_exit" ||
+          Name == "quick_exit" || Name == "abort");
+}
+
+/// Calls a fatal-log sink may make before it ends the process: formatting
+/// and writing the message.
+static bool isMessageCall(const FunctionDecl &Callee) {
+  static const llvm::Regex Output(
+      "print|log|write|puts|putc|perror|err|msg|message|format|fmt|flush|"
+      "^va_|^__builtin_va|str|dump|trace|report|backtrace|syslog|getpid|time",
+      llvm::Regex::IgnoreCase);
+  if (isa<CXXConstructorDecl, CXXDestructorDecl, CXXConversionDecl>(Callee))
+    return true;
+  if (const auto *Op = dyn_cast<CXXMethodDecl>(&Callee);
+      Op && Op->getOverloadedOperator() == OO_LessLess)
+    return true;
+  if (Callee.getOverloadedOperator() == OO_LessLess)
+    return true;
+  return Callee.getIdentifier() && Output.match(Callee.getName());
+}
+
+// ---- the index -------------------------------------------------------------
+
+namespace {
+std::mutex RegistryMutex;
+llvm::DenseMap<const ASTContext *, std::unique_ptr<ProgramFactsIndex>> &
+registry() {
+  static llvm::DenseMap<const ASTContext *, std::unique_ptr<ProgramFactsIndex>>
+      Map;
+  return Map;
+}
+} // namespace
+
+ProgramFactsIndex &ProgramFactsIndex::of(ASTContext &Ctx) {
+  std::lock_guard<std::mutex> Guard(RegistryMutex);
+  std::unique_ptr<ProgramFactsIndex> &Slot = registry()[&Ctx];
+  if (!Slot) {
+    Slot = std::make_unique<ProgramFactsIndex>(Ctx);
+    Ctx.AddDeallocation(
+        [](void *Context) {
+          std::lock_guard<std::mutex> Guard(RegistryMutex);
+          registry().erase(static_cast<const ASTContext *>(Context));
+        },
+        &Ctx);
+  }
+  return *Slot;
+}
+
+ProgramFactsIndex::ProgramFactsIndex(ASTContext &Ctx) : Ctx(Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  if (OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID()))
+    MainFile = Main->getName().str();
+}
+
+FactPos ProgramFactsIndex::posOf(SourceLocation Loc) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  Loc = SM.getFileLoc(Loc);
+  if (Loc.isInvalid())
+    return {};
+  auto [FID, Offset] = SM.getDecomposedLoc(Loc);
+  std::string Name;
+  if (OptionalFileEntryRef File = SM.getFileEntryRefForID(FID))
+    Name = File->getName().str();
+  else
+    Name = SM.getBufferName(Loc).str();
+  auto [It, Inserted] = FileIndex.try_emplace(Name, Facts.Files.size());
+  if (Inserted) {
+    Facts.Files.push_back(Name);
+    FileIds.push_back(FID);
+  }
+  return FactPos{It->second, Offset, SM.getLineNumber(FID, Offset),
+                 SM.getColumnNumber(FID, Offset)};
+}
+
+SourceLocation ProgramFactsIndex::locationOf(const LinkNote &Note) {
+  auto It = FileIndex.find(Note.File);
+  if (It == FileIndex.end())
+    return {};
+  return Ctx.getSourceManager()
+      .getLocForStartOfFile(FileIds[It->second])
+      .getLocWithOffset(Note.Offset);
+}
+
+/// True when \p D is only visible inside its TU.
+static bool isLocal(const Decl *D) {
+  if (const auto *Field = dyn_cast<FieldDecl>(D))
+    return !Field->getParent()->isExternallyVisible();
+  if (const auto *Named = dyn_cast<NamedDecl>(D))
+    return !Named->isExternallyVisible();
+  return false;
+}
+
+const std::string &ProgramFactsIndex::idOf(const Decl *D) {
+  // Every instantiation of a template is its pattern: one function of the
+  // program, whose facts are the union of its instantiations'.
+  if (const auto *F = dyn_cast<FunctionDecl>(D))
+    if (const FunctionDecl *Pattern = F->getTemplateInstantiationPattern())
+      D = Pattern;
+  D = D->getCanonicalDecl();
+  auto It = Ids.find(D);
+  if (It != Ids.end())
+    return It->second;
+  std::string Id;
+  const SourceManager &SM = Ctx.getSourceManager();
+  auto ByPlace = [&](llvm::StringRef Kind, SourceLocation Loc) {
+    FactPos P = posOf(Loc);
+    return (Kind + "@" + Facts.Files[P.File] + ":" + llvm::Twine(P.Offset))
+        .str();
+  };
+  const auto *Method = dyn_cast<CXXMethodDecl>(D);
+  if (Method && Method->getParent()->isLambda()) {
+    Id = ByPlace("lambda", Method->getParent()->getLocation());
+  } else {
+    llvm::SmallString<128> USR;
+    const auto *Var = dyn_cast<VarDecl>(D);
+    if ((Var && Var->isLocalVarDeclOrParm()) ||
+        index::generateUSRForDecl(D, USR))
+      Id = ByPlace("decl", D->getLocation());
+    else if (isLocal(D))
+      Id = MainFile + "#" + USR.str().str();
+    else
+      Id = USR.str().str();
+  }
+  (void)SM;
+  return Ids[D] = std::move(Id);
+}
+
+bool ProgramFactsIndex::isFatalSink(const FunctionDecl &F) {
+  const FunctionDecl *Def = F.getDefinition();
+  if (!Def || Def->isMain())
+    return false;
+  auto [It, Inserted] = Sinks.try_emplace(Def, false);
+  if (!Inserted)
+    return It->second;
+  const SourceManager &SM = Ctx.getSourceManager();
+  bool Sink = false;
+  if (const auto *Body = dyn_cast_or_null<CompoundStmt>(Def->getBody());
+      Body && !SM.isInSystemHeader(Def->getLocation())) {
+    // The last statement ends the process; everything before it only
+    // formats and writes the message (no return, no other work).
+    const Stmt *Last = nullptr;
+    for (const Stmt *S : Body->body())
+      if (!isa<NullStmt>(S))
+        Last = S;
+    const auto *LastExpr = dyn_cast_or_null<Expr>(Last);
+    const auto *Exit = dyn_cast_or_null<CallExpr>(
+        LastExpr ? LastExpr->IgnoreImplicit() : nullptr);
+    bool EndsProcess = Exit && Exit->getDirectCallee() &&
+                       (isProcessExit(*Exit->getDirectCallee()) ||
+                        Exit->getDirectCallee()->isNoReturn());
+    bool Message = false, OtherWork = false;
+    std::function<void(const Stmt *)> Scan = [&](const Stmt *S) {
+      if (!S || S == Exit)
+        return;
+      if (isa<ReturnStmt, LambdaExpr>(S)) {
+        OtherWork = true;
+        return;
+      }
+      if (const auto *Call = dyn_cast<CallExpr>(S)) {
+        const FunctionDecl *Callee = Call->getDirectCallee();
+        if (Callee && isMessageCall(*Callee))
+          Message = true;
+        else if (!Callee || !Callee->getBuiltinID())
+          OtherWork = true;
+      }
+      for (const Stmt *Child : S->children())
+        Scan(Child);
+    };
+    if (EndsProcess) {
+      Scan(Body);
+      Sink = Message && !OtherWork;
+    }
+  }
+  return Sinks[Def] = Sink;
+}
+
+CandidateFact ProgramFactsIndex::addCandidate(llvm::StringRef Check,
+                                              SourceLocation Loc,
+                                              const FunctionDecl &Function,
+                                              const ValueDecl *Var,
+                                              const FunctionDecl *After) {
+  std::lock_guard<std::recursive_mutex> Guard(Lock);
+  CandidateFact C;
+  C.Check = Check.str();
+  C.At = posOf(Loc);
+  C.Function = idOf(&Function);
+  if (Var) {
+    C.Var = idOf(Var);
+    C.VarName = Var->getNameAsString();
+  }
+  if (After)
+    C.After = idOf(After);
+  Facts.Candidates.push_back(C);
+  return C;
+}
+
+const TUFacts &ProgramFactsIndex::facts() {
+  std::lock_guard<std::recursive_mutex> Guard(Lock);
+  if (!Extracted) {
+    Extracted = true;
+    extract();
+  }
+  return Facts;
+}
+
+const ProgramGraph &ProgramFactsIndex::tuGraph() {
+  std::lock_guard<std::recursive_mutex> Guard(Lock);
+  if (!Graph) {
+    Graph = std::make_unique<ProgramGraph>();
+    Graph->add(facts());
+    Graph->link();
+  }
+  return *Graph;
+}
+
+// ---- one function ----------------------------------------------------------
+
+/// The home of a variable or lock: its record for a field, its file for a
+/// global (see ProgramGraph.h, sibling locks).
+static std::string homeOf(const ValueDecl *D, ProgramFactsIndex &Index,
+                          const SourceManager &SM) {
+  if (const auto *Field = dyn_cast<FieldDecl>(D))
+    return Index.idOf(Field->getParent());
+  if (const auto *Var = dyn_cast<VarDecl>(D); Var && Var->hasGlobalStorage()) {
+    if (const auto *Record = dyn_cast<RecordDecl>(Var->getDeclContext()))
+      return Index.idOf(Record); // a static data member
+    // A global's home is its file and line: a global mutex declared a few
+    // lines from it (ProgramGraph.h, sibling locks).
+    SourceLocation Loc = SM.getFileLoc(D->getLocation());
+    if (OptionalFileEntryRef File = SM.getFileEntryRefForID(SM.getFileID(Loc)))
+      return File->getName().str() + "\n" +
+             std::to_string(SM.getSpellingLineNumber(Loc));
+  }
+  return "";
+}
+
+class FunctionFactsBuilder {
+public:
+  FunctionFactsBuilder(ProgramFactsIndex &Index, const FunctionDecl &F)
+      : Index(Index), Ctx(Index.Ctx), SM(Ctx.getSourceManager()), F(F),
+        Locks(LockModels::of(Ctx).function(F)) {}
+
+  FunctionFacts build(llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas);
+
+private:
+  ProgramFactsIndex &Index;
+  ASTContext &Ctx;
+  const SourceManager &SM;
+  const FunctionDecl &F;
+  const FunctionLockModel &Locks;
+  FunctionFacts Out;
+  llvm::DenseSet<const Expr *> CalleePositions;
+  llvm::DenseMap<const LambdaExpr *, const Expr *> LambdaArgumentOf;
+
+  unsigned orderOf(SourceLocation Loc) {
+    return SM.getFileOffset(SM.getFileLoc(Loc));
+  }
+  LockRef lockRef(const HeldLock &L) {
+    const std::string &Id = Index.idOf(L.Id.Decl);
+    Index.Facts.Homes.try_emplace(Id, homeOf(L.Id.Decl, Index, SM));
+    return {Id, L.Id.name().str()};
+  }
+  std::vector<LockRef> heldAt(const Stmt *S) {
+    std::vector<LockRef> Out;
+    for (const HeldLock &L : Locks.heldAt(S))
+      if (!llvm::is_contained(Out, lockRef(L)))
+        Out.push_back(lockRef(L));
+    return Out;
+  }
+  SiteFact site(llvm::StringRef What, const Expr &E) {
+    return {What.str(), Index.posOf(E.getExprLoc()), heldAt(&E),
+            orderOf(E.getExprLoc())};
+  }
+  bool userCode(const Decl *D) {
+    return D && !SM.isInSystemHeader(SM.getFileLoc(D->getLocation()));
+  }
+  void call(const FunctionDecl *Callee, const Expr &E);
+  void walk(const Stmt *S);
+  void lambda(const LambdaExpr &L);
+  void markArguments(const Expr *Call, llvm::ArrayRef<const Expr *> Args);
+  void netLockEffect();
+  void accesses(llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas);
+};
+
+void FunctionFactsBuilder::call(const FunctionDecl *Callee, const Expr &E) {
+  if (!Callee)
+    return;
+  if (isProcessExit(*Callee))
+    Out.Exits.push_back({(Callee->isInStdNamespace() ? "std::" : "") +
+                             Callee->getNameAsString(),
+                         Index.posOf(E.getExprLoc())});
+  if (Callee->getIdentifier()) {
+    std::string Qualified = "::" + connections::plainQualifiedName(*Callee);
+    if (isDefaultBlockingFunction(Qualified))
+      Out.Blocking.push_back(site(Callee->getName(), E));
+    static const connections::NameList Factories(
+        connections::defaultClientFactories());
+    if (!Factories.match(Qualified.substr(2)).empty())
+      Out.ClientCreations.push_back(site(Callee->getName(), E));
+  }
+  if (!userCode(Callee) || Callee->getBuiltinID())
+    return;
+  SourceLocation Loc = E.getExprLoc();
+  Out.Calls.push_back({Index.idOf(Callee), displayName(*Callee),
+                       Index.posOf(Loc), heldAt(&E), orderOf(Loc)});
+}
+
+/// Marks lambdas written as arguments of a call (through the conversions to
+/// std::function and temporaries): they are callables handed to someone.
+void FunctionFactsBuilder::markArguments(const Expr *Call,
+                                         llvm::ArrayRef<const Expr *> Args) {
+  for (const Expr *Arg : Args) {
+    const Expr *E = Arg;
+    for (int Depth = 0; E && Depth < 6; ++Depth) {
+      E = E->IgnoreImplicit();
+      if (const auto *Construct = dyn_cast<CXXConstructExpr>(E);
+          Construct && Construct->getNumArgs() >= 1)
+        E = Construct->getArg(0);
+      else if (const auto *Cast = dyn_cast<CXXFunctionalCastExpr>(E))
+        E = Cast->getSubExpr();
+      else
+        break;
+    }
+    if (const auto *L =
+            dyn_cast_or_null<LambdaExpr>(E ? E->IgnoreImplicit() : nullptr))
+      LambdaArgumentOf[L] = Call;
+  }
+}
+
+void FunctionFactsBuilder::lambda(const LambdaExpr &L) {
+  const CXXMethodDecl *Operator = L.getCallOperator();
+  if (!Operator)
+    return;
+  auto It = LambdaArgumentOf.find(&L);
+  if (It != LambdaArgumentOf.end()) {
+    const Expr *Call = It->second;
+    if (classifyThreadStart(Call, Ctx))
+      return; // a thread entry: ThreadEntryIndex makes it a root
+    const FunctionDecl *Callee = nullptr;
+    if (const auto *C = dyn_cast<CallExpr>(Call))
+      Callee = C->getDirectCallee();
+    else if (const auto *C = dyn_cast<CXXConstructExpr>(Call))
+      Callee = C->getConstructor();
+    // std algorithms and call_once run the lambda right there; anything
+    // else (a registration, a std::function member) may run it anywhere.
+    bool RunsHere = Callee && Callee->isInStdNamespace() &&
+                    !isa<CXXConstructorDecl>(Callee);
+    if (!RunsHere) {
+      Index.Facts.Roots.push_back(
+          {Index.idOf(Operator), "lambda in " + displayName(F),
+           RootKind::Callback, Index.posOf(L.getBeginLoc()), "callback"});
+      return;
+    }
+  }
+  SourceLocation Loc = L.getBeginLoc();
+  Out.Calls.push_back({Index.idOf(Operator), "lambda in " + displayName(F),
+                       Index.posOf(Loc), heldAt(&L), orderOf(Loc)});
+}
+
+void FunctionFactsBuilder::walk(const Stmt *S) {
+  if (!S)
+    return;
+  if (const auto *L = dyn_cast<LambdaExpr>(S)) {
+    lambda(*L);
+    for (const Expr *Init : L->capture_inits())
+      walk(Init);
+    return;
+  }
+  if (const auto *Call = dyn_cast<CallExpr>(S)) {
+    CalleePositions.insert(Call->getCallee()->IgnoreParenImpCasts());
+    if (const auto *Member =
+            dyn_cast<MemberExpr>(Call->getCallee()->IgnoreParenImpCasts()))
+      CalleePositions.insert(Member);
+    markArguments(Call, llvm::ArrayRef(Call->getArgs(), Call->getNumArgs()));
+    call(Call->getDirectCallee(), *Call);
+    if (auto Start = classifyThreadStart(Call, Ctx))
+      Out.ThreadStarts.push_back(site(Start->apiName(), *Call));
+  } else if (const auto *Construct = dyn_cast<CXXConstructExpr>(S)) {
+    markArguments(Construct, llvm::ArrayRef(Construct->getArgs(),
+                                            Construct->getNumArgs()));
+    call(Construct->getConstructor(), *Construct);
+    if (auto Start = classifyThreadStart(Construct, Ctx))
+      Out.ThreadStarts.push_back(site(Start->apiName(), *Construct));
+    static const connections::NameList Types(connections::defaultClientTypes());
+    if (const CXXRecordDecl *Record =
+            Construct->getType()->getAsCXXRecordDecl())
+      if (!Types.match(connections::plainQualifiedName(*Record)).empty())
+        Out.ClientCreations.push_back(
+            site(connections::plainQualifiedName(*Record), *Construct));
+  } else if (const auto *Ref = dyn_cast<DeclRefExpr>(S)) {
+    // A function named without being called: its address is taken, it is
+    // handed to someone who may call it on any thread.
+    if (const auto *Fn = dyn_cast<FunctionDecl>(Ref->getDecl());
+        Fn && !CalleePositions.contains(Ref) && userCode(Fn))
+      Index.Facts.Roots.push_back({Index.idOf(Fn), displayName(*Fn),
+                                   RootKind::Callback,
+                                   Index.posOf(Ref->getExprLoc()), "callback"});
+  }
+  for (const Stmt *Child : S->children())
+    walk(Child);
+}
+
+void FunctionFactsBuilder::netLockEffect() {
+  // A lock class's own lock() is the object's lock, not a wrapper of its
+  // member mutex (which every instance would share as one id).
+  if (const auto *Method = dyn_cast<CXXMethodDecl>(&F);
+      Method && isLockType(Ctx.getRecordType(Method->getParent())))
+    return;
+  for (const HeldLock &L : Locks.heldOnExit())
+    if (L.Kind == HeldBy::Explicit)
+      Out.Acquires.push_back(lockRef(L));
+  for (const HeldLock &L : Locks.releasedOnExit())
+    Out.Releases.push_back(lockRef(L));
+  for (const HeldLock &L : Locks.heldOnEntry())
+    Out.RequiresHeld.push_back(lockRef(L));
+}
+
+void FunctionFactsBuilder::accesses(
+    llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas) {
+  llvm::DenseSet<std::pair<const ValueDecl *, unsigned>> Seen;
+  auto Record = [&](const Expr *Target, const Stmt *At, bool Write) {
+    utils::AccessRoot R = utils::accessRoot(Target);
+    if (!R.Decl || !isSharedState(R.Decl, SM))
+      return;
+    SourceLocation Loc = R.Naming->getExprLoc();
+    unsigned Order = orderOf(Loc);
+    if (!Seen.insert({R.Decl, Order * 2 + unsigned(Write)}).second)
+      return;
+    const std::string &Var = Index.idOf(R.Decl);
+    Index.Facts.Homes.try_emplace(Var, homeOf(R.Decl, Index, SM));
+    Out.Accesses.push_back({Var, R.Decl->getNameAsString(), Index.posOf(Loc),
+                            Write, heldAt(At), Order});
+  };
+  utils::forEachAccess(F.getBody(), Record, Lambdas);
+}
+
+FunctionFacts FunctionFactsBuilder::build(
+    llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas) {
+  Out.Id = Index.idOf(&F);
+  const auto *Method = dyn_cast<CXXMethodDecl>(&F);
+  if (Method && Method->getParent()->isLambda()) {
+    const FunctionDecl *Outer =
+        dyn_cast_or_null<FunctionDecl>(Method->getParent()->getDeclContext());
+    Out.Name = Outer ? "lambda in " + displayName(*Outer) : "lambda";
+  } else {
+    Out.Name = displayName(F);
+  }
+  Out.At = Index.posOf(F.getLocation());
+  Out.IsMain = F.isMain();
+  Out.Local = isLocal(&F);
+  Out.FatalSink = Index.isFatalSink(F);
+  walk(F.getBody());
+  netLockEffect();
+  accesses(Lambdas);
+  return std::move(Out);
+}
+
+// ---- the TU ----------------------------------------------------------------
+
+class TUWalker : public RecursiveASTVisitor<TUWalker> {
+public:
+  TUWalker(ProgramFactsIndex &Index)
+      : Index(Index), SM(Index.Ctx.getSourceManager()) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool shouldVisitLambdaBody() const { return true; }
+
+  bool VisitFunctionDecl(FunctionDecl *F) {
+    if (!F->doesThisDeclarationHaveABody() || F->isImplicit() ||
+        F->isDefaulted() || SM.isInSystemHeader(F->getLocation()))
+      return true;
+    if (const auto *M = dyn_cast<CXXMethodDecl>(F);
+        M && M->getParent()->isLambda())
+      return true; // VisitLambdaExpr
+    extract(*F);
+    return true;
+  }
+  bool VisitLambdaExpr(LambdaExpr *L) {
+    if (!SM.isInSystemHeader(L->getBeginLoc()))
+      if (const CXXMethodDecl *Operator = L->getCallOperator())
+        extract(*Operator);
+    return true;
+  }
+  bool VisitVarDecl(VarDecl *V) {
+    // A function named in a global's initialiser (a handler table, a
+    // callback struct) is a callback.
+    if (!V->hasGlobalStorage() || V->isLocalVarDecl() || !V->hasInit() ||
+        SM.isInSystemHeader(V->getLocation()))
+      return true;
+    scanInitialiser(V->getInit());
+    return true;
+  }
+
+private:
+  ProgramFactsIndex &Index;
+  const SourceManager &SM;
+  llvm::DenseSet<const FunctionDecl *> Done;
+  llvm::StringMap<unsigned> FunctionById;
+
+  /// Another instantiation of the same template: one function, all facts.
+  static void merge(FunctionFacts &Into, FunctionFacts &&From) {
+    auto Append = [](auto &To, auto &Items) {
+      To.insert(To.end(), std::make_move_iterator(Items.begin()),
+                std::make_move_iterator(Items.end()));
+    };
+    Append(Into.Calls, From.Calls);
+    Append(Into.Accesses, From.Accesses);
+    Append(Into.Exits, From.Exits);
+    Append(Into.Blocking, From.Blocking);
+    Append(Into.ClientCreations, From.ClientCreations);
+    Append(Into.ThreadStarts, From.ThreadStarts);
+    Into.FatalSink = Into.FatalSink && From.FatalSink;
+  }
+
+  void scanInitialiser(const Stmt *S) {
+    if (!S)
+      return;
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(S))
+      if (const auto *Fn = dyn_cast<FunctionDecl>(Ref->getDecl());
+          Fn && !SM.isInSystemHeader(Fn->getLocation()))
+        Index.Facts.Roots.push_back(
+            {Index.idOf(Fn), displayName(*Fn), RootKind::Callback,
+             Index.posOf(Ref->getExprLoc()), "callback"});
+    if (isa<LambdaExpr>(S))
+      return;
+    for (const Stmt *Child : S->children())
+      scanInitialiser(Child);
+  }
+
+  void extract(const FunctionDecl &F) {
+    if (!F.getBody() || !Done.insert(&F).second)
+      return;
+    llvm::SmallVector<const FunctionDecl *, 2> Lambdas;
+    FunctionFacts Facts = FunctionFactsBuilder(Index, F).build(Lambdas);
+    auto [It, New] =
+        FunctionById.try_emplace(Facts.Id, Index.Facts.Functions.size());
+    if (New)
+      Index.Facts.Functions.push_back(std::move(Facts));
+    else
+      merge(Index.Facts.Functions[It->second], std::move(Facts));
+    static const RequestPathOptions DefaultRequestPath;
+    if (auto Why = whyHandler(F, Index.Ctx, DefaultRequestPath)) {
+      SourceLocation At =
+          Why->Registration ? Why->Registration->getExprLoc() : F.getLocation();
+      Index.Facts.Roots.push_back({Index.idOf(&F), Why->HandlerName,
+                                   RootKind::Handler, Index.posOf(At),
+                                   Why->phrase()});
+    }
+  }
+};
+
+void ProgramFactsIndex::extract() {
+  TUWalker Walker(*this);
+  for (Decl *D : Ctx.getTraversalScope())
+    Walker.TraverseDecl(D);
+  for (const ThreadEntry &Entry : ThreadEntryIndex::get(Ctx).entries())
+    if (Entry.Function)
+      Facts.Roots.push_back({idOf(Entry.Function), Entry.Name,
+                             RootKind::ThreadEntry,
+                             posOf(Entry.Start.Start->getExprLoc()),
+                             Entry.Start.apiName().str()});
+}
+
+} // namespace loadcheck::model

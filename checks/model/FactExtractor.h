@@ -1,0 +1,107 @@
+//===--- FactExtractor.h - the program facts of one TU ----------*- C++ -*-===//
+//
+// DESIGN
+// The AST side of the program model: one walk of the user code of a
+// translation unit (its traversal scope; system headers skipped) writes the
+// facts of ProgramFacts.h for every function and lambda defined there:
+//  - calls of user functions (callee id, place, locks held there from the
+//    lock model, which already applies lock wrappers of the same TU);
+//  - the net lock effect on return (what makes `counters_lock()` a lock);
+//  - roots of concurrency: thread entries (ThreadEntry.h, where started),
+//    request handlers (RequestPath.h), callbacks (a function named without
+//    being called, in a body or in a global's initialiser such as a handler
+//    table; a lambda passed to a call that is not a std algorithm);
+//    a lambda that is not a root is "called" by its enclosing function;
+//  - reads and writes of shared state (isSharedState) with the locks held;
+//  - exits (exit, abort, std::terminate, _exit, quick_exit, ...) and whether
+//    the function is a fatal-log sink: every statement of its body formats
+//    or writes a message, then it ends the process unconditionally;
+//  - blocking calls (BlockingApis.h), client creations (ClientApis.h) and
+//    thread starts, with the locks held.
+// The facts are computed once per ASTContext and shared by every check; the
+// checks add their candidates to the same index (addCandidate), and
+// collectTUFacts() ships both. tuGraph() links the TU on its own for the
+// plugin, where the TU is the whole program.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOADCHECK_CHECKS_MODEL_FACTEXTRACTOR_H
+#define LOADCHECK_CHECKS_MODEL_FACTEXTRACTOR_H
+
+#include "checks/model/ProgramFacts.h"
+#include "checks/model/ProgramGraph.h"
+#include "clang/Basic/SourceLocation.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace clang {
+class ASTContext;
+class Decl;
+class FunctionDecl;
+class SourceManager;
+class ValueDecl;
+} // namespace clang
+
+namespace loadcheck::model {
+
+/// True for state several threads may share: globals and statics (not
+/// thread_local, const, constexpr or self-synchronising such as atomics),
+/// static data members, and data members of a class that owns a mutex
+/// (unless annotated guarded_by). Declarations in system headers are not.
+bool isSharedState(const clang::ValueDecl *D, const clang::SourceManager &SM);
+
+/// True for exit, _Exit, _exit, quick_exit, abort, std::terminate (and their
+/// std:: spellings): calls that end the process at once.
+bool isProcessExit(const clang::FunctionDecl &Callee);
+
+class ProgramFactsIndex {
+public:
+  /// The index of the TU of \p Ctx (created on first use, freed with it).
+  static ProgramFactsIndex &of(clang::ASTContext &Ctx);
+  explicit ProgramFactsIndex(clang::ASTContext &Ctx);
+
+  /// The facts of the TU, extracted on first call; candidates added so far
+  /// are included.
+  const TUFacts &facts();
+
+  /// The TU linked on its own (the plugin's program), linked on first call.
+  const ProgramGraph &tuGraph();
+
+  /// Records a candidate and returns it (positions as in facts()).
+  /// \p Var is the variable an unguarded write writes; \p After the function
+  /// called just before an exit.
+  CandidateFact addCandidate(llvm::StringRef Check, clang::SourceLocation Loc,
+                             const clang::FunctionDecl &Function,
+                             const clang::ValueDecl *Var = nullptr,
+                             const clang::FunctionDecl *After = nullptr);
+
+  /// The stable id of a function, global, field or lock (see ProgramFacts.h).
+  const std::string &idOf(const clang::Decl *D);
+  /// True when \p F is a fatal-log sink (see above).
+  bool isFatalSink(const clang::FunctionDecl &F);
+  FactPos posOf(clang::SourceLocation Loc);
+  /// Where a note of the link points, back as a location of this TU.
+  clang::SourceLocation locationOf(const LinkNote &Note);
+
+private:
+  void extract();
+  friend class FunctionFactsBuilder;
+  friend class TUWalker;
+
+  clang::ASTContext &Ctx;
+  std::recursive_mutex Lock;
+  bool Extracted = false;
+  std::unique_ptr<ProgramGraph> Graph;
+  TUFacts Facts;
+  llvm::StringMap<unsigned> FileIndex;
+  std::vector<clang::FileID> FileIds;
+  llvm::DenseMap<const clang::Decl *, std::string> Ids;
+  llvm::DenseMap<const clang::FunctionDecl *, bool> Sinks;
+  std::string MainFile;
+};
+
+} // namespace loadcheck::model
+
+#endif // LOADCHECK_CHECKS_MODEL_FACTEXTRACTOR_H

@@ -1,0 +1,168 @@
+//===--- ProgramFacts.h - what one TU says about its functions --*- C++ -*-===//
+//
+// DESIGN
+// The program model works in two steps. The extractor (FactExtractor.h)
+// walks one translation unit and writes down, per user function, the facts
+// below; the program graph (ProgramGraph.h) merges the facts of every TU and
+// answers the questions no single function can answer alone (who calls it,
+// on which thread, under which locks).
+//
+// These are plain data with no AST inside, so that they can be cached, sent
+// from a worker process to the driver, and built by hand in unit tests. The
+// JSON codec at the bottom is the only serialisation: the worker ships it,
+// the cache stores it, ProgramLink reads it back.
+//
+// Identities hold across files: a function, a global or a lock is named by
+// its USR (clang's Unified Symbol Resolution), a field by its record's USR
+// and its own name (the field's USR). Entities local to a TU (static
+// functions and variables, anonymous namespaces) get the TU's main file as a
+// prefix, so that two TUs' `static void init()` stay two functions.
+//
+// Locations are indices into the TU's "files" table plus byte offset, line
+// and column: the driver renames the files once, every location follows.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOADCHECK_CHECKS_MODEL_PROGRAMFACTS_H
+#define LOADCHECK_CHECKS_MODEL_PROGRAMFACTS_H
+
+#include "llvm/Support/JSON.h"
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace loadcheck::model {
+
+/// A place in a file of the TU's "files" table.
+struct FactPos {
+  unsigned File = 0; ///< index into TUFacts::Files
+  unsigned Offset = 0;
+  unsigned Line = 0;
+  unsigned Column = 0;
+};
+
+/// A lock as the program knows it.
+struct LockRef {
+  std::string Id;   ///< USR of the mutex variable or field
+  std::string Name; ///< for messages: `mu_`, `counters_mu`
+  friend bool operator==(const LockRef &A, const LockRef &B) {
+    return A.Id == B.Id;
+  }
+};
+
+/// One call of a function (by id; the callee may live in another TU).
+struct CallFact {
+  std::string Callee;
+  std::string CalleeName;
+  FactPos At;
+  /// Locks held at the call, wrappers of the same TU already applied.
+  std::vector<LockRef> Held;
+  /// Position among the function's calls and accesses, in source order:
+  /// wrappers defined in other TUs are applied in this order at link time.
+  unsigned Order = 0;
+};
+
+/// One read or write of shared state.
+struct AccessFact {
+  std::string Var;     ///< USR of the global or field
+  std::string VarName; ///< `hits_`, `g_requests`
+  FactPos At;
+  bool Write = false;
+  std::vector<LockRef> Held;
+  unsigned Order = 0;
+};
+
+/// A call of exit/abort/terminate/_exit/quick_exit (or of a noreturn sink).
+struct ExitFact {
+  std::string Callee; ///< `exit`, `abort`, `std::terminate`
+  FactPos At;
+};
+
+/// A call worth remembering for later analyses (blocking calls, client
+/// creations, thread starts).
+struct SiteFact {
+  std::string What; ///< the API: `recv`, `curl_easy_init`, `std::thread`
+  FactPos At;
+  std::vector<LockRef> Held;
+  unsigned Order = 0; ///< among the function's calls and accesses
+};
+
+/// Why a function may run on any thread.
+enum class RootKind {
+  ThreadEntry, ///< started as a thread (At = where it is started)
+  Handler,     ///< a request handler (At = the handler or its registration)
+  Callback,    ///< its address is taken / it is passed as a callable
+};
+llvm::StringRef rootKindName(RootKind K);
+
+/// A function marked as a root of concurrency. Recorded where the evidence
+/// is (the thread start may be in another TU than the function).
+struct RootFact {
+  std::string Function;
+  std::string FunctionName;
+  RootKind Kind = RootKind::ThreadEntry;
+  FactPos At;
+  /// `std::thread`, `pthread_create`, `handler 'Get "/users"'`, ...
+  std::string Via;
+};
+
+/// Everything one TU knows about one function it defines.
+struct FunctionFacts {
+  std::string Id;
+  std::string Name; ///< for messages: `Stats::hit`, `do_insert`, `lambda`
+  FactPos At;
+  bool IsMain = false;
+  bool Local = false; ///< static or in an anonymous namespace
+  /// The function's job is to log and end the process (a fatal-log sink):
+  /// it ends in an unconditional exit/abort and writes a message before.
+  bool FatalSink = false;
+  std::vector<CallFact> Calls;
+  /// Net lock effect on return: locks still held that it acquired, locks it
+  /// released that it did not acquire.
+  std::vector<LockRef> Acquires;
+  std::vector<LockRef> Releases;
+  /// Locks the function declares it needs (requires_capability).
+  std::vector<LockRef> RequiresHeld;
+  std::vector<AccessFact> Accesses;
+  std::vector<ExitFact> Exits;
+  std::vector<SiteFact> Blocking;
+  std::vector<SiteFact> ClientCreations;
+  std::vector<SiteFact> ThreadStarts;
+};
+
+/// A finding whose verdict needs the program: which check, where the
+/// diagnostic is, and what the verdict needs to know.
+struct CandidateFact {
+  std::string Check;
+  FactPos At;
+  std::string Function; ///< the function the finding is in
+  std::string Var;      ///< unguarded-shared-state: the variable written
+  std::string VarName;
+  /// abrupt-termination: the function called just before the exit in the
+  /// same block (`fatal("..."); abort();`): if it never returns, the exit
+  /// is unreachable.
+  std::string After;
+};
+
+/// The facts of one translation unit.
+struct TUFacts {
+  std::vector<std::string> Files;
+  std::vector<FunctionFacts> Functions;
+  std::vector<RootFact> Roots;
+  std::vector<CandidateFact> Candidates;
+  /// Where each variable and lock of the facts is declared: the record for
+  /// a field, the file for a global. A lock with the same home as a
+  /// variable is its sibling.
+  std::map<std::string, std::string> Homes;
+};
+
+/// JSON codec (the version is ProgramFactsVersion of ProgramLink.h).
+llvm::json::Value toJSON(const TUFacts &Facts);
+/// Reads \p Value back; std::nullopt and \p Error for a malformed payload or
+/// another version.
+std::optional<TUFacts> fromJSON(const llvm::json::Value &Value,
+                                std::string &Error);
+
+} // namespace loadcheck::model
+
+#endif // LOADCHECK_CHECKS_MODEL_PROGRAMFACTS_H

@@ -1,0 +1,158 @@
+//===--- ProgramGraph.h - the linked program and its fixpoints --*- C++ -*-===//
+//
+// DESIGN
+// The facts of every TU (ProgramFacts.h) merged into one call graph, and the
+// few program-wide facts the checks need, each computed once by a fixpoint:
+//
+//  (a) concurrent: reachable from a root of concurrency. Roots are thread
+//      entries, request handlers, callbacks (a function whose address is
+//      taken or that is passed as a callable: it may run on any thread), and
+//      functions no one in the program calls that are not `main` (library
+//      code and entry points we cannot see, such as virtual overrides: they
+//      may run on any thread). A call made by a startup function after it
+//      may have started a thread (a thread start, or a call of a function
+//      that may start one, earlier in its body) also leads into concurrent
+//      code.
+//  (b) startup-only: reachable from `main` through calls made before any
+//      thread may have started, and not concurrent.
+//  (c) locks held on entry: the locks held at every call site (after the
+//      caller's own locks on entry), a greatest fixpoint; a root, `main` and
+//      a function without a known caller hold none. Annotated
+//      requires_capability locks are added.
+//  (d) lock wrappers: a call of a function whose net effect is "acquires L"
+//      makes L held for the rest of the caller's calls and accesses (in
+//      source order, not path-sensitive); "releases L" ends that. Wrappers of
+//      the same TU are already applied by the lock model; this applies the
+//      ones defined in other TUs.
+//  (e) the guarding lock of a variable: the lock held at most of its
+//      accesses in concurrent code. It counts as evidence only when more than
+//      one access shows it, or when it is a sibling of the variable (a mutex
+//      field of the same class, or a global mutex declared in the same file
+//      within a few lines of it): one incidental locked read is no evidence.
+//
+// Same id = same function (a function defined in a header and compiled in
+// several TUs is merged; the first TU's facts are kept). TU-local ids carry
+// their file, so they never merge.
+//
+// The graph is also used inside one TU (the plugin): there the TU is the
+// whole program, and a function called only from outside it counts as having
+// no caller (a root): silence needs evidence inside the TU.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOADCHECK_CHECKS_MODEL_PROGRAMGRAPH_H
+#define LOADCHECK_CHECKS_MODEL_PROGRAMGRAPH_H
+
+#include "checks/model/ProgramFacts.h"
+#include "checks/model/ProgramLink.h"
+#include "llvm/ADT/StringMap.h"
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace loadcheck::model {
+
+/// The check names whose candidates the graph judges.
+inline constexpr llvm::StringLiteral UnguardedSharedStateCheckName =
+    "loadcheck-unguarded-shared-state";
+inline constexpr llvm::StringLiteral AbruptTerminationCheckName =
+    "loadcheck-abrupt-termination";
+
+/// Why a function is concurrent: the root it is reached from and the first
+/// call on the way (for notes).
+struct ConcurrencyReason {
+  enum class Kind { Root, NoCaller, AfterThreadStart };
+  Kind What = Kind::Root;
+  const RootFact *Root = nullptr; ///< Kind::Root
+  std::string RootFunction;       ///< the root (or the uncalled function)
+  /// The calls from the root down to the function, outermost first (at most
+  /// a few: the notes stay short).
+  std::vector<std::pair<std::string, const CallFact *>> Path;
+};
+
+/// A variable's guarding lock and how much evidence backs it.
+struct GuardingLock {
+  LockRef Lock;
+  unsigned Held = 0;     ///< accesses in concurrent code holding it
+  unsigned Accesses = 0; ///< accesses in concurrent code
+  bool Sibling = false;  ///< the lock is declared beside the variable
+  const AccessFact *Example = nullptr;
+  std::string ExampleFunction;
+  bool evidence() const { return Held >= 2 || Sibling; }
+};
+
+class ProgramGraph {
+public:
+  /// Adds one TU's facts (locations re-indexed into the graph's file table).
+  void add(const TUFacts &TU);
+  /// Runs the fixpoints; call after the last add().
+  void link();
+
+  const std::vector<std::string> &files() const { return Files; }
+  const FunctionFacts *function(llvm::StringRef Id) const;
+
+  bool isConcurrent(llvm::StringRef Id) const;
+  bool isStartupOnly(llvm::StringRef Id) const;
+  std::optional<ConcurrencyReason> whyConcurrent(llvm::StringRef Id) const;
+  /// Locks held on entry of \p Id (callers' locks, transitively).
+  std::vector<LockRef> locksOnEntry(llvm::StringRef Id) const;
+  /// Locks held at an access or call of \p Function: its own, those on
+  /// entry, and those of wrappers from other TUs called before it.
+  std::vector<LockRef> effectiveHeld(const FunctionFacts &Function,
+                                     const std::vector<LockRef> &Held,
+                                     unsigned Order) const;
+  std::optional<GuardingLock> guardOf(llvm::StringRef Var) const;
+
+  /// The verdict on a candidate of the graph (its positions in the graph's
+  /// file table); std::nullopt for a check the graph does not judge.
+  std::optional<LinkVerdict> judge(const CandidateFact &Candidate) const;
+
+  /// Candidates of every TU, keyed by (check, file, offset).
+  const CandidateFact *candidate(const CandidateKey &Key) const;
+
+  LinkStatistics statistics() const { return Statistics; }
+
+private:
+  struct Node {
+    FunctionFacts Facts;
+    std::vector<std::pair<unsigned, unsigned>> Callers; ///< (node, call)
+    bool MayStartThreads = false;
+    bool Startup = false;
+    bool Concurrent = false;
+    ConcurrencyReason Reason;
+    std::optional<std::vector<LockRef>> Entry; ///< nullopt: not computed
+    /// Wrapper locks (other TUs) in force from each Order on.
+    std::vector<std::pair<unsigned, std::vector<LockRef>>> WrapperHeld;
+  };
+
+  void computeMayStartThreads();
+  void computeWrappers();
+  void computeStartup();
+  void computeConcurrent();
+  void computeEntryLocks();
+  void computeGuards();
+  bool afterThreadStart(const Node &N, const CallFact &C) const;
+  LinkVerdict judgeUnguarded(const CandidateFact &C) const;
+  LinkVerdict judgeTermination(const CandidateFact &C) const;
+  void addPathNotes(const std::string &Function, LinkVerdict &V) const;
+  LinkNote note(const FactPos &At, std::string Message) const;
+  const Node *node(llvm::StringRef Id) const;
+
+  std::vector<std::string> Files;
+  llvm::StringMap<unsigned> FileIndex;
+  std::vector<Node> Nodes;
+  llvm::StringMap<unsigned> NodeIndex;
+  std::vector<RootFact> Roots;
+  std::vector<CandidateFact> Candidates;
+  std::map<std::tuple<std::string, unsigned, unsigned>, unsigned>
+      CandidateIndex;
+  llvm::StringMap<GuardingLock> Guards;
+  /// Variables and locks: where they are declared (their sibling key).
+  llvm::StringMap<std::string> HomeOf;
+  LinkStatistics Statistics;
+};
+
+} // namespace loadcheck::model
+
+#endif // LOADCHECK_CHECKS_MODEL_PROGRAMGRAPH_H

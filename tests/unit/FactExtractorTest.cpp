@@ -1,0 +1,258 @@
+//===--- FactExtractorTest.cpp - the facts one TU yields ------------------===//
+//
+// Small snippets parsed on their own; the test looks at the facts of named
+// functions: calls with held locks, lock wrappers and project RAII guards
+// (through the lock model), roots, exits, fatal-log sinks, shared accesses.
+//
+//===----------------------------------------------------------------------===//
+#include "checks/model/FactExtractor.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/Frontend/ASTUnit.h"
+#include "clang/Tooling/Tooling.h"
+#include <gtest/gtest.h>
+
+using namespace clang;
+
+namespace loadcheck::model {
+namespace {
+
+std::unique_ptr<ASTUnit> parse(llvm::StringRef Code) {
+  std::string Full = "#include <pthread.h>\n#include <stdio.h>\n"
+                     "#include <stdlib.h>\n#include <signal.h>\n"
+                     "#include <sys/socket.h>\n#include <unistd.h>\n" +
+                     Code.str();
+  auto AST = tooling::buildASTFromCodeWithArgs(
+      Full,
+      {"-std=c++20", "-Wno-unused",
+       "-resource-dir=" LOADCHECK_CLANG_RESOURCE_DIR},
+      "input.cpp");
+  EXPECT_TRUE(AST);
+  EXPECT_FALSE(AST->getDiagnostics().hasErrorOccurred());
+  return AST;
+}
+
+const FunctionFacts *fn(const TUFacts &Facts, llvm::StringRef Name) {
+  for (const FunctionFacts &F : Facts.Functions)
+    if (F.Name == Name)
+      return &F;
+  ADD_FAILURE() << "no facts for " << Name.str();
+  return nullptr;
+}
+
+std::string held(const std::vector<LockRef> &Locks) {
+  std::string Out;
+  for (const LockRef &L : Locks)
+    Out += (Out.empty() ? "" : ",") + L.Name;
+  return Out;
+}
+
+/// "var:w:locks" for each access, in order.
+std::vector<std::string> accesses(const FunctionFacts &F) {
+  std::vector<std::string> Out;
+  for (const AccessFact &A : F.Accesses)
+    Out.push_back(A.VarName + (A.Write ? ":w:" : ":r:") + held(A.Held));
+  return Out;
+}
+
+TEST(FactExtractorTest, LockWrapperFunctionIsALock) {
+  auto AST = parse(R"(
+    pthread_mutex_t counters_mu = PTHREAD_MUTEX_INITIALIZER;
+    long hits;
+    void counters_lock(void) { pthread_mutex_lock(&counters_mu); }
+    void counters_unlock(void) { pthread_mutex_unlock(&counters_mu); }
+    void lock_it(pthread_mutex_t *m) { pthread_mutex_lock(m); }
+    pthread_mutex_t other_mu;
+    void bump() {
+      counters_lock();
+      hits++;
+      counters_unlock();
+      hits = 0;
+      lock_it(&other_mu);
+      hits--;
+    }
+  )");
+  const TUFacts &Facts = ProgramFactsIndex::of(AST->getASTContext()).facts();
+  EXPECT_EQ(held(fn(Facts, "counters_lock")->Acquires), "counters_mu");
+  EXPECT_EQ(held(fn(Facts, "counters_unlock")->Releases), "counters_mu");
+  EXPECT_EQ(held(fn(Facts, "lock_it")->Acquires), "m");
+  EXPECT_EQ(accesses(*fn(Facts, "bump")),
+            (std::vector<std::string>{"hits:w:counters_mu",
+                                      "hits:w:", "hits:w:other_mu"}));
+}
+
+TEST(FactExtractorTest, ProjectMutexAndGuardClasses) {
+  auto AST = parse(R"(
+    class Mutex {
+    public:
+      void lock() { pthread_mutex_lock(&m_); }
+      void unlock() { pthread_mutex_unlock(&m_); }
+    private:
+      pthread_mutex_t m_;
+    };
+    class MutexLock {
+    public:
+      explicit MutexLock(Mutex *mu) : mu_(mu) { mu_->lock(); }
+      ~MutexLock() { mu_->unlock(); }
+    private:
+      Mutex *mu_;
+    };
+    class CondVar {
+    public:
+      explicit CondVar(Mutex *mu) : mu_(mu) { pthread_cond_init(&c_, nullptr); }
+      ~CondVar() { pthread_cond_destroy(&c_); }
+    private:
+      Mutex *mu_;
+      pthread_cond_t c_;
+    };
+    class Table {
+    public:
+      void put() { MutexLock l(&mu_); size_++; }
+      void get() { mu_.lock(); use(size_); mu_.unlock(); }
+      void waitish() { CondVar cv(&mu_); size_ = 0; }
+      void use(long);
+    private:
+      Mutex mu_;
+      long size_ = 0;
+    };
+  )");
+  const TUFacts &Facts = ProgramFactsIndex::of(AST->getASTContext()).facts();
+  EXPECT_EQ(accesses(*fn(Facts, "Table::put")),
+            std::vector<std::string>{"size_:w:mu_"});
+  EXPECT_EQ(accesses(*fn(Facts, "Table::get")),
+            std::vector<std::string>{"size_:r:mu_"});
+  EXPECT_EQ(accesses(*fn(Facts, "Table::waitish")),
+            std::vector<std::string>{"size_:w:"});
+  // Mutex::lock is the object's lock, not a wrapper of Mutex::m_.
+  EXPECT_TRUE(fn(Facts, "Mutex::lock")->Acquires.empty());
+}
+
+TEST(FactExtractorTest, CallsCarryTheLocksHeld) {
+  auto AST = parse(R"(
+    pthread_mutex_t mu;
+    static void do_insert(int) {}
+    void insert(int v) {
+      pthread_mutex_lock(&mu);
+      do_insert(v);
+      pthread_mutex_unlock(&mu);
+      do_insert(v);
+    }
+  )");
+  const TUFacts &Facts = ProgramFactsIndex::of(AST->getASTContext()).facts();
+  const FunctionFacts *Insert = fn(Facts, "insert");
+  ASSERT_EQ(Insert->Calls.size(), 2u);
+  EXPECT_EQ(held(Insert->Calls[0].Held), "mu");
+  EXPECT_EQ(held(Insert->Calls[1].Held), "");
+  EXPECT_LT(Insert->Calls[0].Order, Insert->Calls[1].Order);
+  const FunctionFacts *Helper = fn(Facts, "do_insert");
+  EXPECT_TRUE(Helper->Local);
+  EXPECT_EQ(Insert->Calls[0].Callee, Helper->Id);
+  EXPECT_NE(Helper->Id.find("input.cpp#"), std::string::npos);
+}
+
+TEST(FactExtractorTest, RootsOfConcurrency) {
+  auto AST = parse(R"(
+    #include <algorithm>
+    #include <functional>
+    #include <vector>
+    void *worker(void *) { return nullptr; }
+    void on_signal(int) {}
+    void register_handler(std::function<void()> f);
+    struct Command { const char *name; void (*run)(int); };
+    void cmd_get(int) {}
+    Command table[] = {{"get", cmd_get}};
+    int main() {
+      pthread_t t;
+      pthread_create(&t, nullptr, worker, nullptr);
+      signal(SIGINT, on_signal);
+      register_handler([] { });
+      std::vector<int> v;
+      std::for_each(v.begin(), v.end(), [](int) {});
+      return 0;
+    }
+  )");
+  const TUFacts &Facts = ProgramFactsIndex::of(AST->getASTContext()).facts();
+  auto Has = [&](llvm::StringRef Name, RootKind Kind) {
+    return llvm::any_of(Facts.Roots, [&](const RootFact &R) {
+      return R.FunctionName == Name && R.Kind == Kind;
+    });
+  };
+  EXPECT_TRUE(Has("worker", RootKind::ThreadEntry));
+  EXPECT_TRUE(Has("on_signal", RootKind::Callback));
+  EXPECT_TRUE(Has("cmd_get", RootKind::Callback));
+  EXPECT_TRUE(Has("lambda in main", RootKind::Callback));
+  const FunctionFacts *Main = fn(Facts, "main");
+  EXPECT_TRUE(Main->IsMain);
+  ASSERT_EQ(Main->ThreadStarts.size(), 1u);
+  EXPECT_EQ(Main->ThreadStarts[0].What, "pthread_create");
+  // The std::for_each lambda runs inside main: a call, not a root.
+  EXPECT_EQ(llvm::count_if(Facts.Roots,
+                           [](const RootFact &R) {
+                             return R.Kind == RootKind::Callback &&
+                                    R.FunctionName == "lambda in main";
+                           }),
+            1);
+  EXPECT_TRUE(llvm::any_of(Main->Calls, [](const CallFact &C) {
+    return C.CalleeName == "lambda in main";
+  }));
+}
+
+TEST(FactExtractorTest, ExitsSinksAndBlockingCalls) {
+  auto AST = parse(R"(
+    void fatal(const char *msg) {
+      fprintf(stderr, "fatal: %s\n", msg);
+      fflush(stderr);
+      abort();
+    }
+    void reject(int fd) {
+      fprintf(stderr, "bad request\n");
+      close(fd);
+      exit(1);
+    }
+    void maybe_exit(int code) {
+      if (code)
+        exit(code);
+    }
+    void serve(int fd) {
+      char buf[16];
+      recv(fd, buf, sizeof buf, 0);
+    }
+  )");
+  ProgramFactsIndex &Index = ProgramFactsIndex::of(AST->getASTContext());
+  const TUFacts &Facts = Index.facts();
+  EXPECT_TRUE(fn(Facts, "fatal")->FatalSink);
+  EXPECT_FALSE(fn(Facts, "reject")->FatalSink);
+  EXPECT_FALSE(fn(Facts, "maybe_exit")->FatalSink);
+  ASSERT_EQ(fn(Facts, "reject")->Exits.size(), 1u);
+  EXPECT_EQ(fn(Facts, "reject")->Exits[0].Callee, "exit");
+  EXPECT_EQ(fn(Facts, "fatal")->Exits[0].Callee, "abort");
+  ASSERT_EQ(fn(Facts, "serve")->Blocking.size(), 1u);
+  EXPECT_EQ(fn(Facts, "serve")->Blocking[0].What, "recv");
+}
+
+TEST(FactExtractorTest, HomesMakeSiblingLocks) {
+  auto AST = parse(R"(
+    #include <mutex>
+    std::mutex g_mu;
+    long g_count;
+    struct Stats {
+      std::mutex mu_;
+      long hits_ = 0;
+      long get() { std::lock_guard l(mu_); g_count++; return hits_; }
+    };
+  )");
+  const TUFacts &Facts = ProgramFactsIndex::of(AST->getASTContext()).facts();
+  const FunctionFacts *Get = fn(Facts, "Stats::get");
+  ASSERT_EQ(Get->Accesses.size(), 2u);
+  const AccessFact &Global = Get->Accesses[0];
+  const AccessFact &Field = Get->Accesses[1];
+  EXPECT_EQ(Field.VarName, "hits_");
+  EXPECT_EQ(Facts.Homes.at(Field.Var), Facts.Homes.at(Field.Held[0].Id));
+  EXPECT_NE(Facts.Homes.at(Global.Var), Facts.Homes.at(Global.Held[0].Id));
+  // The facts survive the JSON codec.
+  std::string Error;
+  EXPECT_TRUE(fromJSON(toJSON(Facts), Error)) << Error;
+}
+
+} // namespace
+} // namespace loadcheck::model

@@ -1,0 +1,468 @@
+//===--- ProgramGraphTest.cpp - the program fixpoints on hand-built facts -===//
+//
+// Each test writes the facts two or three TUs would produce (no AST), links
+// them and asks the graph: concurrency, startup-only, locks on entry, lock
+// wrappers, guarding locks and the verdicts built on them. Also the JSON
+// codec (round trip, rejection of malformed payloads) and ProgramLink.
+//
+//===----------------------------------------------------------------------===//
+#include "checks/model/ProgramGraph.h"
+#include "checks/model/ProgramLink.h"
+
+#include <gtest/gtest.h>
+
+namespace loadcheck::model {
+namespace {
+
+LockRef lock(const std::string &Name) { return {"c:@" + Name, Name}; }
+
+/// A small builder: functions in file 0 of a one-file TU, offsets growing.
+struct TU {
+  TUFacts Facts;
+  unsigned Next = 1;
+  explicit TU(const std::string &File) { Facts.Files.push_back(File); }
+  FactPos at() {
+    unsigned O = Next;
+    Next += 10;
+    return FactPos{0, O, O / 10 + 1, 1};
+  }
+  FunctionFacts &fn(const std::string &Name) {
+    FunctionFacts F;
+    F.Id = "c:@F@" + Name;
+    F.Name = Name;
+    F.At = at();
+    F.IsMain = Name == "main";
+    Facts.Functions.push_back(F);
+    return Facts.Functions.back();
+  }
+  FunctionFacts &get(const std::string &Name) {
+    for (FunctionFacts &F : Facts.Functions)
+      if (F.Name == Name)
+        return F;
+    ADD_FAILURE() << "no function " << Name;
+    return Facts.Functions.front();
+  }
+  void call(const std::string &From, const std::string &To,
+            std::vector<LockRef> Held = {}) {
+    FactPos P = at();
+    get(From).Calls.push_back({"c:@F@" + To, To, P, std::move(Held), P.Offset});
+  }
+  void startThread(const std::string &In, const std::string &Entry) {
+    FactPos P = at();
+    get(In).ThreadStarts.push_back({"pthread_create", P, {}, P.Offset});
+    Facts.Roots.push_back(
+        {"c:@F@" + Entry, Entry, RootKind::ThreadEntry, P, "pthread_create"});
+  }
+  void callback(const std::string &In, const std::string &Fn) {
+    Facts.Roots.push_back(
+        {"c:@F@" + Fn, Fn, RootKind::Callback, at(), "callback"});
+    (void)In;
+  }
+  FactPos access(const std::string &In, const std::string &Var, bool Write,
+                 std::vector<LockRef> Held = {}) {
+    FactPos P = at();
+    get(In).Accesses.push_back(
+        {"c:@" + Var, Var, P, Write, std::move(Held), P.Offset});
+    return P;
+  }
+  CandidateFact unguarded(const std::string &In, const std::string &Var,
+                          FactPos At) {
+    CandidateFact C{std::string(UnguardedSharedStateCheckName),
+                    At,
+                    "c:@F@" + In,
+                    "c:@" + Var,
+                    Var,
+                    ""};
+    Facts.Candidates.push_back(C);
+    return C;
+  }
+  CandidateFact termination(const std::string &In) {
+    FactPos P = at();
+    get(In).Exits.push_back({"exit", P});
+    CandidateFact C{
+        std::string(AbruptTerminationCheckName), P, "c:@F@" + In, "", "", ""};
+    Facts.Candidates.push_back(C);
+    return C;
+  }
+};
+
+ProgramGraph linked(std::initializer_list<const TU *> Units) {
+  ProgramGraph G;
+  for (const TU *U : Units)
+    G.add(U->Facts);
+  G.link();
+  return G;
+}
+
+std::vector<std::string> names(const std::vector<LockRef> &Locks) {
+  std::vector<std::string> Out;
+  for (const LockRef &L : Locks)
+    Out.push_back(L.Name);
+  return Out;
+}
+
+// ---- (a), (b): concurrent and startup-only ---------------------------------
+
+TEST(ProgramGraphTest, InitFromMainBeforeThreadsIsStartupOnly) {
+  TU Main("main.c"), Config("config.c"), Worker("worker.c");
+  Main.fn("main");
+  Config.fn("config_init");
+  Worker.fn("worker");
+  Main.call("main", "config_init");
+  Main.startThread("main", "worker");
+  ProgramGraph G = linked({&Main, &Config, &Worker});
+  EXPECT_TRUE(G.isStartupOnly("c:@F@config_init"));
+  EXPECT_FALSE(G.isConcurrent("c:@F@config_init"));
+  EXPECT_TRUE(G.isConcurrent("c:@F@worker"));
+  EXPECT_FALSE(G.isStartupOnly("c:@F@worker"));
+}
+
+TEST(ProgramGraphTest, CallAfterThreadStartIsConcurrent) {
+  TU Main("main.c");
+  Main.fn("main");
+  Main.fn("start");
+  Main.fn("worker");
+  Main.fn("set_port");
+  Main.fn("reload");
+  Main.call("main", "set_port"); // before start(): startup
+  Main.call("main", "start");
+  Main.startThread("start", "worker");
+  Main.call("main", "reload"); // after start(), which starts a thread
+  ProgramGraph G = linked({&Main});
+  EXPECT_TRUE(G.isStartupOnly("c:@F@set_port"));
+  EXPECT_TRUE(G.isConcurrent("c:@F@reload"));
+  auto Why = G.whyConcurrent("c:@F@reload");
+  ASSERT_TRUE(Why);
+  EXPECT_EQ(Why->What, ConcurrencyReason::Kind::AfterThreadStart);
+}
+
+TEST(ProgramGraphTest, CalleeOfThreadEntryIsConcurrentWithPath) {
+  TU A("a.c"), B("b.c");
+  A.fn("main");
+  A.fn("worker");
+  B.fn("do_insert");
+  A.startThread("main", "worker");
+  A.call("worker", "do_insert");
+  A.call("main", "do_insert"); // also from main before... after the start
+  ProgramGraph G = linked({&A, &B});
+  auto Why = G.whyConcurrent("c:@F@do_insert");
+  ASSERT_TRUE(Why);
+  EXPECT_EQ(Why->What, ConcurrencyReason::Kind::Root);
+  EXPECT_EQ(Why->RootFunction, "c:@F@worker");
+  ASSERT_EQ(Why->Path.size(), 1u);
+  EXPECT_EQ(Why->Path[0].first, "c:@F@worker");
+}
+
+TEST(ProgramGraphTest, CallbackAndUncalledFunctionsAreConcurrent) {
+  TU A("a.c");
+  A.fn("main");
+  A.fn("on_signal");
+  A.fn("api_entry");
+  A.call("main", "on_signal"); // called from main, but also registered
+  A.callback("main", "on_signal");
+  ProgramGraph G = linked({&A});
+  EXPECT_TRUE(G.isConcurrent("c:@F@on_signal"));
+  EXPECT_EQ(G.whyConcurrent("c:@F@api_entry")->What,
+            ConcurrencyReason::Kind::NoCaller);
+  EXPECT_FALSE(G.isConcurrent("c:@F@main"));
+}
+
+TEST(ProgramGraphTest, LocalFunctionsOfTwoTUsStaySeparate) {
+  TU A("a.c"), B("b.c");
+  A.fn("main");
+  FunctionFacts &InitA = A.fn("init");
+  InitA.Id = "a.c#c:a.c@F@init";
+  InitA.Local = true;
+  A.get("main").Calls.push_back({"a.c#c:a.c@F@init", "init", A.at(), {}, 100});
+  FunctionFacts &InitB = B.fn("init");
+  InitB.Id = "b.c#c:b.c@F@init";
+  InitB.Local = true;
+  ProgramGraph G = linked({&A, &B});
+  EXPECT_TRUE(G.isStartupOnly("a.c#c:a.c@F@init"));
+  EXPECT_TRUE(G.isConcurrent("b.c#c:b.c@F@init")); // nobody calls it
+  EXPECT_EQ(G.statistics().Functions, 3u);
+}
+
+// ---- (c), (d): locks on entry and wrappers ---------------------------------
+
+TEST(ProgramGraphTest, LockHeldAtEveryCallSiteIsHeldOnEntry) {
+  TU A("cache.c"), B("items.c");
+  A.fn("worker");
+  A.fn("other");
+  B.fn("do_insert");
+  B.fn("do_evict");
+  A.call("worker", "do_insert", {lock("cache_mu")});
+  A.call("other", "do_insert", {lock("cache_mu"), lock("stats_mu")});
+  B.call("do_insert", "do_evict"); // transitively
+  A.call("worker", "do_evict", {lock("cache_mu")});
+  ProgramGraph G = linked({&A, &B});
+  EXPECT_EQ(names(G.locksOnEntry("c:@F@do_insert")),
+            std::vector<std::string>{"cache_mu"});
+  EXPECT_EQ(names(G.locksOnEntry("c:@F@do_evict")),
+            std::vector<std::string>{"cache_mu"});
+  EXPECT_TRUE(G.locksOnEntry("c:@F@worker").empty());
+}
+
+TEST(ProgramGraphTest, OneCallSiteWithoutTheLockClearsIt) {
+  TU A("a.c");
+  A.fn("worker");
+  A.fn("helper");
+  A.call("worker", "helper", {lock("mu")});
+  A.call("worker", "helper");
+  ProgramGraph G = linked({&A});
+  EXPECT_TRUE(G.locksOnEntry("c:@F@helper").empty());
+}
+
+TEST(ProgramGraphTest, RootsHoldNoLockOnEntryEvenWhenCalledLocked) {
+  TU A("a.c");
+  A.fn("main");
+  A.fn("worker");
+  A.fn("cb");
+  A.startThread("main", "worker");
+  A.callback("main", "cb");
+  A.call("worker", "cb", {lock("mu")});
+  ProgramGraph G = linked({&A});
+  EXPECT_TRUE(G.locksOnEntry("c:@F@cb").empty());
+}
+
+TEST(ProgramGraphTest, WrapperOfAnotherTUAcquiresForTheRestOfTheCaller) {
+  TU Lock("lock.c"), User("stats.c");
+  FunctionFacts &Acquire = Lock.fn("counters_lock");
+  Acquire.Acquires.push_back(lock("counters_mu"));
+  FunctionFacts &Release = Lock.fn("counters_unlock");
+  Release.Releases.push_back(lock("counters_mu"));
+  User.fn("bump");
+  FactPos Before = User.access("bump", "hits", true);
+  User.call("bump", "counters_lock");
+  FactPos Inside = User.access("bump", "hits", true);
+  User.call("bump", "counters_unlock");
+  FactPos After = User.access("bump", "hits", true);
+  ProgramGraph G = linked({&Lock, &User});
+  const FunctionFacts &Bump = *G.function("c:@F@bump");
+  auto HeldAt = [&](FactPos P) {
+    return names(G.effectiveHeld(Bump, {}, P.Offset));
+  };
+  EXPECT_TRUE(HeldAt(Before).empty());
+  EXPECT_EQ(HeldAt(Inside), std::vector<std::string>{"counters_mu"});
+  EXPECT_TRUE(HeldAt(After).empty());
+}
+
+// ---- (e): guarding lock ----------------------------------------------------
+
+TEST(ProgramGraphTest, GuardIsTheLockHeldAtMostAccesses) {
+  TU A("a.c");
+  A.fn("w1");
+  A.fn("w2");
+  A.fn("w3");
+  A.access("w1", "table", true, {lock("table_mu")});
+  A.access("w2", "table", false, {lock("table_mu"), lock("log_mu")});
+  A.access("w3", "table", false, {lock("log_mu")});
+  A.access("w3", "table", true, {lock("table_mu")});
+  ProgramGraph G = linked({&A});
+  auto Guard = G.guardOf("c:@table");
+  ASSERT_TRUE(Guard);
+  EXPECT_EQ(Guard->Lock.Name, "table_mu");
+  EXPECT_EQ(Guard->Held, 3u);
+  EXPECT_EQ(Guard->Accesses, 4u);
+  EXPECT_TRUE(Guard->evidence());
+}
+
+TEST(ProgramGraphTest, OneIncidentalLockedReadIsNoEvidence) {
+  TU A("log.c"), B("cache.c");
+  A.fn("set_level");
+  B.fn("cache_get");
+  A.access("set_level", "log_level", true);
+  B.access("cache_get", "log_level", false, {lock("cache_mu")});
+  A.Facts.Homes["c:@log_level"] = "log.c";
+  B.Facts.Homes["c:@cache_mu"] = "cache.c";
+  ProgramGraph G = linked({&A, &B});
+  auto Guard = G.guardOf("c:@log_level");
+  ASSERT_TRUE(Guard);
+  EXPECT_EQ(Guard->Held, 1u);
+  EXPECT_FALSE(Guard->Sibling);
+  EXPECT_FALSE(Guard->evidence());
+}
+
+TEST(ProgramGraphTest, SiblingLockIsEvidenceWithOneAccess) {
+  TU A("stats.c");
+  A.fn("get");
+  A.access("get", "hits", false, {lock("stats_mu")});
+  A.Facts.Homes["c:@hits"] = "stats.c";
+  A.Facts.Homes["c:@stats_mu"] = "stats.c";
+  ProgramGraph G = linked({&A});
+  EXPECT_TRUE(G.guardOf("c:@hits")->evidence());
+}
+
+TEST(ProgramGraphTest, StartupAccessesAreNotEvidence) {
+  TU A("a.c");
+  A.fn("main");
+  A.fn("init");
+  A.fn("reader");
+  A.call("main", "init");
+  A.access("init", "cfg", true, {lock("mu")});
+  A.access("init", "cfg", true, {lock("mu")});
+  A.access("reader", "cfg", false);
+  ProgramGraph G = linked({&A});
+  EXPECT_FALSE(G.guardOf("c:@cfg"));
+}
+
+// ---- verdicts --------------------------------------------------------------
+
+TEST(ProgramGraphTest, UnguardedWriteVerdicts) {
+  TU Main("main.c"), Table("table.c");
+  Main.fn("main");
+  Table.fn("table_init");
+  Table.fn("worker");
+  Table.fn("table_put");
+  Table.fn("table_reset");
+  Main.call("main", "table_init");
+  Main.startThread("main", "worker");
+  Table.call("worker", "table_put");
+  Table.call("worker", "table_reset");
+  FactPos Init = Table.access("table_init", "table", true);
+  Table.access("worker", "table", false, {lock("table_mu")});
+  Table.access("table_put", "table", true, {lock("table_mu")});
+  FactPos Reset = Table.access("table_reset", "table", true);
+  CandidateFact InitWrite = Table.unguarded("table_init", "table", Init);
+  CandidateFact ResetWrite = Table.unguarded("table_reset", "table", Reset);
+  ProgramGraph G = linked({&Main, &Table});
+
+  auto Silent = G.judge(InitWrite);
+  ASSERT_TRUE(Silent);
+  EXPECT_FALSE(Silent->Report); // startup-only
+
+  auto Kept = G.judge(ResetWrite);
+  ASSERT_TRUE(Kept);
+  EXPECT_TRUE(Kept->Report);
+  ASSERT_EQ(Kept->Notes.size(), 2u);
+  EXPECT_EQ(Kept->Notes[0].Message, "'worker' runs on the thread started here");
+  EXPECT_EQ(Kept->Notes[0].File, "main.c");
+  EXPECT_EQ(Kept->Notes[1].Message,
+            "'table_reset' is called from 'worker' here");
+}
+
+TEST(ProgramGraphTest, HelperCalledUnderTheLockIsNotReported) {
+  TU A("cache.c"), B("assoc.c");
+  A.fn("worker");
+  A.fn("reader");
+  B.fn("do_insert");
+  A.call("worker", "do_insert", {lock("cache_mu")});
+  A.access("reader", "items", false, {lock("cache_mu")});
+  A.access("worker", "items", false, {lock("cache_mu")});
+  FactPos W = B.access("do_insert", "items", true);
+  CandidateFact C = B.unguarded("do_insert", "items", W);
+  ProgramGraph G = linked({&A, &B});
+  EXPECT_FALSE(G.judge(C)->Report);
+}
+
+TEST(ProgramGraphTest, HelperCalledWithoutTheLockOnceIsReported) {
+  TU A("cache.c"), B("assoc.c");
+  A.fn("worker");
+  A.fn("reader");
+  B.fn("do_insert");
+  A.call("worker", "do_insert", {lock("cache_mu")});
+  A.call("reader", "do_insert");
+  A.access("reader", "items", false, {lock("cache_mu")});
+  A.access("worker", "items", false, {lock("cache_mu")});
+  FactPos W = B.access("do_insert", "items", true);
+  CandidateFact C = B.unguarded("do_insert", "items", W);
+  ProgramGraph G = linked({&A, &B});
+  EXPECT_TRUE(G.judge(C)->Report);
+}
+
+TEST(ProgramGraphTest, AbruptTerminationVerdicts) {
+  TU A("main.c"), B("util.c");
+  A.fn("main");
+  A.fn("handler");
+  B.fn("load_config");
+  B.fn("fatal");
+  B.fn("parse");
+  B.get("fatal").FatalSink = true;
+  A.call("main", "load_config");
+  A.callback("main", "handler");
+  A.call("handler", "parse");
+  CandidateFact Startup = B.termination("load_config");
+  CandidateFact Sink = B.termination("fatal");
+  CandidateFact Parse = B.termination("parse");
+  CandidateFact AfterSink = B.termination("parse");
+  AfterSink.After = "c:@F@fatal";
+  ProgramGraph G = linked({&A, &B});
+  EXPECT_FALSE(G.judge(Startup)->Report);
+  EXPECT_FALSE(G.judge(Sink)->Report);
+  EXPECT_FALSE(G.judge(AfterSink)->Report);
+  auto Kept = G.judge(Parse);
+  ASSERT_TRUE(Kept && Kept->Report);
+  ASSERT_EQ(Kept->Notes.size(), 2u);
+  EXPECT_EQ(Kept->Notes[0].Message,
+            "'handler' is passed as a callback here and may run on any thread");
+}
+
+TEST(ProgramGraphTest, OtherChecksHaveNoVerdict) {
+  TU A("a.c");
+  A.fn("f");
+  ProgramGraph G = linked({&A});
+  CandidateFact C{
+      "loadcheck-blocking-under-lock", A.at(), "c:@F@f", "", "", ""};
+  EXPECT_FALSE(G.judge(C));
+}
+
+// ---- codec and ProgramLink -------------------------------------------------
+
+TEST(ProgramFactsTest, JSONRoundTripKeepsEveryFact) {
+  TU A("a.c");
+  A.fn("main");
+  A.fn("worker");
+  A.startThread("main", "worker");
+  A.get("worker").Acquires.push_back(lock("mu"));
+  A.get("worker").Blocking.push_back({"recv", A.at(), {lock("mu")}, 3});
+  FactPos W = A.access("worker", "g", true, {lock("mu")});
+  A.unguarded("worker", "g", W);
+  A.Facts.Homes["c:@g"] = "a.c";
+  std::string Error;
+  std::optional<TUFacts> Back = fromJSON(toJSON(A.Facts), Error);
+  ASSERT_TRUE(Back) << Error;
+  EXPECT_EQ(llvm::json::Value(toJSON(*Back)), toJSON(A.Facts));
+  EXPECT_EQ(Back->Functions[1].Accesses[0].Held[0].Name, "mu");
+  EXPECT_EQ(Back->Roots[0].Kind, RootKind::ThreadEntry);
+}
+
+TEST(ProgramFactsTest, MalformedPayloadsAreRejected) {
+  std::string Error;
+  EXPECT_FALSE(fromJSON(llvm::json::Object{{"version", 1}}, Error));
+  llvm::json::Value BadFile =
+      llvm::json::Object{{"version", ProgramFactsVersion},
+                         {"files", llvm::json::Array{"a.c"}},
+                         {"functions",
+                          llvm::json::Array{llvm::json::Object{
+                              {"id", "f"},
+                              {"name", "f"},
+                              {"at", llvm::json::Array{3, 0, 1, 1}}}}}};
+  EXPECT_FALSE(fromJSON(BadFile, Error));
+  EXPECT_EQ(Error, "malformed program facts");
+}
+
+TEST(ProgramLinkTest, VerdictByFileAndOffset) {
+  TU Main("/src/main.c"), Config("/src/config.c");
+  Main.fn("main");
+  Config.fn("config_init");
+  Main.call("main", "config_init");
+  FactPos W = Config.access("config_init", "cfg", true);
+  Config.unguarded("config_init", "cfg", W);
+  ProgramLink Link;
+  std::string Error;
+  ASSERT_TRUE(Link.addTranslationUnit(toJSON(Main.Facts), Error)) << Error;
+  ASSERT_TRUE(Link.addTranslationUnit(toJSON(Config.Facts), Error)) << Error;
+  EXPECT_FALSE(Link.addTranslationUnit(llvm::json::Object{}, Error));
+  Link.link();
+  auto V = Link.verdict(
+      {std::string(UnguardedSharedStateCheckName), "/src/config.c", W.Offset});
+  ASSERT_TRUE(V);
+  EXPECT_FALSE(V->Report);
+  EXPECT_FALSE(Link.verdict({std::string(UnguardedSharedStateCheckName),
+                             "/src/config.c", W.Offset + 1}));
+  EXPECT_EQ(Link.statistics().TranslationUnits, 2u);
+  EXPECT_EQ(Link.statistics().Candidates, 1u);
+}
+
+} // namespace
+} // namespace loadcheck::model
