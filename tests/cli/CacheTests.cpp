@@ -512,10 +512,12 @@ TEST(CacheDirect, CorruptManifestsAreReportedAndThePreprocessedKeyDecides) {
            "not a loadcheck cache manifest"},
           {[](const std::string &M) {
              std::string Other = M;
-             Other.replace(Other.find(" 1\n"), 3, " 7\n");
+             std::string Version =
+                 " " + std::to_string(CacheFormatVersion) + "\n";
+             Other.replace(Other.find(Version), Version.size(), " 7\n");
              return Other;
            },
-           "format version '7', expected 1"}};
+           "format version '7', expected 2"}};
   for (size_t I = 0; I < Found.size(); ++I)
     writeFile(Found[I], Damages[I].first(readFile(Found[I])));
 
