@@ -1,8 +1,8 @@
 //===--- AtomicCheckThenActCheck.cpp --------------------------------------===//
 #include "checks/concurrency/AtomicCheckThenActCheck.h"
 #include "checks/model/LockModel.h"
+#include "checks/model/SyncFacts.h"
 #include "checks/model/ThreadEntry.h"
-#include "checks/utils/SyncFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -27,7 +27,7 @@ const Expr *atomicObject(const CXXMemberCallExpr &Call) {
   QualType T = Object->getType();
   if (T->isPointerType())
     T = T->getPointeeType();
-  return utils::isStdAtomic(T) ? Object : nullptr;
+  return model::isStdAtomic(T) ? Object : nullptr;
 }
 
 /// Atomic objects read by \p S as a plain load: `a.load()`, or the implicit
@@ -65,7 +65,7 @@ void collectAtomicRMWs(const Stmt *S,
     if ((Op->getOperator() != OO_Equal && Op->isAssignmentOp()) ||
         Op->getOperator() == OO_PlusPlus || Op->getOperator() == OO_MinusMinus)
       if (Op->getNumArgs() >= 1 &&
-          utils::isStdAtomic(Op->getArg(0)->IgnoreParenImpCasts()->getType()))
+          model::isStdAtomic(Op->getArg(0)->IgnoreParenImpCasts()->getType()))
         Out.push_back(Op->getArg(0)->IgnoreParenImpCasts());
   }
   for (const Stmt *Child : S->children())
@@ -103,7 +103,7 @@ bool readsAny(const Stmt *Cond, llvm::ArrayRef<const Expr *> Objects,
   collectAtomicReads(Cond, Reads);
   return llvm::any_of(Reads, [&](const Expr *R) {
     return llvm::any_of(
-        Objects, [&](const Expr *O) { return utils::sameObject(R, O, Ctx); });
+        Objects, [&](const Expr *O) { return model::sameObject(R, O, Ctx); });
   });
 }
 
@@ -139,7 +139,7 @@ void collectActs(const Stmt *S, llvm::ArrayRef<const Expr *> Checked,
     case OO_PipeEqual:
     case OO_CaretEqual:
       if (Op->getNumArgs() >= 1 &&
-          utils::isStdAtomic(Op->getArg(0)->IgnoreParenImpCasts()->getType()))
+          model::isStdAtomic(Op->getArg(0)->IgnoreParenImpCasts()->getType()))
         Object = Op->getArg(0)->IgnoreParenImpCasts();
       break;
     default:
@@ -147,7 +147,7 @@ void collectActs(const Stmt *S, llvm::ArrayRef<const Expr *> Checked,
     }
   }
   if (Object && llvm::any_of(Checked, [&](const Expr *C) {
-        return utils::sameObject(C, Object, Ctx);
+        return model::sameObject(C, Object, Ctx);
       }))
     Out.push_back({Object, cast<Expr>(S)});
   for (const Stmt *Child : S->children())
@@ -162,7 +162,7 @@ void collectPlainReads(const Stmt *S,
   if (!S || isa<LambdaExpr>(S))
     return;
   if (const auto *E = dyn_cast<Expr>(S)) {
-    if (const ValueDecl *D = utils::designatedDecl(E);
+    if (const ValueDecl *D = model::designatedDecl(E);
         D && (isa<DeclRefExpr>(E) || isa<MemberExpr>(E))) {
       const auto *Var = dyn_cast<VarDecl>(D);
       QualType T = D->getType();
@@ -171,7 +171,7 @@ void collectPlainReads(const Stmt *S,
       if (const CXXRecordDecl *R = T->getAsCXXRecordDecl())
         Scalar = R->isInStdNamespace() && R->getIdentifier() &&
                  (R->getName() == "unique_ptr" || R->getName() == "shared_ptr");
-      if (Shared && Scalar && !T.isConstQualified() && !utils::isStdAtomic(T)) {
+      if (Shared && Scalar && !T.isConstQualified() && !model::isStdAtomic(T)) {
         Out.push_back(E);
         return;
       }
@@ -188,16 +188,16 @@ const Expr *findWrite(const Stmt *S, const Expr *Object,
     return nullptr;
   if (const auto *Assign = dyn_cast<BinaryOperator>(S);
       Assign && Assign->isAssignmentOp() &&
-      utils::sameObject(Assign->getLHS(), Object, Ctx))
+      model::sameObject(Assign->getLHS(), Object, Ctx))
     return Assign;
   if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S);
       Op && Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
-      utils::sameObject(Op->getArg(0), Object, Ctx))
+      model::sameObject(Op->getArg(0), Object, Ctx))
     return Op;
   if (const auto *Call = dyn_cast<CXXMemberCallExpr>(S);
       Call && Call->getMethodDecl() && Call->getMethodDecl()->getIdentifier() &&
       Call->getMethodDecl()->getName() == "reset" &&
-      utils::sameObject(Call->getImplicitObjectArgument(), Object, Ctx))
+      model::sameObject(Call->getImplicitObjectArgument(), Object, Ctx))
     return Call;
   for (const Stmt *Child : S->children())
     if (const Expr *W = findWrite(Child, Object, Ctx))
@@ -253,7 +253,7 @@ bool AtomicCheckThenActCheck::checkThenAct(const IfStmt &If, ASTContext &Ctx) {
   collectAtomicRMWs(If.getCond(), RMWs);
   llvm::erase_if(Reads, [&](const Expr *R) {
     return llvm::any_of(
-        RMWs, [&](const Expr *W) { return utils::sameObject(R, W, Ctx); });
+        RMWs, [&](const Expr *W) { return model::sameObject(R, W, Ctx); });
   });
   if (Reads.empty())
     return false;
@@ -268,13 +268,13 @@ bool AtomicCheckThenActCheck::checkThenAct(const IfStmt &If, ASTContext &Ctx) {
     return true;
   const Act &First = Acts.front();
   const Expr *Check = *llvm::find_if(Reads, [&](const Expr *R) {
-    return utils::sameObject(R, First.Object, Ctx);
+    return model::sameObject(R, First.Object, Ctx);
   });
   const SourceManager &SM = Ctx.getSourceManager();
   SourceLocation Loc = SM.getFileLoc(Check->getBeginLoc());
   if (!Reported.insert(Loc).second)
     return true;
-  const ValueDecl *Atomic = utils::designatedDecl(First.Object);
+  const ValueDecl *Atomic = model::designatedDecl(First.Object);
   if (Atomic)
     diag(Loc, "check-then-act on atomic %0: another thread can act between "
               "the check and the write; use compare_exchange_strong or "
@@ -305,7 +305,7 @@ bool AtomicCheckThenActCheck::doubleCheckedLocking(const IfStmt &If,
     collectPlainReads(Recheck->getCond(), Rechecked);
     for (const Expr *Object : Checked) {
       if (llvm::none_of(Rechecked, [&](const Expr *R) {
-            return utils::sameObject(R, Object, Ctx);
+            return model::sameObject(R, Object, Ctx);
           }))
         continue;
       // A lock taken between the two checks: held at the re-check, not at
@@ -321,7 +321,7 @@ bool AtomicCheckThenActCheck::doubleCheckedLocking(const IfStmt &If,
       SourceLocation Loc = SM.getFileLoc(Object->getBeginLoc());
       if (!Reported.insert(Loc).second)
         return true;
-      const ValueDecl *Var = utils::designatedDecl(Object);
+      const ValueDecl *Var = model::designatedDecl(Object);
       diag(Loc, "double-checked locking on non-atomic %0: the unlocked check "
                 "races with the write under the lock; make it std::atomic or "
                 "use std::call_once")

@@ -1,6 +1,6 @@
 //===--- LockOrderInversionCheck.cpp --------------------------------------===//
 #include "checks/concurrency/LockOrderInversionCheck.h"
-#include "checks/utils/SharedAccess.h"
+#include "checks/model/SharedAccess.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include <set>
@@ -79,7 +79,7 @@ void LockOrderInversionCheck::onEndOfTranslationUnit() {
     diag(Later.To.AcquiredAt,
          "%0 is acquired while holding %1, the reverse order of '%2'; the "
          "two can deadlock under load; lock both with std::scoped_lock")
-        << Taken << Holding << utils::functionDisplayName(*Earlier->Function);
+        << Taken << Holding << model::functionDisplayName(*Earlier->Function);
     if (Earlier->From.Kind == model::HeldBy::Annotation)
       diag(Earlier->From.AcquiredAt,
            "%0 held by every caller (requires_capability)", DiagnosticIDs::Note)

@@ -1,7 +1,7 @@
 //===--- UnguardedSharedStateCheck.cpp ------------------------------------===//
 #include "checks/concurrency/UnguardedSharedStateCheck.h"
+#include "checks/model/SharedAccess.h"
 #include "checks/model/ThreadEntry.h"
-#include "checks/utils/SharedAccess.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -57,7 +57,7 @@ bool UnguardedSharedStateCheck::isSharedState(const ValueDecl *D) {
   else if (const auto *Var = dyn_cast<VarDecl>(D))
     Shared = Var->hasGlobalStorage() && !isa<ParmVarDecl>(Var) &&
              Var->getTLSKind() == VarDecl::TLS_None && !Var->isConstexpr() &&
-             !utils::isSelfSynchronisingType(Var->getType());
+             !model::isSelfSynchronisingType(Var->getType());
   else if (const auto *Field = dyn_cast<FieldDecl>(D)) {
     const RecordDecl *Owner = Field->getParent();
     bool OwnsMutex = llvm::any_of(Owner->fields(), [](const FieldDecl *F) {
@@ -65,7 +65,7 @@ bool UnguardedSharedStateCheck::isSharedState(const ValueDecl *D) {
     });
     Shared = OwnsMutex && !Field->hasAttr<GuardedByAttr>() &&
              !Field->hasAttr<PtGuardedByAttr>() &&
-             !utils::isSelfSynchronisingType(Field->getType());
+             !model::isSelfSynchronisingType(Field->getType());
   }
   // try_emplace may have rehashed: look the slot up again.
   SharedCache[D] = Shared;
@@ -102,7 +102,7 @@ void UnguardedSharedStateCheck::collect(const FunctionDecl &Function,
 
   llvm::SmallVector<const FunctionDecl *, 2> Lambdas;
   auto Record = [&](const Expr *Target, const Stmt *At, bool Write) {
-    utils::AccessRoot R = utils::accessRoot(Target);
+    model::AccessRoot R = model::accessRoot(Target);
     if (!R.Decl || !isSharedState(R.Decl))
       return;
     auto &Functions = Accessors[R.Decl];
@@ -128,7 +128,7 @@ void UnguardedSharedStateCheck::collect(const FunctionDecl &Function,
     Accesses[R.Decl].push_back(A);
   };
   llvm::SmallVector<const FunctionDecl *, 1> CalledOnce;
-  utils::forEachAccess(Function.getBody(), Record, Lambdas, &CalledOnce);
+  model::forEachAccess(Function.getBody(), Record, Lambdas, &CalledOnce);
   CalledOnceLambdas.insert(CalledOnce.begin(), CalledOnce.end());
   for (const FunctionDecl *Lambda : Lambdas)
     if (Lambda)
@@ -179,7 +179,7 @@ void UnguardedSharedStateCheck::onEndOfTranslationUnit() {
       diag(A.Loc, "%0 is written without a lock here but %select{read|"
                   "written}1 under %2 in '%3'")
           << cast<NamedDecl>(State) << unsigned(Evidence->Write) << Lock
-          << utils::functionDisplayName(*Evidence->Function);
+          << model::functionDisplayName(*Evidence->Function);
       diag(Evidence->Loc, "%0 %select{read|written}1 under %2 here",
            DiagnosticIDs::Note)
           << cast<NamedDecl>(State) << unsigned(Evidence->Write) << Lock;

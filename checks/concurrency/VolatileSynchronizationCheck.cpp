@@ -1,7 +1,7 @@
 //===--- VolatileSynchronizationCheck.cpp ---------------------------------===//
 #include "checks/concurrency/VolatileSynchronizationCheck.h"
+#include "checks/model/SyncFacts.h"
 #include "checks/model/ThreadEntry.h"
-#include "checks/utils/SyncFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"

@@ -1,6 +1,6 @@
 //===--- ClientPerRequestCheck.cpp ----------------------------------------===//
 #include "checks/connections/ClientPerRequestCheck.h"
-#include "checks/utils/HandOver.h"
+#include "checks/model/HandOver.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -135,7 +135,7 @@ void ClientPerRequestCheck::report(const Expr &Created, const VarDecl *Var,
                                    const FunctionDecl *Factory,
                                    ASTContext &Ctx) {
   std::optional<model::PerRequestReason> Why =
-      utils::whyRecreatedPerRequest(Created, Var, Ctx, ReqOpts);
+      model::whyRecreatedPerRequest(Created, Var, Ctx, ReqOpts);
   if (!Why)
     return;
 

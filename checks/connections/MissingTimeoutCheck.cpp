@@ -1,6 +1,6 @@
 //===--- MissingTimeoutCheck.cpp ------------------------------------------===//
 #include "checks/connections/MissingTimeoutCheck.h"
-#include "checks/utils/HandleCalls.h"
+#include "checks/model/HandleCalls.h"
 #include "checks/utils/NamedEntity.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -137,7 +137,7 @@ void MissingTimeoutCheck::check(const MatchFinder::MatchResult &Result) {
     return checkGrpc(*Rpc, *Nodes.getNodeAs<VarDecl>(GrpcContext), Result);
   if (const auto *Perform = Nodes.getNodeAs<CallExpr>(CurlPerform)) {
     const auto *Handle =
-        dyn_cast_or_null<VarDecl>(utils::handleEntity(Perform->getArg(0)));
+        dyn_cast_or_null<VarDecl>(model::handleEntity(Perform->getArg(0)));
     if (Handle && Handle->hasLocalStorage() && !isa<ParmVarDecl>(Handle))
       checkCurl(*Perform, *Handle, Result);
     return;
@@ -170,7 +170,7 @@ void MissingTimeoutCheck::checkGrpc(const CallExpr &Rpc, const VarDecl &Context,
   const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Rpc.getDirectCallee());
   if (!Method || Reported.contains(&Context))
     return;
-  if (utils::callsOnHandle(owningBody(Context), Context, setsDeadline, SM,
+  if (model::callsOnHandle(owningBody(Context), Context, setsDeadline, SM,
                            Rpc.getBeginLoc()))
     return;
   Reported.insert(&Context);
@@ -255,7 +255,7 @@ static bool setsCurlTimeout(const CallExpr &Call, const NamedDecl &Handle) {
   const FunctionDecl *Callee = Call.getDirectCallee();
   if (!Callee || !Callee->getIdentifier() ||
       Callee->getName() != "curl_easy_setopt" || Call.getNumArgs() < 2 ||
-      utils::handleEntity(Call.getArg(0)) != &Handle)
+      model::handleEntity(Call.getArg(0)) != &Handle)
     return false;
   const auto *Option =
       dyn_cast<DeclRefExpr>(Call.getArg(1)->IgnoreParenImpCasts());
@@ -288,7 +288,7 @@ void MissingTimeoutCheck::checkCurl(const CallExpr &Perform,
   const SourceManager &SM = *Result.SourceManager;
   const Stmt *Body = owningBody(Handle);
   if (Reported.contains(&Handle) || !createdHere(Handle, Body) ||
-      utils::callsOnHandle(Body, Handle, setsCurlTimeout, SM))
+      model::callsOnHandle(Body, Handle, setsCurlTimeout, SM))
     return;
   Reported.insert(&Handle);
   {
@@ -335,7 +335,7 @@ void MissingTimeoutCheck::checkHttplib(const CXXMemberCallExpr &Request,
                                        const VarDecl &Client) {
   if (Reported.contains(&Client))
     return;
-  if (utils::callsOnHandle(owningBody(Client), Client, setsHttplibTimeout,
+  if (model::callsOnHandle(owningBody(Client), Client, setsHttplibTimeout,
                            Client.getASTContext().getSourceManager()))
     return;
   Reported.insert(&Client);

@@ -1,6 +1,6 @@
 //===--- HotPathAllocationCheck.cpp ---------------------------------------===//
 #include "checks/memory/HotPathAllocationCheck.h"
-#include "checks/utils/HandOver.h"
+#include "checks/model/HandOver.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -164,7 +164,7 @@ void HotPathAllocationCheck::report(const Expr &Allocation, uint64_t Bytes,
                                     ASTContext &Ctx) {
   if (Bytes < MinBytes)
     return;
-  std::optional<model::PerRequestReason> Why = utils::whyRecreatedPerRequest(
+  std::optional<model::PerRequestReason> Why = model::whyRecreatedPerRequest(
       Allocation, initializedVariable(Allocation, Ctx), Ctx, ReqOpts);
   if (!Why)
     return;

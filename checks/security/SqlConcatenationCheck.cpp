@@ -1,7 +1,7 @@
 //===--- SqlConcatenationCheck.cpp ----------------------------------------===//
 #include "checks/security/SqlConcatenationCheck.h"
+#include "checks/model/StringProvenance.h"
 #include "checks/utils/NamedEntity.h"
-#include "checks/utils/StringProvenance.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -116,8 +116,8 @@ void SqlConcatenationCheck::check(const MatchFinder::MatchResult &Result) {
   const Expr *Sql = sqlArgument(*Call);
   if (!Sql)
     return;
-  std::optional<utils::RuntimePart> Part =
-      utils::findRuntimePart(Sql, InFunction->getBody(), *Result.Context);
+  std::optional<model::RuntimePart> Part =
+      model::findRuntimePart(Sql, InFunction->getBody(), *Result.Context);
   if (!Part)
     return;
 

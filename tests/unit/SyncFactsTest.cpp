@@ -5,7 +5,7 @@
 // library and POSIX headers.
 //
 //===----------------------------------------------------------------------===//
-#include "checks/utils/SyncFacts.h"
+#include "checks/model/SyncFacts.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
@@ -18,7 +18,7 @@
 using namespace clang;
 using namespace clang::ast_matchers;
 
-namespace loadcheck::utils {
+namespace loadcheck::model {
 namespace {
 
 constexpr llvm::StringRef Prelude = R"cpp(
@@ -165,4 +165,4 @@ TEST(SyncFacts, SameObject) {
 }
 
 } // namespace
-} // namespace loadcheck::utils
+} // namespace loadcheck::model

@@ -1,5 +1,5 @@
 //===--- SharedAccess.cpp - reads and writes of shared state --------------===//
-#include "checks/utils/SharedAccess.h"
+#include "checks/model/SharedAccess.h"
 #include "checks/model/LockModel.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
@@ -7,7 +7,7 @@
 
 using namespace clang;
 
-namespace loadcheck::utils {
+namespace loadcheck::model {
 
 /// The qualified name of the class (template) a type names.
 static std::string classNameOf(QualType T) {
@@ -29,7 +29,7 @@ bool isSelfSynchronisingType(QualType T) {
     return true;
   while (const ArrayType *Array = T->getAsArrayTypeUnsafe())
     T = Array->getElementType();
-  if (T.isConstQualified() || model::isLockType(T))
+  if (T.isConstQualified() || isLockType(T))
     return true;
   static constexpr llvm::StringRef Names[] = {"std::atomic",
                                               "std::atomic_ref",
@@ -50,18 +50,18 @@ AccessRoot accessRoot(const Expr *E) {
     E = E->IgnoreParenImpCasts();
     if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
       if (isa<VarDecl>(Ref->getDecl()))
-        return {model::canonicalDecl(Ref->getDecl()), Ref, false};
+        return {canonicalDecl(Ref->getDecl()), Ref, false};
       return {};
     }
     if (const auto *Member = dyn_cast<MemberExpr>(E)) {
       const ValueDecl *D = Member->getMemberDecl();
       if (isa<VarDecl>(D)) // a static data member
-        return {model::canonicalDecl(D), Member, false};
+        return {canonicalDecl(D), Member, false};
       if (!isa<FieldDecl>(D))
         return {};
       const Expr *Base = Member->getBase()->IgnoreParenImpCasts();
       if (isa<CXXThisExpr>(Base))
-        return {model::canonicalDecl(D), Member, true};
+        return {canonicalDecl(D), Member, true};
       if (Member->isArrow()) // p->x writes the pointee, not p
         return {};
       // a.b: the state is the object `a` it belongs to.
@@ -222,4 +222,4 @@ void forEachAccess(const Stmt *Body, AccessCallback Visit,
   AccessWalker(Visit, Lambdas, CalledOnce).walk(Body);
 }
 
-} // namespace loadcheck::utils
+} // namespace loadcheck::model

@@ -1,4 +1,5 @@
-#include "checks/utils/HandleCalls.h"
+//===--- HandleCalls.cpp - calls made on a handle, through helpers --------===//
+#include "checks/model/HandleCalls.h"
 #include "checks/utils/NamedEntity.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
@@ -7,7 +8,7 @@
 
 using namespace clang;
 
-namespace loadcheck::utils {
+namespace loadcheck::model {
 
 const NamedDecl *handleEntity(const Expr *E) {
   if (!E)
@@ -18,8 +19,8 @@ const NamedDecl *handleEntity(const Expr *E) {
     if (const CXXMethodDecl *Method = Get->getMethodDecl())
       if (Method->getIdentifier() && Method->getName() == "get" &&
           Get->getNumArgs() == 0)
-        return namedEntity(Get->getImplicitObjectArgument());
-  return namedEntity(E);
+        return utils::namedEntity(Get->getImplicitObjectArgument());
+  return utils::namedEntity(E);
 }
 
 namespace {
@@ -90,4 +91,4 @@ bool callsOnHandle(const Stmt *Body, const NamedDecl &Handle,
   return HandleCallSearch(IsWanted, SM).search(Body, Handle, Before, 0);
 }
 
-} // namespace loadcheck::utils
+} // namespace loadcheck::model

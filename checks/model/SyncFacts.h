@@ -6,8 +6,8 @@
 // is the lock model's business (checks/model/LockModel.h).
 //
 //===----------------------------------------------------------------------===//
-#ifndef LOADCHECK_CHECKS_UTILS_SYNCFACTS_H
-#define LOADCHECK_CHECKS_UTILS_SYNCFACTS_H
+#ifndef LOADCHECK_CHECKS_MODEL_SYNCFACTS_H
+#define LOADCHECK_CHECKS_MODEL_SYNCFACTS_H
 
 #include "clang/AST/Type.h"
 #include "llvm/ADT/StringRef.h"
@@ -21,7 +21,7 @@ class Stmt;
 class ValueDecl;
 } // namespace clang
 
-namespace loadcheck::utils {
+namespace loadcheck::model {
 
 /// `std::atomic<T>` or `std::atomic_ref<T>` (through aliases and sugar).
 bool isStdAtomic(clang::QualType T);
@@ -64,6 +64,6 @@ const clang::ValueDecl *designatedDecl(const clang::Expr *E);
 const clang::FunctionDecl *enclosingNamedFunction(const clang::Stmt &S,
                                                   clang::ASTContext &Ctx);
 
-} // namespace loadcheck::utils
+} // namespace loadcheck::model
 
-#endif // LOADCHECK_CHECKS_UTILS_SYNCFACTS_H
+#endif // LOADCHECK_CHECKS_MODEL_SYNCFACTS_H

@@ -1,5 +1,5 @@
 //===--- SyncFacts.cpp - small facts about synchronisation code -----------===//
-#include "checks/utils/SyncFacts.h"
+#include "checks/model/SyncFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -10,7 +10,7 @@
 
 using namespace clang;
 
-namespace loadcheck::utils {
+namespace loadcheck::model {
 namespace {
 
 /// The class a type names once sugar and references are stripped.
@@ -234,4 +234,4 @@ const FunctionDecl *enclosingNamedFunction(const Stmt &S, ASTContext &Ctx) {
   return nullptr;
 }
 
-} // namespace loadcheck::utils
+} // namespace loadcheck::model
