@@ -1,5 +1,6 @@
 //===--- LockModel.cpp - which locks are held at a statement --------------===//
 #include "checks/model/LockModel.h"
+#include "checks/model/ContextCache.h"
 #include "checks/model/ThreadEntry.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
@@ -9,7 +10,6 @@
 #include "clang/AST/StmtCXX.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
-#include <mutex>
 
 using namespace clang;
 
@@ -828,29 +828,8 @@ llvm::ArrayRef<HeldLock> FunctionLockModel::heldAt(const Stmt *S) const {
   return Snapshots[It->second];
 }
 
-namespace {
-std::mutex RegistryMutex;
-llvm::DenseMap<const ASTContext *, std::unique_ptr<LockModels>> &registry() {
-  static llvm::DenseMap<const ASTContext *, std::unique_ptr<LockModels>> Map;
-  return Map;
-}
-} // namespace
-
 LockModels &LockModels::of(ASTContext &Ctx) {
-  std::lock_guard<std::mutex> Guard(RegistryMutex);
-  std::unique_ptr<LockModels> &Slot = registry()[&Ctx];
-  if (!Slot) {
-    Slot = std::make_unique<LockModels>(Ctx);
-    // Freed with the AST, so a later context at the same address starts
-    // clean.
-    Ctx.AddDeallocation(
-        [](void *Context) {
-          std::lock_guard<std::mutex> Guard(RegistryMutex);
-          registry().erase(static_cast<const ASTContext *>(Context));
-        },
-        &Ctx);
-  }
-  return *Slot;
+  return perContext<LockModels>(Ctx);
 }
 
 const FunctionLockModel &LockModels::function(const FunctionDecl &F) {
