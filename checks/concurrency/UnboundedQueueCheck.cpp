@@ -1,5 +1,6 @@
 //===--- UnboundedQueueCheck.cpp ------------------------------------------===//
 #include "checks/concurrency/UnboundedQueueCheck.h"
+#include "checks/model/LockModel.h"
 #include "checks/model/SyncFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
@@ -108,7 +109,7 @@ bool waitsBefore(const Stmt *S, SourceLocation Loc, const SourceManager &SM) {
 bool isWorkQueueClass(const RecordDecl &Class) {
   bool Mutex = false, CondVar = false;
   for (const FieldDecl *F : Class.fields()) {
-    Mutex |= model::isMutexType(F->getType());
+    Mutex |= model::isLockType(F->getType());
     CondVar |= model::isConditionVariableType(F->getType());
   }
   return Mutex && CondVar;

@@ -1,6 +1,7 @@
 //===--- SharedAccess.cpp - reads and writes of shared state --------------===//
 #include "checks/model/SharedAccess.h"
 #include "checks/model/LockModel.h"
+#include "checks/model/SyncFacts.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
 #include "llvm/ADT/DenseSet.h"
@@ -29,19 +30,14 @@ bool isSelfSynchronisingType(QualType T) {
     return true;
   while (const ArrayType *Array = T->getAsArrayTypeUnsafe())
     T = Array->getElementType();
-  if (T.isConstQualified() || isLockType(T))
+  if (T.isConstQualified() || isLockType(T) || isConditionVariableType(T))
     return true;
-  static constexpr llvm::StringRef Names[] = {"std::atomic",
-                                              "std::atomic_ref",
-                                              "std::atomic_flag",
-                                              "boost::atomic",
-                                              "std::condition_variable",
-                                              "std::condition_variable_any",
-                                              "std::once_flag",
-                                              "absl::CondVar",
-                                              "std::counting_semaphore",
-                                              "std::latch",
-                                              "std::barrier"};
+  // Also the dependent `std::atomic<T>` of a template, which isStdAtomic
+  // (instantiated types) does not see.
+  static constexpr llvm::StringRef Names[] = {
+      "std::atomic",   "std::atomic_ref", "std::atomic_flag",
+      "boost::atomic", "std::once_flag",  "std::counting_semaphore",
+      "std::latch",    "std::barrier"};
   return llvm::is_contained(Names, classNameOf(T));
 }
 

@@ -63,22 +63,6 @@ bool isStdAtomic(QualType T) {
   return isNamed(recordOf(T), "std", {"atomic", "atomic_ref"});
 }
 
-bool isMutexType(QualType T) {
-  if (T.isNull())
-    return false;
-  static constexpr llvm::StringRef StdMutexes[] = {
-      "mutex",           "timed_mutex",
-      "recursive_mutex", "recursive_timed_mutex",
-      "shared_mutex",    "shared_timed_mutex"};
-  static constexpr llvm::StringRef BoostMutexes[] = {"mutex", "shared_mutex",
-                                                     "recursive_mutex"};
-  QualType Plain = T.getNonReferenceType();
-  const CXXRecordDecl *R = recordOf(Plain);
-  return isNamed(R, "std", StdMutexes) || isNamed(R, "absl", {"Mutex"}) ||
-         isNamed(R, "boost", BoostMutexes) ||
-         hasTypedefNamed(Plain, {"pthread_mutex_t"});
-}
-
 bool isConditionVariableType(QualType T) {
   if (T.isNull())
     return false;

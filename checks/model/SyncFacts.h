@@ -2,8 +2,9 @@
 //
 // Questions the queue, polling, atomic and volatile checks ask about single
 // expressions and statements: is this a std::atomic, a sleep, a blocking
-// wait, do two expressions designate the same object. Which locks are held
-// is the lock model's business (checks/model/LockModel.h).
+// wait, do two expressions designate the same object. Whether a type is a
+// lock (isLockType) and which locks are held are the lock model's business
+// (checks/model/LockModel.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOADCHECK_CHECKS_MODEL_SYNCFACTS_H
@@ -25,10 +26,6 @@ namespace loadcheck::model {
 
 /// `std::atomic<T>` or `std::atomic_ref<T>` (through aliases and sugar).
 bool isStdAtomic(clang::QualType T);
-
-/// A mutex type: `std::mutex` and its timed/recursive/shared siblings,
-/// `pthread_mutex_t`, `absl::Mutex`, `boost::mutex`.
-bool isMutexType(clang::QualType T);
 
 /// `std::condition_variable`, `std::condition_variable_any`,
 /// `pthread_cond_t`, `boost::condition_variable(_any)`.

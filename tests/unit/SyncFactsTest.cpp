@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "checks/model/SyncFacts.h"
+#include "checks/model/LockModel.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
@@ -90,13 +91,13 @@ TEST(SyncFacts, Types) {
   ASSERT_EQ(P.Args.size(), 8u);
   EXPECT_TRUE(isStdAtomic(P.Args[1]->getType()));
   EXPECT_FALSE(isStdAtomic(P.Args[2]->getType()));
-  EXPECT_TRUE(isMutexType(P.Args[2]->getType()));
+  EXPECT_TRUE(isLockType(P.Args[2]->getType()));
   EXPECT_TRUE(isConditionVariableType(P.Args[3]->getType()));
   EXPECT_TRUE(isConditionVariableType(P.Args[4]->getType()));
-  EXPECT_TRUE(isMutexType(P.Args[5]->getType()));
+  EXPECT_TRUE(isLockType(P.Args[5]->getType()));
   EXPECT_TRUE(isConditionVariableType(P.Args[6]->getType()));
-  EXPECT_TRUE(isMutexType(P.Args[7]->getType()));
-  EXPECT_FALSE(isMutexType(P.Args[8]->getType()));
+  EXPECT_TRUE(isLockType(P.Args[7]->getType()));
+  EXPECT_FALSE(isLockType(P.Args[8]->getType()));
   EXPECT_FALSE(isStdAtomic(P.Args[8]->getType()));
 }
 
