@@ -3,6 +3,7 @@
 #include "checks/model/LockModel.h"
 #include "checks/model/SyncFacts.h"
 #include "checks/model/ThreadEntry.h"
+#include "checks/utils/NamedEntity.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -162,7 +163,7 @@ void collectPlainReads(const Stmt *S,
   if (!S || isa<LambdaExpr>(S))
     return;
   if (const auto *E = dyn_cast<Expr>(S)) {
-    if (const ValueDecl *D = model::designatedDecl(E);
+    if (const ValueDecl *D = utils::namedObject(E);
         D && (isa<DeclRefExpr>(E) || isa<MemberExpr>(E))) {
       const auto *Var = dyn_cast<VarDecl>(D);
       QualType T = D->getType();
@@ -274,7 +275,7 @@ bool AtomicCheckThenActCheck::checkThenAct(const IfStmt &If, ASTContext &Ctx) {
   SourceLocation Loc = SM.getFileLoc(Check->getBeginLoc());
   if (!Reported.insert(Loc).second)
     return true;
-  const ValueDecl *Atomic = model::designatedDecl(First.Object);
+  const ValueDecl *Atomic = utils::namedObject(First.Object);
   if (Atomic)
     diag(Loc, "check-then-act on atomic %0: another thread can act between "
               "the check and the write; use compare_exchange_strong or "
@@ -321,7 +322,7 @@ bool AtomicCheckThenActCheck::doubleCheckedLocking(const IfStmt &If,
       SourceLocation Loc = SM.getFileLoc(Object->getBeginLoc());
       if (!Reported.insert(Loc).second)
         return true;
-      const ValueDecl *Var = model::designatedDecl(Object);
+      const ValueDecl *Var = utils::namedObject(Object);
       diag(Loc, "double-checked locking on non-atomic %0: the unlocked check "
                 "races with the write under the lock; make it std::atomic or "
                 "use std::call_once")

@@ -1,6 +1,7 @@
 //===--- SleepPollingCheck.cpp --------------------------------------------===//
 #include "checks/concurrency/SleepPollingCheck.h"
 #include "checks/model/SyncFacts.h"
+#include "checks/utils/NamedEntity.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
@@ -61,7 +62,7 @@ Polled polledEntity(const Stmt *S) {
       if (Object && isNotPolledValue(Object->IgnoreParenImpCasts()->getType()))
         return {};
       if (Object && !isa<CXXThisExpr>(Object->IgnoreParenImpCasts()))
-        if (const ValueDecl *D = model::designatedDecl(Object))
+        if (const ValueDecl *D = utils::namedObject(Object))
           return {D, Object->IgnoreParenImpCasts()->getExprLoc()};
       if (Member->getMethodDecl() &&
           !isa<CXXConversionDecl>(Member->getMethodDecl()))
@@ -73,7 +74,7 @@ Polled polledEntity(const Stmt *S) {
   }
   if (const auto *E = dyn_cast<Expr>(S))
     if (isa<DeclRefExpr, MemberExpr>(E))
-      if (const ValueDecl *D = model::designatedDecl(E);
+      if (const ValueDecl *D = utils::namedObject(E);
           D && !isNotPolledValue(D->getType()))
         return {D, E->getExprLoc()};
   for (const Stmt *Child : S->children())
@@ -88,7 +89,7 @@ void collectReadDecls(const Stmt *S,
   if (!S || isa<LambdaExpr>(S))
     return;
   if (const auto *E = dyn_cast<Expr>(S))
-    if (const ValueDecl *D = model::designatedDecl(E))
+    if (const ValueDecl *D = utils::namedObject(E))
       Out.insert(D);
   for (const Stmt *Child : S->children())
     collectReadDecls(Child, Out);
@@ -101,7 +102,7 @@ bool mutatesAny(const Stmt *S,
   if (!S || isa<LambdaExpr>(S))
     return false;
   auto Hits = [&](const Expr *E) {
-    const ValueDecl *D = model::designatedDecl(E);
+    const ValueDecl *D = utils::namedObject(E);
     return D && Decls.contains(D);
   };
   if (const auto *Op = dyn_cast<BinaryOperator>(S);

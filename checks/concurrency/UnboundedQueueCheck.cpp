@@ -2,6 +2,7 @@
 #include "checks/concurrency/UnboundedQueueCheck.h"
 #include "checks/model/LockModel.h"
 #include "checks/model/SyncFacts.h"
+#include "checks/utils/NamedEntity.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -23,7 +24,7 @@ bool mentionsSizeOf(const Stmt *S, const FieldDecl &Field) {
   if (const auto *Call = dyn_cast<CXXMemberCallExpr>(S))
     if (const CXXMethodDecl *M = Call->getMethodDecl();
         M && M->getIdentifier() && M->getName() == "size" &&
-        model::designatedDecl(Call->getImplicitObjectArgument()) == &Field)
+        utils::namedObject(Call->getImplicitObjectArgument()) == &Field)
       return true;
   return llvm::any_of(S->children(), [&](const Stmt *Child) {
     return mentionsSizeOf(Child, Field);

@@ -137,7 +137,7 @@ void MissingTimeoutCheck::check(const MatchFinder::MatchResult &Result) {
     return checkGrpc(*Rpc, *Nodes.getNodeAs<VarDecl>(GrpcContext), Result);
   if (const auto *Perform = Nodes.getNodeAs<CallExpr>(CurlPerform)) {
     const auto *Handle =
-        dyn_cast_or_null<VarDecl>(model::handleEntity(Perform->getArg(0)));
+        dyn_cast_or_null<VarDecl>(utils::namedEntity(Perform->getArg(0)));
     if (Handle && Handle->hasLocalStorage() && !isa<ParmVarDecl>(Handle))
       checkCurl(*Perform, *Handle, Result);
     return;
@@ -255,7 +255,7 @@ static bool setsCurlTimeout(const CallExpr &Call, const NamedDecl &Handle) {
   const FunctionDecl *Callee = Call.getDirectCallee();
   if (!Callee || !Callee->getIdentifier() ||
       Callee->getName() != "curl_easy_setopt" || Call.getNumArgs() < 2 ||
-      model::handleEntity(Call.getArg(0)) != &Handle)
+      utils::namedEntity(Call.getArg(0)) != &Handle)
     return false;
   const auto *Option =
       dyn_cast<DeclRefExpr>(Call.getArg(1)->IgnoreParenImpCasts());

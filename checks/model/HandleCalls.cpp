@@ -10,19 +10,6 @@ using namespace clang;
 
 namespace loadcheck::model {
 
-const NamedDecl *handleEntity(const Expr *E) {
-  if (!E)
-    return nullptr;
-  // h.get() on a std::unique_ptr/std::shared_ptr (or any class's `get()`
-  // taking no argument): the handle is `h`.
-  if (const auto *Get = dyn_cast<CXXMemberCallExpr>(E->IgnoreParenImpCasts()))
-    if (const CXXMethodDecl *Method = Get->getMethodDecl())
-      if (Method->getIdentifier() && Method->getName() == "get" &&
-          Get->getNumArgs() == 0)
-        return utils::namedEntity(Get->getImplicitObjectArgument());
-  return utils::namedEntity(E);
-}
-
 namespace {
 
 /// Depth-first search of one body; recursion into helpers is bounded.
@@ -70,7 +57,7 @@ private:
       unsigned Param = I - Offset;
       if (Param >= Definition->getNumParams())
         break;
-      if (handleEntity(Call.getArg(I)) != &Handle)
+      if (utils::namedEntity(Call.getArg(I)) != &Handle)
         continue;
       const ParmVarDecl *Receiver = Definition->getParamDecl(Param);
       if (Receiver && search(Definition->getBody(), *Receiver, {}, Depth + 1))

@@ -25,10 +25,6 @@ class Stmt;
 
 namespace loadcheck::model {
 
-/// The variable a handle argument designates: namedEntity() that also looks
-/// through a smart pointer's `.get()` (`curl_easy_perform(h.get())`).
-const clang::NamedDecl *handleEntity(const clang::Expr *E);
-
 /// Decides whether \p Call is the wanted call made on \p Handle.
 using HandleCallPredicate = llvm::function_ref<bool(
     const clang::CallExpr &Call, const clang::NamedDecl &Handle)>;

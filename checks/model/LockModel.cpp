@@ -2,6 +2,7 @@
 #include "checks/model/LockModel.h"
 #include "checks/model/ContextCache.h"
 #include "checks/model/ThreadEntry.h"
+#include "checks/utils/NamedEntity.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/DeclCXX.h"
@@ -49,42 +50,17 @@ const ValueDecl *canonicalDecl(const ValueDecl *D) {
 const ValueDecl *mutexDeclOf(const Expr *E) {
   for (unsigned Depth = 0; E && Depth < 16; ++Depth) {
     E = E->IgnoreParenImpCasts();
-    if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
-      return isa<VarDecl>(Ref->getDecl()) ? canonicalDecl(Ref->getDecl())
-                                          : nullptr;
-    if (const auto *Member = dyn_cast<MemberExpr>(E)) {
-      const ValueDecl *D = Member->getMemberDecl();
-      return isa<FieldDecl, VarDecl>(D) ? canonicalDecl(D) : nullptr;
-    }
-    if (const auto *Unary = dyn_cast<UnaryOperator>(E)) {
-      if (Unary->getOpcode() != UO_AddrOf && Unary->getOpcode() != UO_Deref)
-        return nullptr;
-      E = Unary->getSubExpr();
-      continue;
-    }
-    if (const auto *Subscript = dyn_cast<ArraySubscriptExpr>(E)) {
-      E = Subscript->getBase();
-      continue;
-    }
-    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
-      // mus_[i], *mu_ptr_, through containers and smart pointers.
-      if (!llvm::is_contained({OO_Subscript, OO_Star, OO_Arrow},
-                              Op->getOperator()) ||
-          Op->getNumArgs() == 0)
-        return nullptr;
-      E = Op->getArg(0);
-      continue;
-    }
+    if (isa<DeclRefExpr, MemberExpr>(E))
+      return canonicalDecl(utils::namedObject(E));
     if (const auto *Call = dyn_cast<CXXMemberCallExpr>(E)) {
       // An accessor returning the mutex, `registry.mutex()`: the method
       // stands for the mutex.
       const CXXMethodDecl *Method = Call->getMethodDecl();
-      if (!Method || Call->getNumArgs() != 0 ||
-          !Method->getReturnType()->isReferenceType())
-        return nullptr;
-      return cast<ValueDecl>(Method->getCanonicalDecl());
+      if (Method && Call->getNumArgs() == 0 &&
+          Method->getReturnType()->isReferenceType())
+        return cast<ValueDecl>(Method->getCanonicalDecl());
     }
-    return nullptr;
+    E = utils::stepTowardsName(E);
   }
   return nullptr;
 }

@@ -1,5 +1,6 @@
 //===--- SyncFacts.cpp - small facts about synchronisation code -----------===//
 #include "checks/model/SyncFacts.h"
+#include "checks/utils/NamedEntity.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -180,24 +181,13 @@ bool isWaitOrConsumeCall(const CallExpr &Call) {
   return llvm::is_contained(Blocking, Name);
 }
 
-const ValueDecl *designatedDecl(const Expr *E) {
-  if (!E)
-    return nullptr;
-  E = E->IgnoreParenImpCasts();
-  if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
-    return dyn_cast<VarDecl>(Ref->getDecl());
-  if (const auto *Member = dyn_cast<MemberExpr>(E))
-    return dyn_cast<FieldDecl>(Member->getMemberDecl());
-  return nullptr;
-}
-
 bool sameObject(const Expr *A, const Expr *B, const ASTContext &Ctx) {
   if (!A || !B)
     return false;
   A = A->IgnoreParenImpCasts();
   B = B->IgnoreParenImpCasts();
-  const ValueDecl *DA = designatedDecl(A);
-  if (!DA || DA != designatedDecl(B))
+  const ValueDecl *DA = utils::namedObject(A);
+  if (!DA || DA != utils::namedObject(B))
     return false;
   llvm::FoldingSetNodeID IA, IB;
   A->Profile(IA, Ctx, /*Canonical=*/true);

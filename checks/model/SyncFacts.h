@@ -19,7 +19,6 @@ class CallExpr;
 class Expr;
 class FunctionDecl;
 class Stmt;
-class ValueDecl;
 } // namespace clang
 
 namespace loadcheck::model {
@@ -46,14 +45,11 @@ bool isWaitOrConsumeCall(const clang::CallExpr &Call);
 /// push is slowed down by the consumers.
 bool isConditionWaitCall(const clang::CallExpr &Call);
 
-/// Whether \p A and \p B designate the same object: the same variable, or the
-/// same member of the same object expression.
+/// Whether \p A and \p B designate the same object: the same variable, the
+/// same member of the same object expression, the same element
+/// (utils::namedObject names it, the expressions are the same).
 bool sameObject(const clang::Expr *A, const clang::Expr *B,
                 const clang::ASTContext &Ctx);
-
-/// The variable or field \p E designates directly (`x`, `this->x`, `o.x`,
-/// through parentheses and implicit casts), or null.
-const clang::ValueDecl *designatedDecl(const clang::Expr *E);
 
 /// The named function \p S is written in, looking through lambdas (a push in
 /// a lambda inside `Queue::add` belongs to `Queue::add`), or null. For the

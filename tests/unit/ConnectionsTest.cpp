@@ -9,6 +9,7 @@
 #include "checks/connections/ClientApis.h"
 #include "checks/model/HandOver.h"
 #include "checks/model/HandleCalls.h"
+#include "checks/utils/NamedEntity.h"
 #include "tests/harness/FixtureRunner.h"
 
 #include "clang/AST/ASTContext.h"
@@ -154,7 +155,7 @@ TEST(HandleCalls, DirectHelperAndOrder) {
   auto SetsDeadline = [](const CallExpr &Call, const NamedDecl &Handle) {
     const auto *M = dyn_cast<CXXMemberCallExpr>(&Call);
     return M && M->getMethodDecl()->getName() == "set_deadline" &&
-           model::handleEntity(M->getImplicitObjectArgument()) == &Handle;
+           utils::namedEntity(M->getImplicitObjectArgument()) == &Handle;
   };
   auto Check = [&](llvm::StringRef Name) {
     const VarDecl *V = var(Ctx, Name);

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "checks/model/SyncFacts.h"
 #include "checks/model/LockModel.h"
+#include "checks/utils/NamedEntity.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
@@ -161,8 +162,8 @@ TEST(SyncFacts, SameObject) {
   EXPECT_FALSE(sameObject(P.Args[1], P.Args[4], Ctx));
   EXPECT_TRUE(sameObject(P.Args[5], P.Args[6], Ctx));
   EXPECT_FALSE(sameObject(P.Args[5], P.Args[1], Ctx));
-  EXPECT_EQ(designatedDecl(P.Args[5])->getName(), "g");
-  EXPECT_EQ(designatedDecl(P.Args[3])->getName(), "b");
+  EXPECT_EQ(utils::namedObject(P.Args[5])->getName(), "g");
+  EXPECT_EQ(utils::namedObject(P.Args[3])->getName(), "b");
 }
 
 } // namespace
