@@ -1,6 +1,7 @@
 //===--- ClientPerRequestCheck.cpp ----------------------------------------===//
 #include "checks/connections/ClientPerRequestCheck.h"
 #include "checks/model/HandOver.h"
+#include "checks/utils/NamedEntity.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -67,27 +68,6 @@ void ClientPerRequestCheck::registerMatchers(MatchFinder *Finder) {
       this);
 }
 
-/// The variable \p E initializes, looking through implicit nodes.
-static const VarDecl *initializedVariable(const Expr &E, ASTContext &Ctx) {
-  DynTypedNode Node = DynTypedNode::create(E);
-  for (unsigned Guard = 0; Guard < 8; ++Guard) {
-    auto Parents = Ctx.getParents(Node);
-    if (Parents.empty())
-      return nullptr;
-    if (const auto *Var = Parents[0].get<VarDecl>())
-      return Var->getInit() &&
-                     Var->getInit()->IgnoreImplicit() == E.IgnoreImplicit()
-                 ? Var
-                 : nullptr;
-    const auto *S = Parents[0].get<Expr>();
-    if (!S || !isa<ImplicitCastExpr, MaterializeTemporaryExpr,
-                   CXXBindTemporaryExpr, ExprWithCleanups, ParenExpr>(S))
-      return nullptr;
-    Node = Parents[0];
-  }
-  return nullptr;
-}
-
 /// The type std::make_unique<T>/make_shared<T> creates, as written (typedef
 /// sugar kept: `pqxx::connection`), else as deduced.
 static QualType createdType(const CallExpr &Call) {
@@ -112,7 +92,7 @@ void ClientPerRequestCheck::check(const MatchFinder::MatchResult &Result) {
     std::string TypeName = clientTypeName(E->getType(), ClientTypes, Ctx);
     if (TypeName.empty())
       return;
-    report(*E, initializedVariable(*E, Ctx), TypeName, nullptr, Ctx);
+    report(*E, utils::initializedVariable(*E, Ctx), TypeName, nullptr, Ctx);
     return;
   }
   if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(MakeSmart)) {
@@ -122,12 +102,13 @@ void ClientPerRequestCheck::check(const MatchFinder::MatchResult &Result) {
     std::string TypeName = clientTypeName(Created, ClientTypes, Ctx);
     if (TypeName.empty())
       return;
-    report(*Call, initializedVariable(*Call, Ctx), TypeName, nullptr, Ctx);
+    report(*Call, utils::initializedVariable(*Call, Ctx), TypeName, nullptr,
+           Ctx);
     return;
   }
   if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(FactoryCall))
-    report(*Call, initializedVariable(*Call, Ctx), "", Call->getDirectCallee(),
-           Ctx);
+    report(*Call, utils::initializedVariable(*Call, Ctx), "",
+           Call->getDirectCallee(), Ctx);
 }
 
 void ClientPerRequestCheck::report(const Expr &Created, const VarDecl *Var,

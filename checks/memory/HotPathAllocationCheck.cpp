@@ -1,6 +1,7 @@
 //===--- HotPathAllocationCheck.cpp ---------------------------------------===//
 #include "checks/memory/HotPathAllocationCheck.h"
 #include "checks/model/HandOver.h"
+#include "checks/utils/NamedEntity.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -142,30 +143,12 @@ void HotPathAllocationCheck::check(const MatchFinder::MatchResult &Result) {
   }
 }
 
-/// The variable \p E initializes, looking through implicit nodes.
-static const VarDecl *initializedVariable(const Expr &E, ASTContext &Ctx) {
-  DynTypedNode Node = DynTypedNode::create(E);
-  for (unsigned Guard = 0; Guard < 8; ++Guard) {
-    auto Parents = Ctx.getParents(Node);
-    if (Parents.empty())
-      return nullptr;
-    if (const auto *Var = Parents[0].get<VarDecl>())
-      return Var;
-    const auto *S = Parents[0].get<Expr>();
-    if (!S || !isa<ImplicitCastExpr, MaterializeTemporaryExpr,
-                   CXXBindTemporaryExpr, ExprWithCleanups, ParenExpr>(S))
-      return nullptr;
-    Node = Parents[0];
-  }
-  return nullptr;
-}
-
 void HotPathAllocationCheck::report(const Expr &Allocation, uint64_t Bytes,
                                     ASTContext &Ctx) {
   if (Bytes < MinBytes)
     return;
   std::optional<model::PerRequestReason> Why = model::whyRecreatedPerRequest(
-      Allocation, initializedVariable(Allocation, Ctx), Ctx, ReqOpts);
+      Allocation, utils::initializedVariable(Allocation, Ctx), Ctx, ReqOpts);
   if (!Why)
     return;
   const SourceManager &SM = Ctx.getSourceManager();

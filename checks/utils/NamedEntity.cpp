@@ -1,7 +1,9 @@
 //===--- NamedEntity.cpp - the declaration an expression names ------------===//
 #include "checks/utils/NamedEntity.h"
+#include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
 
 using namespace clang;
 
@@ -61,6 +63,24 @@ const NamedDecl *namedEntity(const Expr *E) {
 const ValueDecl *namedObject(const Expr *E) {
   const NamedDecl *D = namedEntity(E);
   return isa_and_nonnull<VarDecl, FieldDecl>(D) ? cast<ValueDecl>(D) : nullptr;
+}
+
+const VarDecl *initializedVariable(const Expr &E, ASTContext &Ctx) {
+  const Expr *Child = &E;
+  for (unsigned Guard = 0; Guard < 8; ++Guard) {
+    auto Parents = Ctx.getParents(*Child);
+    if (Parents.empty())
+      return nullptr;
+    if (const auto *Var = Parents[0].get<VarDecl>())
+      return Var->getInit() == Child ? Var : nullptr;
+    const auto *Parent = Parents[0].get<Expr>();
+    if (!Parent ||
+        !isa<ImplicitCastExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr,
+             ExprWithCleanups, ParenExpr>(Parent))
+      return nullptr;
+    Child = Parent;
+  }
+  return nullptr;
 }
 
 } // namespace loadcheck::utils

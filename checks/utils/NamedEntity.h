@@ -12,9 +12,11 @@
 #define LOADCHECK_CHECKS_UTILS_NAMEDENTITY_H
 
 namespace clang {
+class ASTContext;
 class Expr;
 class NamedDecl;
 class ValueDecl;
+class VarDecl;
 } // namespace clang
 
 namespace loadcheck::utils {
@@ -36,6 +38,12 @@ const clang::NamedDecl *namedEntity(const clang::Expr *E);
 /// namedEntity() when it is an object: a variable (also a static data
 /// member) or a field; null for functions, enumerators and the rest.
 const clang::ValueDecl *namedObject(const clang::Expr *E);
+
+/// The variable whose initialiser \p E is, looking through implicit nodes
+/// and parentheses (`auto c = make();`, `Client c(host);`); null when \p E
+/// initialises nothing or only part of an initialiser.
+const clang::VarDecl *initializedVariable(const clang::Expr &E,
+                                          clang::ASTContext &Ctx);
 
 } // namespace loadcheck::utils
 
