@@ -3,6 +3,7 @@
 #include "checks/model/LockModel.h"
 #include "checks/model/SyncFacts.h"
 #include "checks/model/ThreadEntry.h"
+#include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
@@ -231,9 +232,7 @@ void AtomicCheckThenActCheck::registerMatchers(MatchFinder *Finder) {
   // matched too (an atomic of dependent type is only resolved there);
   // check() reports each spelling once.
   Finder->addMatcher(
-      ifStmt(unless(isExpansionInSystemHeader()), unless(isConstexpr()))
-          .bind(IfBinding),
-      this);
+      ifStmt(utils::inUserCode(), unless(isConstexpr())).bind(IfBinding), this);
 }
 
 void AtomicCheckThenActCheck::check(const MatchFinder::MatchResult &Result) {

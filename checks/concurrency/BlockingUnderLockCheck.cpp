@@ -1,6 +1,7 @@
 //===--- BlockingUnderLockCheck.cpp ---------------------------------------===//
 #include "checks/concurrency/BlockingUnderLockCheck.h"
 #include "checks/model/LockModel.h"
+#include "checks/utils/Matchers.h"
 #include "clang-tidy/utils/OptionsUtils.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -110,7 +111,7 @@ void BlockingUnderLockCheck::registerMatchers(MatchFinder *Finder) {
       ofClass(hasAnyName("::std::basic_istream", "::std::basic_iostream")));
 
   Finder->addMatcher(
-      callExpr(unless(isExpansionInSystemHeader()),
+      callExpr(utils::inUserCode(),
                callee(functionDecl(anyOf(hasAnyName(Names), FutureWait, Join,
                                          HttplibRequest, PqxxExec, GrpcStubCall,
                                          StreamRead))

@@ -2,6 +2,7 @@
 #include "checks/concurrency/DiscardedAsyncFutureCheck.h"
 #include "checks/model/ObligationFlow.h"
 #include "checks/model/ThreadEntry.h"
+#include "checks/utils/Matchers.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
@@ -23,7 +24,7 @@ static const model::ObligationPolicy FuturePolicy{NeutralMethods, "valid"};
 void DiscardedAsyncFutureCheck::registerMatchers(MatchFinder *Finder) {
   // std::async(f), std::async(std::launch::async, f, args...)
   Finder->addMatcher(callExpr(callee(functionDecl(hasName("::std::async"))),
-                              unless(isExpansionInSystemHeader()))
+                              utils::inUserCode())
                          .bind(AsyncId),
                      this);
 }

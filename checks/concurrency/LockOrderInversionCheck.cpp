@@ -1,6 +1,7 @@
 //===--- LockOrderInversionCheck.cpp --------------------------------------===//
 #include "checks/concurrency/LockOrderInversionCheck.h"
 #include "checks/model/SharedAccess.h"
+#include "checks/utils/Matchers.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include <set>
@@ -16,11 +17,10 @@ static constexpr llvm::StringRef LambdaId = "lambda";
 void LockOrderInversionCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(functionDecl(isDefinition(), hasBody(stmt()),
                                   unless(isImplicit()), unless(isDefaulted()),
-                                  unless(isExpansionInSystemHeader()))
+                                  utils::inUserCode())
                          .bind(FunctionId),
                      this);
-  Finder->addMatcher(
-      lambdaExpr(unless(isExpansionInSystemHeader())).bind(LambdaId), this);
+  Finder->addMatcher(lambdaExpr(utils::inUserCode()).bind(LambdaId), this);
 }
 
 void LockOrderInversionCheck::onStartOfTranslationUnit() {

@@ -1,6 +1,7 @@
 //===--- SleepPollingCheck.cpp --------------------------------------------===//
 #include "checks/concurrency/SleepPollingCheck.h"
 #include "checks/model/SyncFacts.h"
+#include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
@@ -197,10 +198,10 @@ const Expr *exitCondition(const Stmt *Body) {
 
 void SleepPollingCheck::registerMatchers(MatchFinder *Finder) {
   // while (<state>) { ...sleep...; }, do { } while (<state>), for (;<state>;)
-  Finder->addMatcher(stmt(anyOf(whileStmt(), doStmt(), forStmt()),
-                          unless(isExpansionInSystemHeader()))
-                         .bind(LoopBinding),
-                     this);
+  Finder->addMatcher(
+      stmt(anyOf(whileStmt(), doStmt(), forStmt()), utils::inUserCode())
+          .bind(LoopBinding),
+      this);
 }
 
 void SleepPollingCheck::check(const MatchFinder::MatchResult &Result) {

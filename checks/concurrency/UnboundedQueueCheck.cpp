@@ -2,6 +2,7 @@
 #include "checks/concurrency/UnboundedQueueCheck.h"
 #include "checks/model/LockModel.h"
 #include "checks/model/SyncFacts.h"
+#include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
@@ -129,7 +130,7 @@ void UnboundedQueueCheck::registerMatchers(MatchFinder *Finder) {
                             "push", "push_back", "emplace", "emplace_back"))),
                         on(memberExpr(member(
                             fieldDecl(hasType(QueueType)).bind(FieldBinding)))),
-                        unless(isExpansionInSystemHeader()))
+                        utils::inUserCode())
           .bind(PushBinding),
       this);
 }

@@ -2,6 +2,7 @@
 #include "checks/concurrency/UnguardedSharedStateCheck.h"
 #include "checks/model/SharedAccess.h"
 #include "checks/model/ThreadEntry.h"
+#include "checks/utils/Matchers.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -31,11 +32,10 @@ void UnguardedSharedStateCheck::registerMatchers(MatchFinder *Finder) {
   // end of the translation unit.
   Finder->addMatcher(functionDecl(isDefinition(), hasBody(stmt()),
                                   unless(isImplicit()), unless(isDefaulted()),
-                                  unless(isExpansionInSystemHeader()))
+                                  utils::inUserCode())
                          .bind(FunctionId),
                      this);
-  Finder->addMatcher(
-      lambdaExpr(unless(isExpansionInSystemHeader())).bind(LambdaId), this);
+  Finder->addMatcher(lambdaExpr(utils::inUserCode()).bind(LambdaId), this);
 }
 
 void UnguardedSharedStateCheck::onStartOfTranslationUnit() {

@@ -1,6 +1,7 @@
 //===--- UnjoinedThreadCheck.cpp ------------------------------------------===//
 #include "checks/concurrency/UnjoinedThreadCheck.h"
 #include "checks/utils/JThreadFix.h"
+#include "checks/utils/Matchers.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
 using namespace clang;
@@ -20,7 +21,7 @@ static auto localThread() {
                  unless(isInitCapture()), unless(isImplicit()),
                  hasType(hasUnqualifiedDesugaredType(recordType(
                      hasDeclaration(cxxRecordDecl(hasName("::std::thread")))))),
-                 unless(isExpansionInSystemHeader()), unless(isInstantiated()));
+                 utils::inUserCode(), unless(isInstantiated()));
 }
 
 /// std::thread's members that neither settle a thread nor hand it over;

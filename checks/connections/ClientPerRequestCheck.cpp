@@ -1,6 +1,7 @@
 //===--- ClientPerRequestCheck.cpp ----------------------------------------===//
 #include "checks/connections/ClientPerRequestCheck.h"
 #include "checks/model/HandOver.h"
+#include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -42,7 +43,6 @@ void ClientPerRequestCheck::storeOptions(
 }
 
 void ClientPerRequestCheck::registerMatchers(MatchFinder *Finder) {
-  const auto InUserCode = unless(isExpansionInSystemHeader());
   const auto Spelled = unless(isInTemplateInstantiation());
 
   // httplib::Client cli(host);  httplib::Client(host).Get("/");
@@ -50,20 +50,20 @@ void ClientPerRequestCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(cxxConstructExpr(hasDeclaration(cxxConstructorDecl(
                                           unless(isCopyConstructor()),
                                           unless(isMoveConstructor()))),
-                                      InUserCode, Spelled)
+                                      utils::inUserCode(), Spelled)
                          .bind(Construct),
                      this);
   // std::make_unique<pqxx::connection>(dsn): the construction itself is
   // in the standard library's headers.
   Finder->addMatcher(callExpr(callee(functionDecl(hasAnyName(
                                   "::std::make_unique", "::std::make_shared"))),
-                              InUserCode, Spelled)
+                              utils::inUserCode(), Spelled)
                          .bind(MakeSmart),
                      this);
   // CURL *h = curl_easy_init();  grpc::CreateChannel(target, creds)
   Finder->addMatcher(
       callExpr(callee(functionDecl(isListedFunction(&ClientFactories))),
-               InUserCode, Spelled)
+               utils::inUserCode(), Spelled)
           .bind(FactoryCall),
       this);
 }

@@ -1,6 +1,7 @@
 //===--- MissingTimeoutCheck.cpp ------------------------------------------===//
 #include "checks/connections/MissingTimeoutCheck.h"
 #include "checks/model/HandleCalls.h"
+#include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -49,7 +50,6 @@ static auto designates(const DeclarationMatcher &Var) {
 }
 
 void MissingTimeoutCheck::registerMatchers(MatchFinder *Finder) {
-  const auto InUserCode = unless(isExpansionInSystemHeader());
   const auto Spelled = unless(isInTemplateInstantiation());
 
   // stub->SayHello(&ctx, request, &reply), stub->AsyncSayHello(&ctx, ...),
@@ -63,15 +63,15 @@ void MissingTimeoutCheck::registerMatchers(MatchFinder *Finder) {
   const auto Context = ownLocal(cxxRecordDecl(hasName("::grpc::ClientContext")))
                            .bind(GrpcContext);
   Finder->addMatcher(callExpr(callee(cxxMethodDecl(ofClass(StubClass))),
-                              hasAnyArgument(designates(Context)), InUserCode,
-                              Spelled)
+                              hasAnyArgument(designates(Context)),
+                              utils::inUserCode(), Spelled)
                          .bind(GrpcRpc),
                      this);
 
   // CURL *h = curl_easy_init(); ... curl_easy_perform(h);
   Finder->addMatcher(
       callExpr(callee(functionDecl(hasName("::curl_easy_perform"))),
-               argumentCountIs(1), InUserCode, Spelled)
+               argumentCountIs(1), utils::inUserCode(), Spelled)
           .bind(CurlPerform),
       this);
 
@@ -86,29 +86,29 @@ void MissingTimeoutCheck::registerMatchers(MatchFinder *Finder) {
                             hasAnyName("Get", "Post", "Put", "Patch", "Delete",
                                        "Head", "Options", "send"))),
                         on(ignoringParenImpCasts(declRefExpr(to(Client)))),
-                        InUserCode, Spelled)
+                        utils::inUserCode(), Spelled)
           .bind(HttplibRequest),
       this);
 
   // redisConnect("cache", 6379)
   Finder->addMatcher(callExpr(callee(functionDecl(hasName("::redisConnect"))),
-                              InUserCode, Spelled)
+                              utils::inUserCode(), Spelled)
                          .bind(RedisConnect),
                      this);
 
   // PQconnectdb("host=db dbname=app"), pqxx::connection c{"host=db"}
-  Finder->addMatcher(
-      callExpr(
-          callee(functionDecl(hasAnyName("::PQconnectdb", "::PQconnectStart"))),
-          hasArgument(0, expr().bind(ConnString)), InUserCode, Spelled),
-      this);
+  Finder->addMatcher(callExpr(callee(functionDecl(hasAnyName(
+                                  "::PQconnectdb", "::PQconnectStart"))),
+                              hasArgument(0, expr().bind(ConnString)),
+                              utils::inUserCode(), Spelled),
+                     this);
   Finder->addMatcher(
       cxxConstructExpr(
           hasDeclaration(cxxConstructorDecl(ofClass(cxxRecordDecl(
               hasAnyName("::pqxx::connection", "::pqxx::basic_connection_base",
                          "::pqxx::basic_connection"))))),
           argumentCountIs(1), hasArgument(0, expr().bind(ConnString)),
-          InUserCode, Spelled),
+          utils::inUserCode(), Spelled),
       this);
 }
 

@@ -1,6 +1,7 @@
 //===--- HotPathAllocationCheck.cpp ---------------------------------------===//
 #include "checks/memory/HotPathAllocationCheck.h"
 #include "checks/model/HandOver.h"
+#include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -28,25 +29,24 @@ void HotPathAllocationCheck::storeOptions(
 }
 
 void HotPathAllocationCheck::registerMatchers(MatchFinder *Finder) {
-  const auto InUserCode = unless(isExpansionInSystemHeader());
   const auto Spelled = unless(isInTemplateInstantiation());
 
   // new char[65536]
-  Finder->addMatcher(cxxNewExpr(isArray(), InUserCode, Spelled).bind(ArrayNew),
-                     this);
+  Finder->addMatcher(
+      cxxNewExpr(isArray(), utils::inUserCode(), Spelled).bind(ArrayNew), this);
   // std::make_unique<char[]>(65536)
   Finder->addMatcher(
       callExpr(callee(functionDecl(hasAnyName(
                    "::std::make_unique", "::std::make_unique_for_overwrite",
                    "::std::make_shared", "::std::make_shared_for_overwrite"))),
-               argumentCountIs(1), InUserCode, Spelled)
+               argumentCountIs(1), utils::inUserCode(), Spelled)
           .bind(MakeArray),
       this);
   // malloc(65536), calloc(64, 1024)
   Finder->addMatcher(
       callExpr(callee(functionDecl(hasAnyName(
                    "::malloc", "::calloc", "::std::malloc", "::std::calloc"))),
-               InUserCode, Spelled)
+               utils::inUserCode(), Spelled)
           .bind(CAlloc),
       this);
   // std::vector<char> buf(65536);  std::string s(65536, ' ');
@@ -57,7 +57,7 @@ void HotPathAllocationCheck::registerMatchers(MatchFinder *Finder) {
               ofClass(hasAnyName("::std::vector", "::std::basic_string")),
               hasParameter(
                   0, parmVarDecl(hasType(hasCanonicalType(isInteger())))))),
-          InUserCode, Spelled)
+          utils::inUserCode(), Spelled)
           .bind(SizedConstruct),
       this);
 }

@@ -1,6 +1,7 @@
 //===--- ThreadEntry.cpp - which callable runs on a new thread? -----------===//
 #include "checks/model/ThreadEntry.h"
 #include "checks/model/ContextCache.h"
+#include "checks/utils/Matchers.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
@@ -396,8 +397,8 @@ AST_MATCHER(Stmt, startsThread) {
 
 ast_matchers::internal::BindableMatcher<Stmt> threadStartExpr() {
   using namespace ast_matchers;
-  return stmt(anyOf(cxxConstructExpr(), callExpr()),
-              unless(isExpansionInSystemHeader()), startsThread());
+  return stmt(anyOf(cxxConstructExpr(), callExpr()), utils::inUserCode(),
+              startsThread());
 }
 
 std::string displayName(const NamedDecl &D) {

@@ -1,5 +1,6 @@
 //===--- AbruptTerminationCheck.cpp ---------------------------------------===//
 #include "checks/resilience/AbruptTerminationCheck.h"
+#include "checks/utils/Matchers.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -36,7 +37,7 @@ void AbruptTerminationCheck::registerMatchers(MatchFinder *Finder) {
                  "::quick_exit", "::std::quick_exit", "::abort", "::std::abort",
                  "::std::terminate"));
   Finder->addMatcher(
-      callExpr(callee(Terminating), unless(isExpansionInSystemHeader()),
+      callExpr(callee(Terminating), utils::inUserCode(),
                unless(isInTemplateInstantiation()),
                forCallable(functionDecl(unless(isMain())).bind(Enclosing)))
           .bind(TerminateCall),
