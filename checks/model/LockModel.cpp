@@ -3,6 +3,7 @@
 #include "checks/model/ContextCache.h"
 #include "checks/model/ThreadEntry.h"
 #include "checks/utils/NamedEntity.h"
+#include "checks/utils/TypeNames.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/DeclCXX.h"
@@ -65,46 +66,6 @@ const ValueDecl *mutexDeclOf(const Expr *E) {
   return nullptr;
 }
 
-/// Looks through sugar (elaborated names, typedefs) and reports whether one of
-/// the typedef names on the way is in \p Names.
-static bool hasTypedefNamed(QualType T,
-                            std::initializer_list<StringRef> Names) {
-  const Type *Ty = T.getTypePtrOrNull();
-  for (unsigned Depth = 0; Ty && Depth < 16; ++Depth) {
-    if (const auto *Elaborated = dyn_cast<ElaboratedType>(Ty)) {
-      Ty = Elaborated->getNamedType().getTypePtrOrNull();
-      continue;
-    }
-    const auto *Typedef = dyn_cast<TypedefType>(Ty);
-    if (!Typedef)
-      return false;
-    if (Typedef->getDecl()->getIdentifier() &&
-        llvm::is_contained(Names, Typedef->getDecl()->getName()))
-      return true;
-    Ty = Typedef->desugar().getTypePtrOrNull();
-  }
-  return false;
-}
-
-/// The qualified name of the class or class template a type names, also for
-/// dependent specializations and deduced (CTAD) types in templates.
-static std::string recordName(QualType T) {
-  if (T.isNull())
-    return "";
-  if (const CXXRecordDecl *Record = T->getAsCXXRecordDecl())
-    return Record->getQualifiedNameAsString();
-  if (const auto *Spec = T->getAs<TemplateSpecializationType>())
-    if (const TemplateDecl *Template =
-            Spec->getTemplateName().getAsTemplateDecl())
-      return Template->getQualifiedNameAsString();
-  if (const auto *Deduced = dyn_cast_or_null<DeducedTemplateSpecializationType>(
-          T->getContainedDeducedType()))
-    if (const TemplateDecl *Template =
-            Deduced->getTemplateName().getAsTemplateDecl())
-      return Template->getQualifiedNameAsString();
-  return "";
-}
-
 static bool hasMethodNamed(const CXXRecordDecl *Record, StringRef Name,
                            unsigned Depth = 0) {
   if (!Record || Depth > 8 || !Record->hasDefinition())
@@ -145,7 +106,7 @@ bool isGuardType(QualType T) {
   if (T.isNull())
     return false;
   T = T.getNonReferenceType();
-  if (guardNames().contains(recordName(T)))
+  if (guardNames().contains(utils::qualifiedClassName(T)))
     return true;
   const CXXRecordDecl *Record = T->getAsCXXRecordDecl();
   return Record && Record->hasAttr<ScopedLockableAttr>();
@@ -157,8 +118,8 @@ bool isLockType(QualType T) {
   T = T.getNonReferenceType();
   while (const ArrayType *Array = T->getAsArrayTypeUnsafe())
     T = Array->getElementType();
-  if (hasTypedefNamed(T, {"pthread_mutex_t", "pthread_rwlock_t",
-                          "pthread_spinlock_t", "mtx_t"}))
+  if (utils::hasTypedefNamed(T, {"pthread_mutex_t", "pthread_rwlock_t",
+                                 "pthread_spinlock_t", "mtx_t"}))
     return true;
   static const llvm::StringSet<> Names = {
       "std::mutex",           "std::timed_mutex",
@@ -184,7 +145,7 @@ namespace {
 enum class LockTag { None, Defer, Adopt, Try };
 
 LockTag tagOf(const Expr *Arg) {
-  std::string Name = recordName(Arg->getType());
+  std::string Name = utils::qualifiedClassName(Arg->getType());
   if (Name == "std::defer_lock_t" || Name == "boost::defer_lock_t")
     return LockTag::Defer;
   if (Name == "std::adopt_lock_t" || Name == "boost::adopt_lock_t")
@@ -578,7 +539,7 @@ void LockWalker::declare(const VarDecl &Var, const DeclStmt &Decl) {
       Var.getType()->isReferenceType() || !isGuardType(Var.getType()))
     return;
   GuardInfo Info;
-  Info.Shared = isSharedGuardName(recordName(Var.getType()));
+  Info.Shared = isSharedGuardName(utils::qualifiedClassName(Var.getType()));
   LockTag Tag = LockTag::None;
   for (const Expr *Arg : initArgs(Var.getInit())) {
     if (LockTag T = tagOf(Arg); T != LockTag::None) {

@@ -2,6 +2,7 @@
 #include "checks/model/SharedAccess.h"
 #include "checks/model/LockModel.h"
 #include "checks/model/SyncFacts.h"
+#include "checks/utils/TypeNames.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
 #include "llvm/ADT/DenseSet.h"
@@ -9,19 +10,6 @@
 using namespace clang;
 
 namespace loadcheck::model {
-
-/// The qualified name of the class (template) a type names.
-static std::string classNameOf(QualType T) {
-  if (T.isNull())
-    return "";
-  if (const CXXRecordDecl *Record = T->getAsCXXRecordDecl())
-    return Record->getQualifiedNameAsString();
-  if (const auto *Spec = T->getAs<TemplateSpecializationType>())
-    if (const TemplateDecl *Template =
-            Spec->getTemplateName().getAsTemplateDecl())
-      return Template->getQualifiedNameAsString();
-  return "";
-}
 
 /// Types whose objects synchronise themselves or cannot be written.
 bool isSelfSynchronisingType(QualType T) {
@@ -38,7 +26,7 @@ bool isSelfSynchronisingType(QualType T) {
       "std::atomic",   "std::atomic_ref", "std::atomic_flag",
       "boost::atomic", "std::once_flag",  "std::counting_semaphore",
       "std::latch",    "std::barrier"};
-  return llvm::is_contained(Names, classNameOf(T));
+  return llvm::is_contained(Names, utils::qualifiedClassName(T));
 }
 
 AccessRoot accessRoot(const Expr *E) {

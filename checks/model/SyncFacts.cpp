@@ -1,6 +1,7 @@
 //===--- SyncFacts.cpp - small facts about synchronisation code -----------===//
 #include "checks/model/SyncFacts.h"
 #include "checks/utils/NamedEntity.h"
+#include "checks/utils/TypeNames.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -37,20 +38,6 @@ bool isNamed(const NamedDecl *D, llvm::StringRef Namespace,
          NS->getDeclContext()->getRedeclContext()->isTranslationUnit();
 }
 
-/// Whether a typedef of one of \p Names appears in the sugar of \p T.
-bool hasTypedefNamed(QualType T, llvm::ArrayRef<llvm::StringRef> Names) {
-  while (!T.isNull()) {
-    if (const auto *TT = T->getAs<TypedefType>()) {
-      if (llvm::is_contained(Names, TT->getDecl()->getName()))
-        return true;
-      T = TT->desugar();
-      continue;
-    }
-    return false;
-  }
-  return false;
-}
-
 llvm::StringRef calleeName(const CallExpr &Call) {
   const FunctionDecl *Callee = Call.getDirectCallee();
   if (!Callee || !Callee->getIdentifier())
@@ -73,7 +60,7 @@ bool isConditionVariableType(QualType T) {
   const CXXRecordDecl *R = recordOf(Plain);
   return isNamed(R, "std", CondVars) || isNamed(R, "boost", CondVars) ||
          isNamed(R, "absl", {"CondVar"}) ||
-         hasTypedefNamed(Plain, {"pthread_cond_t"});
+         utils::hasTypedefNamed(Plain, {"pthread_cond_t"});
 }
 
 bool isSleepCall(const CallExpr &Call) {
