@@ -8,6 +8,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Analysis/Analyses/ExprMutationAnalyzer.h"
 
 using namespace clang;
 using namespace clang::ast_matchers;
@@ -183,27 +184,30 @@ void collectPlainReads(const Stmt *S,
     collectPlainReads(Child, Out);
 }
 
-/// A write to \p Object in \p S: `p = ...`, `p.reset(...)`.
-const Expr *findWrite(const Stmt *S, const Expr *Object,
-                      const ASTContext &Ctx) {
+/// The uses of \p Object in \p S, outside nested lambdas.
+void collectUses(const Stmt *S, const Expr *Object, const ASTContext &Ctx,
+                 llvm::SmallVectorImpl<const Expr *> &Out) {
   if (!S || isa<LambdaExpr>(S))
-    return nullptr;
-  if (const auto *Assign = dyn_cast<BinaryOperator>(S);
-      Assign && Assign->isAssignmentOp() &&
-      model::sameObject(Assign->getLHS(), Object, Ctx))
-    return Assign;
-  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S);
-      Op && Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
-      model::sameObject(Op->getArg(0), Object, Ctx))
-    return Op;
-  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(S);
-      Call && Call->getMethodDecl() && Call->getMethodDecl()->getIdentifier() &&
-      Call->getMethodDecl()->getName() == "reset" &&
-      model::sameObject(Call->getImplicitObjectArgument(), Object, Ctx))
-    return Call;
+    return;
+  if (isa<DeclRefExpr, MemberExpr>(S) &&
+      model::sameObject(cast<Expr>(S), Object, Ctx))
+    Out.push_back(cast<Expr>(S));
   for (const Stmt *Child : S->children())
-    if (const Expr *W = findWrite(Child, Object, Ctx))
-      return W;
+    collectUses(Child, Object, Ctx, Out);
+}
+
+/// The first statement of \p S that writes \p Object: `p = ...`,
+/// `p.reset(...)`, `++n`, passing it by non-const reference (clang's
+/// ExprMutationAnalyzer); null when none does.
+const Stmt *findWrite(const Stmt *S, const Expr *Object, ASTContext &Ctx) {
+  llvm::SmallVector<const Expr *, 4> Uses;
+  collectUses(S, Object, Ctx, Uses);
+  if (Uses.empty())
+    return nullptr;
+  ExprMutationAnalyzer Analyzer(*S, Ctx);
+  for (const Expr *Use : Uses)
+    if (const Stmt *Write = Analyzer.findMutation(Use))
+      return Write;
   return nullptr;
 }
 
@@ -314,7 +318,7 @@ bool AtomicCheckThenActCheck::doubleCheckedLocking(const IfStmt &If,
       llvm::ArrayRef<model::HeldLock> Held = Locks.heldAt(*Recheck);
       if (Held.empty() || !Locks.heldAt(If).empty() || notShared(If, Ctx))
         continue;
-      const Expr *Write = findWrite(Recheck->getThen(), Object, Ctx);
+      const Stmt *Write = findWrite(Recheck->getThen(), Object, Ctx);
       if (!Write)
         continue;
       const SourceManager &SM = Ctx.getSourceManager();
@@ -329,8 +333,10 @@ bool AtomicCheckThenActCheck::doubleCheckedLocking(const IfStmt &If,
       diag(SM.getFileLoc(Held.back().AcquiredAt), "%0 acquired here",
            DiagnosticIDs::Note)
           << Held.back().Id.Decl;
-      diag(SM.getFileLoc(Write->getExprLoc()), "%0 written here",
-           DiagnosticIDs::Note)
+      SourceLocation WriteLoc = isa<Expr>(Write)
+                                    ? cast<Expr>(Write)->getExprLoc()
+                                    : Write->getBeginLoc();
+      diag(SM.getFileLoc(WriteLoc), "%0 written here", DiagnosticIDs::Note)
           << Var;
       return true;
     }
