@@ -2,7 +2,7 @@
 #include "checks/CheckRegistry.h"
 #include "tests/TestPaths.h"
 #include "tests/harness/FixtureRunner.h"
-#include "tool/Config.h"
+#include "tool/front/Config.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
