@@ -1,11 +1,14 @@
 //===--- AtomicCheckThenActCheck.cpp --------------------------------------===//
 #include "checks/concurrency/AtomicCheckThenActCheck.h"
 #include "checks/model/LockModel.h"
+#include "checks/model/SyncFacts.h"
 #include "checks/model/ThreadEntry.h"
-#include "checks/utils/SyncFacts.h"
+#include "checks/utils/Matchers.h"
+#include "checks/utils/NamedEntity.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Analysis/Analyses/ExprMutationAnalyzer.h"
 
 using namespace clang;
 using namespace clang::ast_matchers;
@@ -27,7 +30,7 @@ const Expr *atomicObject(const CXXMemberCallExpr &Call) {
   QualType T = Object->getType();
   if (T->isPointerType())
     T = T->getPointeeType();
-  return utils::isStdAtomic(T) ? Object : nullptr;
+  return model::isStdAtomic(T) ? Object : nullptr;
 }
 
 /// Atomic objects read by \p S as a plain load: `a.load()`, or the implicit
@@ -65,7 +68,7 @@ void collectAtomicRMWs(const Stmt *S,
     if ((Op->getOperator() != OO_Equal && Op->isAssignmentOp()) ||
         Op->getOperator() == OO_PlusPlus || Op->getOperator() == OO_MinusMinus)
       if (Op->getNumArgs() >= 1 &&
-          utils::isStdAtomic(Op->getArg(0)->IgnoreParenImpCasts()->getType()))
+          model::isStdAtomic(Op->getArg(0)->IgnoreParenImpCasts()->getType()))
         Out.push_back(Op->getArg(0)->IgnoreParenImpCasts());
   }
   for (const Stmt *Child : S->children())
@@ -103,7 +106,7 @@ bool readsAny(const Stmt *Cond, llvm::ArrayRef<const Expr *> Objects,
   collectAtomicReads(Cond, Reads);
   return llvm::any_of(Reads, [&](const Expr *R) {
     return llvm::any_of(
-        Objects, [&](const Expr *O) { return utils::sameObject(R, O, Ctx); });
+        Objects, [&](const Expr *O) { return model::sameObject(R, O, Ctx); });
   });
 }
 
@@ -139,7 +142,7 @@ void collectActs(const Stmt *S, llvm::ArrayRef<const Expr *> Checked,
     case OO_PipeEqual:
     case OO_CaretEqual:
       if (Op->getNumArgs() >= 1 &&
-          utils::isStdAtomic(Op->getArg(0)->IgnoreParenImpCasts()->getType()))
+          model::isStdAtomic(Op->getArg(0)->IgnoreParenImpCasts()->getType()))
         Object = Op->getArg(0)->IgnoreParenImpCasts();
       break;
     default:
@@ -147,7 +150,7 @@ void collectActs(const Stmt *S, llvm::ArrayRef<const Expr *> Checked,
     }
   }
   if (Object && llvm::any_of(Checked, [&](const Expr *C) {
-        return utils::sameObject(C, Object, Ctx);
+        return model::sameObject(C, Object, Ctx);
       }))
     Out.push_back({Object, cast<Expr>(S)});
   for (const Stmt *Child : S->children())
@@ -162,7 +165,7 @@ void collectPlainReads(const Stmt *S,
   if (!S || isa<LambdaExpr>(S))
     return;
   if (const auto *E = dyn_cast<Expr>(S)) {
-    if (const ValueDecl *D = utils::designatedDecl(E);
+    if (const ValueDecl *D = utils::namedObject(E);
         D && (isa<DeclRefExpr>(E) || isa<MemberExpr>(E))) {
       const auto *Var = dyn_cast<VarDecl>(D);
       QualType T = D->getType();
@@ -171,7 +174,7 @@ void collectPlainReads(const Stmt *S,
       if (const CXXRecordDecl *R = T->getAsCXXRecordDecl())
         Scalar = R->isInStdNamespace() && R->getIdentifier() &&
                  (R->getName() == "unique_ptr" || R->getName() == "shared_ptr");
-      if (Shared && Scalar && !T.isConstQualified() && !utils::isStdAtomic(T)) {
+      if (Shared && Scalar && !T.isConstQualified() && !model::isStdAtomic(T)) {
         Out.push_back(E);
         return;
       }
@@ -181,27 +184,30 @@ void collectPlainReads(const Stmt *S,
     collectPlainReads(Child, Out);
 }
 
-/// A write to \p Object in \p S: `p = ...`, `p.reset(...)`.
-const Expr *findWrite(const Stmt *S, const Expr *Object,
-                      const ASTContext &Ctx) {
+/// The uses of \p Object in \p S, outside nested lambdas.
+void collectUses(const Stmt *S, const Expr *Object, const ASTContext &Ctx,
+                 llvm::SmallVectorImpl<const Expr *> &Out) {
   if (!S || isa<LambdaExpr>(S))
-    return nullptr;
-  if (const auto *Assign = dyn_cast<BinaryOperator>(S);
-      Assign && Assign->isAssignmentOp() &&
-      utils::sameObject(Assign->getLHS(), Object, Ctx))
-    return Assign;
-  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S);
-      Op && Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
-      utils::sameObject(Op->getArg(0), Object, Ctx))
-    return Op;
-  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(S);
-      Call && Call->getMethodDecl() && Call->getMethodDecl()->getIdentifier() &&
-      Call->getMethodDecl()->getName() == "reset" &&
-      utils::sameObject(Call->getImplicitObjectArgument(), Object, Ctx))
-    return Call;
+    return;
+  if (isa<DeclRefExpr, MemberExpr>(S) &&
+      model::sameObject(cast<Expr>(S), Object, Ctx))
+    Out.push_back(cast<Expr>(S));
   for (const Stmt *Child : S->children())
-    if (const Expr *W = findWrite(Child, Object, Ctx))
-      return W;
+    collectUses(Child, Object, Ctx, Out);
+}
+
+/// The first statement of \p S that writes \p Object: `p = ...`,
+/// `p.reset(...)`, `++n`, passing it by non-const reference (clang's
+/// ExprMutationAnalyzer); null when none does.
+const Stmt *findWrite(const Stmt *S, const Expr *Object, ASTContext &Ctx) {
+  llvm::SmallVector<const Expr *, 4> Uses;
+  collectUses(S, Object, Ctx, Uses);
+  if (Uses.empty())
+    return nullptr;
+  ExprMutationAnalyzer Analyzer(*S, Ctx);
+  for (const Expr *Use : Uses)
+    if (const Stmt *Write = Analyzer.findMutation(Use))
+      return Write;
   return nullptr;
 }
 
@@ -230,9 +236,7 @@ void AtomicCheckThenActCheck::registerMatchers(MatchFinder *Finder) {
   // matched too (an atomic of dependent type is only resolved there);
   // check() reports each spelling once.
   Finder->addMatcher(
-      ifStmt(unless(isExpansionInSystemHeader()), unless(isConstexpr()))
-          .bind(IfBinding),
-      this);
+      ifStmt(utils::inUserCode(), unless(isConstexpr())).bind(IfBinding), this);
 }
 
 void AtomicCheckThenActCheck::check(const MatchFinder::MatchResult &Result) {
@@ -253,7 +257,7 @@ bool AtomicCheckThenActCheck::checkThenAct(const IfStmt &If, ASTContext &Ctx) {
   collectAtomicRMWs(If.getCond(), RMWs);
   llvm::erase_if(Reads, [&](const Expr *R) {
     return llvm::any_of(
-        RMWs, [&](const Expr *W) { return utils::sameObject(R, W, Ctx); });
+        RMWs, [&](const Expr *W) { return model::sameObject(R, W, Ctx); });
   });
   if (Reads.empty())
     return false;
@@ -268,14 +272,14 @@ bool AtomicCheckThenActCheck::checkThenAct(const IfStmt &If, ASTContext &Ctx) {
     return true;
   const Act &First = Acts.front();
   const Expr *Check = *llvm::find_if(Reads, [&](const Expr *R) {
-    return utils::sameObject(R, First.Object, Ctx);
+    return model::sameObject(R, First.Object, Ctx);
   });
   const SourceManager &SM = Ctx.getSourceManager();
   SourceLocation Loc = SM.getFileLoc(Check->getBeginLoc());
   if (!Reported.insert(Loc).second)
     return true;
   // sameObject() found the check through the declaration both designate.
-  const ValueDecl *Atomic = utils::designatedDecl(First.Object);
+  const ValueDecl *Atomic = utils::namedObject(First.Object);
   diag(Loc, "check-then-act on atomic %0: another thread can act in between; "
             "use compare_exchange_strong")
       << Atomic;
@@ -298,7 +302,7 @@ bool AtomicCheckThenActCheck::doubleCheckedLocking(const IfStmt &If,
     collectPlainReads(Recheck->getCond(), Rechecked);
     for (const Expr *Object : Checked) {
       if (llvm::none_of(Rechecked, [&](const Expr *R) {
-            return utils::sameObject(R, Object, Ctx);
+            return model::sameObject(R, Object, Ctx);
           }))
         continue;
       // A lock taken between the two checks: held at the re-check, not at
@@ -307,22 +311,24 @@ bool AtomicCheckThenActCheck::doubleCheckedLocking(const IfStmt &If,
       llvm::ArrayRef<model::HeldLock> Held = Locks.heldAt(*Recheck);
       if (Held.empty() || !Locks.heldAt(If).empty() || notShared(If, Ctx))
         continue;
-      const Expr *Write = findWrite(Recheck->getThen(), Object, Ctx);
+      const Stmt *Write = findWrite(Recheck->getThen(), Object, Ctx);
       if (!Write)
         continue;
       const SourceManager &SM = Ctx.getSourceManager();
       SourceLocation Loc = SM.getFileLoc(Object->getBeginLoc());
       if (!Reported.insert(Loc).second)
         return true;
-      const ValueDecl *Var = utils::designatedDecl(Object);
+      const ValueDecl *Var = utils::namedObject(Object);
       diag(Loc, "double-checked locking on non-atomic %0 is a data race; make "
                 "it std::atomic or use std::call_once")
           << Var;
       diag(SM.getFileLoc(Held.back().AcquiredAt), "%0 acquired here",
            DiagnosticIDs::Note)
           << Held.back().Id.Decl;
-      diag(SM.getFileLoc(Write->getExprLoc()), "%0 written here",
-           DiagnosticIDs::Note)
+      SourceLocation WriteLoc = isa<Expr>(Write)
+                                    ? cast<Expr>(Write)->getExprLoc()
+                                    : Write->getBeginLoc();
+      diag(SM.getFileLoc(WriteLoc), "%0 written here", DiagnosticIDs::Note)
           << Var;
       return true;
     }

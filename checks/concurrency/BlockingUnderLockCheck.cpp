@@ -2,6 +2,7 @@
 #include "checks/concurrency/BlockingUnderLockCheck.h"
 #include "checks/model/BlockingApis.h"
 #include "checks/model/LockModel.h"
+#include "checks/utils/Matchers.h"
 #include "clang-tidy/utils/OptionsUtils.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -68,7 +69,7 @@ void BlockingUnderLockCheck::registerMatchers(MatchFinder *Finder) {
       ofClass(hasAnyName("::std::basic_istream", "::std::basic_iostream")));
 
   Finder->addMatcher(
-      callExpr(unless(isExpansionInSystemHeader()),
+      callExpr(utils::inUserCode(),
                callee(functionDecl(anyOf(hasAnyName(Names), FutureWait, Join,
                                          HttplibRequest, PqxxExec, GrpcStubCall,
                                          StreamRead))

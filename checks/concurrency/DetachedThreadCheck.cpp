@@ -1,5 +1,6 @@
 //===--- DetachedThreadCheck.cpp ------------------------------------------===//
 #include "checks/concurrency/DetachedThreadCheck.h"
+#include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
@@ -16,7 +17,6 @@ static constexpr llvm::StringRef Function = "function";
 
 void DetachedThreadCheck::registerMatchers(MatchFinder *Finder) {
   // Library code is never reported: do not even match inside it.
-  const auto InUserCode = unless(isExpansionInSystemHeader());
 
   // t.detach(), std::thread(f).detach(), workers_[i].detach()
   const auto ThreadClass = cxxRecordDecl(
@@ -24,14 +24,14 @@ void DetachedThreadCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(
       cxxMemberCallExpr(
           callee(cxxMethodDecl(hasName("detach"), ofClass(ThreadClass))),
-          InUserCode)
+          utils::inUserCode())
           .bind(MemberDetach),
       this);
 
   // pthread_detach(tid)
   Finder->addMatcher(
       callExpr(callee(functionDecl(hasName("::pthread_detach"))),
-               argumentCountIs(1), InUserCode,
+               argumentCountIs(1), utils::inUserCode(),
                optionally(forCallable(functionDecl().bind(Function))))
           .bind(PthreadDetach),
       this);
@@ -41,7 +41,7 @@ void DetachedThreadCheck::registerMatchers(MatchFinder *Finder) {
   // enumerator, musl and others as an integer macro.
   Finder->addMatcher(
       callExpr(callee(functionDecl(hasName("::pthread_attr_setdetachstate"))),
-               argumentCountIs(2), InUserCode)
+               argumentCountIs(2), utils::inUserCode())
           .bind(DetachedAttr),
       this);
 }

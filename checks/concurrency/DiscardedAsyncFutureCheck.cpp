@@ -1,7 +1,8 @@
 //===--- DiscardedAsyncFutureCheck.cpp ------------------------------------===//
 #include "checks/concurrency/DiscardedAsyncFutureCheck.h"
+#include "checks/model/ObligationFlow.h"
 #include "checks/model/ThreadEntry.h"
-#include "checks/utils/ObligationFlow.h"
+#include "checks/utils/Matchers.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
@@ -18,12 +19,12 @@ static constexpr llvm::StringRef AsyncId = "async";
 /// Members of std::future that neither wait nor hand the state over; a false
 /// `valid()` proves there is nothing to wait for.
 static constexpr llvm::StringRef NeutralMethods[] = {"valid"};
-static const utils::ObligationPolicy FuturePolicy{NeutralMethods, "valid"};
+static const model::ObligationPolicy FuturePolicy{NeutralMethods, "valid"};
 
 void DiscardedAsyncFutureCheck::registerMatchers(MatchFinder *Finder) {
   // std::async(f), std::async(std::launch::async, f, args...)
   Finder->addMatcher(callExpr(callee(functionDecl(hasName("::std::async"))),
-                              unless(isExpansionInSystemHeader()))
+                              utils::inUserCode())
                          .bind(AsyncId),
                      this);
 }
@@ -94,7 +95,7 @@ void DiscardedAsyncFutureCheck::check(const MatchFinder::MatchResult &Result) {
   if (!Owner)
     return;
   const Decl &Function = *Decl::castFromDeclContext(Owner);
-  auto Open = utils::findOpenExits(Function, {Var}, FuturePolicy, Ctx);
+  auto Open = model::findOpenExits(Function, {Var}, FuturePolicy, Ctx);
   auto Exit = Open.find(Var);
   if (Exit == Open.end())
     return;

@@ -16,7 +16,7 @@ namespace loadcheck::concurrency {
 /// in a local that can reach the end of its scope — the end of a loop
 /// iteration, a block, a `return` — without get()/wait()/wait_for()/
 /// wait_until(), a move, or being handed over (followed on the CFG by
-/// utils::ObligationFlow). Futures stored in containers, returned, passed on
+/// model::ObligationFlow). Futures stored in containers, returned, passed on
 /// or waited on as temporaries are fine, and so is std::launch::deferred,
 /// which never starts a thread. The loop is named from the request-path
 /// model.

@@ -1,6 +1,7 @@
 //===--- LockOrderInversionCheck.cpp --------------------------------------===//
 #include "checks/concurrency/LockOrderInversionCheck.h"
-#include "checks/utils/SharedAccess.h"
+#include "checks/model/SharedAccess.h"
+#include "checks/utils/Matchers.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include <set>
@@ -16,11 +17,10 @@ static constexpr llvm::StringRef LambdaId = "lambda";
 void LockOrderInversionCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(functionDecl(isDefinition(), hasBody(stmt()),
                                   unless(isImplicit()), unless(isDefaulted()),
-                                  unless(isExpansionInSystemHeader()))
+                                  utils::inUserCode())
                          .bind(FunctionId),
                      this);
-  Finder->addMatcher(
-      lambdaExpr(unless(isExpansionInSystemHeader())).bind(LambdaId), this);
+  Finder->addMatcher(lambdaExpr(utils::inUserCode()).bind(LambdaId), this);
 }
 
 void LockOrderInversionCheck::onStartOfTranslationUnit() {
@@ -79,7 +79,7 @@ void LockOrderInversionCheck::onEndOfTranslationUnit() {
     diag(Later.To.AcquiredAt,
          "%0 is taken while holding %1, the reverse of the order in '%2', and "
          "can deadlock; use std::scoped_lock")
-        << Taken << Holding << utils::functionDisplayName(*Earlier->Function);
+        << Taken << Holding << model::functionDisplayName(*Earlier->Function);
     if (Earlier->From.Kind == model::HeldBy::Annotation)
       diag(Earlier->From.AcquiredAt,
            "%0 held by every caller (requires_capability)", DiagnosticIDs::Note)

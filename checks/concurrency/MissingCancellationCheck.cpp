@@ -1,6 +1,7 @@
 //===--- MissingCancellationCheck.cpp -------------------------------------===//
 #include "checks/concurrency/MissingCancellationCheck.h"
 #include "checks/model/ThreadEntry.h"
+#include "checks/utils/Conditions.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
@@ -16,23 +17,6 @@ static constexpr llvm::StringRef StartId = "start";
 
 void MissingCancellationCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(model::threadStartExpr().bind(StartId), this);
-}
-
-static bool isAlwaysTrue(const Expr *Cond, const ASTContext &Ctx) {
-  bool Value = false;
-  return Cond && !Cond->isValueDependent() &&
-         Cond->EvaluateAsBooleanCondition(Value, Ctx) && Value;
-}
-
-/// `while (true)`, `while (1)`, `for (;;)`, `do ... while (true)`.
-static bool isInfiniteLoop(const Stmt *S, const ASTContext &Ctx) {
-  if (const auto *W = dyn_cast<WhileStmt>(S))
-    return !W->getConditionVariable() && isAlwaysTrue(W->getCond(), Ctx);
-  if (const auto *F = dyn_cast<ForStmt>(S))
-    return !F->getCond() || isAlwaysTrue(F->getCond(), Ctx);
-  if (const auto *D = dyn_cast<DoStmt>(S))
-    return isAlwaysTrue(D->getCond(), Ctx);
-  return false;
 }
 
 static bool isLoopOrSwitch(const Stmt *S) {
@@ -66,7 +50,7 @@ static void collectEndlessLoops(const Stmt *S, const ASTContext &Ctx,
                                 llvm::SmallVectorImpl<const Stmt *> &Out) {
   if (!S || isa<LambdaExpr>(S))
     return;
-  if (isInfiniteLoop(S, Ctx)) {
+  if (utils::isInfiniteLoop(*S, Ctx)) {
     const Stmt *Body = nullptr;
     if (const auto *W = dyn_cast<WhileStmt>(S))
       Body = W->getBody();

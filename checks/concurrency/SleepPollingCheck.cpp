@@ -1,10 +1,13 @@
 //===--- SleepPollingCheck.cpp --------------------------------------------===//
 #include "checks/concurrency/SleepPollingCheck.h"
-#include "checks/utils/SyncFacts.h"
+#include "checks/model/SyncFacts.h"
+#include "checks/utils/Matchers.h"
+#include "checks/utils/NamedEntity.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Analysis/Analyses/ExprMutationAnalyzer.h"
 
 using namespace clang;
 using namespace clang::ast_matchers;
@@ -61,7 +64,7 @@ Polled polledEntity(const Stmt *S) {
       if (Object && isNotPolledValue(Object->IgnoreParenImpCasts()->getType()))
         return {};
       if (Object && !isa<CXXThisExpr>(Object->IgnoreParenImpCasts()))
-        if (const ValueDecl *D = utils::designatedDecl(Object))
+        if (const ValueDecl *D = utils::namedObject(Object))
           return {D, Object->IgnoreParenImpCasts()->getExprLoc()};
       if (Member->getMethodDecl() &&
           !isa<CXXConversionDecl>(Member->getMethodDecl()))
@@ -73,7 +76,7 @@ Polled polledEntity(const Stmt *S) {
   }
   if (const auto *E = dyn_cast<Expr>(S))
     if (isa<DeclRefExpr, MemberExpr>(E))
-      if (const ValueDecl *D = utils::designatedDecl(E);
+      if (const ValueDecl *D = utils::namedObject(E);
           D && !isNotPolledValue(D->getType()))
         return {D, E->getExprLoc()};
   for (const Stmt *Child : S->children())
@@ -88,53 +91,39 @@ void collectReadDecls(const Stmt *S,
   if (!S || isa<LambdaExpr>(S))
     return;
   if (const auto *E = dyn_cast<Expr>(S))
-    if (const ValueDecl *D = utils::designatedDecl(E))
+    if (const ValueDecl *D = utils::namedObject(E))
       Out.insert(D);
   for (const Stmt *Child : S->children())
     collectReadDecls(Child, Out);
 }
 
-/// Whether \p S changes one of \p Decls: assignment, `++`/`--`, `&x`, a
-/// non-const member call, binding to a non-const reference parameter.
-bool mutatesAny(const Stmt *S,
-                const llvm::SmallPtrSetImpl<const ValueDecl *> &Decls) {
+/// The uses of \p Decls in \p S (names and members), outside nested lambdas.
+void collectUses(const Stmt *S,
+                 const llvm::SmallPtrSetImpl<const ValueDecl *> &Decls,
+                 llvm::SmallVectorImpl<const Expr *> &Out) {
   if (!S || isa<LambdaExpr>(S))
+    return;
+  if (isa<DeclRefExpr, MemberExpr>(S))
+    if (const ValueDecl *D = utils::namedObject(cast<Expr>(S));
+        D && Decls.contains(D))
+      Out.push_back(cast<Expr>(S));
+  for (const Stmt *Child : S->children())
+    collectUses(Child, Decls, Out);
+}
+
+/// Whether \p S changes one of \p Decls: assignment, `++`/`--`, a non-const
+/// member call, passing it by non-const reference or pointer, binding it to
+/// a non-const reference that is then changed (clang's ExprMutationAnalyzer).
+bool mutatesAny(const Stmt *S,
+                const llvm::SmallPtrSetImpl<const ValueDecl *> &Decls,
+                ASTContext &Ctx) {
+  llvm::SmallVector<const Expr *, 8> Uses;
+  collectUses(S, Decls, Uses);
+  if (Uses.empty())
     return false;
-  auto Hits = [&](const Expr *E) {
-    const ValueDecl *D = utils::designatedDecl(E);
-    return D && Decls.contains(D);
-  };
-  if (const auto *Op = dyn_cast<BinaryOperator>(S);
-      Op && Op->isAssignmentOp() && Hits(Op->getLHS()))
-    return true;
-  if (const auto *Op = dyn_cast<UnaryOperator>(S);
-      Op && (Op->isIncrementDecrementOp() || Op->getOpcode() == UO_AddrOf) &&
-      Hits(Op->getSubExpr()))
-    return true;
-  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S);
-      Op && Op->getNumArgs() >= 1 &&
-      (Op->isAssignmentOp() || Op->getOperator() == OO_PlusPlus ||
-       Op->getOperator() == OO_MinusMinus) &&
-      Hits(Op->getArg(0)))
-    return true;
-  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(S))
-    if (const CXXMethodDecl *M = Call->getMethodDecl();
-        M && !M->isConst() && Hits(Call->getImplicitObjectArgument()))
-      return true;
-  if (const auto *Call = dyn_cast<CallExpr>(S))
-    if (const FunctionDecl *Callee = Call->getDirectCallee())
-      for (unsigned I = 0,
-                    N = std::min(Call->getNumArgs(), Callee->getNumParams());
-           I < N; ++I) {
-        QualType P = Callee->getParamDecl(I)->getType();
-        if (P->isLValueReferenceType() &&
-            !P.getNonReferenceType().isConstQualified() &&
-            Hits(Call->getArg(I)))
-          return true;
-      }
-  return llvm::any_of(S->children(), [&](const Stmt *Child) {
-    return mutatesAny(Child, Decls);
-  });
+  ExprMutationAnalyzer Analyzer(*S, Ctx);
+  return llvm::any_of(Uses,
+                      [&](const Expr *Use) { return Analyzer.isMutated(Use); });
 }
 
 struct BodyFacts {
@@ -150,10 +139,10 @@ void scanBody(const Stmt *S, BodyFacts &Facts) {
     return;
   }
   if (const auto *Call = dyn_cast<CallExpr>(S)) {
-    if (utils::isSleepCall(*Call)) {
+    if (model::isSleepCall(*Call)) {
       if (!Facts.Sleep)
         Facts.Sleep = Call;
-    } else if (utils::isWaitOrConsumeCall(*Call)) {
+    } else if (model::isWaitOrConsumeCall(*Call)) {
       Facts.OtherWork = true;
       return;
     }
@@ -196,10 +185,10 @@ const Expr *exitCondition(const Stmt *Body) {
 
 void SleepPollingCheck::registerMatchers(MatchFinder *Finder) {
   // while (<state>) { ...sleep...; }, do { } while (<state>), for (;<state>;)
-  Finder->addMatcher(stmt(anyOf(whileStmt(), doStmt(), forStmt()),
-                          unless(isExpansionInSystemHeader()))
-                         .bind(LoopBinding),
-                     this);
+  Finder->addMatcher(
+      stmt(anyOf(whileStmt(), doStmt(), forStmt()), utils::inUserCode())
+          .bind(LoopBinding),
+      this);
 }
 
 void SleepPollingCheck::check(const MatchFinder::MatchResult &Result) {
@@ -243,7 +232,7 @@ void SleepPollingCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   llvm::SmallPtrSet<const ValueDecl *, 4> Read;
   collectReadDecls(Cond, Read);
-  if (mutatesAny(Body, Read) || mutatesAny(Inc, Read))
+  if (mutatesAny(Body, Read, Ctx) || mutatesAny(Inc, Read, Ctx))
     return; // a retry loop: the loop itself drives its condition
 
   const SourceManager &SM = *Result.SourceManager;

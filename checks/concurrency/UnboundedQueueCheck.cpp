@@ -1,6 +1,9 @@
 //===--- UnboundedQueueCheck.cpp ------------------------------------------===//
 #include "checks/concurrency/UnboundedQueueCheck.h"
-#include "checks/utils/SyncFacts.h"
+#include "checks/model/LockModel.h"
+#include "checks/model/SyncFacts.h"
+#include "checks/utils/Matchers.h"
+#include "checks/utils/NamedEntity.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -22,7 +25,7 @@ bool mentionsSizeOf(const Stmt *S, const FieldDecl &Field) {
   if (const auto *Call = dyn_cast<CXXMemberCallExpr>(S))
     if (const CXXMethodDecl *M = Call->getMethodDecl();
         M && M->getIdentifier() && M->getName() == "size" &&
-        utils::designatedDecl(Call->getImplicitObjectArgument()) == &Field)
+        utils::namedObject(Call->getImplicitObjectArgument()) == &Field)
       return true;
   return llvm::any_of(S->children(), [&](const Stmt *Child) {
     return mentionsSizeOf(Child, Field);
@@ -96,7 +99,7 @@ bool waitsBefore(const Stmt *S, SourceLocation Loc, const SourceManager &SM) {
   if (!S)
     return false;
   if (const auto *Call = dyn_cast<CallExpr>(S);
-      Call && utils::isConditionWaitCall(*Call) &&
+      Call && model::isConditionWaitCall(*Call) &&
       SM.isBeforeInTranslationUnit(Call->getBeginLoc(), Loc))
     return true;
   return llvm::any_of(S->children(), [&](const Stmt *Child) {
@@ -108,8 +111,8 @@ bool waitsBefore(const Stmt *S, SourceLocation Loc, const SourceManager &SM) {
 bool isWorkQueueClass(const RecordDecl &Class) {
   bool Mutex = false, CondVar = false;
   for (const FieldDecl *F : Class.fields()) {
-    Mutex |= utils::isMutexType(F->getType());
-    CondVar |= utils::isConditionVariableType(F->getType());
+    Mutex |= model::isLockType(F->getType());
+    CondVar |= model::isConditionVariableType(F->getType());
   }
   return Mutex && CondVar;
 }
@@ -127,7 +130,7 @@ void UnboundedQueueCheck::registerMatchers(MatchFinder *Finder) {
                             "push", "push_back", "emplace", "emplace_back"))),
                         on(memberExpr(member(
                             fieldDecl(hasType(QueueType)).bind(FieldBinding)))),
-                        unless(isExpansionInSystemHeader()))
+                        utils::inUserCode())
           .bind(PushBinding),
       this);
 }
@@ -140,7 +143,7 @@ void UnboundedQueueCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
   if (!isWorkQueueClass(*Field->getParent()))
     return;
-  const FunctionDecl *Method = utils::enclosingNamedFunction(*Push, Ctx);
+  const FunctionDecl *Method = model::enclosingNamedFunction(*Push, Ctx);
   if (!Method || !Method->getBody())
     return;
   // Filling the queue while the object is built: no producer runs yet.

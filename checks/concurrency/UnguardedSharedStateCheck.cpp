@@ -1,8 +1,9 @@
 //===--- UnguardedSharedStateCheck.cpp ------------------------------------===//
 #include "checks/concurrency/UnguardedSharedStateCheck.h"
 #include "checks/model/FactExtractor.h"
+#include "checks/model/SharedAccess.h"
 #include "checks/model/ThreadEntry.h"
-#include "checks/utils/SharedAccess.h"
+#include "checks/utils/Matchers.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -32,11 +33,10 @@ void UnguardedSharedStateCheck::registerMatchers(MatchFinder *Finder) {
   // end of the translation unit.
   Finder->addMatcher(functionDecl(isDefinition(), hasBody(stmt()),
                                   unless(isImplicit()), unless(isDefaulted()),
-                                  unless(isExpansionInSystemHeader()))
+                                  utils::inUserCode())
                          .bind(FunctionId),
                      this);
-  Finder->addMatcher(
-      lambdaExpr(unless(isExpansionInSystemHeader())).bind(LambdaId), this);
+  Finder->addMatcher(lambdaExpr(utils::inUserCode()).bind(LambdaId), this);
 }
 
 void UnguardedSharedStateCheck::onStartOfTranslationUnit() {
@@ -88,7 +88,7 @@ void UnguardedSharedStateCheck::collect(const FunctionDecl &Function,
 
   llvm::SmallVector<const FunctionDecl *, 2> Lambdas;
   auto Record = [&](const Expr *Target, const Stmt *At, bool Write) {
-    utils::AccessRoot R = utils::accessRoot(Target);
+    model::AccessRoot R = model::accessRoot(Target);
     if (!R.Decl || !isSharedState(R.Decl))
       return;
     auto &Functions = Accessors[R.Decl];
@@ -114,7 +114,7 @@ void UnguardedSharedStateCheck::collect(const FunctionDecl &Function,
     Accesses[R.Decl].push_back(A);
   };
   llvm::SmallVector<const FunctionDecl *, 1> CalledOnce;
-  utils::forEachAccess(Function.getBody(), Record, Lambdas, &CalledOnce);
+  model::forEachAccess(Function.getBody(), Record, Lambdas, &CalledOnce);
   CalledOnceLambdas.insert(CalledOnce.begin(), CalledOnce.end());
   for (const FunctionDecl *Lambda : Lambdas)
     if (Lambda)
@@ -195,7 +195,7 @@ void UnguardedSharedStateCheck::onEndOfTranslationUnit() {
       diag(A.Loc, "%0 is written unlocked, racing with its %select{read|"
                   "write}1 under %2 in '%3'; hold %2 here too")
           << cast<NamedDecl>(State) << unsigned(Evidence->Write) << Lock
-          << utils::functionDisplayName(*Evidence->Function);
+          << model::functionDisplayName(*Evidence->Function);
       diag(Evidence->Loc, "%0 %select{read|written}1 under %2 here",
            DiagnosticIDs::Note)
           << cast<NamedDecl>(State) << unsigned(Evidence->Write) << Lock;

@@ -1,6 +1,7 @@
 //===--- UnjoinedThreadCheck.cpp ------------------------------------------===//
 #include "checks/concurrency/UnjoinedThreadCheck.h"
 #include "checks/utils/JThreadFix.h"
+#include "checks/utils/Matchers.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
 using namespace clang;
@@ -20,13 +21,13 @@ static auto localThread() {
                  unless(isInitCapture()), unless(isImplicit()),
                  hasType(hasUnqualifiedDesugaredType(recordType(
                      hasDeclaration(cxxRecordDecl(hasName("::std::thread")))))),
-                 unless(isExpansionInSystemHeader()), unless(isInstantiated()));
+                 utils::inUserCode(), unless(isInstantiated()));
 }
 
 /// std::thread's members that neither settle a thread nor hand it over;
 /// `joinable` also proves, when false, that nothing is owed.
 static constexpr llvm::StringRef NeutralMethods[] = {"get_id", "native_handle"};
-static const utils::ObligationPolicy ThreadPolicy{NeutralMethods, "joinable"};
+static const model::ObligationPolicy ThreadPolicy{NeutralMethods, "joinable"};
 
 void UnjoinedThreadCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(localThread().bind(ThreadVar), this);
@@ -53,7 +54,7 @@ UnjoinedThreadCheck::exitsOf(const Decl &Function, ASTContext &Ctx) {
         &Function)
       Threads.push_back(Var);
   }
-  It->second = utils::findOpenExits(Function, Threads, ThreadPolicy, Ctx);
+  It->second = model::findOpenExits(Function, Threads, ThreadPolicy, Ctx);
   return It->second;
 }
 
@@ -84,7 +85,7 @@ void UnjoinedThreadCheck::check(const MatchFinder::MatchResult &Result) {
           Diag << Fix;
   }
   SourceLocation NoteLoc = SM.getFileLoc(Exit->second.Loc);
-  if (Exit->second.Kind == utils::ExitKind::ScopeEnd)
+  if (Exit->second.Kind == model::ExitKind::ScopeEnd)
     diag(NoteLoc, "%0 is still joinable when its scope ends here",
          DiagnosticIDs::Note)
         << Thread;

@@ -2,7 +2,7 @@
 #ifndef LOADCHECK_CHECKS_CONCURRENCY_UNJOINEDTHREADCHECK_H
 #define LOADCHECK_CHECKS_CONCURRENCY_UNJOINEDTHREADCHECK_H
 
-#include "checks/utils/ObligationFlow.h"
+#include "checks/model/ObligationFlow.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
@@ -32,7 +32,7 @@ public:
   void onStartOfTranslationUnit() override;
 
 private:
-  using Exits = llvm::DenseMap<const clang::VarDecl *, utils::OpenExit>;
+  using Exits = llvm::DenseMap<const clang::VarDecl *, model::OpenExit>;
   /// The open exits of every thread of a function, computed on the first
   /// thread matched in it: one CFG per function.
   const Exits &exitsOf(const clang::Decl &Function, clang::ASTContext &Ctx);

@@ -1,7 +1,8 @@
 //===--- VolatileSynchronizationCheck.cpp ---------------------------------===//
 #include "checks/concurrency/VolatileSynchronizationCheck.h"
+#include "checks/model/SyncFacts.h"
 #include "checks/model/ThreadEntry.h"
-#include "checks/utils/SyncFacts.h"
+#include "checks/utils/Matchers.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -165,16 +166,15 @@ void VolatileSynchronizationCheck::registerMatchers(MatchFinder *Finder) {
   const auto VolatileScalar =
       qualType(isVolatileQualified(),
                hasCanonicalType(anyOf(builtinType(), enumType())));
-  const auto InUserCode = unless(isExpansionInSystemHeader());
   // Every use as written (template patterns, not their instantiations).
   Finder->addMatcher(
       declRefExpr(to(varDecl(hasType(VolatileScalar)).bind(DeclBinding)),
-                  InUserCode, unless(isInTemplateInstantiation()))
+                  utils::inUserCode(), unless(isInTemplateInstantiation()))
           .bind(UseBinding),
       this);
   Finder->addMatcher(
       memberExpr(member(fieldDecl(hasType(VolatileScalar)).bind(DeclBinding)),
-                 InUserCode, unless(isInTemplateInstantiation()))
+                 utils::inUserCode(), unless(isInTemplateInstantiation()))
           .bind(UseBinding),
       this);
   // Signal handlers: signal(SIGTERM, onTerm), sa.sa_handler = onTerm.

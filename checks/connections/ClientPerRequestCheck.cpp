@@ -1,6 +1,8 @@
 //===--- ClientPerRequestCheck.cpp ----------------------------------------===//
 #include "checks/connections/ClientPerRequestCheck.h"
-#include "checks/utils/HandOver.h"
+#include "checks/model/HandOver.h"
+#include "checks/utils/Matchers.h"
+#include "checks/utils/NamedEntity.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -42,7 +44,6 @@ void ClientPerRequestCheck::storeOptions(
 }
 
 void ClientPerRequestCheck::registerMatchers(MatchFinder *Finder) {
-  const auto InUserCode = unless(isExpansionInSystemHeader());
   const auto Spelled = unless(isInTemplateInstantiation());
 
   // httplib::Client cli(host);  httplib::Client(host).Get("/");
@@ -50,43 +51,22 @@ void ClientPerRequestCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(cxxConstructExpr(hasDeclaration(cxxConstructorDecl(
                                           unless(isCopyConstructor()),
                                           unless(isMoveConstructor()))),
-                                      InUserCode, Spelled)
+                                      utils::inUserCode(), Spelled)
                          .bind(Construct),
                      this);
   // std::make_unique<pqxx::connection>(dsn): the construction itself is
   // in the standard library's headers.
   Finder->addMatcher(callExpr(callee(functionDecl(hasAnyName(
                                   "::std::make_unique", "::std::make_shared"))),
-                              InUserCode, Spelled)
+                              utils::inUserCode(), Spelled)
                          .bind(MakeSmart),
                      this);
   // CURL *h = curl_easy_init();  grpc::CreateChannel(target, creds)
   Finder->addMatcher(
       callExpr(callee(functionDecl(isListedFunction(&ClientFactories))),
-               InUserCode, Spelled)
+               utils::inUserCode(), Spelled)
           .bind(FactoryCall),
       this);
-}
-
-/// The variable \p E initializes, looking through implicit nodes.
-static const VarDecl *initializedVariable(const Expr &E, ASTContext &Ctx) {
-  DynTypedNode Node = DynTypedNode::create(E);
-  for (unsigned Guard = 0; Guard < 8; ++Guard) {
-    auto Parents = Ctx.getParents(Node);
-    if (Parents.empty())
-      return nullptr;
-    if (const auto *Var = Parents[0].get<VarDecl>())
-      return Var->getInit() &&
-                     Var->getInit()->IgnoreImplicit() == E.IgnoreImplicit()
-                 ? Var
-                 : nullptr;
-    const auto *S = Parents[0].get<Expr>();
-    if (!S || !isa<ImplicitCastExpr, MaterializeTemporaryExpr,
-                   CXXBindTemporaryExpr, ExprWithCleanups, ParenExpr>(S))
-      return nullptr;
-    Node = Parents[0];
-  }
-  return nullptr;
 }
 
 /// The type std::make_unique<T>/make_shared<T> creates, as written (typedef
@@ -115,7 +95,7 @@ void ClientPerRequestCheck::check(const MatchFinder::MatchResult &Result) {
     std::string TypeName = clientTypeName(E->getType(), ClientTypes, Ctx);
     if (TypeName.empty())
       return;
-    report(*E, initializedVariable(*E, Ctx), TypeName, nullptr, Ctx);
+    report(*E, utils::initializedVariable(*E, Ctx), TypeName, nullptr, Ctx);
     return;
   }
   if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(MakeSmart)) {
@@ -125,12 +105,13 @@ void ClientPerRequestCheck::check(const MatchFinder::MatchResult &Result) {
     std::string TypeName = clientTypeName(Created, ClientTypes, Ctx);
     if (TypeName.empty())
       return;
-    report(*Call, initializedVariable(*Call, Ctx), TypeName, nullptr, Ctx);
+    report(*Call, utils::initializedVariable(*Call, Ctx), TypeName, nullptr,
+           Ctx);
     return;
   }
   if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(FactoryCall))
-    report(*Call, initializedVariable(*Call, Ctx), "", Call->getDirectCallee(),
-           Ctx);
+    report(*Call, utils::initializedVariable(*Call, Ctx), "",
+           Call->getDirectCallee(), Ctx);
 }
 
 void ClientPerRequestCheck::report(const Expr &Created, const VarDecl *Var,
@@ -138,7 +119,7 @@ void ClientPerRequestCheck::report(const Expr &Created, const VarDecl *Var,
                                    const FunctionDecl *Factory,
                                    ASTContext &Ctx) {
   std::optional<model::PerRequestReason> Why =
-      utils::whyRecreatedPerRequest(Created, Var, Ctx, ReqOpts);
+      model::whyRecreatedPerRequest(Created, Var, Ctx, ReqOpts);
   if (!Why)
     return;
 

@@ -1,6 +1,7 @@
 //===--- MissingTimeoutCheck.cpp ------------------------------------------===//
 #include "checks/connections/MissingTimeoutCheck.h"
-#include "checks/utils/HandleCalls.h"
+#include "checks/model/HandleCalls.h"
+#include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -50,7 +51,6 @@ static auto designates(const DeclarationMatcher &Var) {
 }
 
 void MissingTimeoutCheck::registerMatchers(MatchFinder *Finder) {
-  const auto InUserCode = unless(isExpansionInSystemHeader());
   const auto Spelled = unless(isInTemplateInstantiation());
 
   // stub->SayHello(&ctx, request, &reply), stub->AsyncSayHello(&ctx, ...),
@@ -64,15 +64,15 @@ void MissingTimeoutCheck::registerMatchers(MatchFinder *Finder) {
   const auto Context = ownLocal(cxxRecordDecl(hasName("::grpc::ClientContext")))
                            .bind(GrpcContext);
   Finder->addMatcher(callExpr(callee(cxxMethodDecl(ofClass(StubClass))),
-                              hasAnyArgument(designates(Context)), InUserCode,
-                              Spelled)
+                              hasAnyArgument(designates(Context)),
+                              utils::inUserCode(), Spelled)
                          .bind(GrpcRpc),
                      this);
 
   // CURL *h = curl_easy_init(); ... curl_easy_perform(h);
   Finder->addMatcher(
       callExpr(callee(functionDecl(hasName("::curl_easy_perform"))),
-               argumentCountIs(1), InUserCode, Spelled)
+               argumentCountIs(1), utils::inUserCode(), Spelled)
           .bind(CurlPerform),
       this);
 
@@ -87,29 +87,29 @@ void MissingTimeoutCheck::registerMatchers(MatchFinder *Finder) {
                             hasAnyName("Get", "Post", "Put", "Patch", "Delete",
                                        "Head", "Options", "send"))),
                         on(ignoringParenImpCasts(declRefExpr(to(Client)))),
-                        InUserCode, Spelled)
+                        utils::inUserCode(), Spelled)
           .bind(HttplibRequest),
       this);
 
   // redisConnect("cache", 6379)
   Finder->addMatcher(callExpr(callee(functionDecl(hasName("::redisConnect"))),
-                              InUserCode, Spelled)
+                              utils::inUserCode(), Spelled)
                          .bind(RedisConnect),
                      this);
 
   // PQconnectdb("host=db dbname=app"), pqxx::connection c{"host=db"}
-  Finder->addMatcher(
-      callExpr(
-          callee(functionDecl(hasAnyName("::PQconnectdb", "::PQconnectStart"))),
-          hasArgument(0, expr().bind(ConnString)), InUserCode, Spelled),
-      this);
+  Finder->addMatcher(callExpr(callee(functionDecl(hasAnyName(
+                                  "::PQconnectdb", "::PQconnectStart"))),
+                              hasArgument(0, expr().bind(ConnString)),
+                              utils::inUserCode(), Spelled),
+                     this);
   Finder->addMatcher(
       cxxConstructExpr(
           hasDeclaration(cxxConstructorDecl(ofClass(cxxRecordDecl(
               hasAnyName("::pqxx::connection", "::pqxx::basic_connection_base",
                          "::pqxx::basic_connection"))))),
           argumentCountIs(1), hasArgument(0, expr().bind(ConnString)),
-          InUserCode, Spelled),
+          utils::inUserCode(), Spelled),
       this);
 }
 
@@ -140,7 +140,7 @@ void MissingTimeoutCheck::check(const MatchFinder::MatchResult &Result) {
     return checkGrpc(*Rpc, *Nodes.getNodeAs<VarDecl>(GrpcContext), Result);
   if (const auto *Perform = Nodes.getNodeAs<CallExpr>(CurlPerform)) {
     const auto *Handle =
-        dyn_cast_or_null<VarDecl>(utils::handleEntity(Perform->getArg(0)));
+        dyn_cast_or_null<VarDecl>(utils::namedEntity(Perform->getArg(0)));
     if (Handle && Handle->hasLocalStorage() && !isa<ParmVarDecl>(Handle))
       checkCurl(*Perform, *Handle, Result);
     return;
@@ -173,7 +173,7 @@ void MissingTimeoutCheck::checkGrpc(const CallExpr &Rpc, const VarDecl &Context,
   const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Rpc.getDirectCallee());
   if (!Method || Reported.contains(&Context))
     return;
-  if (utils::callsOnHandle(owningBody(Context), Context, setsDeadline, SM,
+  if (model::callsOnHandle(owningBody(Context), Context, setsDeadline, SM,
                            Rpc.getBeginLoc()))
     return;
   Reported.insert(&Context);
@@ -257,7 +257,7 @@ static bool setsCurlTimeout(const CallExpr &Call, const NamedDecl &Handle) {
   const FunctionDecl *Callee = Call.getDirectCallee();
   if (!Callee || !Callee->getIdentifier() ||
       Callee->getName() != "curl_easy_setopt" || Call.getNumArgs() < 2 ||
-      utils::handleEntity(Call.getArg(0)) != &Handle)
+      utils::namedEntity(Call.getArg(0)) != &Handle)
     return false;
   const auto *Option =
       dyn_cast<DeclRefExpr>(Call.getArg(1)->IgnoreParenImpCasts());
@@ -290,7 +290,7 @@ void MissingTimeoutCheck::checkCurl(const CallExpr &Perform,
   const SourceManager &SM = *Result.SourceManager;
   const Stmt *Body = owningBody(Handle);
   if (Reported.contains(&Handle) || !createdHere(Handle, Body) ||
-      utils::callsOnHandle(Body, Handle, setsCurlTimeout, SM))
+      model::callsOnHandle(Body, Handle, setsCurlTimeout, SM))
     return;
   Reported.insert(&Handle);
   {
@@ -337,7 +337,7 @@ void MissingTimeoutCheck::checkHttplib(const CXXMemberCallExpr &Request,
                                        const VarDecl &Client) {
   if (Reported.contains(&Client))
     return;
-  if (utils::callsOnHandle(owningBody(Client), Client, setsHttplibTimeout,
+  if (model::callsOnHandle(owningBody(Client), Client, setsHttplibTimeout,
                            Client.getASTContext().getSourceManager()))
     return;
   Reported.insert(&Client);

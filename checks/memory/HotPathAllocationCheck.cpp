@@ -1,6 +1,8 @@
 //===--- HotPathAllocationCheck.cpp ---------------------------------------===//
 #include "checks/memory/HotPathAllocationCheck.h"
-#include "checks/utils/HandOver.h"
+#include "checks/model/HandOver.h"
+#include "checks/utils/Matchers.h"
+#include "checks/utils/NamedEntity.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -28,25 +30,24 @@ void HotPathAllocationCheck::storeOptions(
 }
 
 void HotPathAllocationCheck::registerMatchers(MatchFinder *Finder) {
-  const auto InUserCode = unless(isExpansionInSystemHeader());
   const auto Spelled = unless(isInTemplateInstantiation());
 
   // new char[65536]
-  Finder->addMatcher(cxxNewExpr(isArray(), InUserCode, Spelled).bind(ArrayNew),
-                     this);
+  Finder->addMatcher(
+      cxxNewExpr(isArray(), utils::inUserCode(), Spelled).bind(ArrayNew), this);
   // std::make_unique<char[]>(65536)
   Finder->addMatcher(
       callExpr(callee(functionDecl(hasAnyName(
                    "::std::make_unique", "::std::make_unique_for_overwrite",
                    "::std::make_shared", "::std::make_shared_for_overwrite"))),
-               argumentCountIs(1), InUserCode, Spelled)
+               argumentCountIs(1), utils::inUserCode(), Spelled)
           .bind(MakeArray),
       this);
   // malloc(65536), calloc(64, 1024)
   Finder->addMatcher(
       callExpr(callee(functionDecl(hasAnyName(
                    "::malloc", "::calloc", "::std::malloc", "::std::calloc"))),
-               InUserCode, Spelled)
+               utils::inUserCode(), Spelled)
           .bind(CAlloc),
       this);
   // std::vector<char> buf(65536);  std::string s(65536, ' ');
@@ -57,7 +58,7 @@ void HotPathAllocationCheck::registerMatchers(MatchFinder *Finder) {
               ofClass(hasAnyName("::std::vector", "::std::basic_string")),
               hasParameter(
                   0, parmVarDecl(hasType(hasCanonicalType(isInteger())))))),
-          InUserCode, Spelled)
+          utils::inUserCode(), Spelled)
           .bind(SizedConstruct),
       this);
 }
@@ -145,30 +146,12 @@ void HotPathAllocationCheck::check(const MatchFinder::MatchResult &Result) {
   }
 }
 
-/// The variable \p E initializes, looking through implicit nodes.
-static const VarDecl *initializedVariable(const Expr &E, ASTContext &Ctx) {
-  DynTypedNode Node = DynTypedNode::create(E);
-  for (unsigned Guard = 0; Guard < 8; ++Guard) {
-    auto Parents = Ctx.getParents(Node);
-    if (Parents.empty())
-      return nullptr;
-    if (const auto *Var = Parents[0].get<VarDecl>())
-      return Var;
-    const auto *S = Parents[0].get<Expr>();
-    if (!S || !isa<ImplicitCastExpr, MaterializeTemporaryExpr,
-                   CXXBindTemporaryExpr, ExprWithCleanups, ParenExpr>(S))
-      return nullptr;
-    Node = Parents[0];
-  }
-  return nullptr;
-}
-
 void HotPathAllocationCheck::report(const Expr &Allocation, uint64_t Bytes,
                                     ASTContext &Ctx) {
   if (Bytes < MinBytes)
     return;
-  std::optional<model::PerRequestReason> Why = utils::whyRecreatedPerRequest(
-      Allocation, initializedVariable(Allocation, Ctx), Ctx, ReqOpts);
+  std::optional<model::PerRequestReason> Why = model::whyRecreatedPerRequest(
+      Allocation, utils::initializedVariable(Allocation, Ctx), Ctx, ReqOpts);
   if (!Why)
     return;
   const SourceManager &SM = Ctx.getSourceManager();

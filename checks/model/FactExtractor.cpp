@@ -5,7 +5,7 @@
 #include "checks/model/LockModel.h"
 #include "checks/model/RequestPath.h"
 #include "checks/model/ThreadEntry.h"
-#include "checks/utils/SharedAccess.h"
+#include "checks/model/SharedAccess.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -29,7 +29,7 @@ bool isSharedState(const ValueDecl *D, const SourceManager &SM) {
   if (const auto *Var = dyn_cast<VarDecl>(D))
     return Var->hasGlobalStorage() && !isa<ParmVarDecl>(Var) &&
            Var->getTLSKind() == VarDecl::TLS_None && !Var->isConstexpr() &&
-           !utils::isSelfSynchronisingType(Var->getType());
+           !isSelfSynchronisingType(Var->getType());
   if (const auto *Field = dyn_cast<FieldDecl>(D)) {
     const RecordDecl *Owner = Field->getParent();
     bool OwnsMutex = llvm::any_of(Owner->fields(), [](const FieldDecl *F) {
@@ -37,7 +37,7 @@ bool isSharedState(const ValueDecl *D, const SourceManager &SM) {
     });
     return OwnsMutex && !Field->hasAttr<GuardedByAttr>() &&
            !Field->hasAttr<PtGuardedByAttr>() &&
-           !utils::isSelfSynchronisingType(Field->getType());
+           !isSelfSynchronisingType(Field->getType());
   }
   return false;
 }
@@ -473,7 +473,7 @@ void FunctionFactsBuilder::accesses(
     llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas) {
   llvm::DenseSet<std::pair<const ValueDecl *, unsigned>> Seen;
   auto Record = [&](const Expr *Target, const Stmt *At, bool Write) {
-    utils::AccessRoot R = utils::accessRoot(Target);
+    AccessRoot R = accessRoot(Target);
     if (!R.Decl || !isSharedState(R.Decl, SM))
       return;
     SourceLocation Loc = R.Naming->getExprLoc();
@@ -485,7 +485,7 @@ void FunctionFactsBuilder::accesses(
     Out.Accesses.push_back({Var, R.Decl->getNameAsString(), Index.posOf(Loc),
                             Write, heldAt(At), Order});
   };
-  utils::forEachAccess(F.getBody(), Record, Lambdas);
+  forEachAccess(F.getBody(), Record, Lambdas);
 }
 
 FunctionFacts FunctionFactsBuilder::build(

@@ -1,6 +1,9 @@
 //===--- LockModel.cpp - which locks are held at a statement --------------===//
 #include "checks/model/LockModel.h"
+#include "checks/model/ContextCache.h"
 #include "checks/model/ThreadEntry.h"
+#include "checks/utils/NamedEntity.h"
+#include "checks/utils/TypeNames.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/DeclCXX.h"
@@ -50,84 +53,19 @@ const ValueDecl *canonicalDecl(const ValueDecl *D) {
 const ValueDecl *mutexDeclOf(const Expr *E) {
   for (unsigned Depth = 0; E && Depth < 16; ++Depth) {
     E = E->IgnoreParenImpCasts();
-    if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
-      return isa<VarDecl>(Ref->getDecl()) ? canonicalDecl(Ref->getDecl())
-                                          : nullptr;
-    if (const auto *Member = dyn_cast<MemberExpr>(E)) {
-      const ValueDecl *D = Member->getMemberDecl();
-      return isa<FieldDecl, VarDecl>(D) ? canonicalDecl(D) : nullptr;
-    }
-    if (const auto *Unary = dyn_cast<UnaryOperator>(E)) {
-      if (Unary->getOpcode() != UO_AddrOf && Unary->getOpcode() != UO_Deref)
-        return nullptr;
-      E = Unary->getSubExpr();
-      continue;
-    }
-    if (const auto *Subscript = dyn_cast<ArraySubscriptExpr>(E)) {
-      E = Subscript->getBase();
-      continue;
-    }
-    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
-      // mus_[i], *mu_ptr_, through containers and smart pointers.
-      if (!llvm::is_contained({OO_Subscript, OO_Star, OO_Arrow},
-                              Op->getOperator()) ||
-          Op->getNumArgs() == 0)
-        return nullptr;
-      E = Op->getArg(0);
-      continue;
-    }
+    if (isa<DeclRefExpr, MemberExpr>(E))
+      return canonicalDecl(utils::namedObject(E));
     if (const auto *Call = dyn_cast<CXXMemberCallExpr>(E)) {
       // An accessor returning the mutex, `registry.mutex()`: the method
       // stands for the mutex.
       const CXXMethodDecl *Method = Call->getMethodDecl();
-      if (!Method || Call->getNumArgs() != 0 ||
-          !Method->getReturnType()->isReferenceType())
-        return nullptr;
-      return cast<ValueDecl>(Method->getCanonicalDecl());
+      if (Method && Call->getNumArgs() == 0 &&
+          Method->getReturnType()->isReferenceType())
+        return cast<ValueDecl>(Method->getCanonicalDecl());
     }
-    return nullptr;
+    E = utils::stepTowardsName(E);
   }
   return nullptr;
-}
-
-/// Looks through sugar (elaborated names, typedefs) and reports whether one of
-/// the typedef names on the way is in \p Names.
-static bool hasTypedefNamed(QualType T,
-                            std::initializer_list<StringRef> Names) {
-  const Type *Ty = T.getTypePtrOrNull();
-  for (unsigned Depth = 0; Ty && Depth < 16; ++Depth) {
-    if (const auto *Elaborated = dyn_cast<ElaboratedType>(Ty)) {
-      Ty = Elaborated->getNamedType().getTypePtrOrNull();
-      continue;
-    }
-    const auto *Typedef = dyn_cast<TypedefType>(Ty);
-    if (!Typedef)
-      return false;
-    if (Typedef->getDecl()->getIdentifier() &&
-        llvm::is_contained(Names, Typedef->getDecl()->getName()))
-      return true;
-    Ty = Typedef->desugar().getTypePtrOrNull();
-  }
-  return false;
-}
-
-/// The qualified name of the class or class template a type names, also for
-/// dependent specializations and deduced (CTAD) types in templates.
-static std::string recordName(QualType T) {
-  if (T.isNull())
-    return "";
-  if (const CXXRecordDecl *Record = T->getAsCXXRecordDecl())
-    return Record->getQualifiedNameAsString();
-  if (const auto *Spec = T->getAs<TemplateSpecializationType>())
-    if (const TemplateDecl *Template =
-            Spec->getTemplateName().getAsTemplateDecl())
-      return Template->getQualifiedNameAsString();
-  if (const auto *Deduced = dyn_cast_or_null<DeducedTemplateSpecializationType>(
-          T->getContainedDeducedType()))
-    if (const TemplateDecl *Template =
-            Deduced->getTemplateName().getAsTemplateDecl())
-      return Template->getQualifiedNameAsString();
-  return "";
 }
 
 static bool hasMethodNamed(const CXXRecordDecl *Record, StringRef Name,
@@ -214,7 +152,7 @@ bool isGuardType(QualType T) {
   if (T.isNull())
     return false;
   T = T.getNonReferenceType();
-  if (guardNames().contains(recordName(T)))
+  if (guardNames().contains(utils::qualifiedClassName(T)))
     return true;
   const CXXRecordDecl *Record = T->getAsCXXRecordDecl();
   return Record &&
@@ -227,8 +165,8 @@ bool isLockType(QualType T) {
   T = T.getNonReferenceType();
   while (const ArrayType *Array = T->getAsArrayTypeUnsafe())
     T = Array->getElementType();
-  if (hasTypedefNamed(T, {"pthread_mutex_t", "pthread_rwlock_t",
-                          "pthread_spinlock_t", "mtx_t"}))
+  if (utils::hasTypedefNamed(T, {"pthread_mutex_t", "pthread_rwlock_t",
+                                 "pthread_spinlock_t", "mtx_t"}))
     return true;
   static const llvm::StringSet<> Names = {
       "std::mutex",           "std::timed_mutex",
@@ -254,7 +192,7 @@ namespace {
 enum class LockTag { None, Defer, Adopt, Try };
 
 LockTag tagOf(const Expr *Arg) {
-  std::string Name = recordName(Arg->getType());
+  std::string Name = utils::qualifiedClassName(Arg->getType());
   if (Name == "std::defer_lock_t" || Name == "boost::defer_lock_t")
     return LockTag::Defer;
   if (Name == "std::adopt_lock_t" || Name == "boost::adopt_lock_t")
@@ -670,7 +608,7 @@ void LockWalker::declare(const VarDecl &Var, const DeclStmt &Decl) {
       Var.getType()->isReferenceType() || !isGuardType(Var.getType()))
     return;
   GuardInfo Info;
-  Info.Shared = isSharedGuardName(recordName(Var.getType()));
+  Info.Shared = isSharedGuardName(utils::qualifiedClassName(Var.getType()));
   LockTag Tag = LockTag::None;
   for (const Expr *Arg : initArgs(Var.getInit())) {
     if (LockTag T = tagOf(Arg); T != LockTag::None) {
@@ -938,29 +876,8 @@ llvm::ArrayRef<HeldLock> FunctionLockModel::heldAt(const Stmt *S) const {
   return Snapshots[It->second];
 }
 
-namespace {
-std::mutex RegistryMutex;
-llvm::DenseMap<const ASTContext *, std::unique_ptr<LockModels>> &registry() {
-  static llvm::DenseMap<const ASTContext *, std::unique_ptr<LockModels>> Map;
-  return Map;
-}
-} // namespace
-
 LockModels &LockModels::of(ASTContext &Ctx) {
-  std::lock_guard<std::mutex> Guard(RegistryMutex);
-  std::unique_ptr<LockModels> &Slot = registry()[&Ctx];
-  if (!Slot) {
-    Slot = std::make_unique<LockModels>(Ctx);
-    // Freed with the AST, so a later context at the same address starts
-    // clean.
-    Ctx.AddDeallocation(
-        [](void *Context) {
-          std::lock_guard<std::mutex> Guard(RegistryMutex);
-          registry().erase(static_cast<const ASTContext *>(Context));
-        },
-        &Ctx);
-  }
-  return *Slot;
+  return perContext<LockModels>(Ctx);
 }
 
 const FunctionLockModel &LockModels::function(const FunctionDecl &F) {

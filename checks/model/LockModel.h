@@ -197,7 +197,9 @@ private:
 const clang::ValueDecl *canonicalDecl(const clang::ValueDecl *D);
 
 /// The mutex an expression designates (`mu_`, `this->mu_`, `&mu`, `*pmu`,
-/// `other.mu_`, `mus_[i]`), canonicalised; null if it names no declaration.
+/// `other.mu_`, `mus_[i]`, `owner.get()`: utils::namedObject's walk), or the
+/// accessor that returns it (`registry.mutex()`), canonicalised; null if it
+/// names no declaration.
 const clang::ValueDecl *mutexDeclOf(const clang::Expr *E);
 
 /// True for types that are locks: std's mutexes, absl::Mutex, boost's

@@ -1,6 +1,7 @@
 //===--- RequestPath.cpp - does this code run once per request? -----------===//
 #include "checks/model/RequestPath.h"
 #include "checks/model/ThreadEntry.h"
+#include "checks/utils/Conditions.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
@@ -336,12 +337,6 @@ static std::string loopText(const Expr *E, ASTContext &Ctx) {
   return Text;
 }
 
-static bool isAlwaysTrue(const Expr *Cond, const ASTContext &Ctx) {
-  bool Value = false;
-  return Cond && !Cond->isValueDependent() &&
-         Cond->EvaluateAsBooleanCondition(Value, Ctx) && Value;
-}
-
 /// The loop reason when \p Child (a direct child of \p Parent) runs once per
 /// iteration of the loop \p Parent.
 static std::optional<PerRequestReason> loopReason(const DynTypedNode &Parent,
@@ -359,7 +354,7 @@ static std::optional<PerRequestReason> loopReason(const DynTypedNode &Parent,
         return std::nullopt;
     R.Loop = F;
     Cond = F->getCond();
-    R.InfiniteLoop = !Cond || isAlwaysTrue(Cond, Ctx);
+    R.InfiniteLoop = utils::isInfiniteLoop(*F, Ctx);
   } else if (const auto *RF = Parent.get<CXXForRangeStmt>()) {
     if (!C || (C != RF->getBody() && C != RF->getLoopVarStmt() &&
                C != RF->getCond() && C != RF->getInc()))
@@ -377,14 +372,13 @@ static std::optional<PerRequestReason> loopReason(const DynTypedNode &Parent,
     Cond = W->getCond();
     if (const VarDecl *CV = W->getConditionVariable(); CV && CV->getInit())
       Cond = CV->getInit(); // `while (auto x = next())` reads as 'next()'
-
-    R.InfiniteLoop = isAlwaysTrue(Cond, Ctx);
+    R.InfiniteLoop = utils::isInfiniteLoop(*W, Ctx);
   } else if (const auto *D = Parent.get<DoStmt>()) {
     if (!C || (C != D->getBody() && C != D->getCond()))
       return std::nullopt;
     R.Loop = D;
     Cond = D->getCond();
-    R.InfiniteLoop = isAlwaysTrue(Cond, Ctx);
+    R.InfiniteLoop = utils::isInfiniteLoop(*D, Ctx);
   } else {
     return std::nullopt;
   }

@@ -1,12 +1,13 @@
 //===--- ThreadEntry.cpp - which callable runs on a new thread? -----------===//
 #include "checks/model/ThreadEntry.h"
+#include "checks/model/ContextCache.h"
+#include "checks/utils/Matchers.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
-#include <mutex>
 
 using namespace clang;
 
@@ -396,8 +397,8 @@ AST_MATCHER(Stmt, startsThread) {
 
 ast_matchers::internal::BindableMatcher<Stmt> threadStartExpr() {
   using namespace ast_matchers;
-  return stmt(anyOf(cxxConstructExpr(), callExpr()),
-              unless(isExpansionInSystemHeader()), startsThread());
+  return stmt(anyOf(cxxConstructExpr(), callExpr()), utils::inUserCode(),
+              startsThread());
 }
 
 std::string displayName(const NamedDecl &D) {
@@ -502,38 +503,8 @@ const ThreadEntry *ThreadEntryIndex::enclosingEntry(const Stmt &S,
   return Found.empty() ? nullptr : Found.front();
 }
 
-namespace {
-struct IndexCache {
-  std::mutex Mutex;
-  llvm::DenseMap<const ASTContext *, std::unique_ptr<ThreadEntryIndex>> Map;
-};
-IndexCache &indexCache() {
-  static IndexCache *Cache = new IndexCache; // never destroyed: no exit race
-  return *Cache;
-}
-void forgetIndex(void *Ctx) {
-  IndexCache &C = indexCache();
-  std::lock_guard<std::mutex> Lock(C.Mutex);
-  C.Map.erase(static_cast<const ASTContext *>(Ctx));
-}
-} // namespace
-
 const ThreadEntryIndex &ThreadEntryIndex::get(ASTContext &Ctx) {
-  IndexCache &C = indexCache();
-  {
-    std::lock_guard<std::mutex> Lock(C.Mutex);
-    auto It = C.Map.find(&Ctx);
-    if (It != C.Map.end())
-      return *It->second;
-  }
-  // Built outside the lock: other TUs need not wait. Only this TU's thread
-  // can ask for this context, so nobody races to build it.
-  auto Index = std::make_unique<ThreadEntryIndex>(Ctx);
-  std::lock_guard<std::mutex> Lock(C.Mutex);
-  auto &Slot = C.Map[&Ctx];
-  Slot = std::move(Index);
-  Ctx.AddDeallocation(forgetIndex, &Ctx);
-  return *Slot;
+  return perContext<ThreadEntryIndex>(Ctx);
 }
 
 } // namespace loadcheck::model

@@ -1,6 +1,7 @@
 //===--- UnstructuredLoggingCheck.cpp -------------------------------------===//
 #include "checks/observability/UnstructuredLoggingCheck.h"
 #include "checks/model/ThreadEntry.h"
+#include "checks/utils/Matchers.h"
 #include "checks/utils/UserLocation.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -32,7 +33,6 @@ void UnstructuredLoggingCheck::storeOptions(
 }
 
 void UnstructuredLoggingCheck::registerMatchers(MatchFinder *Finder) {
-  const auto InUserCode = unless(isExpansionInSystemHeader());
   const auto StdStream =
       declRefExpr(to(varDecl(hasAnyName("::stdout", "::stderr"))));
   // printf("..."), puts("..."), fprintf(stderr, "..."), fputs(s, stdout)
@@ -44,7 +44,7 @@ void UnstructuredLoggingCheck::registerMatchers(MatchFinder *Finder) {
                            hasArgument(0, ignoringParenImpCasts(StdStream))),
                      allOf(callee(functionDecl(hasName("::fputs"))),
                            hasArgument(1, ignoringParenImpCasts(StdStream)))),
-               InUserCode, unless(isInTemplateInstantiation()))
+               utils::inUserCode(), unless(isInTemplateInstantiation()))
           .bind(PrintCall),
       this);
   // std::cout << ..., std::cerr.write(...)
@@ -52,7 +52,7 @@ void UnstructuredLoggingCheck::registerMatchers(MatchFinder *Finder) {
       declRefExpr(to(varDecl(hasAnyName("::std::cout", "::std::cerr",
                                         "::std::clog", "::std::wcout",
                                         "::std::wcerr", "::std::wclog"))),
-                  InUserCode, unless(isInTemplateInstantiation()))
+                  utils::inUserCode(), unless(isInTemplateInstantiation()))
           .bind(StreamRef),
       this);
 }

@@ -2,6 +2,7 @@
 #include "checks/resilience/AbruptTerminationCheck.h"
 #include "checks/model/FactExtractor.h"
 #include "checks/model/ProgramLink.h"
+#include "checks/utils/Matchers.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
@@ -42,7 +43,7 @@ void AbruptTerminationCheck::registerMatchers(MatchFinder *Finder) {
                  "::quick_exit", "::std::quick_exit", "::abort", "::std::abort",
                  "::std::terminate"));
   Finder->addMatcher(
-      callExpr(callee(Terminating), unless(isExpansionInSystemHeader()),
+      callExpr(callee(Terminating), utils::inUserCode(),
                unless(isInTemplateInstantiation()),
                forCallable(functionDecl(unless(isMain())).bind(Enclosing)))
           .bind(TerminateCall),

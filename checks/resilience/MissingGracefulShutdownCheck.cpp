@@ -1,5 +1,6 @@
 //===--- MissingGracefulShutdownCheck.cpp ---------------------------------===//
 #include "checks/resilience/MissingGracefulShutdownCheck.h"
+#include "checks/utils/Matchers.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include <csignal>
@@ -52,17 +53,16 @@ void MissingGracefulShutdownCheck::registerMatchers(MatchFinder *Finder) {
                                                "::boost::asio::io_service"))),
       allOf(hasName("Wait"),
             ofClass(isSameOrDerivedFrom("::grpc::ServerInterface")))));
-  Finder->addMatcher(cxxMemberCallExpr(callee(ServerMethod), InMain,
-                                       unless(isExpansionInSystemHeader()))
-                         .bind(ServerCall),
-                     this);
+  Finder->addMatcher(
+      cxxMemberCallExpr(callee(ServerMethod), InMain, utils::inUserCode())
+          .bind(ServerCall),
+      this);
   // while (true) { int fd = accept(listen_fd, ...); ... }
   const auto AcceptCall =
       callExpr(callee(functionDecl(hasAnyName("::accept", "::accept4"))));
   Finder->addMatcher(
       stmt(anyOf(whileStmt(), forStmt(), doStmt(), cxxForRangeStmt()),
-           hasDescendant(AcceptCall), InMain,
-           unless(isExpansionInSystemHeader()))
+           hasDescendant(AcceptCall), InMain, utils::inUserCode())
           .bind(AcceptLoop),
       this);
   // signal(SIGTERM, h), sigaction(SIGTERM, &a, nullptr), sigwait(&set, &sig)
@@ -82,7 +82,7 @@ void MissingGracefulShutdownCheck::registerMatchers(MatchFinder *Finder) {
       this);
   // installSignalHandlers(); defined in another file
   Finder->addMatcher(callExpr(callee(functionDecl().bind(SetupCall)), InMain,
-                              unless(isExpansionInSystemHeader())),
+                              utils::inUserCode()),
                      this);
 }
 

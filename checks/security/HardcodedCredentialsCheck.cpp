@@ -1,6 +1,7 @@
 //===--- HardcodedCredentialsCheck.cpp ------------------------------------===//
 #include "checks/security/HardcodedCredentialsCheck.h"
 #include "checks/utils/ConstantString.h"
+#include "checks/utils/Matchers.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "llvm/Support/Regex.h"
@@ -140,13 +141,13 @@ bool isConnectionStringWithSecret(llvm::StringRef Text) {
 }
 
 void HardcodedCredentialsCheck::registerMatchers(MatchFinder *Finder) {
-  const auto InUserCode = unless(isExpansionInSystemHeader());
   llvm::SmallVector<llvm::StringRef> Names;
   for (const SecretParam &P : SecretParams)
     Names.push_back(P.Function);
   // mysql_real_connect(db, host, user, "secret", ...), cli.set_basic_auth(..)
   Finder->addMatcher(callExpr(callee(functionDecl(hasAnyName(Names))),
-                              InUserCode, unless(isInTemplateInstantiation()))
+                              utils::inUserCode(),
+                              unless(isInTemplateInstantiation()))
                          .bind(SecretCall),
                      this);
   // curl_easy_setopt(h, CURLOPT_USERPWD, "user:secret")
@@ -159,12 +160,12 @@ void HardcodedCredentialsCheck::registerMatchers(MatchFinder *Finder) {
               ignoringParenImpCasts(declRefExpr(to(enumConstantDecl(hasAnyName(
                   "CURLOPT_USERPWD", "CURLOPT_PASSWORD", "CURLOPT_PROXYUSERPWD",
                   "CURLOPT_PROXYPASSWORD", "CURLOPT_XOAUTH2_BEARER")))))),
-          InUserCode, unless(isInTemplateInstantiation()))
+          utils::inUserCode(), unless(isInTemplateInstantiation()))
           .bind(CurlCall),
       this);
   // "host=db user=app password=hunter2", "postgresql://app:hunter2@db/app"
   Finder->addMatcher(
-      stringLiteral(InUserCode, unless(isInTemplateInstantiation()))
+      stringLiteral(utils::inUserCode(), unless(isInTemplateInstantiation()))
           .bind(Literal),
       this);
 }

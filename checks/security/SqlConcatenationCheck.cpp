@@ -1,7 +1,8 @@
 //===--- SqlConcatenationCheck.cpp ----------------------------------------===//
 #include "checks/security/SqlConcatenationCheck.h"
+#include "checks/model/StringProvenance.h"
+#include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
-#include "checks/utils/StringProvenance.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -50,7 +51,6 @@ static std::optional<unsigned> sqlArgOf(const SqlSink (&Sinks)[N],
 }
 
 void SqlConcatenationCheck::registerMatchers(MatchFinder *Finder) {
-  const auto InUserCode = unless(isExpansionInSystemHeader());
   const auto InFunction = forCallable(functionDecl().bind(Function));
   llvm::SmallVector<std::string> CNames;
   for (const SqlSink &S : CFunctions)
@@ -81,7 +81,7 @@ void SqlConcatenationCheck::registerMatchers(MatchFinder *Finder) {
           hasArgument(0, expr(hasType(hasUnqualifiedDesugaredType(
                              recordType(hasDeclaration(cxxRecordDecl(
                                  hasName("::Poco::Data::Session"))))))))));
-  Finder->addMatcher(callExpr(Sinks, InUserCode, InFunction,
+  Finder->addMatcher(callExpr(Sinks, utils::inUserCode(), InFunction,
                               unless(isInTemplateInstantiation()))
                          .bind(Sink),
                      this);
@@ -118,8 +118,8 @@ void SqlConcatenationCheck::check(const MatchFinder::MatchResult &Result) {
   const Expr *Sql = sqlArgument(*Call);
   if (!Sql)
     return;
-  std::optional<utils::RuntimePart> Part =
-      utils::findRuntimePart(Sql, InFunction->getBody(), *Result.Context);
+  std::optional<model::RuntimePart> Part =
+      model::findRuntimePart(Sql, InFunction->getBody(), *Result.Context);
   if (!Part)
     return;
 

@@ -1,5 +1,6 @@
 //===--- TlsVerificationDisabledCheck.cpp ---------------------------------===//
 #include "checks/security/TlsVerificationDisabledCheck.h"
+#include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
 #include "checks/utils/UserLocation.h"
 #include "clang/AST/ASTContext.h"
@@ -17,7 +18,6 @@ static constexpr llvm::StringRef AsioCall = "asio-verify-mode";
 static constexpr llvm::StringRef Function = "function";
 
 void TlsVerificationDisabledCheck::registerMatchers(MatchFinder *Finder) {
-  const auto InUserCode = unless(isExpansionInSystemHeader());
   const auto InFunction = forCallable(functionDecl().bind(Function));
   // curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L)
   Finder->addMatcher(
@@ -29,14 +29,14 @@ void TlsVerificationDisabledCheck::registerMatchers(MatchFinder *Finder) {
                                         "CURLOPT_SSL_VERIFYHOST",
                                         "CURLOPT_PROXY_SSL_VERIFYPEER",
                                         "CURLOPT_PROXY_SSL_VERIFYHOST")))))),
-          InUserCode, unless(isInTemplateInstantiation()))
+          utils::inUserCode(), unless(isInTemplateInstantiation()))
           .bind(CurlCall),
       this);
   // SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, cb), SSL_set_verify(ssl, ...)
   Finder->addMatcher(
       callExpr(callee(functionDecl(
                    hasAnyName("::SSL_CTX_set_verify", "::SSL_set_verify"))),
-               argumentCountIs(3), InUserCode, optionally(InFunction),
+               argumentCountIs(3), utils::inUserCode(), optionally(InFunction),
                unless(isInTemplateInstantiation()))
           .bind(OpenSslCall),
       this);
@@ -47,7 +47,7 @@ void TlsVerificationDisabledCheck::registerMatchers(MatchFinder *Finder) {
                             ofClass(cxxRecordDecl(hasAnyName(
                                 "::httplib::Client", "::httplib::SSLClient",
                                 "::httplib::ClientImpl"))))),
-                        argumentCountIs(1), InUserCode,
+                        argumentCountIs(1), utils::inUserCode(),
                         unless(isInTemplateInstantiation()))
           .bind(HttplibCall),
       this);
@@ -59,7 +59,7 @@ void TlsVerificationDisabledCheck::registerMatchers(MatchFinder *Finder) {
               ofClass(cxxRecordDecl(hasAnyName(
                   "::boost::asio::ssl::context", "::boost::asio::ssl::stream",
                   "::boost::beast::ssl_stream"))))),
-          argumentCountIs(1), InUserCode, optionally(InFunction),
+          argumentCountIs(1), utils::inUserCode(), optionally(InFunction),
           unless(isInTemplateInstantiation()))
           .bind(AsioCall),
       this);

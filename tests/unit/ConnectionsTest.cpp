@@ -7,8 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "checks/connections/ClientApis.h"
-#include "checks/utils/HandOver.h"
-#include "checks/utils/HandleCalls.h"
+#include "checks/model/HandOver.h"
+#include "checks/model/HandleCalls.h"
+#include "checks/utils/NamedEntity.h"
 #include "tests/harness/FixtureRunner.h"
 
 #include "clang/AST/ASTContext.h"
@@ -98,7 +99,7 @@ bool handedOver(ASTContext &Ctx, llvm::StringRef Name) {
       *Functions[0].getNodeAs<FunctionDecl>("f")->getBody(), Ctx);
   EXPECT_EQ(Found.size(), 1u) << Name.str();
   return !Found.empty() &&
-         utils::isHandedOver(*Found[0].getNodeAs<Expr>("c"), Ctx);
+         model::isHandedOver(*Found[0].getNodeAs<Expr>("c"), Ctx);
 }
 
 TEST(HandOver, PoolsAndMembersKeepTheObject) {
@@ -154,7 +155,7 @@ TEST(HandleCalls, DirectHelperAndOrder) {
   auto SetsDeadline = [](const CallExpr &Call, const NamedDecl &Handle) {
     const auto *M = dyn_cast<CXXMemberCallExpr>(&Call);
     return M && M->getMethodDecl()->getName() == "set_deadline" &&
-           utils::handleEntity(M->getImplicitObjectArgument()) == &Handle;
+           utils::namedEntity(M->getImplicitObjectArgument()) == &Handle;
   };
   auto Check = [&](llvm::StringRef Name) {
     const VarDecl *V = var(Ctx, Name);
@@ -163,7 +164,7 @@ TEST(HandleCalls, DirectHelperAndOrder) {
     auto Rpc =
         match(findAll(callExpr(callee(functionDecl(hasName("rpc")))).bind("r")),
               *F->getBody(), Ctx);
-    return utils::callsOnHandle(F->getBody(), *V, SetsDeadline,
+    return model::callsOnHandle(F->getBody(), *V, SetsDeadline,
                                 Ctx.getSourceManager(),
                                 Rpc[0].getNodeAs<CallExpr>("r")->getBeginLoc());
   };

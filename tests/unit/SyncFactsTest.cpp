@@ -5,7 +5,9 @@
 // library and POSIX headers.
 //
 //===----------------------------------------------------------------------===//
-#include "checks/utils/SyncFacts.h"
+#include "checks/model/SyncFacts.h"
+#include "checks/model/LockModel.h"
+#include "checks/utils/NamedEntity.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
@@ -18,7 +20,7 @@
 using namespace clang;
 using namespace clang::ast_matchers;
 
-namespace loadcheck::utils {
+namespace loadcheck::model {
 namespace {
 
 constexpr llvm::StringRef Prelude = R"cpp(
@@ -90,13 +92,13 @@ TEST(SyncFacts, Types) {
   ASSERT_EQ(P.Args.size(), 8u);
   EXPECT_TRUE(isStdAtomic(P.Args[1]->getType()));
   EXPECT_FALSE(isStdAtomic(P.Args[2]->getType()));
-  EXPECT_TRUE(isMutexType(P.Args[2]->getType()));
+  EXPECT_TRUE(isLockType(P.Args[2]->getType()));
   EXPECT_TRUE(isConditionVariableType(P.Args[3]->getType()));
   EXPECT_TRUE(isConditionVariableType(P.Args[4]->getType()));
-  EXPECT_TRUE(isMutexType(P.Args[5]->getType()));
+  EXPECT_TRUE(isLockType(P.Args[5]->getType()));
   EXPECT_TRUE(isConditionVariableType(P.Args[6]->getType()));
-  EXPECT_TRUE(isMutexType(P.Args[7]->getType()));
-  EXPECT_FALSE(isMutexType(P.Args[8]->getType()));
+  EXPECT_TRUE(isLockType(P.Args[7]->getType()));
+  EXPECT_FALSE(isLockType(P.Args[8]->getType()));
   EXPECT_FALSE(isStdAtomic(P.Args[8]->getType()));
 }
 
@@ -160,9 +162,9 @@ TEST(SyncFacts, SameObject) {
   EXPECT_FALSE(sameObject(P.Args[1], P.Args[4], Ctx));
   EXPECT_TRUE(sameObject(P.Args[5], P.Args[6], Ctx));
   EXPECT_FALSE(sameObject(P.Args[5], P.Args[1], Ctx));
-  EXPECT_EQ(designatedDecl(P.Args[5])->getName(), "g");
-  EXPECT_EQ(designatedDecl(P.Args[3])->getName(), "b");
+  EXPECT_EQ(utils::namedObject(P.Args[5])->getName(), "g");
+  EXPECT_EQ(utils::namedObject(P.Args[3])->getName(), "b");
 }
 
 } // namespace
-} // namespace loadcheck::utils
+} // namespace loadcheck::model

@@ -1,4 +1,5 @@
-#include "checks/utils/HandOver.h"
+//===--- HandOver.cpp - does a new object outlive its statement? ----------===//
+#include "checks/model/HandOver.h"
 #include "checks/utils/NamedEntity.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
@@ -7,7 +8,7 @@
 
 using namespace clang;
 
-namespace loadcheck::utils {
+namespace loadcheck::model {
 
 static bool isSinkMethod(const FunctionDecl *F) {
   static constexpr llvm::StringRef Sinks[] = {
@@ -62,7 +63,7 @@ static bool varHandedOver(const VarDecl &Var, ASTContext &Ctx, unsigned Depth) {
 /// local variable that does not hand it over itself; a local reference
 /// (`auto &slot = cache_[key]`) aliases longer-lived storage.
 static bool assignedTo(const Expr *Target, ASTContext &Ctx, unsigned Depth) {
-  const auto *Var = dyn_cast_or_null<VarDecl>(namedEntity(Target));
+  const auto *Var = dyn_cast_or_null<VarDecl>(utils::namedEntity(Target));
   if (!Var || !Var->hasLocalStorage() || Var->getType()->isReferenceType())
     return true;
   return varHandedOver(*Var, Ctx, Depth);
@@ -135,16 +136,15 @@ bool isVariableHandedOver(const VarDecl &Var, ASTContext &Ctx) {
   return varHandedOver(Var, Ctx, 0);
 }
 
-std::optional<model::PerRequestReason>
+std::optional<PerRequestReason>
 whyRecreatedPerRequest(const Expr &Created, const VarDecl *Var, ASTContext &Ctx,
-                       const model::RequestPathOptions &Opts) {
+                       const RequestPathOptions &Opts) {
   if (Var && !Var->hasLocalStorage())
     return std::nullopt;
-  std::optional<model::PerRequestReason> Why =
-      model::whyPerRequest(Created, Ctx, Opts);
+  std::optional<PerRequestReason> Why = whyPerRequest(Created, Ctx, Opts);
   if (!Why || isHandedOver(Created, Ctx))
     return std::nullopt;
   return Why;
 }
 
-} // namespace loadcheck::utils
+} // namespace loadcheck::model

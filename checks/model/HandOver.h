@@ -16,8 +16,8 @@
 // `reset`, assigned to anything but a local variable, or returned.
 //
 //===----------------------------------------------------------------------===//
-#ifndef LOADCHECK_CHECKS_UTILS_HANDOVER_H
-#define LOADCHECK_CHECKS_UTILS_HANDOVER_H
+#ifndef LOADCHECK_CHECKS_MODEL_HANDOVER_H
+#define LOADCHECK_CHECKS_MODEL_HANDOVER_H
 
 #include "checks/model/RequestPath.h"
 #include <optional>
@@ -28,7 +28,7 @@ class Expr;
 class VarDecl;
 } // namespace clang
 
-namespace loadcheck::utils {
+namespace loadcheck::model {
 
 /// True when the value \p E creates is handed over (see above). A value
 /// stored in a local variable is followed to the variable's uses in its
@@ -44,11 +44,10 @@ bool isVariableHandedOver(const clang::VarDecl &Var, clang::ASTContext &Ctx);
 /// reason, or nullopt for statics, thread_locals and globals (built once per
 /// thread) and for values handed over (a pool being filled, a lazily built
 /// cache entry, a factory's result).
-std::optional<model::PerRequestReason>
+std::optional<PerRequestReason>
 whyRecreatedPerRequest(const clang::Expr &Created, const clang::VarDecl *Var,
-                       clang::ASTContext &Ctx,
-                       const model::RequestPathOptions &Opts);
+                       clang::ASTContext &Ctx, const RequestPathOptions &Opts);
 
-} // namespace loadcheck::utils
+} // namespace loadcheck::model
 
-#endif // LOADCHECK_CHECKS_UTILS_HANDOVER_H
+#endif // LOADCHECK_CHECKS_MODEL_HANDOVER_H

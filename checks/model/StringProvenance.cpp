@@ -1,5 +1,5 @@
 //===--- StringProvenance.cpp ---------------------------------------------===//
-#include "checks/utils/StringProvenance.h"
+#include "checks/model/StringProvenance.h"
 #include "checks/utils/ConstantString.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -8,7 +8,7 @@
 using namespace clang;
 using namespace clang::ast_matchers;
 
-namespace loadcheck::utils {
+namespace loadcheck::model {
 namespace {
 
 using Found = std::optional<RuntimePart>;
@@ -83,7 +83,7 @@ bool Provenance::concatenationParts(const Expr *E,
   if (!Op || Op->getOperator() != OO_Plus || Op->getNumArgs() != 2)
     return false;
   for (const Expr *Arg : Op->arguments()) {
-    const Expr *Inner = ignoreStringWrappers(Arg);
+    const Expr *Inner = utils::ignoreStringWrappers(Arg);
     if (!concatenationParts(Inner, Out))
       Out.push_back(Inner);
   }
@@ -109,7 +109,7 @@ Found Provenance::joinParts(llvm::ArrayRef<const Expr *> Parts,
 }
 
 Found Provenance::query(const Expr *E) {
-  E = ignoreStringWrappers(E);
+  E = utils::ignoreStringWrappers(E);
   if (!E || E->isTypeDependent() || E->isValueDependent())
     return std::nullopt;
   llvm::SmallVector<const Expr *, 8> Parts;
@@ -149,7 +149,7 @@ Found Provenance::query(const Expr *E) {
 
 Found Provenance::part(const Expr *E, const Expr *JoinedAt) {
   const Expr *Original = E;
-  E = ignoreStringWrappers(E);
+  E = utils::ignoreStringWrappers(E);
   if (!E || E->isTypeDependent() || E->isValueDependent())
     return std::nullopt;
   if (isa<StringLiteral, CXXNullPtrLiteralExpr, GNUNullExpr>(E))
@@ -368,4 +368,4 @@ std::optional<RuntimePart> findRuntimePart(const Expr *Arg, const Stmt *Body,
   return Provenance(Body, Ctx).query(Arg);
 }
 
-} // namespace loadcheck::utils
+} // namespace loadcheck::model

@@ -5,8 +5,8 @@
 // by checks on atomics and volatile).
 //
 //===----------------------------------------------------------------------===//
-#ifndef LOADCHECK_CHECKS_UTILS_SHAREDACCESS_H
-#define LOADCHECK_CHECKS_UTILS_SHAREDACCESS_H
+#ifndef LOADCHECK_CHECKS_MODEL_SHAREDACCESS_H
+#define LOADCHECK_CHECKS_MODEL_SHAREDACCESS_H
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
@@ -20,7 +20,7 @@ class Stmt;
 class ValueDecl;
 } // namespace clang
 
-namespace loadcheck::utils {
+namespace loadcheck::model {
 
 /// The state an lvalue designates, at its root: `x_`, `this->x_`, `g`,
 /// `counts_[k]` (the container), `arr_[i]` (an array member), `stats_.hits`
@@ -62,6 +62,6 @@ void forEachAccess(
 /// its enclosing function.
 std::string functionDisplayName(const clang::FunctionDecl &F);
 
-} // namespace loadcheck::utils
+} // namespace loadcheck::model
 
-#endif // LOADCHECK_CHECKS_UTILS_SHAREDACCESS_H
+#endif // LOADCHECK_CHECKS_MODEL_SHAREDACCESS_H

@@ -6,8 +6,8 @@
 // local in the function counts, whatever the order.
 //
 //===----------------------------------------------------------------------===//
-#ifndef LOADCHECK_CHECKS_UTILS_STRINGPROVENANCE_H
-#define LOADCHECK_CHECKS_UTILS_STRINGPROVENANCE_H
+#ifndef LOADCHECK_CHECKS_MODEL_STRINGPROVENANCE_H
+#define LOADCHECK_CHECKS_MODEL_STRINGPROVENANCE_H
 
 #include <optional>
 
@@ -17,7 +17,7 @@ class Expr;
 class Stmt;
 } // namespace clang
 
-namespace loadcheck::utils {
+namespace loadcheck::model {
 
 /// A run-time value joined into a string, and where it was joined.
 struct RuntimePart {
@@ -42,6 +42,6 @@ std::optional<RuntimePart> findRuntimePart(const clang::Expr *Arg,
                                            const clang::Stmt *Body,
                                            clang::ASTContext &Ctx);
 
-} // namespace loadcheck::utils
+} // namespace loadcheck::model
 
-#endif // LOADCHECK_CHECKS_UTILS_STRINGPROVENANCE_H
+#endif // LOADCHECK_CHECKS_MODEL_STRINGPROVENANCE_H

@@ -2,12 +2,13 @@
 //
 // Questions the queue, polling, atomic and volatile checks ask about single
 // expressions and statements: is this a std::atomic, a sleep, a blocking
-// wait, do two expressions designate the same object. Which locks are held
-// is the lock model's business (checks/model/LockModel.h).
+// wait, do two expressions designate the same object. Whether a type is a
+// lock (isLockType) and which locks are held are the lock model's business
+// (checks/model/LockModel.h).
 //
 //===----------------------------------------------------------------------===//
-#ifndef LOADCHECK_CHECKS_UTILS_SYNCFACTS_H
-#define LOADCHECK_CHECKS_UTILS_SYNCFACTS_H
+#ifndef LOADCHECK_CHECKS_MODEL_SYNCFACTS_H
+#define LOADCHECK_CHECKS_MODEL_SYNCFACTS_H
 
 #include "clang/AST/Type.h"
 #include "llvm/ADT/StringRef.h"
@@ -18,17 +19,12 @@ class CallExpr;
 class Expr;
 class FunctionDecl;
 class Stmt;
-class ValueDecl;
 } // namespace clang
 
-namespace loadcheck::utils {
+namespace loadcheck::model {
 
 /// `std::atomic<T>` or `std::atomic_ref<T>` (through aliases and sugar).
 bool isStdAtomic(clang::QualType T);
-
-/// A mutex type: `std::mutex` and its timed/recursive/shared siblings,
-/// `pthread_mutex_t`, `absl::Mutex`, `boost::mutex`.
-bool isMutexType(clang::QualType T);
 
 /// `std::condition_variable`, `std::condition_variable_any`,
 /// `pthread_cond_t`, `boost::condition_variable(_any)`.
@@ -49,14 +45,11 @@ bool isWaitOrConsumeCall(const clang::CallExpr &Call);
 /// push is slowed down by the consumers.
 bool isConditionWaitCall(const clang::CallExpr &Call);
 
-/// Whether \p A and \p B designate the same object: the same variable, or the
-/// same member of the same object expression.
+/// Whether \p A and \p B designate the same object: the same variable, the
+/// same member of the same object expression, the same element
+/// (utils::namedObject names it, the expressions are the same).
 bool sameObject(const clang::Expr *A, const clang::Expr *B,
                 const clang::ASTContext &Ctx);
-
-/// The variable or field \p E designates directly (`x`, `this->x`, `o.x`,
-/// through parentheses and implicit casts), or null.
-const clang::ValueDecl *designatedDecl(const clang::Expr *E);
 
 /// The named function \p S is written in, looking through lambdas (a push in
 /// a lambda inside `Queue::add` belongs to `Queue::add`), or null. For the
@@ -64,6 +57,6 @@ const clang::ValueDecl *designatedDecl(const clang::Expr *E);
 const clang::FunctionDecl *enclosingNamedFunction(const clang::Stmt &S,
                                                   clang::ASTContext &Ctx);
 
-} // namespace loadcheck::utils
+} // namespace loadcheck::model
 
-#endif // LOADCHECK_CHECKS_UTILS_SYNCFACTS_H
+#endif // LOADCHECK_CHECKS_MODEL_SYNCFACTS_H

@@ -24,8 +24,8 @@
 //   function) but do carry the state into the handlers of an enclosing try.
 //
 //===----------------------------------------------------------------------===//
-#ifndef LOADCHECK_CHECKS_UTILS_OBLIGATIONFLOW_H
-#define LOADCHECK_CHECKS_UTILS_OBLIGATIONFLOW_H
+#ifndef LOADCHECK_CHECKS_MODEL_OBLIGATIONFLOW_H
+#define LOADCHECK_CHECKS_MODEL_OBLIGATIONFLOW_H
 
 #include "clang/Basic/SourceLocation.h"
 #include "llvm/ADT/ArrayRef.h"
@@ -38,7 +38,7 @@ class Decl;
 class VarDecl;
 } // namespace clang
 
-namespace loadcheck::utils {
+namespace loadcheck::model {
 
 /// Which member calls leave an obligation untouched or test it.
 struct ObligationPolicy {
@@ -72,6 +72,6 @@ findOpenExits(const clang::Decl &Function,
               llvm::ArrayRef<const clang::VarDecl *> Vars,
               const ObligationPolicy &Policy, clang::ASTContext &Ctx);
 
-} // namespace loadcheck::utils
+} // namespace loadcheck::model
 
-#endif // LOADCHECK_CHECKS_UTILS_OBLIGATIONFLOW_H
+#endif // LOADCHECK_CHECKS_MODEL_OBLIGATIONFLOW_H

@@ -1,26 +1,15 @@
 //===--- SharedAccess.cpp - reads and writes of shared state --------------===//
-#include "checks/utils/SharedAccess.h"
+#include "checks/model/SharedAccess.h"
 #include "checks/model/LockModel.h"
+#include "checks/model/SyncFacts.h"
+#include "checks/utils/TypeNames.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
 #include "llvm/ADT/DenseSet.h"
 
 using namespace clang;
 
-namespace loadcheck::utils {
-
-/// The qualified name of the class (template) a type names.
-static std::string classNameOf(QualType T) {
-  if (T.isNull())
-    return "";
-  if (const CXXRecordDecl *Record = T->getAsCXXRecordDecl())
-    return Record->getQualifiedNameAsString();
-  if (const auto *Spec = T->getAs<TemplateSpecializationType>())
-    if (const TemplateDecl *Template =
-            Spec->getTemplateName().getAsTemplateDecl())
-      return Template->getQualifiedNameAsString();
-  return "";
-}
+namespace loadcheck::model {
 
 /// Types whose objects synchronise themselves or cannot be written.
 bool isSelfSynchronisingType(QualType T) {
@@ -29,20 +18,15 @@ bool isSelfSynchronisingType(QualType T) {
     return true;
   while (const ArrayType *Array = T->getAsArrayTypeUnsafe())
     T = Array->getElementType();
-  if (T.isConstQualified() || model::isLockType(T))
+  if (T.isConstQualified() || isLockType(T) || isConditionVariableType(T))
     return true;
-  static constexpr llvm::StringRef Names[] = {"std::atomic",
-                                              "std::atomic_ref",
-                                              "std::atomic_flag",
-                                              "boost::atomic",
-                                              "std::condition_variable",
-                                              "std::condition_variable_any",
-                                              "std::once_flag",
-                                              "absl::CondVar",
-                                              "std::counting_semaphore",
-                                              "std::latch",
-                                              "std::barrier"};
-  return llvm::is_contained(Names, classNameOf(T));
+  // Also the dependent `std::atomic<T>` of a template, which isStdAtomic
+  // (instantiated types) does not see.
+  static constexpr llvm::StringRef Names[] = {
+      "std::atomic",   "std::atomic_ref", "std::atomic_flag",
+      "boost::atomic", "std::once_flag",  "std::counting_semaphore",
+      "std::latch",    "std::barrier"};
+  return llvm::is_contained(Names, utils::qualifiedClassName(T));
 }
 
 AccessRoot accessRoot(const Expr *E) {
@@ -50,18 +34,18 @@ AccessRoot accessRoot(const Expr *E) {
     E = E->IgnoreParenImpCasts();
     if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
       if (isa<VarDecl>(Ref->getDecl()))
-        return {model::canonicalDecl(Ref->getDecl()), Ref, false};
+        return {canonicalDecl(Ref->getDecl()), Ref, false};
       return {};
     }
     if (const auto *Member = dyn_cast<MemberExpr>(E)) {
       const ValueDecl *D = Member->getMemberDecl();
       if (isa<VarDecl>(D)) // a static data member
-        return {model::canonicalDecl(D), Member, false};
+        return {canonicalDecl(D), Member, false};
       if (!isa<FieldDecl>(D))
         return {};
       const Expr *Base = Member->getBase()->IgnoreParenImpCasts();
       if (isa<CXXThisExpr>(Base))
-        return {model::canonicalDecl(D), Member, true};
+        return {canonicalDecl(D), Member, true};
       if (Member->isArrow()) // p->x writes the pointee, not p
         return {};
       // a.b: the state is the object `a` it belongs to.
@@ -222,4 +206,4 @@ void forEachAccess(const Stmt *Body, AccessCallback Visit,
   AccessWalker(Visit, Lambdas, CalledOnce).walk(Body);
 }
 
-} // namespace loadcheck::utils
+} // namespace loadcheck::model

@@ -1,5 +1,7 @@
 //===--- SyncFacts.cpp - small facts about synchronisation code -----------===//
-#include "checks/utils/SyncFacts.h"
+#include "checks/model/SyncFacts.h"
+#include "checks/utils/NamedEntity.h"
+#include "checks/utils/TypeNames.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -10,7 +12,7 @@
 
 using namespace clang;
 
-namespace loadcheck::utils {
+namespace loadcheck::model {
 namespace {
 
 /// The class a type names once sugar and references are stripped.
@@ -36,20 +38,6 @@ bool isNamed(const NamedDecl *D, llvm::StringRef Namespace,
          NS->getDeclContext()->getRedeclContext()->isTranslationUnit();
 }
 
-/// Whether a typedef of one of \p Names appears in the sugar of \p T.
-bool hasTypedefNamed(QualType T, llvm::ArrayRef<llvm::StringRef> Names) {
-  while (!T.isNull()) {
-    if (const auto *TT = T->getAs<TypedefType>()) {
-      if (llvm::is_contained(Names, TT->getDecl()->getName()))
-        return true;
-      T = TT->desugar();
-      continue;
-    }
-    return false;
-  }
-  return false;
-}
-
 llvm::StringRef calleeName(const CallExpr &Call) {
   const FunctionDecl *Callee = Call.getDirectCallee();
   if (!Callee || !Callee->getIdentifier())
@@ -63,22 +51,6 @@ bool isStdAtomic(QualType T) {
   return isNamed(recordOf(T), "std", {"atomic", "atomic_ref"});
 }
 
-bool isMutexType(QualType T) {
-  if (T.isNull())
-    return false;
-  static constexpr llvm::StringRef StdMutexes[] = {
-      "mutex",           "timed_mutex",
-      "recursive_mutex", "recursive_timed_mutex",
-      "shared_mutex",    "shared_timed_mutex"};
-  static constexpr llvm::StringRef BoostMutexes[] = {"mutex", "shared_mutex",
-                                                     "recursive_mutex"};
-  QualType Plain = T.getNonReferenceType();
-  const CXXRecordDecl *R = recordOf(Plain);
-  return isNamed(R, "std", StdMutexes) || isNamed(R, "absl", {"Mutex"}) ||
-         isNamed(R, "boost", BoostMutexes) ||
-         hasTypedefNamed(Plain, {"pthread_mutex_t"});
-}
-
 bool isConditionVariableType(QualType T) {
   if (T.isNull())
     return false;
@@ -88,7 +60,7 @@ bool isConditionVariableType(QualType T) {
   const CXXRecordDecl *R = recordOf(Plain);
   return isNamed(R, "std", CondVars) || isNamed(R, "boost", CondVars) ||
          isNamed(R, "absl", {"CondVar"}) ||
-         hasTypedefNamed(Plain, {"pthread_cond_t"});
+         utils::hasTypedefNamed(Plain, {"pthread_cond_t"});
 }
 
 bool isSleepCall(const CallExpr &Call) {
@@ -196,24 +168,13 @@ bool isWaitOrConsumeCall(const CallExpr &Call) {
   return llvm::is_contained(Blocking, Name);
 }
 
-const ValueDecl *designatedDecl(const Expr *E) {
-  if (!E)
-    return nullptr;
-  E = E->IgnoreParenImpCasts();
-  if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
-    return dyn_cast<VarDecl>(Ref->getDecl());
-  if (const auto *Member = dyn_cast<MemberExpr>(E))
-    return dyn_cast<FieldDecl>(Member->getMemberDecl());
-  return nullptr;
-}
-
 bool sameObject(const Expr *A, const Expr *B, const ASTContext &Ctx) {
   if (!A || !B)
     return false;
   A = A->IgnoreParenImpCasts();
   B = B->IgnoreParenImpCasts();
-  const ValueDecl *DA = designatedDecl(A);
-  if (!DA || DA != designatedDecl(B))
+  const ValueDecl *DA = utils::namedObject(A);
+  if (!DA || DA != utils::namedObject(B))
     return false;
   llvm::FoldingSetNodeID IA, IB;
   A->Profile(IA, Ctx, /*Canonical=*/true);
@@ -234,4 +195,4 @@ const FunctionDecl *enclosingNamedFunction(const Stmt &S, ASTContext &Ctx) {
   return nullptr;
 }
 
-} // namespace loadcheck::utils
+} // namespace loadcheck::model

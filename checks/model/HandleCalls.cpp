@@ -1,4 +1,5 @@
-#include "checks/utils/HandleCalls.h"
+//===--- HandleCalls.cpp - calls made on a handle, through helpers --------===//
+#include "checks/model/HandleCalls.h"
 #include "checks/utils/NamedEntity.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
@@ -7,20 +8,7 @@
 
 using namespace clang;
 
-namespace loadcheck::utils {
-
-const NamedDecl *handleEntity(const Expr *E) {
-  if (!E)
-    return nullptr;
-  // h.get() on a std::unique_ptr/std::shared_ptr (or any class's `get()`
-  // taking no argument): the handle is `h`.
-  if (const auto *Get = dyn_cast<CXXMemberCallExpr>(E->IgnoreParenImpCasts()))
-    if (const CXXMethodDecl *Method = Get->getMethodDecl())
-      if (Method->getIdentifier() && Method->getName() == "get" &&
-          Get->getNumArgs() == 0)
-        return namedEntity(Get->getImplicitObjectArgument());
-  return namedEntity(E);
-}
+namespace loadcheck::model {
 
 namespace {
 
@@ -69,7 +57,7 @@ private:
       unsigned Param = I - Offset;
       if (Param >= Definition->getNumParams())
         break;
-      if (handleEntity(Call.getArg(I)) != &Handle)
+      if (utils::namedEntity(Call.getArg(I)) != &Handle)
         continue;
       const ParmVarDecl *Receiver = Definition->getParamDecl(Param);
       if (Receiver && search(Definition->getBody(), *Receiver, {}, Depth + 1))
@@ -90,4 +78,4 @@ bool callsOnHandle(const Stmt *Body, const NamedDecl &Handle,
   return HandleCallSearch(IsWanted, SM).search(Body, Handle, Before, 0);
 }
 
-} // namespace loadcheck::utils
+} // namespace loadcheck::model

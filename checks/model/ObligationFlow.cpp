@@ -1,5 +1,5 @@
 //===--- ObligationFlow.cpp - does a local leave its scope owing? --------===//
-#include "checks/utils/ObligationFlow.h"
+#include "checks/model/ObligationFlow.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
@@ -13,7 +13,7 @@
 
 using namespace clang;
 
-namespace loadcheck::utils {
+namespace loadcheck::model {
 namespace {
 
 /// The nearest ancestor of \p S that is not a parenthesis or an implicit
@@ -415,4 +415,4 @@ findOpenExits(const Decl &Function, ArrayRef<const VarDecl *> Vars,
   return Flow(Function, *Body, Vars, Policy, Ctx).run();
 }
 
-} // namespace loadcheck::utils
+} // namespace loadcheck::model

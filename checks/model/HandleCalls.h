@@ -9,8 +9,8 @@
 // function, method or lambda the handle is passed to, a few levels deep.
 //
 //===----------------------------------------------------------------------===//
-#ifndef LOADCHECK_CHECKS_UTILS_HANDLECALLS_H
-#define LOADCHECK_CHECKS_UTILS_HANDLECALLS_H
+#ifndef LOADCHECK_CHECKS_MODEL_HANDLECALLS_H
+#define LOADCHECK_CHECKS_MODEL_HANDLECALLS_H
 
 #include "clang/Basic/SourceLocation.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -23,11 +23,7 @@ class SourceManager;
 class Stmt;
 } // namespace clang
 
-namespace loadcheck::utils {
-
-/// The variable a handle argument designates: namedEntity() that also looks
-/// through a smart pointer's `.get()` (`curl_easy_perform(h.get())`).
-const clang::NamedDecl *handleEntity(const clang::Expr *E);
+namespace loadcheck::model {
 
 /// Decides whether \p Call is the wanted call made on \p Handle.
 using HandleCallPredicate = llvm::function_ref<bool(
@@ -41,6 +37,6 @@ bool callsOnHandle(const clang::Stmt *Body, const clang::NamedDecl &Handle,
                    HandleCallPredicate IsWanted, const clang::SourceManager &SM,
                    clang::SourceLocation Before = {});
 
-} // namespace loadcheck::utils
+} // namespace loadcheck::model
 
-#endif // LOADCHECK_CHECKS_UTILS_HANDLECALLS_H
+#endif // LOADCHECK_CHECKS_MODEL_HANDLECALLS_H
