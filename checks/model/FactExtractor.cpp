@@ -2,10 +2,11 @@
 #include "checks/model/FactExtractor.h"
 #include "checks/connections/ClientApis.h"
 #include "checks/model/BlockingApis.h"
+#include "checks/model/ContextCache.h"
 #include "checks/model/LockModel.h"
 #include "checks/model/RequestPath.h"
-#include "checks/model/ThreadEntry.h"
 #include "checks/model/SharedAccess.h"
+#include "checks/model/ThreadEntry.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -75,29 +76,8 @@ static bool isMessageCall(const FunctionDecl &Callee) {
 
 // ---- the index -------------------------------------------------------------
 
-namespace {
-std::mutex RegistryMutex;
-llvm::DenseMap<const ASTContext *, std::unique_ptr<ProgramFactsIndex>> &
-registry() {
-  static llvm::DenseMap<const ASTContext *, std::unique_ptr<ProgramFactsIndex>>
-      Map;
-  return Map;
-}
-} // namespace
-
 ProgramFactsIndex &ProgramFactsIndex::of(ASTContext &Ctx) {
-  std::lock_guard<std::mutex> Guard(RegistryMutex);
-  std::unique_ptr<ProgramFactsIndex> &Slot = registry()[&Ctx];
-  if (!Slot) {
-    Slot = std::make_unique<ProgramFactsIndex>(Ctx);
-    Ctx.AddDeallocation(
-        [](void *Context) {
-          std::lock_guard<std::mutex> Guard(RegistryMutex);
-          registry().erase(static_cast<const ASTContext *>(Context));
-        },
-        &Ctx);
-  }
-  return *Slot;
+  return perContext<ProgramFactsIndex>(Ctx);
 }
 
 ProgramFactsIndex::ProgramFactsIndex(ASTContext &Ctx) : Ctx(Ctx) {

@@ -1,5 +1,6 @@
 //===--- TestCode.cpp - is this code a test? ------------------------------===//
 #include "checks/model/TestCode.h"
+#include "checks/model/ContextCache.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -35,30 +36,7 @@ bool isTestFrameworkHeader(llvm::StringRef IncludedPath) {
   return P.contains("/catch2/") || P.contains("/boost/test/");
 }
 
-namespace {
-std::mutex RegistryMutex;
-llvm::DenseMap<const ASTContext *, std::unique_ptr<TestCode>> &registry() {
-  static llvm::DenseMap<const ASTContext *, std::unique_ptr<TestCode>> Map;
-  return Map;
-}
-} // namespace
-
-TestCode &TestCode::of(ASTContext &Ctx) {
-  std::lock_guard<std::mutex> Guard(RegistryMutex);
-  std::unique_ptr<TestCode> &Slot = registry()[&Ctx];
-  if (!Slot) {
-    Slot = std::make_unique<TestCode>(Ctx);
-    // Freed with the AST, so a later context at the same address starts
-    // clean.
-    Ctx.AddDeallocation(
-        [](void *Context) {
-          std::lock_guard<std::mutex> Guard(RegistryMutex);
-          registry().erase(static_cast<const ASTContext *>(Context));
-        },
-        &Ctx);
-  }
-  return *Slot;
-}
+TestCode &TestCode::of(ASTContext &Ctx) { return perContext<TestCode>(Ctx); }
 
 TestCode::TestCode(ASTContext &Ctx) : Ctx(Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
