@@ -27,8 +27,9 @@ void DetachedThreadCheck::registerMatchers(MatchFinder *Finder) {
           .bind(MemberDetach),
       this);
 
-  // pthread_detach(tid)
-  Finder->addMatcher(callExpr(callee(functionDecl(hasName("::pthread_detach"))),
+  // pthread_detach(tid), thrd_detach(thr)
+  Finder->addMatcher(callExpr(callee(functionDecl(hasAnyName(
+                                  "::pthread_detach", "::thrd_detach"))),
                               argumentCountIs(1), InUserCode)
                          .bind(PthreadDetach),
                      this);

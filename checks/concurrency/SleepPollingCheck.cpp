@@ -100,6 +100,13 @@ bool mutatesAny(const Stmt *S,
                 const llvm::SmallPtrSetImpl<const ValueDecl *> &Decls) {
   if (!S || isa<LambdaExpr>(S))
     return false;
+  // atomic_load(&flag) takes the address to read it.
+  if (const auto *A = dyn_cast<AtomicExpr>(S);
+      A && llvm::is_contained({AtomicExpr::AO__c11_atomic_load,
+                               AtomicExpr::AO__atomic_load_n,
+                               AtomicExpr::AO__atomic_load},
+                              A->getOp()))
+    return false;
   auto Hits = [&](const Expr *E) {
     const ValueDecl *D = utils::designatedDecl(E);
     return D && Decls.contains(D);
