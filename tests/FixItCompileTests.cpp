@@ -10,16 +10,16 @@
 //    every fix-it applied together as `loadcheck --fix` applies them, turns
 //    every fixture and every file of the example service into code that
 //    compiles.
-// Fixes are applied by the driver's own code (tool/Fixes.h) to a copy.
+// Fixes are applied by the driver's own code (tool/results/Fixes.h) to a copy.
 //
 //===----------------------------------------------------------------------===//
 #include "tests/TestPaths.h"
 #include "tests/harness/FixtureRunner.h"
 
 #include "checks/CheckRegistry.h"
-#include "tool/Analyzer.h"
-#include "tool/Fixes.h"
-#include "tool/Profile.h"
+#include "tool/run/Analyzer.h"
+#include "tool/results/Fixes.h"
+#include "tool/front/Profile.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/ADT/StringExtras.h"

@@ -14,6 +14,19 @@ namespace loadcheck {
 /// directory cannot be determined.
 std::string absolutePath(llvm::StringRef Path, llvm::StringRef BaseDir = "");
 
+/// \p File relative to \p Root (with '/' separators) when it is inside it,
+/// else unchanged: how reports, baselines and fingerprints name files.
+std::string relativeToRoot(llvm::StringRef File, llvm::StringRef Root);
+
+/// The inverse for a file named in a report written on another machine:
+/// \p File, relative to that report's root, taken under \p Root (unchanged
+/// when absolute or when \p Root is empty).
+std::string underRoot(llvm::StringRef File, llvm::StringRef Root);
+
+/// The repository root: the nearest directory from the current one upwards
+/// holding `.git`, else the current directory.
+std::string defaultRoot();
+
 /// A file name in the current directory, to ask which .clang-tidy applies
 /// there (--list-checks has no input file).
 std::string currentDirectoryProbe();

@@ -14,7 +14,7 @@
 //===----------------------------------------------------------------------===//
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
-#include "tool/Cache.h"
+#include "tool/run/Cache.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Regex.h"

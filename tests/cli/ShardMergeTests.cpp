@@ -9,9 +9,9 @@
 //===----------------------------------------------------------------------===//
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
-#include "tool/Options.h"
+#include "tool/front/Options.h"
 #include "tool/Paths.h"
-#include "tool/Shard.h"
+#include "tool/results/Shard.h"
 
 #include "llvm/Support/JSON.h"
 #include <algorithm>

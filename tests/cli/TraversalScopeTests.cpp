@@ -1,7 +1,7 @@
 //===--- TraversalScopeTests.cpp - the driver walks only the user's code --===//
 //
 // The driver restricts the checks' AST traversal to the top-level
-// declarations outside system headers (tool/TidyRunner.cpp). These cases
+// declarations outside system headers (tool/run/TidyRunner.cpp). These cases
 // pin what must not change: findings in user headers (inline functions and
 // templates instantiated from the main file) stay, whatever directory the
 // header is in; only an -isystem header is left out, as it always was.

@@ -1,8 +1,8 @@
 #include "tests/harness/FixtureRunner.h"
 
 #include "checks/CheckRegistry.h"
-#include "tool/Analyzer.h"
-#include "tool/Options.h"
+#include "tool/run/Analyzer.h"
+#include "tool/front/Options.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"

@@ -3,7 +3,7 @@
 #define LOADCHECK_TESTS_HARNESS_FIXTURERUNNER_H
 
 #include "tests/harness/Annotations.h"
-#include "tool/Finding.h"
+#include "tool/results/Finding.h"
 #include <string>
 #include <vector>
 

@@ -37,7 +37,7 @@ CXX = "clang++-19"
 # database clients), plus a few of loadcheck's own sources.
 CI_CORPUS = ["grpc_service.cpp", "asio_service.cpp", "httplib_service.cpp",
              "pqxx_service.cpp", "hiredis_service.cpp", "curl_service.cpp"]
-CI_OWN = ["tool/Worker.cpp", "checks/concurrency/BlockingUnderLockCheck.cpp"]
+CI_OWN = ["tool/run/Worker.cpp", "checks/concurrency/BlockingUnderLockCheck.cpp"]
 
 MODES = {
     "loadcheck-only": ["--checks=-*,loadcheck-*"],

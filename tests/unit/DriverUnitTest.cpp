@@ -1,8 +1,9 @@
 //===--- DriverUnitTest.cpp - fingerprints, fix application, profile ------===//
 #include "tests/cli/Workspace.h"
-#include "tool/Fingerprint.h"
-#include "tool/Fixes.h"
-#include "tool/Profile.h"
+#include "tool/Paths.h"
+#include "tool/results/Fingerprint.h"
+#include "tool/results/Fixes.h"
+#include "tool/front/Profile.h"
 
 #include <gtest/gtest.h>
 

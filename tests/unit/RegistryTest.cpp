@@ -2,7 +2,7 @@
 #include "checks/CheckRegistry.h"
 #include "tests/TestPaths.h"
 #include "tests/harness/FixtureRunner.h"
-#include "tool/Config.h"
+#include "tool/front/Config.h"
 
 #include "clang-tidy/ClangTidyCheck.h"
 #include "clang-tidy/ClangTidyModule.h"

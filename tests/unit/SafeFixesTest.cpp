@@ -1,7 +1,7 @@
 //===--- SafeFixesTest.cpp - --fix against files changed since analysis ---===//
 #include "tests/cli/Workspace.h"
-#include "tool/Fixes.h"
-#include "tool/Worker.h"
+#include "tool/results/Fixes.h"
+#include "tool/run/ResultCodec.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 //===--- WorkerFailureTest.cpp - explaining a worker's end ----------------===//
-#include "tool/WorkerFailure.h"
+#include "tool/run/WorkerFailure.h"
 
 #include <csignal>
 #include <gtest/gtest.h>

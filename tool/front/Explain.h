@@ -1,0 +1,21 @@
+//===--- Explain.h - a check's documentation in the terminal ----*- C++ -*-===//
+#ifndef LOADCHECK_TOOL_FRONT_EXPLAIN_H
+#define LOADCHECK_TOOL_FRONT_EXPLAIN_H
+
+#include "llvm/Support/raw_ostream.h"
+#include <string>
+
+namespace loadcheck {
+
+/// Prints the docs page of \p Check (docs/checks/<check>.md) to \p OS; for
+/// an upstream check, its summary and the URL of its page. Returns false and
+/// sets \p Error when the check is unknown or its page cannot be found.
+/// Pages are looked up in $LOADCHECK_DOCS_DIR, then
+/// <prefix>/share/doc/loadcheck/checks next to the installed binary, then
+/// the source tree the binary was built from.
+bool explainCheck(llvm::raw_ostream &OS, const std::string &Check,
+                  const std::string &Executable, std::string &Error);
+
+} // namespace loadcheck
+
+#endif // LOADCHECK_TOOL_FRONT_EXPLAIN_H

@@ -1,0 +1,181 @@
+#include "tool/front/Options.h"
+#include "tool/ExitCodes.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Config/llvm-config.h"
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <fmt/core.h>
+
+namespace loadcheck {
+
+static const char *const Description =
+    "loadcheck: static analysis of C and C++ services for high traffic.\n"
+    "\n"
+    "Usage: loadcheck [options] [<file or directory>...] [-- <compiler "
+    "args>]\n"
+    "       loadcheck merge [-o FILE] [--format json|sarif|gitlab] RESULT...\n"
+    "         (combine results, e.g. of --shard runs; see merge --help)\n"
+    "\n"
+    "Without -p, compile_commands.json is looked up in ./build and in `.`; a\n"
+    "directory means every file of the database under it; no input means\n"
+    "every file of the database. With `--` and no -p, the compiler args after\n"
+    "it are used for every file.\n"
+    "\n"
+    "Exit codes: 0 no findings, 1 findings, 2 usage or configuration error,\n"
+    "3 a file could not be analysed (unreadable, does not compile, crashed,\n"
+    "timed out) or --fix refused a file changed since its analysis.";
+
+static std::string versionText() {
+  return fmt::format("loadcheck {} (built with LLVM {})", LOADCHECK_VERSION,
+                     LLVM_VERSION_STRING);
+}
+
+bool parseShard(llvm::StringRef Text, unsigned &Index, unsigned &Count) {
+  auto [K, N] = Text.split('/');
+  unsigned ParsedK = 0, ParsedN = 0;
+  if (K.getAsInteger(10, ParsedK) || N.getAsInteger(10, ParsedN) ||
+      ParsedK < 1 || ParsedK > ParsedN)
+    return false;
+  Index = ParsedK;
+  Count = ParsedN;
+  return true;
+}
+
+std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
+                                              int &ExitNow) {
+  DriverOptions Opts;
+  // Everything after `--` is compiler arguments, not ours.
+  std::vector<std::string> OwnArgs;
+  for (int I = 1; I < Argc; ++I) {
+    if (std::string_view(Argv[I]) == "--") {
+      Opts.HasCompilerArgs = true;
+      Opts.CompilerArgs.assign(Argv + I + 1, Argv + Argc);
+      break;
+    }
+    OwnArgs.emplace_back(Argv[I]);
+  }
+
+  CLI::App App(Description, "loadcheck");
+  App.set_version_flag("--version", versionText, "Print the version and exit");
+  App.add_option("inputs", Opts.Inputs, "Files or directories to analyse");
+  App.add_option("-p,--build-path", Opts.BuildPath,
+                 "Build directory containing compile_commands.json (or the "
+                 "file itself)");
+  App.add_option("--checks", Opts.Checks,
+                 "Comma-separated globs of checks to enable or (with -) "
+                 "disable, added to the .clang-tidy configuration");
+  App.add_option("--warnings-as-errors", Opts.WarningsAsErrors,
+                 "Globs of checks whose findings are reported as errors");
+  App.add_option("--header-filter", Opts.HeaderFilter,
+                 "Regex of headers whose findings are reported (default: "
+                 "HeaderFilterRegex of .clang-tidy, else none)");
+  // One value per occurrence: without this CLI11 would swallow the input
+  // files that follow `--extra-arg=X` into the vector.
+  App.add_option("--extra-arg", Opts.ExtraArgs,
+                 "Additional compiler argument (repeatable)")
+      ->allow_extra_args(false);
+  App.add_flag("--list-checks", Opts.ListChecks,
+               "List the enabled checks and exit");
+  App.add_flag("-q,--quiet", Opts.Quiet,
+               "Print findings only: no progress line, no summary");
+  std::string Color = "auto";
+  App.add_option("--color", Color,
+                 "Colour the output: auto (on a terminal, unless NO_COLOR "
+                 "is set), always, never; the flag beats NO_COLOR")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  App.add_option("-j,--jobs", Opts.Jobs,
+                 "Translation units analysed in parallel (default: number of "
+                 "cores)")
+      ->check(CLI::PositiveNumber);
+  std::string Format = "text";
+  App.add_option("--format", Format,
+                 "Output format: text, json, sarif, github, gitlab")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github", "gitlab"}));
+  App.add_option("-o,--output", Opts.Output,
+                 "Write the report to this file instead of stdout");
+  App.add_option("--export-fixes", Opts.ExportFixes,
+                 "Write the fix-its as YAML for clang-apply-replacements");
+  App.add_flag("--fix", Opts.Fix,
+               "Apply every non-conflicting fix-it in place");
+  App.add_option("--baseline", Opts.Baseline,
+                 "Report only findings that this baseline file lacks");
+  App.add_option("--write-baseline", Opts.WriteBaseline,
+                 "Record the current findings in this baseline file");
+  App.add_flag("--checklist", Opts.Checklist,
+               "Print the review checklist, grouped by section, filled in "
+               "with the findings");
+  App.add_option("--explain", Opts.Explain,
+                 "Print the documentation of a check and exit");
+  App.add_option("--root", Opts.Root,
+                 "Repository root for relative paths in reports and "
+                 "baselines (default: the git work tree, else `.`)");
+  App.add_option("--cache-dir", Opts.CacheDir,
+                 "Reuse the results of unchanged translation units from this "
+                 "directory and store new ones there (see docs/ci.md)");
+  std::string Shard;
+  App.add_option("--shard", Shard,
+                 "Analyse only shard K of N (1 <= K <= N): a deterministic "
+                 "share of the files balanced by size; combine the shards' "
+                 "results with `loadcheck merge`");
+  // --- reliability (issue 9)
+  App.add_option("--timeout-per-file", Opts.TimeoutPerFile,
+                 "Stop the analysis of a translation unit after this many "
+                 "seconds (decimals allowed) and report it as not analysed "
+                 "(exit code 3); default: no limit")
+      ->type_name("SECONDS")
+      ->check(CLI::Validator(
+          [](std::string &Value) -> std::string {
+            char *End = nullptr;
+            double Seconds = std::strtod(Value.c_str(), &End);
+            if (Value.empty() || *End != '\0' || !(Seconds > 0) ||
+                Seconds > 1e6)
+              return "must be a number of seconds greater than 0 and at "
+                     "most 1000000, got '" +
+                     Value + "'";
+            return "";
+          },
+          ""));
+  // --- end reliability
+  App.add_option("--internal-worker", Opts.WorkerFile)->group("");
+  App.add_option("--internal-output", Opts.WorkerOutput)->group("");
+  App.add_option("--internal-executable-hash", Opts.ExecutableHash)
+      ->group(""); // computed once by the driver (Cache.h)
+  Opts.OwnArgs = OwnArgs;
+
+  std::reverse(OwnArgs.begin(), OwnArgs.end()); // CLI11 parses from the back
+  try {
+    App.parse(OwnArgs);
+  } catch (const CLI::CallForHelp &) {
+    fmt::print("{}", App.help());
+    ExitNow = Clean;
+    return std::nullopt;
+  } catch (const CLI::CallForVersion &) {
+    fmt::print("{}\n", versionText());
+    ExitNow = Clean;
+    return std::nullopt;
+  } catch (const CLI::ParseError &E) {
+    fmt::print(stderr, "loadcheck: error: {} (see --help)\n", E.what());
+    ExitNow = UsageError;
+    return std::nullopt;
+  }
+  if (!Shard.empty() && !parseShard(Shard, Opts.ShardIndex, Opts.ShardCount)) {
+    fmt::print(stderr,
+               "loadcheck: error: --shard '{}' is invalid: expected K/N with "
+               "1 <= K <= N, e.g. 2/4\n",
+               Shard);
+    ExitNow = UsageError;
+    return std::nullopt;
+  }
+  Opts.Color = Color == "always"  ? ColorMode::Always
+               : Color == "never" ? ColorMode::Never
+                                  : ColorMode::Auto;
+  Opts.Format = Format == "json"     ? OutputFormat::Json
+                : Format == "sarif"  ? OutputFormat::Sarif
+                : Format == "github" ? OutputFormat::Github
+                : Format == "gitlab" ? OutputFormat::Gitlab
+                                     : OutputFormat::Text;
+  return Opts;
+}
+
+} // namespace loadcheck

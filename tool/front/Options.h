@@ -1,0 +1,64 @@
+//===--- Options.h - the driver's command line ------------------*- C++ -*-===//
+#ifndef LOADCHECK_TOOL_FRONT_OPTIONS_H
+#define LOADCHECK_TOOL_FRONT_OPTIONS_H
+
+#include "llvm/ADT/StringRef.h"
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace loadcheck {
+
+enum class ColorMode { Auto, Always, Never };
+
+enum class OutputFormat { Text, Json, Sarif, Github, Gitlab };
+
+struct DriverOptions {
+  std::vector<std::string> Inputs; ///< files or directories
+  std::string BuildPath;           ///< -p: build dir or compile_commands.json
+  std::optional<std::string> Checks;
+  std::optional<std::string> WarningsAsErrors;
+  std::optional<std::string> HeaderFilter;
+  std::vector<std::string> ExtraArgs;
+  bool HasCompilerArgs = false;          ///< `--` was given
+  std::vector<std::string> CompilerArgs; ///< after `--`
+  bool ListChecks = false;
+  bool Quiet = false;
+  ColorMode Color = ColorMode::Auto;
+  unsigned Jobs = 0; ///< -j; 0 = number of cores
+  OutputFormat Format = OutputFormat::Text;
+  std::string Output;      ///< --output; "" = stdout
+  std::string ExportFixes; ///< --export-fixes
+  bool Fix = false;
+  std::string Baseline;      ///< --baseline
+  std::string WriteBaseline; ///< --write-baseline
+  bool Checklist = false;
+  std::optional<std::string> Explain;
+  std::string Root; ///< --root; "" = git work tree or current directory
+  // Scale (docs/ci.md): result cache and sharding.
+  std::string CacheDir;    ///< --cache-dir; "" = no cache
+  unsigned ShardIndex = 0; ///< --shard K/N: K (1-based); 0 = not sharded
+  unsigned ShardCount = 0; ///< N
+  // --- reliability (issue 9)
+  double TimeoutPerFile = 0; ///< --timeout-per-file seconds; 0 = none
+  // --- end reliability
+  /// The options as given (before `--`), for re-executing as a worker.
+  std::vector<std::string> OwnArgs;
+  std::string WorkerFile;   ///< hidden --internal-worker
+  std::string WorkerOutput; ///< hidden --internal-output
+  /// hidden --internal-executable-hash: the driver's cacheExecutableHash(),
+  /// so workers do not each hash the executable again.
+  std::string ExecutableHash;
+};
+
+/// Parses the value of --shard, "K/N" with 1 <= K <= N.
+bool parseShard(llvm::StringRef Text, unsigned &Index, unsigned &Count);
+
+/// Parses argv. On --help/--version or a usage error it prints what is
+/// needed and returns the process exit code in \p ExitNow.
+std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
+                                              int &ExitNow);
+
+} // namespace loadcheck
+
+#endif // LOADCHECK_TOOL_FRONT_OPTIONS_H

@@ -1,0 +1,26 @@
+//===--- ResultCodec.h - a translation unit's result as JSON ----*- C++ -*-===//
+//
+// The one JSON shape of a FileResult: what a worker writes for the driver
+// and what a result cache entry holds (Cache.h). Lossless: JSON strings must
+// be UTF-8 but paths and source text need not be, so a string that is not
+// travels as {"hex": "..."} and comes back byte for byte. (Reports, meant
+// for people and CI services, replace such bytes with U+FFFD instead: see
+// jsonText in report/Reporters.h.)
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOADCHECK_TOOL_RUN_RESULTCODEC_H
+#define LOADCHECK_TOOL_RUN_RESULTCODEC_H
+
+#include "tool/run/FileResult.h"
+#include "llvm/Support/JSON.h"
+
+namespace loadcheck {
+
+llvm::json::Value resultToJSON(const FileResult &Result);
+
+/// Fills \p Result from \p Value; false when \p Value is not a result.
+bool resultFromJSON(const llvm::json::Value &Value, FileResult &Result);
+
+} // namespace loadcheck
+
+#endif // LOADCHECK_TOOL_RUN_RESULTCODEC_H
