@@ -3,8 +3,8 @@
 namespace loadcheck {
 
 static const CheckInfo Checks[] = {
-#define LOADCHECK_CHECK(Name, Class, Section, OffersFix, Summary)              \
-  {Name, Section, OffersFix, Summary},
+#define LOADCHECK_CHECK(Name, Class, Section, OffersFix, Langs, Summary)       \
+  {Name, Section, OffersFix, Languages::Langs, Summary},
 #include "checks/CheckList.def"
 };
 

@@ -12,11 +12,20 @@
 
 namespace loadcheck {
 
+/// The languages a check analyses. A check runs on C when the APIs it knows
+/// exist in C (pthreads, libcurl, libpq...); C++-only APIs keep it C++-only.
+enum class Languages { Cxx, CAndCxx };
+
 struct CheckInfo {
   llvm::StringRef Name;
   llvm::StringRef Section;
   bool OffersFix;
+  Languages Langs;
   llvm::StringRef Summary;
+
+  bool runsOnC() const { return Langs == Languages::CAndCxx; }
+  /// "C, C++" or "C++", as --list-checks and the docs write it.
+  llvm::StringRef languagesText() const { return runsOnC() ? "C, C++" : "C++"; }
 };
 
 /// Every loadcheck check, in registry order.

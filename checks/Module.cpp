@@ -40,7 +40,7 @@ class LoadcheckModule : public clang::tidy::ClangTidyModule {
 public:
   void
   addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
-#define LOADCHECK_CHECK(Name, Class, Section, OffersFix, Summary)              \
+#define LOADCHECK_CHECK(Name, Class, Section, OffersFix, Langs, Summary)       \
   Factories.registerCheckFactory(Name, model::createUserCodeScoped<Class>);
 #include "checks/CheckList.def"
   }

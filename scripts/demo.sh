@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 build_dir=${LOADCHECK_BUILD_DIR:-build}
 bash scripts/build.sh
 cmake -S examples/service -B "$build_dir/example-service" -G Ninja \
-  -DCMAKE_CXX_COMPILER=clang++-19 >/dev/null
+  -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_C_COMPILER=clang-19 >/dev/null
 set +e
 "$build_dir/tool/loadcheck" -p "$build_dir/example-service" examples/service
 status=$?

@@ -15,6 +15,7 @@ packages=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libpqxx-dev libpq-dev libhiredis-dev default-libmysqlclient-dev
   libsqlite3-dev libpoco-dev libboost-dev libspdlog-dev nlohmann-json3-dev
+  libevent-dev libmicrohttpd-dev
   # SARIF schema validation in the driver tests; clang-apply-replacements-19
   # applies --export-fixes output in the driver tests
   python3-jsonschema clang-tools-19

@@ -34,11 +34,6 @@ namespace {
 namespace fs = llvm::sys::fs;
 namespace path = llvm::sys::path;
 
-std::string goldenFor(llvm::StringRef Fixture) {
-  return (path::parent_path(Fixture) + "/" + path::stem(Fixture) + ".fixed.cpp")
-      .str();
-}
-
 std::vector<std::string> fixturesOf(llvm::StringRef Check) {
   std::vector<std::string> Out;
   for (const std::string &Path : allFixtures())
@@ -149,7 +144,9 @@ TEST_P(CheckFixItTest, FixesOfEveryFixtureCompile) {
     // One check's own fix-its never overlap each other.
     EXPECT_TRUE(Result.Conflicts.empty())
         << Path << ": " << llvm::join(Result.Conflicts, "; ");
-    EXPECT_EQ(compileSource(Result.Text, Parsed.RunArgs), "")
+    EXPECT_EQ(
+        compileSource(Result.Text, fixtureCompileArgs(Path, Parsed.RunArgs)),
+        "")
         << Path << " no longer compiles after the fix-its of " << Check;
   }
   EXPECT_GT(Fixing, 0u) << Check << " offers fix-its but fixed no fixture";
@@ -187,7 +184,8 @@ TEST_P(ProfileFixItTest, AllFixesTogetherCompile) {
   EXPECT_TRUE(Out.Errors.empty())
       << Path << ": " << llvm::join(Out.Errors, "; ");
   EXPECT_GT(Out.Applied, 0u) << Path;
-  EXPECT_EQ(compileSource(Out.Text, Parsed.RunArgs), "")
+  EXPECT_EQ(compileSource(Out.Text, fixtureCompileArgs(Path, Parsed.RunArgs)),
+            "")
       << Path << " no longer compiles after every fix-it of the profile";
 }
 

@@ -2,7 +2,8 @@
 //
 // One test per fixture file: the check named by the file runs in-process and
 // every diagnostic must match an annotation and vice versa. Fix-its are
-// applied and compared with <name>.fixed.cpp, which must compile; a fixture
+// applied and compared with <name>.fixed.cpp (.fixed.c for a C fixture),
+// which must compile; a fixture
 // without a golden file must produce no fix-it.
 //
 //===----------------------------------------------------------------------===//
@@ -43,9 +44,7 @@ TEST_P(FixtureTest, DiagnosticsMatchAnnotations) {
 
   std::string Fixed, Error;
   ASSERT_TRUE(applyFixes(Path, Run.Findings, Fixed, Error)) << Error;
-  std::string Golden = (llvm::sys::path::parent_path(Path) + "/" +
-                        llvm::sys::path::stem(Path) + ".fixed.cpp")
-                           .str();
+  std::string Golden = goldenFor(Path);
   auto GoldenText = llvm::MemoryBuffer::getFile(Golden);
   if (!GoldenText) {
     bool HasFixes = llvm::any_of(
@@ -55,7 +54,8 @@ TEST_P(FixtureTest, DiagnosticsMatchAnnotations) {
   }
   EXPECT_EQ((*GoldenText)->getBuffer().str(), Fixed)
       << "fixed file differs from " << Golden;
-  std::string CompileErrors = compileSource(Fixed, Parsed.RunArgs);
+  std::string CompileErrors =
+      compileSource(Fixed, fixtureCompileArgs(Path, Parsed.RunArgs));
   EXPECT_EQ(CompileErrors, "") << "the fixed fixture does not compile";
 }
 

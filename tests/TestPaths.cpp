@@ -16,11 +16,29 @@ std::vector<std::string> allFixtures(llvm::StringRef Section) {
   for (llvm::sys::fs::recursive_directory_iterator It(Root, EC), End;
        It != End && !EC; It.increment(EC)) {
     llvm::StringRef Path = It->path();
-    if (Path.ends_with(".cpp") && !Path.ends_with(".fixed.cpp"))
+    if ((Path.ends_with(".cpp") || Path.ends_with(".c")) &&
+        !Path.ends_with(".fixed.cpp") && !Path.ends_with(".fixed.c"))
       Out.push_back(Path.str());
   }
   std::sort(Out.begin(), Out.end());
   return Out;
+}
+
+std::string goldenFor(llvm::StringRef Fixture) {
+  return (llvm::sys::path::parent_path(Fixture) + "/" +
+          llvm::sys::path::stem(Fixture) + ".fixed" +
+          llvm::sys::path::extension(Fixture))
+      .str();
+}
+
+std::vector<std::string>
+fixtureCompileArgs(llvm::StringRef Fixture,
+                   const std::vector<std::string> &RunArgs) {
+  std::vector<std::string> Args;
+  if (Fixture.ends_with(".c"))
+    Args = {"-x", "c"};
+  Args.insert(Args.end(), RunArgs.begin(), RunArgs.end());
+  return Args;
 }
 
 std::vector<std::string> fixtureSections() {

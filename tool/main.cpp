@@ -51,7 +51,9 @@ static int listChecks(const DriverOptions &Opts) {
   for (const std::string &Name : enabledChecks(Opts, "")) {
     const CheckInfo *Info = findCheck(Name);
     llvm::outs() << "    " << Name << "  [" << sectionOf(Name)
-                 << (Info && Info->OffersFix ? ", fix-it" : "") << "]\n";
+                 << (Info && Info->OffersFix ? ", fix-it" : "") << "]"
+                 << (Info ? "  (" + Info->languagesText().str() + ")" : "")
+                 << "\n";
   }
   return Clean;
 }

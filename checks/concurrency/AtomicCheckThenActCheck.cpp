@@ -33,6 +33,52 @@ const Expr *atomicObject(const CXXMemberCallExpr &Call) {
   return model::isStdAtomic(T) ? Object : nullptr;
 }
 
+/// C11 atomics (<stdatomic.h>): `atomic_load(&flag)` expands to an
+/// AtomicExpr on a pointer to the object; an `_Atomic` object read or
+/// assigned directly is atomic too.
+enum class C11Access { Load, Store, ReadModifyWrite, None };
+
+C11Access c11Access(const AtomicExpr &A) {
+  switch (A.getOp()) {
+  case AtomicExpr::AO__c11_atomic_load:
+  case AtomicExpr::AO__atomic_load:
+  case AtomicExpr::AO__atomic_load_n:
+    return C11Access::Load;
+  case AtomicExpr::AO__c11_atomic_store:
+  case AtomicExpr::AO__atomic_store:
+  case AtomicExpr::AO__atomic_store_n:
+    return C11Access::Store;
+  case AtomicExpr::AO__c11_atomic_init:
+    return C11Access::None;
+  default: // exchange, compare_exchange_*, fetch_*
+    return C11Access::ReadModifyWrite;
+  }
+}
+
+/// The object of `atomic_load(&flag)`: `flag`; of `atomic_load(p)`: `p`.
+const Expr *c11Object(const AtomicExpr &A) {
+  const Expr *Ptr = A.getPtr()->IgnoreParenImpCasts();
+  if (const auto *Addr = dyn_cast<UnaryOperator>(Ptr);
+      Addr && Addr->getOpcode() == UO_AddrOf)
+    return Addr->getSubExpr()->IgnoreParenImpCasts();
+  return Ptr;
+}
+
+bool isC11AtomicObject(const Expr *E) {
+  return E && E->getType()->isAtomicType();
+}
+
+/// `x++`, `x += n` on an `_Atomic` object: one atomic read-modify-write.
+const Expr *c11UpdatedObject(const Stmt *S) {
+  if (const auto *Op = dyn_cast<UnaryOperator>(S);
+      Op && Op->isIncrementDecrementOp() && isC11AtomicObject(Op->getSubExpr()))
+    return Op->getSubExpr()->IgnoreParenImpCasts();
+  if (const auto *Op = dyn_cast<CompoundAssignOperator>(S);
+      Op && isC11AtomicObject(Op->getLHS()))
+    return Op->getLHS()->IgnoreParenImpCasts();
+  return nullptr;
+}
+
 /// Atomic objects read by \p S as a plain load: `a.load()`, or the implicit
 /// conversion in `!flag`, `a == x`. An `exchange` or `compare_exchange_*`
 /// is not a plain load: testing its result is the correct idiom.
@@ -46,6 +92,13 @@ void collectAtomicReads(const Stmt *S,
           (Method->getIdentifier() && Method->getName() == "load"))
         if (const Expr *Object = atomicObject(*Call))
           Out.push_back(Object);
+  if (const auto *A = dyn_cast<AtomicExpr>(S);
+      A && c11Access(*A) == C11Access::Load)
+    Out.push_back(c11Object(*A));
+  if (const auto *Load = dyn_cast<ImplicitCastExpr>(S);
+      Load && Load->getCastKind() == CK_LValueToRValue &&
+      isC11AtomicObject(Load->getSubExpr()))
+    Out.push_back(Load->getSubExpr()->IgnoreParenImpCasts());
   for (const Stmt *Child : S->children())
     collectAtomicReads(Child, Out);
 }
@@ -70,6 +123,11 @@ void collectAtomicRMWs(const Stmt *S,
       if (Op->getNumArgs() >= 1 &&
           model::isStdAtomic(Op->getArg(0)->IgnoreParenImpCasts()->getType()))
         Out.push_back(Op->getArg(0)->IgnoreParenImpCasts());
+  } else if (const auto *A = dyn_cast<AtomicExpr>(S);
+             A && c11Access(*A) == C11Access::ReadModifyWrite) {
+    Out.push_back(c11Object(*A));
+  } else if (const Expr *Updated = c11UpdatedObject(S)) {
+    Out.push_back(Updated);
   }
   for (const Stmt *Child : S->children())
     collectAtomicRMWs(Child, Out);
@@ -148,6 +206,17 @@ void collectActs(const Stmt *S, llvm::ArrayRef<const Expr *> Checked,
     default:
       break;
     }
+  } else if (const auto *A = dyn_cast<AtomicExpr>(S)) {
+    C11Access Access = c11Access(*A);
+    if (Access == C11Access::Store ||
+        (Access == C11Access::ReadModifyWrite && resultUnused(*A, Ctx)))
+      Object = c11Object(*A);
+  } else if (const auto *Assign = dyn_cast<BinaryOperator>(S);
+             Assign && Assign->getOpcode() == BO_Assign &&
+             isC11AtomicObject(Assign->getLHS())) {
+    Object = Assign->getLHS()->IgnoreParenImpCasts();
+  } else if (const Expr *Updated = c11UpdatedObject(S)) {
+    Object = Updated;
   }
   if (Object && llvm::any_of(Checked, [&](const Expr *C) {
         return model::sameObject(C, Object, Ctx);
@@ -281,8 +350,9 @@ bool AtomicCheckThenActCheck::checkThenAct(const IfStmt &If, ASTContext &Ctx) {
   // sameObject() found the check through the declaration both designate.
   const ValueDecl *Atomic = utils::namedObject(First.Object);
   diag(Loc, "check-then-act on atomic %0: another thread can act in between; "
-            "use compare_exchange_strong")
-      << Atomic;
+            "use %select{compare_exchange_strong|"
+            "atomic_compare_exchange_strong}1")
+      << Atomic << !Ctx.getLangOpts().CPlusPlus;
   diag(SM.getFileLoc(First.Where->getExprLoc()), "%0 written here",
        DiagnosticIDs::Note)
       << Atomic;
@@ -319,9 +389,10 @@ bool AtomicCheckThenActCheck::doubleCheckedLocking(const IfStmt &If,
       if (!Reported.insert(Loc).second)
         return true;
       const ValueDecl *Var = utils::namedObject(Object);
-      diag(Loc, "double-checked locking on non-atomic %0 is a data race; make "
-                "it std::atomic or use std::call_once")
-          << Var;
+      diag(Loc, "double-checked locking on non-atomic %0 is a data race; "
+                "%select{make it std::atomic or use std::call_once|make it "
+                "_Atomic or use pthread_once}1")
+          << Var << !Ctx.getLangOpts().CPlusPlus;
       diag(SM.getFileLoc(Held.back().AcquiredAt), "%0 acquired here",
            DiagnosticIDs::Note)
           << Held.back().Id.Decl;

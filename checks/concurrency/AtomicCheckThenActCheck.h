@@ -26,7 +26,7 @@ public:
       : ClangTidyCheck(Name, Ctx) {}
   bool isLanguageVersionSupported(
       const clang::LangOptions &LangOpts) const override {
-    return LangOpts.CPlusPlus11;
+    return LangOpts.CPlusPlus11 || !LangOpts.CPlusPlus; // C11 atomics too
   }
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void

@@ -28,9 +28,10 @@ void DetachedThreadCheck::registerMatchers(MatchFinder *Finder) {
           .bind(MemberDetach),
       this);
 
-  // pthread_detach(tid)
+  // pthread_detach(tid), thrd_detach(thr)
   Finder->addMatcher(
-      callExpr(callee(functionDecl(hasName("::pthread_detach"))),
+      callExpr(callee(functionDecl(
+                   hasAnyName("::pthread_detach", "::thrd_detach"))),
                argumentCountIs(1), utils::inUserCode(),
                optionally(forCallable(functionDecl().bind(Function))))
           .bind(PthreadDetach),

@@ -26,7 +26,7 @@ public:
       : TestCodeAwareCheck(Name, Ctx) {}
   bool isLanguageVersionSupported(
       const clang::LangOptions &LangOpts) const override {
-    return LangOpts.CPlusPlus;
+    return true; // usleep, nanosleep and sleep loops too
   }
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void

@@ -284,8 +284,8 @@ void VolatileSynchronizationCheck::reportIfShared(
   {
     auto Diag = diag(Loc, "volatile %0 signals between threads but orders "
                           "nothing, so readers may miss the write; use "
-                          "std::atomic")
-                << &D;
+                          "%select{std::atomic|_Atomic}1")
+                << &D << !getLangOpts().CPlusPlus;
     if (auto Fixes = atomicFix(D, DeclUses))
       for (const FixItHint &Fix : *Fixes)
         Diag << Fix;
@@ -304,6 +304,8 @@ VolatileSynchronizationCheck::atomicFix(const ValueDecl &D,
                                         llvm::ArrayRef<Use> DeclUses) {
   const SourceManager &SM = Context->getSourceManager();
   const LangOptions &LangOpts = getLangOpts();
+  if (!LangOpts.CPlusPlus) // std::atomic is C++; C is told to use _Atomic
+    return std::nullopt;
   if (llvm::any_of(DeclUses, [](const Use &U) { return !U.Plain; }))
     return std::nullopt;
   QualType T = D.getType();

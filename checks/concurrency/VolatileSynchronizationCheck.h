@@ -32,7 +32,8 @@ public:
       const clang::LangOptions &LangOpts) const override {
     // Freestanding code (kernels, firmware) uses volatile for interrupt
     // handlers and registers, which is correct there.
-    return LangOpts.CPlusPlus11 && !LangOpts.Freestanding;
+    return (LangOpts.CPlusPlus11 || !LangOpts.CPlusPlus) &&
+           !LangOpts.Freestanding;
   }
   void registerPPCallbacks(const clang::SourceManager &SM,
                            clang::Preprocessor *PP,

@@ -60,10 +60,12 @@ const std::vector<std::string> &defaultClientTypes() {
 
 const std::vector<std::string> &defaultClientFactories() {
   static const std::vector<std::string> Defaults = {
-      "curl_easy_init", "grpc::CreateChannel",     "grpc::CreateCustomChannel",
-      "PQconnectdb",    "PQconnectdbParams",       "mysql_real_connect",
-      "redisConnect",   "redisConnectWithTimeout", "sqlite3_open*",
-      "SSL_CTX_new"};
+      "curl_easy_init", "grpc::CreateChannel", "grpc::CreateCustomChannel",
+      "PQconnectdb", "PQconnectdbParams", "PQsetdbLogin",
+      // PQconnectStart, PQconnectStartParams: the non-blocking connect
+      "PQconnectStart*", "mysql_real_connect",
+      // redisConnect, ...WithTimeout, ...Unix, ...NonBlock, redisAsyncConnect
+      "redisConnect*", "redisAsyncConnect*", "sqlite3_open*", "SSL_CTX_new"};
   return Defaults;
 }
 

@@ -26,7 +26,7 @@ public:
                         clang::tidy::ClangTidyContext *Ctx);
   bool isLanguageVersionSupported(
       const clang::LangOptions &LangOpts) const override {
-    return LangOpts.CPlusPlus;
+    return true; // curl, libpq, hiredis, MySQL and SQLite are C APIs
   }
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void

@@ -1,6 +1,7 @@
 //===--- MissingTimeoutCheck.cpp ------------------------------------------===//
 #include "checks/connections/MissingTimeoutCheck.h"
 #include "checks/model/HandleCalls.h"
+#include "checks/utils/CurlOption.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
 #include "clang/AST/ParentMapContext.h"
@@ -259,10 +260,9 @@ static bool setsCurlTimeout(const CallExpr &Call, const NamedDecl &Handle) {
       Callee->getName() != "curl_easy_setopt" || Call.getNumArgs() < 2 ||
       utils::namedEntity(Call.getArg(0)) != &Handle)
     return false;
-  const auto *Option =
-      dyn_cast<DeclRefExpr>(Call.getArg(1)->IgnoreParenImpCasts());
+  const EnumConstantDecl *Option = utils::curlOption(Call.getArg(1));
   return Option && llvm::is_contained({"CURLOPT_TIMEOUT", "CURLOPT_TIMEOUT_MS"},
-                                      Option->getDecl()->getName());
+                                      Option->getName());
 }
 
 /// The statement of a block that contains \p E: where a statement can be

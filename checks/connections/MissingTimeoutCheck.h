@@ -29,7 +29,7 @@ public:
   MissingTimeoutCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx);
   bool isLanguageVersionSupported(
       const clang::LangOptions &LangOpts) const override {
-    return LangOpts.CPlusPlus;
+    return true; // curl, hiredis and libpq are C APIs
   }
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void

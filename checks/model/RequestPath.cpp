@@ -1,5 +1,6 @@
 //===--- RequestPath.cpp - does this code run once per request? -----------===//
 #include "checks/model/RequestPath.h"
+#include "checks/model/CallbackHandlers.h"
 #include "checks/model/ThreadEntry.h"
 #include "checks/utils/Conditions.h"
 #include "clang/AST/ASTContext.h"
@@ -294,6 +295,13 @@ whyHandlerImpl(const FunctionDecl &F, const LambdaExpr *L, ASTContext &Ctx,
     }
   if (!L && F.getIdentifier() && Opts.matchesHandlerName(F.getName())) {
     R.Via = HandlerVia::NamePattern;
+    return R;
+  }
+  if (const CallbackRegistration *Reg =
+          L ? nullptr : CallbackHandlerIndex::get(Ctx).registrationOf(F)) {
+    R.Via = Reg->PerConnectionThread ? HandlerVia::ConnectionThread
+                                     : HandlerVia::CallbackRegistration;
+    R.RegisteredAt = Reg->Site;
     return R;
   }
   return std::nullopt;

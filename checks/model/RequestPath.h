@@ -26,7 +26,13 @@
 //      Options}, drogon::HttpAppFramework::registerHandler, or operator() of
 //      a crow rule object (what CROW_ROUTE(app, url)(lambda) expands to);
 //    - a function whose name matches `HandlerNamePattern` (a regex searched
-//      in the unqualified name; empty = off).
+//      in the unqualified name; empty = off);
+//    - a C callback whose address is handed to a server library that calls
+//      it per request or per connection (libevent's evhttp_set_cb,
+//      evhttp_set_gencb, event_new/event_assign on read or write events,
+//      bufferevent_setcb, evconnlistener_new*; libmicrohttpd's access
+//      handler), or the entry of a thread started in a loop that accepts
+//      connections (CallbackHandlers.h).
 // Not per request: code in the initialiser of a function-scope `static`, of
 // a global or of a member (runs once), code outside any function.
 //
@@ -111,9 +117,11 @@ private:
 
 /// Why a function is a request handler.
 enum class HandlerVia {
-  RequestParameter,  ///< a parameter of a request/context type
-  RouteRegistration, ///< a lambda passed to a route registration call
-  NamePattern,       ///< its name matches HandlerNamePattern
+  RequestParameter,     ///< a parameter of a request/context type
+  RouteRegistration,    ///< a lambda passed to a route registration call
+  NamePattern,          ///< its name matches HandlerNamePattern
+  CallbackRegistration, ///< a C callback of libevent or libmicrohttpd
+  ConnectionThread,     ///< the entry of a thread started per accept()
 };
 
 /// Why a statement runs once per loop iteration or per request.
@@ -142,6 +150,9 @@ struct PerRequestReason {
   const clang::ParmVarDecl *RequestParam = nullptr;
   /// For RouteRegistration: the registration call (`svr.Get("/x", ...)`).
   const clang::CallExpr *Registration = nullptr;
+  /// For CallbackRegistration and ConnectionThread: the registering call
+  /// (`evhttp_set_cb(...)`) or the thread start in the accept loop.
+  const clang::Expr *RegisteredAt = nullptr;
   /// Printable name, unquoted: `Greeter::SayHello`, `handleOrder`, a route
   /// lambda as `Get "/users"` (the registration method and its literal
   /// route), another lambda as `lambda`.

@@ -4,6 +4,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/Regex.h"
 
 using namespace clang;
 using namespace clang::ast_matchers;
@@ -226,6 +227,22 @@ bool Provenance::isEscapeDestination(const VarDecl *Var) {
               .empty();
 }
 
+/// A number formatted into \p Format (`snprintf(buf, n, "... %d", id)`)
+/// cannot carry a quote or a keyword: not injectable. A character (`%c`) can,
+/// so a format that has one keeps every argument.
+static bool printsOnlyDigits(const CallExpr &Format, const Expr &Arg) {
+  QualType T = Arg.IgnoreParenImpCasts()->getType();
+  if (T.isNull() || T->isAnyCharacterType() ||
+      !(T->isIntegerType() || T->isRealFloatingType()))
+    return false;
+  for (const Expr *A : Format.arguments())
+    if (const auto *Literal = dyn_cast<StringLiteral>(A->IgnoreParenImpCasts()))
+      if (Literal->isOrdinary() &&
+          llvm::Regex("%[-+ #0-9.*hlLjzt]*c").match(Literal->getString()))
+        return false;
+  return true;
+}
+
 std::vector<Source> Provenance::sourcesOf(const VarDecl *Var, bool &Unknown) {
   std::vector<Source> Out;
   if (const Expr *Init = Var->getInit())
@@ -296,8 +313,10 @@ std::vector<Source> Provenance::sourcesOf(const VarDecl *Var, bool &Unknown) {
     const llvm::StringRef Name = E->getDirectCallee()->getName();
     const unsigned First = Name == "snprintf" ? 2 : 1;
     const bool Copy = Name.starts_with("strcpy") || Name.starts_with("strncpy");
+    const bool Format = Name.ends_with("printf");
     for (unsigned I = First; I < E->getNumArgs(); ++I)
-      if (!(Name.starts_with("strn") && I == 2)) // the length
+      if (!(Name.starts_with("strn") && I == 2) && // the length
+          !(Format && I > First && printsOnlyDigits(*E, *E->getArg(I))))
         Out.push_back({E->getArg(I), E, Copy});
   }
   // oss << "SELECT " << id: every operand of a chain rooted at the stream.

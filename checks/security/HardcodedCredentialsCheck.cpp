@@ -2,6 +2,7 @@
 #include "checks/security/HardcodedCredentialsCheck.h"
 #include "checks/utils/ConstantString.h"
 #include "checks/utils/Matchers.h"
+#include "checks/utils/CurlOption.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "llvm/Support/Regex.h"
@@ -155,11 +156,10 @@ void HardcodedCredentialsCheck::registerMatchers(MatchFinder *Finder) {
       callExpr(
           callee(functionDecl(hasName("::curl_easy_setopt"))),
           argumentCountIs(3),
-          hasArgument(
-              1,
-              ignoringParenImpCasts(declRefExpr(to(enumConstantDecl(hasAnyName(
-                  "CURLOPT_USERPWD", "CURLOPT_PASSWORD", "CURLOPT_PROXYUSERPWD",
-                  "CURLOPT_PROXYPASSWORD", "CURLOPT_XOAUTH2_BEARER")))))),
+          hasArgument(1, utils::curlOptionIs(enumConstantDecl(hasAnyName(
+                             "CURLOPT_USERPWD", "CURLOPT_PASSWORD",
+                             "CURLOPT_PROXYUSERPWD", "CURLOPT_PROXYPASSWORD",
+                             "CURLOPT_XOAUTH2_BEARER")))),
           utils::inUserCode(), unless(isInTemplateInstantiation()))
           .bind(CurlCall),
       this);
@@ -196,8 +196,7 @@ void HardcodedCredentialsCheck::check(const MatchFinder::MatchResult &Result) {
         SecretArg = Call->getArg(P.Index);
   } else if ((Call = Result.Nodes.getNodeAs<CallExpr>(CurlCall))) {
     SecretArg = Call->getArg(2);
-    const auto *Option =
-        cast<DeclRefExpr>(Call->getArg(1)->IgnoreParenImpCasts())->getDecl();
+    const EnumConstantDecl *Option = utils::curlOption(Call->getArg(1));
     UserAndPassword = Option->getName().ends_with("USERPWD");
   }
   if (!Call || !SecretArg)

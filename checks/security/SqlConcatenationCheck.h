@@ -26,7 +26,7 @@ public:
       : TestCodeAwareCheck(Name, Ctx) {}
   bool isLanguageVersionSupported(
       const clang::LangOptions &LangOpts) const override {
-    return LangOpts.CPlusPlus;
+    return true; // libpq, MySQL and SQLite are C APIs
   }
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void

@@ -1,6 +1,7 @@
 //===--- TlsVerificationDisabledCheck.cpp ---------------------------------===//
 #include "checks/security/TlsVerificationDisabledCheck.h"
 #include "checks/utils/Matchers.h"
+#include "checks/utils/CurlOption.h"
 #include "checks/utils/NamedEntity.h"
 #include "checks/utils/UserLocation.h"
 #include "clang/AST/ASTContext.h"
@@ -24,11 +25,10 @@ void TlsVerificationDisabledCheck::registerMatchers(MatchFinder *Finder) {
       callExpr(
           callee(functionDecl(hasName("::curl_easy_setopt"))),
           argumentCountIs(3),
-          hasArgument(1, ignoringParenImpCasts(declRefExpr(to(enumConstantDecl(
-                             hasAnyName("CURLOPT_SSL_VERIFYPEER",
-                                        "CURLOPT_SSL_VERIFYHOST",
-                                        "CURLOPT_PROXY_SSL_VERIFYPEER",
-                                        "CURLOPT_PROXY_SSL_VERIFYHOST")))))),
+          hasArgument(1, utils::curlOptionIs(enumConstantDecl(hasAnyName(
+                             "CURLOPT_SSL_VERIFYPEER", "CURLOPT_SSL_VERIFYHOST",
+                             "CURLOPT_PROXY_SSL_VERIFYPEER",
+                             "CURLOPT_PROXY_SSL_VERIFYHOST")))),
           utils::inUserCode(), unless(isInTemplateInstantiation()))
           .bind(CurlCall),
       this);
@@ -210,8 +210,7 @@ void TlsVerificationDisabledCheck::check(
   if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(CurlCall)) {
     if (!isConstantZero(Call->getArg(2), Ctx))
       return;
-    const auto *Option =
-        cast<DeclRefExpr>(Call->getArg(1)->IgnoreParenImpCasts())->getDecl();
+    const EnumConstantDecl *Option = utils::curlOption(Call->getArg(1));
     report(*this, utils::userLocation(Call->getArg(2)->getBeginLoc(), SM),
            ("'" + Option->getName() + "' = 0").str(),
            Option->getName().ends_with("VERIFYHOST"), Call->getArg(0));

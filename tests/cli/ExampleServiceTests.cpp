@@ -33,7 +33,8 @@ std::set<Site> badMarkers() {
        End;
        It != End && !EC; It.increment(EC)) {
     llvm::StringRef Path = It->path();
-    if (!Path.ends_with(".cpp") && !Path.ends_with(".h"))
+    if (!Path.ends_with(".cpp") && !Path.ends_with(".h") &&
+        !Path.ends_with(".c"))
       continue;
     auto Buffer = llvm::MemoryBuffer::getFile(Path);
     if (!Buffer)

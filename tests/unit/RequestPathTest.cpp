@@ -19,10 +19,14 @@ using model::HandlerVia;
 using model::PerRequestReason;
 using Kind = PerRequestReason::Kind;
 
-std::unique_ptr<ASTUnit> parse(const std::string &Code) {
-  std::vector<std::string> Args = {"-std=c++20", "-resource-dir",
+enum class Lang { Cxx, C };
+
+std::unique_ptr<ASTUnit> parse(const std::string &Code, Lang L = Lang::Cxx) {
+  std::vector<std::string> Args = {L == Lang::C ? "-std=c11" : "-std=c++20",
+                                   "-resource-dir",
                                    LOADCHECK_CLANG_RESOURCE_DIR, "-pthread"};
-  return tooling::buildASTFromCodeWithArgs(Code, Args, "input.cc");
+  return tooling::buildASTFromCodeWithArgs(
+      Code, Args, L == Lang::C ? "input.c" : "input.cc");
 }
 
 /// The calls `marker(N)` of the main file, by N (the first match: the
@@ -57,8 +61,8 @@ struct Expect {
 };
 
 void checkAll(const std::string &Code, llvm::ArrayRef<Expect> Expected,
-              const model::RequestPathOptions &Opts = {}) {
-  auto AST = parse(Code);
+              const model::RequestPathOptions &Opts = {}, Lang L = Lang::Cxx) {
+  auto AST = parse(Code, L);
   ASSERT_TRUE(AST);
   ASTContext &Ctx = AST->getASTContext();
   ASSERT_FALSE(Ctx.getDiagnostics().hasErrorOccurred());
@@ -130,6 +134,75 @@ void loops(std::vector<Conn> &jobs, int n, std::vector<std::string> names) {
        {13, ""},
        {14, ""},
        {15, "per iteration of 'n > 0 && next() != 42 && next() != 43...'"}});
+}
+
+// C servers: a function is a handler because its address is registered with
+// libevent or libmicrohttpd, or because it is the entry of a thread started
+// per accepted connection. Timers, signals and threads started once are not.
+TEST(RequestPath, CCallbackHandlers) {
+  checkAll(
+      R"c(
+    #include <event2/event.h>
+    #include <event2/event_struct.h>
+    #include <event2/http.h>
+    #include <event2/bufferevent.h>
+    #include <event2/listener.h>
+    #include <microhttpd.h>
+    #include <pthread.h>
+    #include <sys/socket.h>
+    void marker(int);
+    static void on_route(struct evhttp_request *r, void *a) { marker(1); }
+    static void on_any(struct evhttp_request *r, void *a) { marker(2); }
+    static void on_io(evutil_socket_t fd, short w, void *a) { marker(3); }
+    static void on_tick(evutil_socket_t fd, short w, void *a) { marker(4); }
+    static void on_signal(evutil_socket_t fd, short w, void *a) { marker(5); }
+    static void on_read(struct bufferevent *b, void *a) { marker(6); }
+    static void on_conn(struct evconnlistener *l, evutil_socket_t fd,
+                        struct sockaddr *sa, int n, void *a) { marker(7); }
+    static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
+        const char *url, const char *method, const char *version,
+        const char *data, size_t *size, void **state) {
+      marker(8);
+      return MHD_NO;
+    }
+    static void *serve(void *fd) { marker(9); return 0; }
+    static void *background(void *a) { marker(10); return 0; }
+    static void unregistered(void) { marker(11); }
+    void setup(struct event_base *base, struct evhttp *http,
+               struct bufferevent *bev, evutil_socket_t fd, int lfd) {
+      struct event ev;
+      evhttp_set_cb(http, "/x", on_route, 0);
+      evhttp_set_gencb(http, &on_any, 0);
+      event_new(base, fd, EV_READ | EV_PERSIST, on_io, 0);
+      event_assign(&ev, base, -1, 0, on_tick, 0);
+      evsignal_new(base, 15, on_signal, 0);
+      bufferevent_setcb(bev, on_read, 0, 0, 0);
+      evconnlistener_new_bind(base, on_conn, 0, 0, -1, 0, 0);
+      MHD_start_daemon(0, 8080, 0, 0, on_access, 0, MHD_OPTION_END);
+      pthread_t t;
+      pthread_create(&t, 0, background, 0);
+      while (1) {
+        int c = accept(lfd, 0, 0);
+        pthread_create(&t, 0, serve, (void *)(long)c);
+      }
+    }
+  )c",
+      {{1, "per request in handler 'on_route'",
+        HandlerVia::CallbackRegistration},
+       {2, "per request in handler 'on_any'", HandlerVia::CallbackRegistration},
+       {3, "per request in handler 'on_io'", HandlerVia::CallbackRegistration},
+       {4, ""},
+       {5, ""},
+       {6, "per request in handler 'on_read'",
+        HandlerVia::CallbackRegistration},
+       {7, "per request in handler 'on_conn'",
+        HandlerVia::CallbackRegistration},
+       {8, "per request in handler 'on_access'",
+        HandlerVia::CallbackRegistration},
+       {9, "per request in handler 'serve'", HandlerVia::ConnectionThread},
+       {10, ""},
+       {11, ""}},
+      {}, Lang::C);
 }
 
 TEST(RequestPath, AllReasonsInnermostFirst) {
