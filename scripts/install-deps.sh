@@ -19,6 +19,8 @@ packages=(
   # SARIF schema validation in the driver tests; clang-apply-replacements-19
   # applies --export-fixes output in the driver tests
   python3-jsonschema clang-tools-19
+  # the install and package tests: cpack's DEB generator and its tools
+  dpkg-dev binutils man-db
   # the sanitizer runtimes of clang 19 (scripts/sanitize.sh, LOADCHECK_SANITIZE)
   libclang-rt-19-dev
 )
