@@ -349,9 +349,8 @@ bool AtomicCheckThenActCheck::checkThenAct(const IfStmt &If, ASTContext &Ctx) {
     return true;
   // sameObject() found the check through the declaration both designate.
   const ValueDecl *Atomic = utils::namedObject(First.Object);
-  diag(Loc, "check-then-act on atomic %0: another thread can act in between; "
-            "use %select{compare_exchange_strong|"
-            "atomic_compare_exchange_strong}1")
+  diag(Loc, "check-then-act on atomic %0 lets another thread act in between; "
+            "use %select{|atomic_}1compare_exchange_strong")
       << Atomic << !Ctx.getLangOpts().CPlusPlus;
   diag(SM.getFileLoc(First.Where->getExprLoc()), "%0 written here",
        DiagnosticIDs::Note)
@@ -389,9 +388,8 @@ bool AtomicCheckThenActCheck::doubleCheckedLocking(const IfStmt &If,
       if (!Reported.insert(Loc).second)
         return true;
       const ValueDecl *Var = utils::namedObject(Object);
-      diag(Loc, "double-checked locking on non-atomic %0 is a data race; "
-                "%select{make it std::atomic or use std::call_once|make it "
-                "_Atomic or use pthread_once}1")
+      diag(Loc, "double-checked locking on non-atomic %0 races; use "
+                "%select{std::call_once|pthread_once}1 or an atomic")
           << Var << !Ctx.getLangOpts().CPlusPlus;
       diag(SM.getFileLoc(Held.back().AcquiredAt), "%0 acquired here",
            DiagnosticIDs::Note)

@@ -103,6 +103,13 @@ void collectUses(const Stmt *S,
                  llvm::SmallVectorImpl<const Expr *> &Out) {
   if (!S || isa<LambdaExpr>(S))
     return;
+  // atomic_load(&flag) takes the address to read it: no use that may write.
+  if (const auto *A = dyn_cast<AtomicExpr>(S);
+      A && llvm::is_contained({AtomicExpr::AO__c11_atomic_load,
+                               AtomicExpr::AO__atomic_load_n,
+                               AtomicExpr::AO__atomic_load},
+                              A->getOp()))
+    return;
   if (isa<DeclRefExpr, MemberExpr>(S))
     if (const ValueDecl *D = utils::namedObject(cast<Expr>(S));
         D && Decls.contains(D))

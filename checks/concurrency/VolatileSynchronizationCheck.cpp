@@ -283,7 +283,7 @@ void VolatileSynchronizationCheck::reportIfShared(
   SourceLocation Loc = SM.getFileLoc(D.getLocation());
   {
     auto Diag = diag(Loc, "volatile %0 signals between threads but orders "
-                          "nothing, so readers may miss the write; use "
+                          "nothing, so readers miss it; use "
                           "%select{std::atomic|_Atomic}1")
                 << &D << !getLangOpts().CPlusPlus;
     if (auto Fixes = atomicFix(D, DeclUses))

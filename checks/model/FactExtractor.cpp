@@ -258,9 +258,15 @@ static std::string homeOf(const ValueDecl *D, ProgramFactsIndex &Index,
   if (const auto *Var = dyn_cast<VarDecl>(D); Var && Var->hasGlobalStorage()) {
     if (const auto *Record = dyn_cast<RecordDecl>(Var->getDeclContext()))
       return Index.idOf(Record); // a static data member
-    // A global's home is its file and line: a global mutex declared a few
-    // lines from it (ProgramGraph.h, sibling locks).
-    SourceLocation Loc = SM.getFileLoc(D->getLocation());
+    // A global's home is the file and line of its definition: a global mutex
+    // defined a few lines from it (ProgramGraph.h, sibling locks). A TU that
+    // only sees an `extern` declaration does not know the home.
+    const VarDecl *Definition = Var->getDefinition();
+    if (!Definition)
+      Definition = Var->getActingDefinition(); // C's `long n;`
+    if (!Definition)
+      return "";
+    SourceLocation Loc = SM.getFileLoc(Definition->getLocation());
     if (OptionalFileEntryRef File = SM.getFileEntryRefForID(SM.getFileID(Loc)))
       return File->getName().str() + "\n" +
              std::to_string(SM.getSpellingLineNumber(Loc));
@@ -577,7 +583,8 @@ private:
           Why->Registration ? Why->Registration->getExprLoc() : F.getLocation();
       Index.Facts.Roots.push_back({Index.idOf(&F), Why->HandlerName,
                                    RootKind::Handler, Index.posOf(At),
-                                   Why->phrase()});
+                                   "per request in '" + Why->subject() +
+                                       "'"});
     }
   }
 };

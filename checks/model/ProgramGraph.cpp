@@ -66,7 +66,8 @@ void ProgramGraph::add(const TUFacts &TU) {
     Statistics.Candidates++;
   }
   for (const auto &[Id, Home] : TU.Homes)
-    HomeOf.try_emplace(Id, Home);
+    if (!Home.empty()) // unknown in a TU that only declares it
+      HomeOf.try_emplace(Id, Home);
 }
 
 const ProgramGraph::Node *ProgramGraph::node(llvm::StringRef Id) const {

@@ -584,7 +584,7 @@ TEST(CacheDirect, AHeaderShadowingTheOneReadInvalidates) {
   EXPECT_EQ(cacheCounts(After), Counts(1, 2)) << After.Err;
   EXPECT_EQ(directHits(After), 1);
   EXPECT_EQ(Cold.Out.find("failShadowed"), std::string::npos);
-  EXPECT_NE(After.Out.find("from 'failShadowed'"), std::string::npos)
+  EXPECT_NE(After.Out.find("in 'failShadowed'"), std::string::npos)
       << After.Out;
   EXPECT_EQ(directHits(run(Dir)), 3);
 }

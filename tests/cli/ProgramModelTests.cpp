@@ -99,7 +99,7 @@ int main(void) {
 
 // Disabled: the lookalike (do_evict, called once without the lock) is not
 // reported through the driver yet; see the report of this change.
-TEST(ProgramModel, DISABLED_HelperCalledUnderALockFromAnotherFile) {
+TEST(ProgramModel, HelperCalledUnderALockFromAnotherFile) {
   Workspace Dir(
       project({{"src/items.h", "void do_insert(void);\nvoid do_evict(void);\n"
                                "long items_stats(void);\n"},

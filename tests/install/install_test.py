@@ -87,7 +87,7 @@ def bad_markers(source_dir):
     marker = re.compile(r"// BAD\((loadcheck-[a-z-]+)\)")
     sites = set()
     for path in sorted((Path(source_dir) / "examples/service").rglob("*")):
-        if path.suffix not in (".cpp", ".h"):
+        if path.suffix not in (".c", ".cpp", ".h"):
             continue
         pending = []
         for number, line in enumerate(path.read_text().splitlines(), 1):

@@ -312,7 +312,10 @@ TEST(DiagnosticsTable, MessagesAreWrittenOutShortAndListed) {
       EXPECT_FALSE(Call.Text.size() > 1 && llvm::isUpper(Call.Text[0]) &&
                    llvm::isLower(Call.Text[1]))
           << Call.Text;
-      if (!Check.empty())
+      // The program model's path notes are composed by the model and passed
+      // through as `%0`; their templates are rows of the page like any other.
+      const bool ModelNote = Call.IsNote && Call.Text == "%0";
+      if (!Check.empty() && !ModelNote)
         EXPECT_TRUE(llvm::any_of(Rows,
                                  [&](const Message &Row) {
                                    return Row.Text == Call.Text &&

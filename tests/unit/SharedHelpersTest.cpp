@@ -115,9 +115,9 @@ TEST(UtilsNamedEntity, InitializedVariable) {
   ASTContext &Ctx = P.AST->getASTContext();
   std::vector<std::string> Names;
   for (const BoundNodes &Node :
-       match(traverse(TK_AsIs, findAll(callExpr(callee(functionDecl(hasAnyName(
-                                                    "make", "next"))))
-                                           .bind("call"))),
+       match(traverse(TK_AsIs, callExpr(callee(functionDecl(
+                                            hasAnyName("make", "next"))))
+                                   .bind("call")),
              Ctx))
     Names.push_back(
         nameOf(utils::initializedVariable(*Node.getNodeAs<Expr>("call"), Ctx)));
@@ -148,8 +148,7 @@ TEST(UtilsConditions, InfiniteLoops) {
   ASTContext &Ctx = AST->getASTContext();
   std::vector<bool> Infinite;
   for (const BoundNodes &Node :
-       match(findAll(stmt(anyOf(forStmt(), whileStmt(), doStmt())).bind("l")),
-             Ctx))
+       match(stmt(anyOf(forStmt(), whileStmt(), doStmt())).bind("l"), Ctx))
     Infinite.push_back(utils::isInfiniteLoop(*Node.getNodeAs<Stmt>("l"), Ctx));
   EXPECT_EQ(Infinite, (std::vector<bool>{true, true, true, true, false, false,
                                          false, false}));
