@@ -213,7 +213,6 @@ CandidateFact ProgramFactsIndex::addCandidate(llvm::StringRef Check,
                                               const FunctionDecl &Function,
                                               const ValueDecl *Var,
                                               const FunctionDecl *After) {
-  std::lock_guard<std::recursive_mutex> Guard(Lock);
   CandidateFact C;
   C.Check = Check.str();
   C.At = posOf(Loc);
@@ -229,7 +228,6 @@ CandidateFact ProgramFactsIndex::addCandidate(llvm::StringRef Check,
 }
 
 const TUFacts &ProgramFactsIndex::facts() {
-  std::lock_guard<std::recursive_mutex> Guard(Lock);
   if (!Extracted) {
     Extracted = true;
     extract();
@@ -238,7 +236,6 @@ const TUFacts &ProgramFactsIndex::facts() {
 }
 
 const ProgramGraph &ProgramFactsIndex::tuGraph() {
-  std::lock_guard<std::recursive_mutex> Guard(Lock);
   if (!Graph) {
     Graph = std::make_unique<ProgramGraph>();
     Graph->add(facts());

@@ -33,7 +33,6 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 #include <memory>
-#include <mutex>
 #include <string>
 
 namespace clang {
@@ -90,8 +89,9 @@ private:
   friend class FunctionFactsBuilder;
   friend class TUWalker;
 
+  // No lock: like every per-TU model (ContextCache.h), the index is used
+  // only by the thread that analyses its translation unit.
   clang::ASTContext &Ctx;
-  std::recursive_mutex Lock;
   bool Extracted = false;
   std::unique_ptr<ProgramGraph> Graph;
   TUFacts Facts;

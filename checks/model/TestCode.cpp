@@ -6,7 +6,6 @@
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Basic/SourceManager.h"
 #include <algorithm>
-#include <mutex>
 
 using namespace clang;
 

@@ -263,7 +263,7 @@ INSTANTIATE_TEST_SUITE_P(
                      {},
                      {2, 1},
                      "",
-                     "failB"},
+                     "in 'failB'"},
         // Inner spaces: `clang -E` prints them as one, so
         // only the file's bytes in the key catch this edit.
         Invalidation{"InnerWhitespaceMovesTheColumn",
