@@ -1,6 +1,7 @@
 #include "tool/Pipeline.h"
 #include "tool/ExitCodes.h"
 #include "tool/Paths.h"
+#include "tool/changed/ChangedUnits.h"
 #include "tool/front/Config.h"
 #include "tool/front/Database.h"
 #include "tool/front/Preflight.h"
@@ -53,12 +54,55 @@ struct Run {
   size_t Baselined = 0;
   size_t HiddenInHeaders = 0; ///< findings a header filter hid, once each
   std::optional<FixOutcome> Fixed;
+  std::optional<ChangedUnits> Changed; ///< --diff-base, --diff
 
   void fail(llvm::StringRef Message, ExitCode Code = UsageError) {
     error(Message);
     Outcome = worseOf(Outcome, Code);
   }
 };
+
+unsigned jobCount(const DriverOptions &Opts) {
+  return Opts.Jobs ? Opts.Jobs
+                   : std::max(1u, std::thread::hardware_concurrency());
+}
+
+/// What a worker is started with. The executable is hashed once here, not
+/// by every worker.
+std::vector<std::string> workerArguments(const DriverOptions &Opts) {
+  std::vector<std::string> Args = Opts.OwnArgs;
+  if (!Opts.CacheDir.empty())
+    Args.push_back("--internal-executable-hash=" + cacheExecutableHash());
+  return Args;
+}
+
+/// --diff-base, --diff: keeps the translation units the change affects
+/// (ChangedUnits.h). False: the change cannot be read.
+bool selectChanged(Run &R) {
+  const DriverOptions &Opts = R.Opts;
+  if (!wantsChangedLines(Opts))
+    return true;
+  if (!Opts.WriteBaseline.empty()) {
+    error("--write-baseline records the findings of the whole project: run "
+          "it without --diff-base and --diff");
+    return false;
+  }
+  std::string E;
+  R.Changed = selectChangedUnits(Opts, R.Inputs->Files, *R.Inputs->Database,
+                                 R.Context.Root, jobCount(Opts), E);
+  if (!R.Changed) {
+    error(E);
+    return false;
+  }
+  std::set<std::string> Shown;
+  for (const std::string &W : R.Changed->Warnings)
+    if (Shown.insert(W).second)
+      warning(W);
+  if (!Opts.Quiet)
+    fmt::print(stderr, "loadcheck: {}\n", R.Changed->summaryLine());
+  R.Inputs->Files = R.Changed->Affected;
+  return true;
+}
 
 /// The database, the files to analyse (this shard's share) and the
 /// configuration, checked before minutes of analysis. False: stop with a
@@ -114,6 +158,8 @@ bool collectInputs(Run &R) {
 
   R.Context.Root = Opts.Root.empty() ? defaultRoot() : absolutePath(Opts.Root);
   R.Context.EnabledChecks = Enabled;
+  if (!selectChanged(R))
+    return false;
   R.Context.FilesAnalysed = R.Inputs->Files.size();
   R.Context.ProfileName = Opts.Checks ? "custom" : "high-traffic";
   return true;
@@ -123,14 +169,10 @@ bool collectInputs(Run &R) {
 /// statistics and warnings (each text once).
 void analyseUnits(Run &R, const std::string &Executable) {
   const DriverOptions &Opts = R.Opts;
-  unsigned Jobs =
-      Opts.Jobs ? Opts.Jobs : std::max(1u, std::thread::hardware_concurrency());
+  unsigned Jobs = jobCount(Opts);
   Progress Bar(!Opts.Quiet && llvm::sys::Process::StandardErrIsDisplayed(),
                R.Inputs->Files.size(), R.Context.Root);
-  // The executable is hashed once here, not by every worker.
-  std::vector<std::string> WorkerArgs = Opts.OwnArgs;
-  if (!Opts.CacheDir.empty())
-    WorkerArgs.push_back("--internal-executable-hash=" + cacheExecutableHash());
+  std::vector<std::string> WorkerArgs = workerArguments(Opts);
   R.Results = runWorkers(
       R.Inputs->Files, Jobs, Executable, WorkerArgs, Opts.HasCompilerArgs,
       Opts.CompilerArgs,
@@ -176,15 +218,48 @@ void deduplicate(Run &R) {
   fingerprintFindings(R.Findings, R.Context.Root);
 }
 
+/// Changed lines: the facts of the unaffected units, from the cache, and,
+/// when a finding's verdict depends on the program, the analysis of those
+/// the cache lacks, so the verdicts are a full run's (ChangedUnits.h).
+void completeFacts(Run &R, const std::string &Executable) {
+  ChangedUnits &Changed = *R.Changed;
+  for (UnitFacts &Unit : Changed.CachedFacts)
+    R.Context.Facts.push_back(std::move(Unit));
+  Changed.CachedFacts.clear();
+  if (Changed.WithoutFacts.empty() || R.Opts.ShardCount)
+    return;
+  LinkStage Partial(R.Context.Facts,
+                    [](llvm::StringRef Path) { return absolutePath(Path); });
+  if (llvm::none_of(R.Findings,
+                    [&](const Finding &F) { return Partial.isCandidate(F); }))
+    return;
+  if (!R.Opts.Quiet)
+    fmt::print(stderr,
+               "loadcheck: changed lines: analysing {} unaffected "
+               "translation unit{} for the program facts of the verdicts\n",
+               Changed.WithoutFacts.size(),
+               Changed.WithoutFacts.size() == 1 ? "" : "s");
+  std::vector<FileResult> More = runWorkers(
+      Changed.WithoutFacts, jobCount(R.Opts), Executable,
+      workerArguments(R.Opts), R.Opts.HasCompilerArgs, R.Opts.CompilerArgs,
+      [](size_t, const std::string &) {}, R.Opts.TimeoutPerFile);
+  for (FileResult &Result : More)
+    if (Result.Failure.empty() &&
+        Result.Facts.kind() != llvm::json::Value::Null)
+      R.Context.Facts.push_back({Result.File, std::move(Result.Facts), ""});
+}
+
 /// The program linked from every analysed translation unit's facts, and
 /// each finding decided by it: dropped, or kept with the path's notes. A
 /// shard sees part of the program only: it keeps every finding and its
 /// facts, and `loadcheck merge` of the JSON shards links them.
-void linkProgram(Run &R) {
+void linkProgram(Run &R, const std::string &Executable) {
   for (FileResult &Result : R.Results)
     if (Result.Failure.empty() &&
         Result.Facts.kind() != llvm::json::Value::Null)
       R.Context.Facts.push_back({Result.File, std::move(Result.Facts)});
+  if (R.Changed)
+    completeFacts(R, Executable);
   R.Context.FactsLinked = R.Opts.ShardCount == 0;
   if (!R.Context.FactsLinked)
     return;
@@ -314,7 +389,9 @@ int runAnalysis(const DriverOptions &Opts, const std::string &Executable) {
     return UsageError;
   analyseUnits(R, Executable);
   deduplicate(R);
-  linkProgram(R);
+  if (R.Changed)
+    R.Changed->keepChangedLines(R.Findings);
+  linkProgram(R, Executable);
   if (!applyBaseline(R))
     return UsageError;
   if (!report(R))

@@ -126,6 +126,19 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
                  "Analyse only shard K of N (1 <= K <= N): a deterministic "
                  "share of the files balanced by size; combine the shards' "
                  "results with `loadcheck merge`");
+  auto *DiffBase = App.add_option(
+      "--diff-base", Opts.DiffBase,
+      "Analyse the translation units that the changes since REV (its merge "
+      "base with HEAD, uncommitted changes included) affect and report "
+      "only findings on added or modified lines (see docs/ci.md)");
+  DiffBase->type_name("REV");
+  App.add_option("--diff", Opts.DiffFile,
+                 "As --diff-base, with the changes of this unified diff "
+                 "(`-`: standard input; paths relative to --root, git's a/ "
+                 "b/ prefixes removed), e.g. `git diff -U0 main | loadcheck "
+                 "--diff -`")
+      ->type_name("FILE")
+      ->excludes(DiffBase);
   // --- reliability
   App.add_option("--timeout-per-file", Opts.TimeoutPerFile,
                  "Stop the analysis of a translation unit after this many "

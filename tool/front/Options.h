@@ -41,6 +41,9 @@ struct DriverOptions {
   std::string CacheDir;    ///< --cache-dir; "" = no cache
   unsigned ShardIndex = 0; ///< --shard K/N: K (1-based); 0 = not sharded
   unsigned ShardCount = 0; ///< N
+  // Changed lines (docs/ci.md): one of the two, else the whole project.
+  std::string DiffBase; ///< --diff-base REV
+  std::string DiffFile; ///< --diff FILE ("-": stdin)
   // --- reliability
   double TimeoutPerFile = 0; ///< --timeout-per-file seconds; 0 = none
   // --- end reliability

@@ -100,6 +100,10 @@ bool LinkStage::decide(Finding &F) {
   return true;
 }
 
+bool LinkStage::isCandidate(const Finding &F) const {
+  return Program->verdict({F.Check, F.Where.File, F.Where.Offset}).has_value();
+}
+
 void LinkStage::decideAll(std::vector<Finding> &Findings) {
   std::vector<Finding> Kept;
   Kept.reserve(Findings.size());

@@ -73,6 +73,9 @@ public:
   /// \p F has the verdict's notes appended, if any.
   bool decide(Finding &F);
 
+  /// True when the verdict on \p F depends on the program (a candidate).
+  bool isCandidate(const Finding &F) const;
+
   /// Removes the findings not to be reported, annotates the others.
   void decideAll(std::vector<Finding> &Findings);
 

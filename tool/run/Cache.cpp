@@ -173,6 +173,8 @@ struct KeyLookup {
   std::string ManifestKey;        ///< "" when direct mode does not apply
   std::vector<CacheManifest::ReadFile> Read; ///< when preprocessed
   std::vector<std::string> Absent;           ///< when preprocessed
+  /// The still-valid manifest Key came from (Direct).
+  std::optional<CacheManifest> Manifest;
 };
 
 /// Runs after the driver built the invocation: first the direct lookup
@@ -422,6 +424,7 @@ KeyLookup lookupKey(const std::string &File,
           ::utimensat(AT_FDCWD, Path.c_str(), nullptr, 0);
       Out.Key = Found.ResultKey;
       Out.Direct = true;
+      Out.Manifest = std::move(Found);
       return true;
     };
 
@@ -553,34 +556,46 @@ std::string cacheManifestPath(llvm::StringRef Dir, llvm::StringRef Key) {
   return std::string(Path) + ".manifest";
 }
 
+namespace {
+
+/// The entry of \p Key under \p Dir when it holds \p File's result, or
+/// nullopt (a corrupt one adds a warning).
+std::optional<FileResult> loadEntry(const std::string &Dir,
+                                    const std::string &Key,
+                                    const std::string &File,
+                                    std::vector<std::string> &Warnings) {
+  std::string Path = cacheEntryPath(Dir, Key);
+  auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!Buffer)
+    return std::nullopt;
+  FileResult Cached;
+  std::string Reason;
+  if (decodeCacheEntry((*Buffer)->getBuffer(), Key, Cached, Reason) &&
+      Cached.File == File) {
+    // A hit refreshes the entry's time, so pruning by age keeps what is
+    // in use. A read-only cache simply keeps the old time.
+    [[maybe_unused]] int Touched =
+        ::utimensat(AT_FDCWD, Path.c_str(), nullptr, 0);
+    return Cached;
+  }
+  if (Reason.empty())
+    Reason = "entry of another file";
+  Warnings.push_back(fmt::format(
+      "ignoring corrupt cache entry '{}' ({}); '{}' is analysed again", Path,
+      Reason, File));
+  return std::nullopt;
+}
+
+} // namespace
+
 FileResult analyzeFileCached(const std::string &File,
                              const CompilationDatabase &Database,
                              const DriverOptions &Opts) {
   std::string Dir = absolutePath(Opts.CacheDir);
   std::vector<std::string> Warnings;
-  // The entry of Key, or nullopt (a corrupt one adds a warning).
-  auto Load = [&](const std::string &Key) -> std::optional<FileResult> {
-    std::string Path = cacheEntryPath(Dir, Key);
-    auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
-                                              /*RequiresNullTerminator=*/false);
-    if (!Buffer)
-      return std::nullopt;
-    FileResult Cached;
-    std::string Reason;
-    if (decodeCacheEntry((*Buffer)->getBuffer(), Key, Cached, Reason) &&
-        Cached.File == File) {
-      // A hit refreshes the entry's time, so pruning by age keeps what is
-      // in use. A read-only cache simply keeps the old time.
-      [[maybe_unused]] int Touched =
-          ::utimensat(AT_FDCWD, Path.c_str(), nullptr, 0);
-      return Cached;
-    }
-    if (Reason.empty())
-      Reason = "entry of another file";
-    Warnings.push_back(fmt::format(
-        "ignoring corrupt cache entry '{}' ({}); '{}' is analysed again", Path,
-        Reason, File));
-    return std::nullopt;
+  auto Load = [&](const std::string &Key) {
+    return loadEntry(Dir, Key, File, Warnings);
   };
   // After preprocessing: the manifest that lets the next run skip it.
   auto StoreManifest = [&](const KeyLookup &Lookup) {
@@ -644,6 +659,33 @@ FileResult analyzeFileCached(const std::string &File,
       StoreManifest(Lookup);
   }
   return Finish(std::move(Result), FileResult::CacheStatus::Miss);
+}
+
+std::optional<UnitDependencies>
+unitDependencies(const std::string &File,
+                 const clang::tooling::CompilationDatabase &Database,
+                 const DriverOptions &Opts) {
+  std::string Dir = Opts.CacheDir.empty() ? "" : absolutePath(Opts.CacheDir);
+  UnitDependencies Out;
+  KeyLookup Lookup = lookupKey(File, Database, Opts, Dir, Out.Warnings);
+  if (!Lookup.Key)
+    return std::nullopt;
+  auto Paths = [](const std::vector<CacheManifest::ReadFile> &Files) {
+    std::vector<std::string> Result;
+    for (const CacheManifest::ReadFile &F : Files)
+      Result.push_back(F.Path);
+    return Result;
+  };
+  if (Lookup.Manifest) {
+    Out.Read = Paths(Lookup.Manifest->Files);
+    Out.Absent = Lookup.Manifest->Absent;
+  } else {
+    Out.Read = Paths(Lookup.Read);
+    Out.Absent = Lookup.Absent;
+  }
+  if (!Dir.empty())
+    Out.Cached = loadEntry(Dir, *Lookup.Key, File, Out.Warnings);
+  return Out;
 }
 
 } // namespace loadcheck

@@ -100,6 +100,24 @@ analyzeFileCached(const std::string &File,
                   const clang::tooling::CompilationDatabase &Database,
                   const DriverOptions &Opts);
 
+/// What a translation unit depends on, for the changed-lines mode.
+struct UnitDependencies {
+  std::vector<std::string> Read;   ///< absolute; the main file included
+  std::vector<std::string> Absent; ///< looked for, not found
+  /// Its cached result (findings and program facts), when the cache of
+  /// Opts.CacheDir holds one for the files as they are now.
+  std::optional<FileResult> Cached;
+  std::vector<std::string> Warnings; ///< the cache's, one line each
+};
+
+/// The files \p File reads, from a still-valid manifest of Opts.CacheDir
+/// (no preprocessing) or else from the preprocessor; nullopt when it cannot
+/// be preprocessed without errors. Nothing is written to the cache.
+std::optional<UnitDependencies>
+unitDependencies(const std::string &File,
+                 const clang::tooling::CompilationDatabase &Database,
+                 const DriverOptions &Opts);
+
 } // namespace loadcheck
 
 #endif // LOADCHECK_TOOL_RUN_CACHE_H
