@@ -388,6 +388,9 @@ int runAnalysis(const DriverOptions &Opts, const std::string &Executable) {
   if (!collectInputs(R))
     return UsageError;
   analyseUnits(R, Executable);
+  if (R.Changed) // what the header filters hid counts on changed lines only
+    for (FileResult &Result : R.Results)
+      R.Changed->keepChangedLines(Result.HiddenInHeaders);
   deduplicate(R);
   if (R.Changed)
     R.Changed->keepChangedLines(R.Findings);
