@@ -73,7 +73,7 @@ namespace {
 struct KeyEntry {
   std::string Name;
   size_t Offset;
-  unsigned Line, Column;
+  unsigned Line, Column; ///< 1-based
 };
 
 /// The top-level keys of \p Config in order, and whether the mapping is in
@@ -155,7 +155,7 @@ parseConfigurationAcrossVersions(llvm::MemoryBufferRef Config,
     if (Key && Key->knownBy(LLVM_VERSION_MAJOR))
       continue;
     std::string Where =
-        fmt::format("{}:{}:{}", Source, Entry.Line, Entry.Column + 1);
+        fmt::format("{}:{}:{}", Source, Entry.Line, Entry.Column);
     if (Diags && Key)
       Diags->Warnings.push_back(fmt::format(
           "{}: key '{}' is known to {} only, not to the clang-tidy {} "
