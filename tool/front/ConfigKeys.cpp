@@ -92,7 +92,6 @@ std::vector<KeyEntry> topLevelKeys(llvm::MemoryBufferRef Config,
       llvm::dyn_cast_or_null<llvm::yaml::MappingNode>(Document->getRoot());
   if (!Map)
     return {};
-  FlowStyle = Map->getType() == llvm::yaml::MappingNode::MT_Flow;
   const char *Begin = Config.getBufferStart();
   for (llvm::yaml::KeyValueNode &Entry : *Map) {
     auto *Key = llvm::dyn_cast_or_null<llvm::yaml::ScalarNode>(Entry.getKey());
@@ -108,6 +107,11 @@ std::vector<KeyEntry> topLevelKeys(llvm::MemoryBufferRef Config,
   }
   if (Yaml.failed())
     return {};
+  // The parser keeps the mapping's style to itself: a flow mapping is the
+  // one whose first key follows a brace.
+  llvm::StringRef Before =
+      Config.getBuffer().take_front(Entries.empty() ? 0 : Entries[0].Offset);
+  FlowStyle = Before.rtrim().ends_with("{");
   return Entries;
 }
 
