@@ -53,6 +53,9 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
       Opts.CompilerArgs.assign(Argv + I + 1, Argv + Argc);
       break;
     }
+    // clang-tidy reads an empty --config as "the .clang-tidy files".
+    if (std::string_view(Argv[I]) == "--config=")
+      continue;
     OwnArgs.emplace_back(Argv[I]);
   }
 
