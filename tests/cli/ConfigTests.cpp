@@ -20,6 +20,8 @@ namespace {
 
 const char *const Finding = "good.cpp:5:5: warning: thread 't' is detached";
 
+/// (The harness quotes each argument in single quotes: arguments here use
+/// double quotes inside.)
 ProcessResult run(const Workspace &Dir, std::vector<std::string> Args) {
   Args.insert(Args.begin(), "--root=" + Dir.path());
   return runProcess(LOADCHECK_BINARY, Args, Dir.path(), "-u NO_COLOR");
@@ -188,12 +190,12 @@ TEST(Config, ConfigReplacesTheClangTidyFiles) {
                  {".clang-tidy", "Checks: '-*,loadcheck-unjoined-thread'\n"}});
   EXPECT_EQ(analyse(Dir, {}).ExitCode, 0);
   ProcessResult Run =
-      analyse(Dir, {"--config={Checks: '-*,loadcheck-detached-thread'}"});
+      analyse(Dir, {"--config={Checks: \"-*,loadcheck-detached-thread\"}"});
   EXPECT_EQ(Run.ExitCode, 1) << Run.Err;
   EXPECT_TRUE(contains(Run.Out, Finding)) << Run.Out;
   // Unless it inherits them, as in clang-tidy.
   Run = analyse(Dir, {"--config={InheritParentConfig: true, "
-                      "WarningsAsErrors: 'loadcheck-*'}"});
+                      "WarningsAsErrors: \"loadcheck-*\"}"});
   EXPECT_EQ(Run.ExitCode, 0) << Run.Out << Run.Err;
   // An empty --config means the .clang-tidy files.
   EXPECT_EQ(analyse(Dir, {"--config="}).ExitCode, 0);
@@ -216,7 +218,8 @@ TEST(Config, ConfigFileIsReadAsConfig) {
   EXPECT_TRUE(contains(Run.Err, "loadcheck: error: cannot read --config-file "
                                 "'ci/none.yaml': No such file or directory"))
       << Run.Err;
-  Run = analyse(Dir, {"--config-file=ci/tidy.yaml", "--config={Checks: '*'}"});
+  Run =
+      analyse(Dir, {"--config-file=ci/tidy.yaml", "--config={Checks: \"*\"}"});
   EXPECT_EQ(Run.ExitCode, 2);
   EXPECT_TRUE(contains(Run.Err, "--config-file excludes --config") ||
               contains(Run.Err, "--config excludes --config-file"))
