@@ -86,6 +86,10 @@ int main(int Argc, const char **Argv) {
     return runWorker(Opts->WorkerFile, Opts->WorkerOutput, *Opts);
   if (Opts->Explain)
     return explain(*Opts, Executable);
+  if (Opts->DumpConfig)
+    return dumpConfiguration(*Opts);
+  if (Opts->VerifyConfig)
+    return verifyConfiguration(*Opts);
   if (Opts->ListChecks)
     return listChecks(*Opts);
   return runAnalysis(*Opts, Executable);

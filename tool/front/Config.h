@@ -1,16 +1,19 @@
 //===--- Config.h - options provider and strict config checks ---*- C++ -*-===//
 //
-// loadcheck reads .clang-tidy exactly as clang-tidy does (FileOptionsProvider),
-// but refuses what clang-tidy silently ignores: unknown keys, YAML errors,
-// invalid regexes, and --checks patterns that match no check.
+// loadcheck reads .clang-tidy, --config and --config-file as clang-tidy does,
+// but says what clang-tidy silently ignores: keys of other clang-tidy
+// versions (a warning; the rest of the file applies, ConfigKeys.h), unknown
+// keys, YAML errors, invalid regexes and --checks patterns that match no
+// check (errors), check options the check does not have (a warning with
+// "did you mean", from the options the checks store).
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOADCHECK_TOOL_FRONT_CONFIG_H
 #define LOADCHECK_TOOL_FRONT_CONFIG_H
 
 #include "clang-tidy/ClangTidyOptions.h"
-#include "tool/results/Finding.h"
 #include "tool/front/Options.h"
+#include "tool/results/Finding.h"
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +36,17 @@ std::vector<std::string>
 validateConfiguration(const DriverOptions &Opts,
                       const std::vector<std::string> &Files,
                       std::vector<std::string> &Warnings);
+
+/// --dump-config: prints the effective configuration of the first input
+/// (else of the current directory) as YAML, with every option of the
+/// enabled checks, in a form that --config-file reads back to the same
+/// configuration. Returns the exit code.
+int dumpConfiguration(const DriverOptions &Opts);
+
+/// --verify-config: checks the configuration of the inputs (else of the
+/// current directory) and every check option against the options the
+/// checks have. Returns 0 when nothing is wrong, 1 after listing problems.
+int verifyConfiguration(const DriverOptions &Opts);
 
 /// Removes from \p Findings the diagnostics checks emit about their own
 /// options (clang-tidy's "clang-tidy-config", e.g. a number option set to

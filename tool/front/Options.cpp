@@ -53,6 +53,9 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
       Opts.CompilerArgs.assign(Argv + I + 1, Argv + Argc);
       break;
     }
+    // clang-tidy reads an empty --config as "the .clang-tidy files".
+    if (std::string_view(Argv[I]) == "--config=")
+      continue;
     OwnArgs.emplace_back(Argv[I]);
   }
 
@@ -74,6 +77,22 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
   App.add_option("--exclude-header-filter", Opts.ExcludeHeaderFilter,
                  "Regex of headers whose findings are not reported (default: "
                  "ExcludeHeaderFilterRegex of .clang-tidy, else none)");
+  // --- configuration (Config.h), as clang-tidy's options of these names
+  App.add_option("--config", Opts.Config,
+                 "Configuration in YAML or JSON, used instead of the "
+                 ".clang-tidy files (unless it sets InheritParentConfig), "
+                 "e.g. \"{Checks: '-*,loadcheck-*', CheckOptions: {x: y}}\"; "
+                 "empty: the .clang-tidy files");
+  App.add_option("--config-file", Opts.ConfigFile,
+                 "Read the --config configuration from this file")
+      ->excludes("--config");
+  App.add_flag("--dump-config", Opts.DumpConfig,
+               "Print the effective configuration (of the first input, "
+               "else of the current directory) as YAML and exit");
+  App.add_flag("--verify-config", Opts.VerifyConfig,
+               "Check the configuration of the inputs (else of the current "
+               "directory) and exit: 0 when valid, 1 with the problems");
+  // --- end configuration
   // One value per occurrence: without this CLI11 would swallow the input
   // files that follow `--extra-arg=X` into the vector.
   App.add_option("--extra-arg", Opts.ExtraArgs,

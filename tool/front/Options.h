@@ -20,6 +20,12 @@ struct DriverOptions {
   std::optional<std::string> WarningsAsErrors;
   std::optional<std::string> HeaderFilter;
   std::optional<std::string> ExcludeHeaderFilter;
+  // --- configuration (Config.h)
+  std::optional<std::string> Config;     ///< --config: YAML/JSON text
+  std::optional<std::string> ConfigFile; ///< --config-file: its path
+  bool DumpConfig = false;               ///< --dump-config
+  bool VerifyConfig = false;             ///< --verify-config
+  // --- end configuration
   std::vector<std::string> ExtraArgs;
   bool HasCompilerArgs = false;          ///< `--` was given
   std::vector<std::string> CompilerArgs; ///< after `--`
