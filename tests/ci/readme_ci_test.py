@@ -254,7 +254,8 @@ def gitlab_round(config, loadcheck, repo, expected_code):
     check(bool(issues) == (expected_code == 1),
           f"{len(issues)} Code Quality issues with exit {expected_code}")
     if expected_code == 1:
-        check(re.search(r"^src/\S+:\d+:\d+: warning: ", result.stdout, re.M),
+        check(re.search(r"^\S+/src/\S+:\d+:\d+: warning: .* \[loadcheck-",
+                        result.stdout, re.M),
               "the job log shows no finding")
     check(job["artifacts"].get("when") == "always",
           "the report is not kept when the job fails")

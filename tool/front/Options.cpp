@@ -184,7 +184,8 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
       ->type_name("FORMAT[:FILE]")
       ->allow_extra_args(false);
   App.add_option("-o,--output", Opts.Output,
-                 "Write the report to this file instead of stdout");
+                 "Write the report that has no file of its own to this file "
+                 "instead of stdout");
   App.add_option("--export-fixes", Opts.ExportFixes,
                  "Write the fix-its as YAML for clang-apply-replacements");
   App.add_flag("--fix", Opts.Fix,
