@@ -16,6 +16,7 @@
 #include "tool/run/Progress.h"
 #include "tool/run/Worker.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Process.h"
 #include <algorithm>
 #include <fmt/core.h>
@@ -53,6 +54,7 @@ struct Run {
   std::vector<Finding> Findings;
   size_t Baselined = 0;
   size_t HiddenInHeaders = 0; ///< findings a header filter hid, once each
+  std::string Stdout;         ///< the reports for stdout, written last
   std::optional<FixOutcome> Fixed;
   std::optional<ChangedUnits> Changed; ///< --diff-base, --diff
 
@@ -109,12 +111,15 @@ bool selectChanged(Run &R) {
 /// usage error.
 bool collectInputs(Run &R) {
   const DriverOptions &Opts = R.Opts;
-  if (Opts.Checklist && Opts.Format != OutputFormat::Text &&
-      Opts.Output.empty()) {
-    error("--checklist prints to stdout: give --output for the --format "
-          "report");
-    return false;
-  }
+  if (Opts.Checklist && Opts.Output.empty())
+    for (const ReportRequest &R : Opts.Reports)
+      if (R.File.empty() && R.Format != OutputFormat::Text) {
+        error(fmt::format("--checklist prints to stdout: give the {} report "
+                          "a file (--format={}:FILE or --output)",
+                          formatName(R.Format).str(),
+                          formatName(R.Format).str()));
+        return false;
+      }
 
   // Unusable outputs or baseline: refuse before minutes of analysis.
   std::vector<std::string> Unusable = preflightErrors(Opts);
@@ -161,7 +166,9 @@ bool collectInputs(Run &R) {
   if (!selectChanged(R))
     return false;
   R.Context.FilesAnalysed = R.Inputs->Files.size();
-  R.Context.ProfileName = Opts.Checks ? "custom" : "high-traffic";
+  R.Context.CheckSet = describeCheckSet(
+      Opts, R.Inputs->Files.empty() ? "" : R.Inputs->Files.front(),
+      R.Context.Root, Enabled.size());
   return true;
 }
 
@@ -307,6 +314,7 @@ bool report(Run &R) {
   }
   if (!Written.Error.empty())
     R.fail(Written.Error);
+  R.Stdout = std::move(Written.Stdout);
   return true;
 }
 
@@ -342,7 +350,28 @@ std::string hiddenSummary(size_t Hidden) {
                      Hidden, Hidden == 1 ? "" : "s");
 }
 
-/// The failures, what --fix did, the summary line and the exit code.
+/// "N finding(s) in M file(s)": the files are those holding findings.
+std::string findingsSummary(const std::vector<Finding> &Findings,
+                            size_t CheckFindings) {
+  std::set<std::string> Files;
+  for (const Finding &F : Findings)
+    if (!F.isCompilerError())
+      Files.insert(F.Where.File);
+  return fmt::format("{} finding{} in {} file{}", CheckFindings,
+                     CheckFindings == 1 ? "" : "s", Files.size(),
+                     Files.size() == 1 ? "" : "s");
+}
+
+/// "; N fixed by --fix, M remain" with --fix.
+std::string fixSummary(const Run &R, size_t Remaining) {
+  if (!R.Fixed)
+    return "";
+  return fmt::format("; {} fixed by --fix, {} remain{}", R.Fixed->Applied,
+                     Remaining, Remaining == 1 ? "s" : "");
+}
+
+/// The failures, what --fix did, the summary line and the exit code: that
+/// of the findings that remain after --fix.
 int summarise(Run &R) {
   const DriverOptions &Opts = R.Opts;
   for (const FileFailure &F : R.Context.Failures)
@@ -364,24 +393,65 @@ int summarise(Run &R) {
   }
   size_t CheckFindings = llvm::count_if(
       R.Findings, [](const Finding &F) { return !F.isCompilerError(); });
-  size_t Files = R.Inputs->Files.size();
+  size_t Remaining =
+      CheckFindings - (R.Fixed ? std::min(R.Fixed->Applied, CheckFindings) : 0);
+  size_t Failed = R.Context.Failures.size();
+  size_t Analysed = R.Inputs->Files.size() - Failed;
   if (!Opts.Quiet)
     fmt::print(stderr,
-               "loadcheck: {} finding{} in {} file{} ({} not analysed){}{}{}\n",
-               CheckFindings, CheckFindings == 1 ? "" : "s", Files,
-               Files == 1 ? "" : "s", R.Context.Failures.size(),
+               "loadcheck: {}; {} file{} analysed, {} not analysed{}{}{}{}\n",
+               findingsSummary(R.Findings, CheckFindings), Analysed,
+               Analysed == 1 ? "" : "s", Failed,
                Opts.Baseline.empty()
                    ? std::string()
                    : fmt::format("; {} known from the baseline", R.Baselined),
-               hiddenSummary(R.HiddenInHeaders), cacheSummary(Opts, R.Cache));
-  if (CheckFindings)
+               hiddenSummary(R.HiddenInHeaders), cacheSummary(Opts, R.Cache),
+               fixSummary(R, Remaining));
+  if (Remaining)
     R.Outcome = worseOf(R.Outcome, Findings);
-  if (!R.Context.Failures.empty())
+  if (Failed)
     R.Outcome = worseOf(R.Outcome, AnalysisFailed);
   return R.Outcome;
 }
 
+/// How a configuration source of clang-tidy's provider is named: a file
+/// relative to \p Root, a command-line option as the user spelt it.
+std::string sourceName(llvm::StringRef Source, llvm::StringRef Root) {
+  llvm::StringRef Option = Source;
+  if (Option.consume_front("command-line option '-"))
+    return "--" + Option.rtrim('\'').str();
+  return relativeToRoot(Source, Root);
+}
+
 } // namespace
+
+std::string describeCheckSet(const DriverOptions &Opts, const std::string &File,
+                             llvm::StringRef Root, size_t Count) {
+  using clang::tidy::ClangTidyOptionsProvider;
+  std::string Probe = File.empty() ? currentDirectoryProbe() : File;
+  std::vector<ClangTidyOptionsProvider::OptionsSource> Sources =
+      createOptionsProvider(Opts)->getRawOptions(Probe);
+  // The first source holds the defaults: the profile. A `Checks` starting
+  // with -* replaces everything before it.
+  bool Profile = true;
+  std::vector<std::string> Changes;
+  for (size_t I = 1; I < Sources.size(); ++I) {
+    const std::optional<std::string> &Checks = Sources[I].first.Checks;
+    if (!Checks || llvm::StringRef(*Checks).trim().empty())
+      continue;
+    if (llvm::StringRef(*Checks).ltrim().starts_with("-*")) {
+      Profile = false;
+      Changes.clear();
+    }
+    Changes.push_back(sourceName(Sources[I].second, Root));
+  }
+  std::string From = llvm::join(Changes, " and ");
+  std::string Set = !Profile ? "custom checks from " + From
+                    : From.empty()
+                        ? std::string("the high-traffic profile")
+                        : "the high-traffic profile changed by " + From;
+  return fmt::format("{}, {} check{}", Set, Count, Count == 1 ? "" : "s");
+}
 
 int runAnalysis(const DriverOptions &Opts, const std::string &Executable) {
   Run R(Opts);
@@ -400,6 +470,7 @@ int runAnalysis(const DriverOptions &Opts, const std::string &Executable) {
   if (!report(R))
     return UsageError;
   applyFixes(R);
+  writeStdout(R.Stdout);
   return summarise(R);
 }
 

@@ -6,8 +6,9 @@
 // worker process (or taken from the cache), the findings deduplicated and
 // fingerprinted (before the link, so a shard's fingerprints are those of
 // one run), the program linked across translation units to decide the
-// findings that depend on it, the baseline applied, the reports
-// written, fix-its applied, and the exit code.
+// findings that depend on it, the baseline applied, the report files
+// written, fix-its applied, the stdout report written (last: a closed pipe
+// there costs nothing else), and the exit code.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOADCHECK_TOOL_PIPELINE_H
@@ -21,6 +22,14 @@ namespace loadcheck {
 /// Runs the analysis \p Opts describes; \p Executable is the driver itself,
 /// re-executed as the workers. Returns the process exit code.
 int runAnalysis(const DriverOptions &Opts, const std::string &Executable);
+
+/// The check set that applies to \p File ("" = the current directory),
+/// named by where it comes from, with \p Count checks: "the high-traffic
+/// profile, 32 checks", "the high-traffic profile changed by .clang-tidy,
+/// 30 checks", "custom checks from --checks, 4 checks". Configuration files
+/// are named relative to \p Root.
+std::string describeCheckSet(const DriverOptions &Opts, const std::string &File,
+                             llvm::StringRef Root, size_t Count);
 
 } // namespace loadcheck
 

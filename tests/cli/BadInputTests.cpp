@@ -145,7 +145,7 @@ std::vector<BadInput> badInputs() {
          database({entry("src/rel.cpp", "..")})}},
        {"-p", "build"},
        1,
-       {"loadcheck: 1 finding in 1 file (0 not analysed)"}},
+       {"loadcheck: 1 finding in 1 file; 1 file analysed, 0 not analysed"}},
       {"DatabaseDirectoryDoesNotExist",
        goodAnd({{"lost.cpp", Detaching}},
                {entry("@DIR@/lost.cpp", "@DIR@/no/such/dir")}),
@@ -199,7 +199,7 @@ std::vector<BadInput> badInputs() {
         "-loadcheck-missing-graceful-shutdown,"
         "-loadcheck-unbounded-thread-spawn,-loadcheck-unjoined-thread"},
        1,
-       {"loadcheck: 1 finding in 1 file (0 not analysed)"},
+       {"loadcheck: 1 finding in 1 file; 1 file analysed, 0 not analysed"},
        false,
        nullptr,
        [](Workspace &, const ProcessResult &Run) {
@@ -214,7 +214,7 @@ std::vector<BadInput> badInputs() {
                {entry("@DIR@/" + NonUtf8Name)}),
        {"-p", "build", "--format=json", "-o", "report.json"},
        1,
-       {"loadcheck: 2 findings in 2 files (0 not analysed)"},
+       {"loadcheck: 2 findings in 2 files; 2 files analysed, 0 not analysed"},
        false,
        nullptr,
        [](Workspace &Dir, const ProcessResult &) {

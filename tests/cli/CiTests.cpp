@@ -15,6 +15,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Regex.h"
 #include <gtest/gtest.h>
+#include <map>
 #include <set>
 
 namespace loadcheck::testing {
@@ -397,8 +398,8 @@ TEST(Ci, BaselineSurvivesShiftedLinesAndReportsOnlyNewFindings) {
       Dir, {Stable, "-p", "build", "--baseline", "loadcheck-baseline.json"});
   EXPECT_EQ(Same.ExitCode, 0) << Same.Out << Same.Err;
   EXPECT_EQ(Same.Out, "");
-  EXPECT_NE(Same.Err.find("0 findings in 3 files (0 not analysed); 4 known "
-                          "from the baseline"),
+  EXPECT_NE(Same.Err.find("0 findings in 0 files; 3 files analysed, 0 not "
+                          "analysed; 4 known from the baseline"),
             std::string::npos)
       << Same.Err;
 
@@ -517,8 +518,8 @@ TEST(Ci, ChecklistGroupsFindingsBySection) {
       Dir, {Stable + ",bugprone-empty-catch", "-p", "build", "--checklist"});
   EXPECT_EQ(Run.ExitCode, 1) << Run.Err;
   const std::string &Out = Run.Out;
-  EXPECT_NE(Out.find("Review checklist (custom profile): 3 files "
-                     "analysed"),
+  EXPECT_NE(Out.find("Review checklist (custom checks from --checks, 4 "
+                     "checks): 3 files analysed"),
             std::string::npos)
       << Out;
   // Sections in checklist order.
@@ -590,7 +591,7 @@ TEST(Ci, BrokenTranslationUnitIsCountedAndOthersReported) {
   for (const json::Value &F : *Root->getArray("findings"))
     Checks += F.getAsObject()->getString("check")->starts_with("loadcheck-");
   EXPECT_EQ(Checks, 3u) << Run.Out;
-  EXPECT_NE(Run.Err.find("4 files (1 not analysed)"), std::string::npos)
+  EXPECT_NE(Run.Err.find("3 files analysed, 1 not analysed"), std::string::npos)
       << Run.Err;
 }
 
@@ -631,6 +632,275 @@ TEST(Ci, InvalidJobsIsAUsageError) {
   Workspace Dir(project());
   EXPECT_EQ(run(Dir, {"-j0", "-p", "build"}).ExitCode, 2);
   EXPECT_EQ(run(Dir, {"--format=xml", "-p", "build"}).ExitCode, 2);
+}
+
+// --- 10. one analysis, several reports
+// ----------------------------------------------------------
+
+TEST(Ci, OneAnalysisWritesEveryReport) {
+  Workspace Dir(project());
+  ProcessResult Run =
+      run(Dir, {Stable, "-p", "build", "--format=sarif:out/r.sarif",
+                "--format=json:r.json", "--format=github"});
+  EXPECT_EQ(Run.ExitCode, 1) << Run.Err;
+  // The report without a file on stdout, the others in their files.
+  EXPECT_EQ(count(Run.Out, "::warning file="), 4u) << Run.Out;
+  EXPECT_EQ(Run.Out.find(": warning: "), std::string::npos) << Run.Out;
+  json::Value Sarif = parseJson(Dir.read("out/r.sarif"));
+  ASSERT_TRUE(Sarif.getAsObject());
+  EXPECT_EQ(Sarif.getAsObject()->getString("version"), "2.1.0");
+  EXPECT_EQ(Sarif.getAsObject()
+                ->getArray("runs")
+                ->front()
+                .getAsObject()
+                ->getArray("results")
+                ->size(),
+            4u);
+  json::Value Json = parseJson(Dir.read("r.json"));
+  ASSERT_TRUE(Json.getAsObject());
+  EXPECT_EQ(Json.getAsObject()->getArray("findings")->size(), 4u);
+
+  // Only reports with files: nothing on stdout. --output takes the one
+  // without a file.
+  ProcessResult Files = run(Dir, {Stable, "-p", "build", "--format=json", "-o",
+                                  "j.json", "--format=gitlab:g.json"});
+  EXPECT_EQ(Files.ExitCode, 1) << Files.Err;
+  EXPECT_EQ(Files.Out, "");
+  EXPECT_EQ(
+      parseJson(Dir.read("j.json")).getAsObject()->getArray("findings")->size(),
+      4u);
+  EXPECT_EQ(parseJson(Dir.read("g.json")).getAsArray()->size(), 4u);
+}
+
+TEST(Ci, ReportsThatCollideAreAReadableUsageError) {
+  Workspace Dir(project());
+  struct Case {
+    std::vector<std::string> Args;
+    std::string Error;
+  };
+  const Case Cases[] = {
+      {{"--format=json", "--format=sarif"},
+       "loadcheck: error: --format=json and --format=sarif both write to "
+       "stdout: give all but one report its own file, e.g. "
+       "--format=sarif:loadcheck.sarif\n"},
+      {{"--format=json", "--format=gitlab", "-o", "r.json"},
+       "--format=json and --format=gitlab both write to 'r.json'"},
+      {{"--format=json:r.json", "--format=sarif:r.json"},
+       "--format=json:r.json and --format=sarif:r.json both write to "
+       "'r.json': give each report its own file"},
+      {{"--format=sarif:"}, "--format 'sarif:' names no file after ':'"},
+      {{"--format=xml:r.xml"},
+       "--format 'xml:r.xml' is not a report format: use text, json, sarif, "
+       "github or gitlab"},
+      {{"--format=sarif:r.sarif", "-o", "r.txt"},
+       "--output 'r.txt' receives no report: every --format names its own "
+       "file"},
+  };
+  for (const Case &C : Cases) {
+    std::vector<std::string> Args = {"-p", "build"};
+    Args.insert(Args.end(), C.Args.begin(), C.Args.end());
+    ProcessResult Run = run(Dir, Args);
+    EXPECT_EQ(Run.ExitCode, 2) << llvm::join(C.Args, " ");
+    EXPECT_NE(Run.Err.find(C.Error), std::string::npos) << Run.Err;
+    EXPECT_EQ(count(Run.Err, "\n"), 1u) << Run.Err; // one line, no usage
+    EXPECT_EQ(Run.Out, "");
+  }
+}
+
+TEST(Ci, MergeWritesGithubAndTextAndSeveralReports) {
+  Workspace Dir(project());
+  for (const char *Shard : {"1/2", "2/2"})
+    run(Dir, {Stable, "-p", "build", std::string("--shard=") + Shard,
+              std::string("--format=json:shard") + Shard[0] + ".json"});
+  ProcessResult Merged =
+      runProcess(LOADCHECK_BINARY,
+                 {"merge", "--format=github", "--format=text:merged.txt",
+                  "--format=sarif:merged.sarif", "shard1.json", "shard2.json"},
+                 Dir.path(), "-u NO_COLOR");
+  EXPECT_EQ(Merged.ExitCode, 1) << Merged.Err;
+  EXPECT_EQ(count(Merged.Out, "::warning file="), 4u) << Merged.Out;
+  EXPECT_NE(Merged.Out.find("::warning file=src/a.cpp,line=3,"),
+            std::string::npos)
+      << Merged.Out;
+  std::string Text = Dir.read("merged.txt");
+  EXPECT_EQ(count(Text, ": warning: "), 4u) << Text;
+  EXPECT_NE(Text.find("/src/b.cpp:5:5: warning: thread 't' is detached"),
+            std::string::npos)
+      << Text;
+  EXPECT_NE(Dir.read("merged.sarif").find("\"version\": \"2.1.0\""),
+            std::string::npos);
+  EXPECT_NE(Merged.Err.find("4 findings in 3 files; 3 files analysed, 0 not "
+                            "analysed"),
+            std::string::npos)
+      << Merged.Err;
+
+  // SARIF results cannot give annotations; two reports to stdout neither.
+  ProcessResult FromSarif =
+      runProcess(LOADCHECK_BINARY, {"merge", "--format=github", "merged.sarif"},
+                 Dir.path());
+  EXPECT_EQ(FromSarif.ExitCode, 2);
+  EXPECT_NE(FromSarif.Err.find("SARIF results merge into SARIF only"),
+            std::string::npos)
+      << FromSarif.Err;
+  ProcessResult Twice = runProcess(
+      LOADCHECK_BINARY,
+      {"merge", "--format=github", "--format=text", "shard1.json"}, Dir.path());
+  EXPECT_EQ(Twice.ExitCode, 2);
+  EXPECT_NE(Twice.Err.find("both write to stdout"), std::string::npos)
+      << Twice.Err;
+}
+
+// --- 11. small frictions
+// ----------------------------------------------------------
+
+TEST(Ci, FixSummarySaysWhatWasFixedAndWhatRemains) {
+  Workspace Dir(project());
+  // Two of the four findings have a fix-it (unjoined thread, std::endl).
+  ProcessResult Some = run(Dir, {Stable, "-p", "build", "--fix"});
+  EXPECT_EQ(Some.ExitCode, 1) << Some.Err;
+  EXPECT_NE(Some.Err.find("loadcheck: 4 findings in 3 files; 3 files "
+                          "analysed, 0 not analysed; 2 fixed by --fix, 2 "
+                          "remain\n"),
+            std::string::npos)
+      << Some.Err;
+
+  // Every finding fixed: nothing remains, exit 0.
+  Workspace All(project());
+  std::string Fixable =
+      "--checks=-*,loadcheck-unjoined-thread,performance-avoid-endl";
+  ProcessResult Fixed = run(All, {Fixable, "-p", "build", "--fix"});
+  EXPECT_EQ(Fixed.ExitCode, 0) << Fixed.Err;
+  EXPECT_NE(Fixed.Err.find("2 fixed by --fix, 0 remain\n"), std::string::npos)
+      << Fixed.Err;
+  // Without --fix the same findings are findings (exit 1), and no fix
+  // count is printed.
+  Workspace Report(project());
+  ProcessResult Listed = run(Report, {Fixable, "-p", "build"});
+  EXPECT_EQ(Listed.ExitCode, 1) << Listed.Err;
+  EXPECT_EQ(Listed.Err.find("fixed by --fix"), std::string::npos) << Listed.Err;
+}
+
+/// Runs `Loadcheck | Reader` with bash in \p Dir and returns what it
+/// printed, with `status=<exit status of loadcheck>` as the last line of
+/// stdout. loadcheck starts after half a second: a reader that reads
+/// nothing has surely exited by then.
+ProcessResult pipeline(const Workspace &Dir, const std::string &Loadcheck,
+                       const std::string &Reader) {
+  return runProcess("/bin/bash",
+                    {"-c", "{ sleep 0.5; exec " + Loadcheck + "; } | " +
+                               Reader + "; echo \"status=${PIPESTATUS[0]}\""},
+                    Dir.path(), "-u NO_COLOR");
+}
+
+TEST(Ci, ClosedPipeEndsQuietly) {
+  Workspace Dir(project());
+  std::string Loadcheck = std::string("'") + LOADCHECK_BINARY +
+                          "' --root=" + Dir.path() + " " + Stable;
+  // `true` exits without reading: the report meets a closed pipe. The run
+  // ends as Unix tools do (killed by SIGPIPE: 128 + 13), saying nothing,
+  // after --fix and the report files.
+  for (const std::string &Args :
+       {std::string(" -p build --fix --format=json:r.json --format=text"),
+        std::string(" --list-checks"),
+        std::string(" --explain loadcheck-detached-thread")}) {
+    ProcessResult Run = pipeline(Dir, Loadcheck + Args, "true");
+    EXPECT_NE(Run.Out.find("status=141"), std::string::npos)
+        << Args << "\n"
+        << Run.Out << Run.Err;
+    EXPECT_EQ(Run.Err, "") << Args;
+  }
+  EXPECT_NE(Dir.read("src/a.cpp").find("std::jthread"), std::string::npos);
+  EXPECT_EQ(
+      parseJson(Dir.read("r.json")).getAsObject()->getArray("findings")->size(),
+      4u);
+  // A reader that reads everything: the usual exit code.
+  ProcessResult Whole =
+      pipeline(Dir, Loadcheck + " --quiet -p build", "cat >/dev/null");
+  EXPECT_NE(Whole.Out.find("status=1"), std::string::npos) << Whole.Out;
+  EXPECT_EQ(Whole.Err, "");
+}
+
+TEST(Ci, SummaryNamesFilesWithFindingsAndFilesAnalysed) {
+  Workspace Dir(project());
+  // Findings in inc/shared.h, src/a.cpp and src/b.cpp; c.cpp has none.
+  ProcessResult Run =
+      run(Dir, {"--checks=-*,loadcheck-detached-thread", "-p", "build"});
+  EXPECT_EQ(Run.ExitCode, 1) << Run.Err;
+  EXPECT_NE(Run.Err.find("loadcheck: 2 findings in 2 files; 3 files "
+                         "analysed, 0 not analysed\n"),
+            std::string::npos)
+      << Run.Err;
+  ProcessResult One = run(Dir, {"--checks=-*,loadcheck-detached-thread", "-p",
+                                "build", "src/c.cpp"});
+  EXPECT_EQ(One.ExitCode, 1) << One.Err;
+  EXPECT_NE(One.Err.find("loadcheck: 1 finding in 1 file; 1 file analysed, "
+                         "0 not analysed\n"),
+            std::string::npos)
+      << One.Err;
+}
+
+TEST(Ci, ChecklistNamesTheCheckSetUsed) {
+  Workspace Dir(project());
+  ProcessResult Profile = run(Dir, {"-p", "build", "--checklist"});
+  llvm::Regex ProfileHeading(
+      "^Review checklist \\(the high-traffic profile, [0-9]+ checks\\): 3 "
+      "files analysed\n");
+  EXPECT_TRUE(ProfileHeading.match(Profile.Out)) << Profile.Out;
+
+  Dir.write(".clang-tidy", "HeaderFilterRegex: 'inc/'\n"
+                           "Checks: '-loadcheck-sleep-polling'\n");
+  ProcessResult Changed = run(Dir, {"-p", "build", "--checklist"});
+  EXPECT_NE(Changed.Out.find("Review checklist (the high-traffic profile "
+                             "changed by .clang-tidy, "),
+            std::string::npos)
+      << Changed.Out;
+  EXPECT_EQ(Changed.Out.find("loadcheck-sleep-polling"), std::string::npos);
+
+  ProcessResult Both = run(
+      Dir, {"-p", "build", "--checklist", "--checks=-bugprone-empty-catch"});
+  EXPECT_NE(Both.Out.find("(the high-traffic profile changed by .clang-tidy "
+                          "and --checks, "),
+            std::string::npos)
+      << Both.Out;
+
+  ProcessResult Custom = run(Dir, {Stable, "-p", "build", "--checklist"});
+  EXPECT_NE(Custom.Out.find("Review checklist (custom checks from --checks, 3 "
+                            "checks): 3 files analysed\n"),
+            std::string::npos)
+      << Custom.Out;
+}
+
+TEST(Ci, ListChecksAsJson) {
+  Workspace Dir({});
+  ProcessResult Run = run(Dir, {"--list-checks", "--format=json"});
+  EXPECT_EQ(Run.ExitCode, 0) << Run.Err;
+  json::Value V = parseJson(Run.Out);
+  const json::Object *Root = V.getAsObject();
+  ASSERT_TRUE(Root);
+  EXPECT_TRUE(
+      Root->getString("checkSet")->starts_with("the high-traffic profile, "));
+  std::map<std::string, const json::Object *> ByName;
+  for (const json::Value &C : *Root->getArray("checks"))
+    ByName[C.getAsObject()->getString("name")->str()] = C.getAsObject();
+  ASSERT_TRUE(ByName.count("loadcheck-unjoined-thread"));
+  const json::Object &Unjoined = *ByName["loadcheck-unjoined-thread"];
+  EXPECT_EQ(Unjoined.getString("section"), "Concurrency");
+  EXPECT_EQ(Unjoined.getBoolean("fixIt"), true);
+  EXPECT_TRUE(Unjoined.getArray("languages"));
+  EXPECT_FALSE(Unjoined.getString("summary")->empty());
+  ASSERT_TRUE(ByName.count("loadcheck-detached-thread"));
+  EXPECT_EQ(ByName["loadcheck-detached-thread"]->getBoolean("fixIt"), false);
+  ASSERT_TRUE(ByName.count("performance-avoid-endl"));
+  EXPECT_FALSE(ByName["performance-avoid-endl"]->getArray("languages"));
+  // As many as the text listing.
+  ProcessResult Text = run(Dir, {"--list-checks"});
+  EXPECT_EQ(count(Text.Out, "\n    "), ByName.size()) << Text.Out;
+
+  ProcessResult Sarif = run(Dir, {"--list-checks", "--format=sarif"});
+  EXPECT_EQ(Sarif.ExitCode, 2);
+  EXPECT_NE(Sarif.Err.find("--list-checks prints text or json, not sarif"),
+            std::string::npos)
+      << Sarif.Err;
 }
 
 } // namespace

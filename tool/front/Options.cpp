@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fmt/core.h>
+#include <map>
 
 namespace loadcheck {
 
@@ -14,7 +15,7 @@ static const char *const Description =
     "\n"
     "Usage: loadcheck [options] [<file or directory>...] [-- <compiler "
     "args>]\n"
-    "       loadcheck merge [-o FILE] [--format json|sarif|gitlab] RESULT...\n"
+    "       loadcheck merge [-o FILE] [--format FORMAT[:FILE]]... RESULT...\n"
     "         (combine results, e.g. of --shard runs; see merge --help)\n"
     "\n"
     "Without -p, compile_commands.json is looked up in ./build and in `.`; a\n"
@@ -29,6 +30,87 @@ static const char *const Description =
 static std::string versionText() {
   return fmt::format("loadcheck {} (built with LLVM {})", LOADCHECK_VERSION,
                      LLVM_VERSION_STRING);
+}
+
+const char *const FormatHelp =
+    "Report format: text, json, sarif, github or gitlab, with :FILE to "
+    "write that report to FILE (e.g. --format=sarif:loadcheck.sarif); "
+    "repeatable, one analysis writing every report; the report without a "
+    "file goes to --output or stdout (default: text)";
+
+llvm::StringRef formatName(OutputFormat Format) {
+  switch (Format) {
+  case OutputFormat::Text:
+    return "text";
+  case OutputFormat::Json:
+    return "json";
+  case OutputFormat::Sarif:
+    return "sarif";
+  case OutputFormat::Github:
+    return "github";
+  case OutputFormat::Gitlab:
+    return "gitlab";
+  }
+  return "text";
+}
+
+namespace {
+
+std::optional<OutputFormat> formatNamed(llvm::StringRef Name) {
+  for (OutputFormat F :
+       {OutputFormat::Text, OutputFormat::Json, OutputFormat::Sarif,
+        OutputFormat::Github, OutputFormat::Gitlab})
+    if (formatName(F) == Name)
+      return F;
+  return std::nullopt;
+}
+
+/// Where a report goes, as an error message names it.
+std::string destination(const std::string &File) {
+  return File.empty() ? "stdout" : "'" + File + "'";
+}
+
+} // namespace
+
+std::string parseReportRequests(const std::vector<std::string> &Values,
+                                const std::string &Output,
+                                std::vector<ReportRequest> &Reports) {
+  Reports.clear();
+  // The value that sends a report to each destination, to name both
+  // values of a collision.
+  std::map<std::string, std::string> Taken;
+  for (const std::string &Value : Values) {
+    auto [Name, File] = llvm::StringRef(Value).split(':');
+    std::optional<OutputFormat> Format = formatNamed(Name);
+    if (!Format)
+      return fmt::format("--format '{}' is not a report format: use text, "
+                         "json, sarif, github or gitlab, optionally with "
+                         ":FILE, e.g. --format=sarif:loadcheck.sarif",
+                         Value);
+    if (File.empty() && Value.size() > Name.size())
+      return fmt::format("--format '{}' names no file after ':'", Value);
+    std::string Target = File.empty() ? Output : File.str();
+    auto [At, New] = Taken.emplace(Target, Value);
+    if (!New) {
+      if (File.empty() && At->first == Output)
+        return fmt::format(
+            "--format={} and --format={} both write to {}: give all but one "
+            "report its own file, e.g. --format={}:loadcheck.{}",
+            At->second, Value, destination(Target), Name.str(),
+            Name == "text"     ? "txt"
+            : Name == "gitlab" ? "json"
+                               : Name.str());
+      return fmt::format("--format={} and --format={} both write to {}: "
+                         "give each report its own file",
+                         At->second, Value, destination(Target));
+    }
+    Reports.push_back({*Format, File.str()});
+  }
+  if (!Output.empty() && !Reports.empty() && !Taken.count(Output))
+    return fmt::format("--output '{}' receives no report: every --format "
+                       "names its own file",
+                       Output);
+  return "";
 }
 
 bool parseShard(llvm::StringRef Text, unsigned &Index, unsigned &Count) {
@@ -115,12 +197,14 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
                  "Translation units analysed in parallel (default: number of "
                  "cores)")
       ->check(CLI::PositiveNumber);
-  std::string Format = "text";
-  App.add_option("--format", Format,
-                 "Output format: text, json, sarif, github, gitlab")
-      ->check(CLI::IsMember({"text", "json", "sarif", "github", "gitlab"}));
+  std::vector<std::string> Formats;
+  // One value per occurrence, as --extra-arg.
+  App.add_option("--format", Formats, FormatHelp)
+      ->type_name("FORMAT[:FILE]")
+      ->allow_extra_args(false);
   App.add_option("-o,--output", Opts.Output,
-                 "Write the report to this file instead of stdout");
+                 "Write the report that has no file of its own to this file "
+                 "instead of stdout");
   App.add_option("--export-fixes", Opts.ExportFixes,
                  "Write the fix-its as YAML for clang-apply-replacements");
   App.add_flag("--fix", Opts.Fix,
@@ -210,11 +294,12 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
   Opts.Color = Color == "always"  ? ColorMode::Always
                : Color == "never" ? ColorMode::Never
                                   : ColorMode::Auto;
-  Opts.Format = Format == "json"     ? OutputFormat::Json
-                : Format == "sarif"  ? OutputFormat::Sarif
-                : Format == "github" ? OutputFormat::Github
-                : Format == "gitlab" ? OutputFormat::Gitlab
-                                     : OutputFormat::Text;
+  if (std::string E = parseReportRequests(Formats, Opts.Output, Opts.Reports);
+      !E.empty()) {
+    fmt::print(stderr, "loadcheck: error: {}\n", E);
+    ExitNow = UsageError;
+    return std::nullopt;
+  }
   return Opts;
 }
 

@@ -13,6 +13,27 @@ enum class ColorMode { Auto, Always, Never };
 
 enum class OutputFormat { Text, Json, Sarif, Github, Gitlab };
 
+/// One report a run writes: `--format=FORMAT[:FILE]`.
+struct ReportRequest {
+  OutputFormat Format = OutputFormat::Text;
+  std::string File; ///< "" = to --output, else stdout
+};
+
+/// The name of \p Format as --format spells it.
+llvm::StringRef formatName(OutputFormat Format);
+
+/// Parses the values of the repeatable `--format=FORMAT[:FILE]` (the
+/// driver's and `loadcheck merge`'s) into \p Reports. At most one report
+/// may go without a file (to \p Output, or stdout when that is ""), no file
+/// may take two reports, and an \p Output no report goes to is refused.
+/// Returns "" or the error line.
+std::string parseReportRequests(const std::vector<std::string> &Values,
+                                const std::string &Output,
+                                std::vector<ReportRequest> &Reports);
+
+/// The --format help text (one home for the driver and merge).
+extern const char *const FormatHelp;
+
 struct DriverOptions {
   std::vector<std::string> Inputs; ///< files or directories
   std::string BuildPath;           ///< -p: build dir or compile_commands.json
@@ -34,7 +55,8 @@ struct DriverOptions {
   bool Verbose = false; ///< the link stage's statistics on stderr
   ColorMode Color = ColorMode::Auto;
   unsigned Jobs = 0; ///< -j; 0 = number of cores
-  OutputFormat Format = OutputFormat::Text;
+  /// --format, repeatable; empty: the text report to --output or stdout.
+  std::vector<ReportRequest> Reports;
   std::string Output;      ///< --output; "" = stdout
   std::string ExportFixes; ///< --export-fixes
   bool Fix = false;

@@ -1,6 +1,6 @@
 #include "tool/front/Preflight.h"
-#include "tool/results/Baseline.h"
 #include "tool/Paths.h"
+#include "tool/results/Baseline.h"
 
 #include "llvm/Support/FileSystem.h"
 #include <fmt/core.h>
@@ -33,10 +33,13 @@ std::string checkWritable(const std::string &Path) {
 
 std::vector<std::string> preflightErrors(const DriverOptions &Opts) {
   std::vector<std::string> Errors;
-  for (const std::string *Path :
-       {&Opts.Output, &Opts.ExportFixes, &Opts.WriteBaseline})
-    if (!Path->empty())
-      if (std::string E = checkWritable(*Path); !E.empty())
+  std::vector<std::string> Written = {Opts.Output, Opts.ExportFixes,
+                                      Opts.WriteBaseline};
+  for (const ReportRequest &R : Opts.Reports)
+    Written.push_back(R.File);
+  for (const std::string &Path : Written)
+    if (!Path.empty())
+      if (std::string E = checkWritable(Path); !E.empty())
         Errors.push_back(E);
   if (!Opts.Baseline.empty()) {
     // Applying it to no finding reads and validates it.

@@ -1,7 +1,7 @@
 #include "tool/Paths.h"
-#include "tool/results/Fingerprint.h"
 #include "tool/front/Profile.h"
 #include "tool/report/Reporters.h"
+#include "tool/results/Fingerprint.h"
 
 #include <fmt/core.h>
 #include <map>
@@ -55,9 +55,9 @@ void printChecklist(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
   for (const auto &[Check, List] : PerCheck)
     AddCheck(Check);
 
-  OS << fmt::format("Review checklist ({} profile): {} file{} analysed",
-                    Context.ProfileName, Context.FilesAnalysed,
-                    Context.FilesAnalysed == 1 ? "" : "s");
+  size_t Analysed = Context.FilesAnalysed - Context.Failures.size();
+  OS << fmt::format("Review checklist ({}): {} file{} analysed",
+                    Context.CheckSet, Analysed, Analysed == 1 ? "" : "s");
   if (!Context.Failures.empty())
     OS << fmt::format(", {} not analysed", Context.Failures.size());
   OS << "\n";

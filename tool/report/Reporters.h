@@ -28,7 +28,9 @@ struct ReportContext {
   std::vector<std::string> EnabledChecks;
   size_t FilesAnalysed = 0;
   std::vector<FileFailure> Failures;
-  std::string ProfileName; ///< "high-traffic" or "custom"
+  /// The check set and where it comes from, e.g. "the high-traffic
+  /// profile, 32 checks" (describeCheckSet, Pipeline.h).
+  std::string CheckSet;
   /// The program facts of every translation unit analysed (JSON reports
   /// carry them, so `loadcheck merge` can link shards), their "files"
   /// tables spelled as the findings' paths.

@@ -2,6 +2,7 @@
 #include "tool/ExitCodes.h"
 #include "tool/Paths.h"
 #include "tool/link/LinkStage.h"
+#include "tool/report/Report.h"
 #include "tool/report/Reporters.h"
 #include "tool/results/Finding.h"
 
@@ -224,8 +225,21 @@ bool decide(LinkStage &Program, JsonFinding &F, llvm::StringRef Root) {
   return true;
 }
 
-int mergeJson(const std::vector<Input> &Inputs, const std::string &Format,
-              llvm::raw_ostream &OS, bool Quiet, ExitCode Outcome) {
+/// Writes \p Reports (to their files, \p Output or stdout) as \p Print
+/// prints them. False: a file could not be written (the error is printed).
+bool writeMerged(const std::vector<ReportRequest> &Reports,
+                 const std::string &Output, ReportPrinter Print) {
+  WriteOutcome Written =
+      writeReportFiles(Reports, Output, ColorMode::Auto, Print);
+  writeStdout(Written.Stdout);
+  if (!Written.Error.empty())
+    error(Written.Error);
+  return Written.Error.empty();
+}
+
+int mergeJson(const std::vector<Input> &Inputs,
+              const std::vector<ReportRequest> &Reports,
+              const std::string &Output, bool Quiet, ExitCode Outcome) {
   const json::Object &First = *Inputs.front().Document.getAsObject();
   std::string Root = First.getString("root").value_or("").str();
   MergedFacts Facts = readFacts(Inputs, Root);
@@ -307,50 +321,61 @@ int mergeJson(const std::vector<Input> &Inputs, const std::string &Format,
                              }),
                  Failures.end());
 
-  if (Format == "json") {
+  ReportContext Context;
+  Context.Root = Root;
+  Context.EnabledChecks = Enabled;
+  Context.FilesAnalysed = FilesAnalysed;
+  for (const auto &Failure : Failures)
+    Context.Failures.push_back(Failure.first);
+  std::vector<Finding> Models;
+  Models.reserve(Unique.size());
+  for (const JsonFinding &F : Unique)
+    Models.push_back(F.Model);
+  auto PrintJson = [&](llvm::raw_ostream &OS) {
+    // The inputs' findings and failures verbatim (they carry what the
+    // model does not), and the facts of the whole program.
     json::Array Findings, FailureArray;
     for (const JsonFinding &F : Unique)
       Findings.push_back(F.output());
     for (const auto &Failure : Failures)
       FailureArray.push_back(json::Object(*Failure.second));
-    json::Object Out{
-        {"version", 1},
-        {"tool",
-         json::Object{{"name", "loadcheck"}, {"version", LOADCHECK_VERSION}}},
-        {"root", Root},
-        {"filesAnalysed", FilesAnalysed},
-        {"enabledChecks", json::Array(Enabled)},
-        {"failures", std::move(FailureArray)},
-        {"findings", std::move(Findings)},
-        {"facts", json::Object{{"linked", true}, {"units", std::move(Units)}}}};
+    json::Object Out{{"version", 1},
+                     {"tool", json::Object{{"name", "loadcheck"},
+                                           {"version", LOADCHECK_VERSION}}},
+                     {"root", Root},
+                     {"filesAnalysed", FilesAnalysed},
+                     {"enabledChecks", json::Array(Enabled)},
+                     {"failures", std::move(FailureArray)},
+                     {"findings", std::move(Findings)},
+                     {"facts", json::Object{{"linked", true},
+                                            {"units", json::Array(Units)}}}};
     OS << llvm::formatv("{0:2}", json::Value(std::move(Out))) << "\n";
-  } else {
-    ReportContext Context;
-    Context.Root = Root;
-    Context.EnabledChecks = Enabled;
-    Context.FilesAnalysed = FilesAnalysed;
-    for (const auto &Failure : Failures)
-      Context.Failures.push_back(Failure.first);
-    std::vector<Finding> Models;
-    Models.reserve(Unique.size());
-    for (const JsonFinding &F : Unique)
-      Models.push_back(F.Model);
-    if (Format == "sarif")
-      printSarif(OS, Models, Context);
-    else
-      printGitlab(OS, Models, Context);
-  }
+  };
+  if (!writeMerged(Reports, Output,
+                   [&](llvm::raw_ostream &OS, OutputFormat Format) {
+                     if (Format == OutputFormat::Json)
+                       PrintJson(OS);
+                     else
+                       printReport(OS, Format, Models, Context);
+                   }))
+    Outcome = worseOf(Outcome, UsageError);
 
   size_t CheckFindings = llvm::count_if(Unique, [](const JsonFinding &F) {
     return !isCompilerCheck(F.Model.Check);
   });
+  std::set<std::string> FilesWithFindings;
+  for (const JsonFinding &F : Unique)
+    if (!isCompilerCheck(F.Model.Check))
+      FilesWithFindings.insert(F.Model.Where.File);
+  size_t Analysed = FilesAnalysed - std::min(FilesAnalysed, Failures.size());
   if (!Quiet)
     fmt::print(stderr,
-               "loadcheck: merged {} result{}: {} finding{} in {} file{} ({} "
-               "not analysed)\n",
+               "loadcheck: merged {} result{}: {} finding{} in {} file{}; {} "
+               "file{} analysed, {} not analysed\n",
                Inputs.size(), Inputs.size() == 1 ? "" : "s", CheckFindings,
-               CheckFindings == 1 ? "" : "s", FilesAnalysed,
-               FilesAnalysed == 1 ? "" : "s", Failures.size());
+               CheckFindings == 1 ? "" : "s", FilesWithFindings.size(),
+               FilesWithFindings.size() == 1 ? "" : "s", Analysed,
+               Analysed == 1 ? "" : "s", Failures.size());
   if (CheckFindings)
     Outcome = worseOf(Outcome, Findings);
   if (!Failures.empty())
@@ -426,8 +451,9 @@ SarifResult sarifResult(const json::Object &Result, llvm::StringRef Root) {
   return R;
 }
 
-int mergeSarif(const std::vector<Input> &Inputs, llvm::raw_ostream &OS,
-               bool Quiet, ExitCode Outcome) {
+int mergeSarif(const std::vector<Input> &Inputs,
+               const std::vector<ReportRequest> &Reports,
+               const std::string &Output, bool Quiet, ExitCode Outcome) {
   const json::Object *FirstRun = nullptr;
   std::string Root;
   std::map<std::string, json::Value> Rules; // sorted by id, as one run
@@ -509,7 +535,11 @@ int mergeSarif(const std::vector<Input> &Inputs, llvm::raw_ostream &OS,
   json::Object Log{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                    {"version", "2.1.0"},
                    {"runs", json::Array{std::move(Run)}}};
-  OS << llvm::formatv("{0:2}", json::Value(std::move(Log))) << "\n";
+  json::Value Merged(std::move(Log));
+  if (!writeMerged(Reports, Output, [&](llvm::raw_ostream &OS, OutputFormat) {
+        OS << llvm::formatv("{0:2}", Merged) << "\n";
+      }))
+    Outcome = worseOf(Outcome, UsageError);
 
   if (!Quiet)
     fmt::print(stderr,
@@ -533,18 +563,20 @@ int runMerge(int Argc, const char **Argv) {
                "unreadable or not a loadcheck result (the others are still "
                "merged), 3 an input records a file that was not analysed.",
                "loadcheck merge");
-  std::vector<std::string> Files;
-  std::string Output, Format;
+  std::vector<std::string> Files, Formats;
+  std::string Output;
   bool Quiet = false;
   App.add_option("results", Files,
                  "Results written by loadcheck --format=json or "
                  "--format=sarif, all of the same format");
   App.add_option("-o,--output", Output,
                  "Write the merged result to this file instead of stdout");
-  App.add_option("--format", Format,
-                 "Output format: json, sarif or gitlab (default: that of the "
-                 "inputs; SARIF inputs merge into SARIF only)")
-      ->check(CLI::IsMember({"json", "sarif", "gitlab"}));
+  App.add_option("--format", Formats,
+                 std::string(FormatHelp) +
+                     " (default: the format of the inputs; SARIF inputs "
+                     "merge into SARIF only)")
+      ->type_name("FORMAT[:FILE]")
+      ->allow_extra_args(false);
   App.add_flag("-q,--quiet", Quiet, "No summary line");
   try {
     App.parse(Argc, Argv);
@@ -557,6 +589,12 @@ int runMerge(int Argc, const char **Argv) {
   }
   if (Files.empty()) {
     error("no result files given (see loadcheck merge --help)");
+    return UsageError;
+  }
+  std::vector<ReportRequest> Reports;
+  if (std::string E = parseReportRequests(Formats, Output, Reports);
+      !E.empty()) {
+    error(E);
     return UsageError;
   }
 
@@ -584,42 +622,25 @@ int runMerge(int Argc, const char **Argv) {
   if (Inputs.empty())
     return UsageError;
   Kind Type = Inputs.front().Type;
-  if (Format.empty())
-    Format = Type == Kind::Sarif ? "sarif" : "json";
-  if (Type == Kind::Sarif && Format != "sarif") {
-    error(fmt::format("SARIF results merge into SARIF only (SARIF lacks the "
-                      "function and fix-it positions of --format={}): merge "
-                      "the JSON results instead",
-                      Format));
-    return UsageError;
-  }
-
-  std::unique_ptr<llvm::raw_fd_ostream> File;
-  if (!Output.empty()) {
+  if (Reports.empty())
+    Reports.push_back(
+        {Type == Kind::Sarif ? OutputFormat::Sarif : OutputFormat::Json, ""});
+  for (const ReportRequest &R : Reports)
+    if (Type == Kind::Sarif && R.Format != OutputFormat::Sarif) {
+      error(fmt::format("SARIF results merge into SARIF only (SARIF lacks "
+                        "the function and fix-it positions of --format={}): "
+                        "merge the JSON results instead",
+                        formatName(R.Format).str()));
+      return UsageError;
+    }
+  if (!Output.empty())
     createParentDirectories(Output);
-    std::error_code EC;
-    File = std::make_unique<llvm::raw_fd_ostream>(Output, EC,
-                                                  llvm::sys::fs::OF_Text);
-    if (EC) {
-      error(fmt::format("cannot write '{}': {}", Output, EC.message()));
-      return UsageError;
-    }
-  }
-  llvm::raw_ostream &OS = File ? *File : llvm::outs();
-  int Result = Type == Kind::Sarif
-                   ? mergeSarif(Inputs, OS, Quiet, Outcome)
-                   : mergeJson(Inputs, Format, OS, Quiet, Outcome);
-  OS.flush();
-  if (File) {
-    File->close();
-    if (File->has_error()) {
-      error(fmt::format("cannot write '{}': {}", Output,
-                        File->error().message()));
-      File->clear_error();
-      return UsageError;
-    }
-  }
-  return Result;
+  for (const ReportRequest &R : Reports)
+    if (!R.File.empty())
+      createParentDirectories(R.File);
+  return Type == Kind::Sarif
+             ? mergeSarif(Inputs, Reports, Output, Quiet, Outcome)
+             : mergeJson(Inputs, Reports, Output, Quiet, Outcome);
 }
 
 } // namespace loadcheck
