@@ -92,7 +92,7 @@ llvm::StringRef precisionLevel(unsigned TruePositives,
 }
 
 json::Object ruleProperties(llvm::StringRef Check, llvm::StringRef Section) {
-  json::Array Tags{Section};
+  json::Array Tags{Section.str()}; // json::Value borrows a StringRef
   json::Object Properties;
   if (const ScanningInfo *Info = scanningInfo(Check)) {
     Properties["precision"] =
