@@ -4,6 +4,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
@@ -74,8 +75,8 @@ class Collector : public RecursiveASTVisitor<Collector> {
 public:
   Collector(ASTContext &Ctx, FunctionIndex &Index,
             llvm::function_ref<std::string(llvm::StringRef)> NameFile)
-      : SM(Ctx.getSourceManager()), LangOpts(Ctx.getLangOpts()), Index(Index),
-        NameFile(NameFile) {}
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), LangOpts(Ctx.getLangOpts()),
+        Index(Index), NameFile(NameFile) {}
 
   bool VisitFunctionDecl(FunctionDecl *F) {
     if (F->isImplicit())
@@ -88,12 +89,45 @@ public:
   }
 
   bool VisitLambdaExpr(LambdaExpr *E) {
-    if (const CXXRecordDecl *Closure = E->getLambdaClass())
-      record(E->getSourceRange(), lambdaName(*Closure));
+    const CXXRecordDecl *Closure = E->getLambdaClass();
+    if (!Closure)
+      return true;
+    std::string Name = lambdaName(*Closure);
+    // Outside functions, clang records no holder for a plain variable's
+    // lambda: find the variable or field it initialises.
+    if (!isa<FunctionDecl>(Closure->getDeclContext()) &&
+        !Closure->getLambdaContextDecl())
+      if (const NamedDecl *Holder = initialised(*E))
+        Name =
+            join(join(contextName(Holder->getDeclContext()), Holder->getName()),
+                 "(lambda)");
+    record(E->getSourceRange(), std::move(Name));
     return true;
   }
 
 private:
+  /// The named variable or field whose initialiser is \p E (through the
+  /// implicit nodes around it), or null.
+  const NamedDecl *initialised(const LambdaExpr &E) {
+    DynTypedNodeList Parents = Ctx.getParents(E);
+    while (Parents.size() == 1) {
+      if (const auto *D = Parents[0].get<Decl>()) {
+        const auto *Named = dyn_cast<NamedDecl>(D);
+        return Named && Named->getIdentifier() &&
+                       (isa<VarDecl>(Named) || isa<FieldDecl>(Named))
+                   ? Named
+                   : nullptr;
+      }
+      const auto *S = Parents[0].get<Expr>();
+      if (!S || !(isa<ImplicitCastExpr, ExprWithCleanups, CXXConstructExpr,
+                      MaterializeTemporaryExpr, CXXBindTemporaryExpr,
+                      CXXFunctionalCastExpr>(S)))
+        return nullptr;
+      Parents = Ctx.getParents(*S);
+    }
+    return nullptr;
+  }
+
   void record(SourceRange Range, std::string Name) {
     if (Range.isInvalid())
       return;
@@ -114,6 +148,7 @@ private:
               {BeginOffset, EndOffset, std::move(Name)});
   }
 
+  ASTContext &Ctx;
   const SourceManager &SM;
   const LangOptions &LangOpts;
   FunctionIndex &Index;
