@@ -53,8 +53,10 @@ struct Run {
   CacheCounts Cache;
   std::vector<Finding> Findings;
   size_t Baselined = 0;
-  size_t HiddenInHeaders = 0; ///< findings a header filter hid, once each
-  std::string Stdout;         ///< the reports for stdout, written last
+  size_t BaselineGone = 0;      ///< baseline entries no finding matched
+  bool BaselineWritten = false; ///< today's findings are accepted
+  size_t HiddenInHeaders = 0;   ///< findings a header filter hid, once each
+  std::string Stdout;           ///< the reports for stdout, written last
   std::optional<FixOutcome> Fixed;
   std::optional<ChangedUnits> Changed; ///< --diff-base, --diff
 
@@ -222,7 +224,10 @@ void deduplicate(Run &R) {
   R.HiddenInHeaders = deduplicateFindings(std::move(Hidden)).size();
   for (const std::string &E : takeConfigurationErrors(R.Findings))
     R.fail(E);
-  fingerprintFindings(R.Findings, R.Context.Root);
+  // A baseline may be of version 1: its fingerprints are computed here, at
+  // the same point and over the same findings as when it was written.
+  fingerprintFindings(R.Findings, R.Context.Root,
+                      /*VersionOne=*/!R.Opts.Baseline.empty());
 }
 
 /// Changed lines: the facts of the unaffected units, from the cache, and,
@@ -287,14 +292,26 @@ bool applyBaseline(Run &R) {
         writeBaseline(R.Opts.WriteBaseline, R.Findings, R.Context.Root);
     if (!E.empty())
       R.fail(E);
+    R.BaselineWritten = E.empty();
   }
   if (!R.Opts.Baseline.empty()) {
-    std::string E =
-        loadcheck::applyBaseline(R.Opts.Baseline, R.Findings, R.Baselined);
-    if (!E.empty()) {
+    Baseline Known;
+    if (std::string E = readBaseline(R.Opts.Baseline, Known); !E.empty()) {
       error(E);
       return false;
     }
+    if (std::string W = upgradeWarning(Known); !W.empty())
+      warning(W);
+    // A shard analyses its share only: entries elsewhere are not gone.
+    std::set<std::string> Share;
+    for (const std::string &File : R.Inputs->Files)
+      Share.insert(relativeToRoot(File, R.Context.Root));
+    BaselineOutcome Outcome =
+        loadcheck::applyBaseline(Known, R.Findings, [&](llvm::StringRef File) {
+          return !R.Opts.ShardCount || Share.count(File.str());
+        });
+    R.Baselined = Outcome.Suppressed;
+    R.BaselineGone = Outcome.Gone;
   }
   return true;
 }
@@ -370,6 +387,16 @@ std::string fixSummary(const Run &R, size_t Remaining) {
                      Remaining, Remaining == 1 ? "s" : "");
 }
 
+/// "; N known from the baseline, G gone since it was written" for the
+/// summary line with --baseline.
+std::string baselineSummary(const Run &R) {
+  if (R.Opts.Baseline.empty())
+    return "";
+  return fmt::format("; {} known from the baseline, {} gone since it was "
+                     "written",
+                     R.Baselined, R.BaselineGone);
+}
+
 /// The failures, what --fix did, the summary line and the exit code: that
 /// of the findings that remain after --fix.
 int summarise(Run &R) {
@@ -401,13 +428,11 @@ int summarise(Run &R) {
     fmt::print(stderr,
                "loadcheck: {}; {} file{} analysed, {} not analysed{}{}{}{}\n",
                findingsSummary(R.Findings, CheckFindings), Analysed,
-               Analysed == 1 ? "" : "s", Failed,
-               Opts.Baseline.empty()
-                   ? std::string()
-                   : fmt::format("; {} known from the baseline", R.Baselined),
+               Analysed == 1 ? "" : "s", Failed, baselineSummary(R),
                hiddenSummary(R.HiddenInHeaders), cacheSummary(Opts, R.Cache),
                fixSummary(R, Remaining));
-  if (Remaining)
+  // Findings written to a new baseline are accepted, not failures.
+  if (Remaining && !R.BaselineWritten)
     R.Outcome = worseOf(R.Outcome, Findings);
   if (Failed)
     R.Outcome = worseOf(R.Outcome, AnalysisFailed);

@@ -286,7 +286,7 @@ std::vector<BadInput> badInputs() {
        {"-p", "build", "--baseline", "baseline.json"},
        2,
        {"loadcheck: error: baseline 'baseline.json' is not a loadcheck "
-        "baseline (version 1)\n"}},
+        "baseline (an object with \"version\" and \"findings\")\n"}},
       {"BaselineMissing",
        goodAnd({}, {}),
        {"-p", "build", "--baseline", "nothere.json"},

@@ -353,7 +353,7 @@ const Corruption Corruptions[] = {
        Other.replace(Other.find(Version), Version.size(), " 99\n");
        return Other;
      },
-     "format version '99', expected 2"}};
+     "format version '99', expected 3"}};
 
 TEST(Cache, CorruptEntriesAreReportedOnceIgnoredAndRewritten) {
   // Five files, five entries, each damaged in its own way.
@@ -517,7 +517,7 @@ TEST(CacheDirect, CorruptManifestsAreReportedAndThePreprocessedKeyDecides) {
              Other.replace(Other.find(Version), Version.size(), " 7\n");
              return Other;
            },
-           "format version '7', expected 2"}};
+           "format version '7', expected 3"}};
   for (size_t I = 0; I < Found.size(); ++I)
     writeFile(Found[I], Damages[I].first(readFile(Found[I])));
 

@@ -1,9 +1,9 @@
 //===--- DriverUnitTest.cpp - fingerprints, fix application, profile ------===//
 #include "tests/cli/Workspace.h"
 #include "tool/Paths.h"
+#include "tool/front/Profile.h"
 #include "tool/results/Fingerprint.h"
 #include "tool/results/Fixes.h"
-#include "tool/front/Profile.h"
 
 #include <gtest/gtest.h>
 
@@ -16,7 +16,7 @@ unsigned offsetOf(llvm::StringRef Text, llvm::StringRef Needle) {
   return At;
 }
 
-TEST(Fingerprint, EnclosingFunction) {
+TEST(Fingerprint, BraceCountedFunctionOfVersionOne) {
   const char *Code = R"(#include <x>
 namespace svc {
 // void commented() {
@@ -39,14 +39,17 @@ static void helper() noexcept
 }
 )";
   llvm::StringRef Text(Code);
-  EXPECT_EQ(enclosingFunction(Text, offsetOf(Text, "A;")), "inlineMember");
-  EXPECT_EQ(enclosingFunction(Text, offsetOf(Text, "B;")), "Server");
-  EXPECT_EQ(enclosingFunction(Text, offsetOf(Text, "C;")), "Pool<T>::submit");
-  EXPECT_EQ(enclosingFunction(Text, offsetOf(Text, "D;")), "Pool<T>::submit");
-  EXPECT_EQ(enclosingFunction(Text, offsetOf(Text, "E;")), "Pool<T>::submit");
-  EXPECT_EQ(enclosingFunction(Text, offsetOf(Text, "int x = 1")), "");
-  EXPECT_EQ(enclosingFunction(Text, offsetOf(Text, "F;")), "helper");
-  EXPECT_EQ(enclosingFunction(Text, offsetOf(Text, "public:")), "");
+  EXPECT_EQ(braceCountedFunction(Text, offsetOf(Text, "A;")), "inlineMember");
+  EXPECT_EQ(braceCountedFunction(Text, offsetOf(Text, "B;")), "Server");
+  EXPECT_EQ(braceCountedFunction(Text, offsetOf(Text, "C;")),
+            "Pool<T>::submit");
+  EXPECT_EQ(braceCountedFunction(Text, offsetOf(Text, "D;")),
+            "Pool<T>::submit");
+  EXPECT_EQ(braceCountedFunction(Text, offsetOf(Text, "E;")),
+            "Pool<T>::submit");
+  EXPECT_EQ(braceCountedFunction(Text, offsetOf(Text, "int x = 1")), "");
+  EXPECT_EQ(braceCountedFunction(Text, offsetOf(Text, "F;")), "helper");
+  EXPECT_EQ(braceCountedFunction(Text, offsetOf(Text, "public:")), "");
 }
 
 TEST(Fingerprint, NormalizeLineAndRelativePaths) {
@@ -62,15 +65,21 @@ TEST(Fingerprint, IndependentOfLineNumbers) {
                  {"b.cpp", "\n\n// moved\nvoid f() {\n    g();\n}\n"}});
   Finding A, B;
   A.Check = B.Check = "loadcheck-x";
+  A.Function = B.Function = "f";
   A.Where = {Dir.path("a.cpp"), 13, 2, 3};
   B.Where = {Dir.path("b.cpp"), 30, 5, 5};
   std::vector<Finding> As{A}, Bs{B};
   fingerprintFindings(As, Dir.path());
-  fingerprintFindings(Bs, Dir.path());
-  EXPECT_EQ(As[0].Function, "f");
-  EXPECT_EQ(Bs[0].Function, "f");
+  fingerprintFindings(Bs, Dir.path(), /*VersionOne=*/true);
+  EXPECT_TRUE(As[0].VersionOneFingerprint.empty());
+  EXPECT_EQ(Bs[0].VersionOneFingerprint.size(), 16u);
   // Different files: different identities; same content otherwise.
   EXPECT_NE(As[0].Fingerprint, Bs[0].Fingerprint);
+  // The enclosing function is part of the identity.
+  std::vector<Finding> Renamed{A};
+  Renamed[0].Function = "g";
+  fingerprintFindings(Renamed, Dir.path());
+  EXPECT_NE(Renamed[0].Fingerprint, As[0].Fingerprint);
   Dir.write("a.cpp", "\n\n// moved\nvoid f() {\n    g();\n}\n");
   As = {A};
   As[0].Where = {Dir.path("a.cpp"), 30, 5, 5};

@@ -3,7 +3,9 @@
 #define LOADCHECK_TOOL_FRONT_EXPLAIN_H
 
 #include "llvm/Support/raw_ostream.h"
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace loadcheck {
 
@@ -15,6 +17,15 @@ namespace loadcheck {
 /// the source tree the binary was built from.
 bool explainCheck(llvm::raw_ostream &OS, const std::string &Check,
                   const std::string &Executable, std::string &Error);
+
+/// Where the docs pages are looked up, in order, for the executable
+/// \p Executable.
+std::vector<std::string> checkPageDirs(const std::string &Executable);
+
+/// The docs page of the loadcheck check \p Check, the first found in
+/// checkPageDirs(); nullopt when none holds it.
+std::optional<std::string> checkPage(const std::string &Check,
+                                     const std::string &Executable);
 
 } // namespace loadcheck
 

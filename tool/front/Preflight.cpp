@@ -42,11 +42,8 @@ std::vector<std::string> preflightErrors(const DriverOptions &Opts) {
       if (std::string E = checkWritable(Path); !E.empty())
         Errors.push_back(E);
   if (!Opts.Baseline.empty()) {
-    // Applying it to no finding reads and validates it.
-    std::vector<Finding> None;
-    size_t Suppressed = 0;
-    if (std::string E = applyBaseline(Opts.Baseline, None, Suppressed);
-        !E.empty())
+    Baseline Known;
+    if (std::string E = readBaseline(Opts.Baseline, Known); !E.empty())
       Errors.push_back(E);
   }
   return Errors;

@@ -1,7 +1,8 @@
 #include "tool/Paths.h"
-#include "tool/results/Fingerprint.h"
 #include "tool/front/Profile.h"
+#include "tool/report/CodeScanning.h"
 #include "tool/report/Reporters.h"
+#include "tool/results/Fingerprint.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -16,20 +17,6 @@ namespace loadcheck {
 namespace {
 
 constexpr const char *RootId = "%SRCROOT%";
-
-/// file:// URI of an absolute path, percent-encoding what URIs reserve.
-std::string fileUri(llvm::StringRef Path, bool Directory) {
-  std::string Out = "file://";
-  for (char C : Path) {
-    if (llvm::isAlnum(C) || llvm::StringRef("/-._~").contains(C))
-      Out += C;
-    else
-      Out += llvm::formatv("%{0:X-2}", (unsigned char)C).str();
-  }
-  if (Directory && !llvm::StringRef(Out).ends_with("/"))
-    Out += "/";
-  return Out;
-}
 
 /// Relative URI reference of a path inside the root.
 std::string relativeUri(llvm::StringRef Rel) {
@@ -64,6 +51,15 @@ json::Object physicalLocation(const Location &Start, const Location &End,
       {"region", std::move(Region)}};
 }
 
+/// The help of a rule: its summary and link, and for loadcheck checks
+/// their docs page as Markdown.
+json::Object ruleHelp(const std::string &Id, const std::string &Summary) {
+  json::Object Help{{"text", Summary + " " + helpUri(Id)}};
+  if (std::optional<std::string> Page = ruleHelpMarkdown(Id))
+    Help["markdown"] = jsonText(*Page);
+  return Help;
+}
+
 const char *level(const Finding &F) {
   return F.Level == Severity::Error || F.WarningAsError ? "error" : "warning";
 }
@@ -95,12 +91,12 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
          json::Object{{"text", fmt::format("{} Checklist section: {}. See {}.",
                                            Summary, Section, helpUri(Id))}}},
         {"helpUri", helpUri(Id)},
-        {"help", json::Object{{"text", Summary + " " + helpUri(Id)}}},
+        {"help", ruleHelp(Id, Summary)},
         {"defaultConfiguration",
          json::Object{{"level", Id.rfind("clang-diagnostic-", 0) == 0
                                     ? "error"
                                     : "warning"}}},
-        {"properties", json::Object{{"tags", json::Array{Section}}}}});
+        {"properties", ruleProperties(Id, Section)}});
   }
 
   json::Array Results;
@@ -116,7 +112,7 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
          json::Array{json::Object{
              {"physicalLocation", physicalLocation(F.Where, F.End, Context)}}}},
         {"partialFingerprints",
-         json::Object{{"loadcheckFingerprint/v1", F.Fingerprint}}}};
+         json::Object{{"loadcheckFingerprint/v2", F.Fingerprint}}}};
     json::Array Related;
     for (const Note &N : F.Notes)
       if (!N.Where.File.empty())
@@ -174,6 +170,9 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
            {RootId, json::Object{{"uri", fileUri(Context.Root, true)}}}}},
       {"invocations", json::Array{std::move(Invocation)}},
       {"results", std::move(Results)}};
+  if (std::optional<json::Array> Provenance =
+          versionControlProvenance(Context.Root))
+    Run["versionControlProvenance"] = std::move(*Provenance);
   json::Object Log{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                    {"version", "2.1.0"},
                    {"runs", json::Array{std::move(Run)}}};

@@ -46,11 +46,14 @@ struct Finding {
   std::string Message;
   std::vector<Note> Notes;
   std::vector<Replacement> Fixes;
-  /// Filled in by the driver after deduplication (see Fingerprint.h): the
-  /// name of the function the finding is in ("" at namespace scope) and the
-  /// line-independent identity used by baselines, SARIF and GitLab.
+  /// The qualified name of the function or lambda the finding is in, from
+  /// the AST (tool/run/FunctionIndex.h); "" at namespace or class scope.
   std::string Function;
+  /// Filled in by the driver after deduplication (see Fingerprint.h): the
+  /// line-independent identity used by baselines, SARIF and GitLab.
   std::string Fingerprint;
+  /// The fingerprint as version 1 baselines hold it; set only to read one.
+  std::string VersionOneFingerprint;
 
   bool isCompilerError() const {
     return Level == Severity::Error && Check.rfind("clang-diagnostic-", 0) == 0;

@@ -46,7 +46,7 @@ std::string functionName(llvm::StringRef Header) {
 
 } // namespace
 
-std::string enclosingFunction(llvm::StringRef Text, unsigned Offset) {
+std::string braceCountedFunction(llvm::StringRef Text, unsigned Offset) {
   struct Scope {
     std::string Function; ///< non-empty for a function body
   };
@@ -123,21 +123,46 @@ std::string normalizeLine(llvm::StringRef Line) {
   return Out;
 }
 
-void fingerprintFindings(std::vector<Finding> &Findings, llvm::StringRef Root) {
+namespace {
+
+/// The fingerprints of \p Findings, each finding's function given by
+/// \p FunctionOf.
+std::vector<std::string>
+fingerprints(const std::vector<Finding> &Findings, llvm::StringRef Root,
+             llvm::function_ref<std::string(const Finding &)> FunctionOf) {
   SourceFiles Sources;
   std::map<std::string, unsigned> Occurrences;
-  for (Finding &F : Findings) {
-    F.Function =
-        F.Where.File.empty()
-            ? ""
-            : enclosingFunction(Sources.text(F.Where.File), F.Where.Offset);
+  std::vector<std::string> Out;
+  for (const Finding &F : Findings) {
     std::string Key = fmt::format(
         "{}\n{}\n{}\n{}", F.Check, relativeToRoot(F.Where.File, Root),
-        F.Function, normalizeLine(Sources.line(F.Where.File, F.Where.Line)));
+        FunctionOf(F), normalizeLine(Sources.line(F.Where.File, F.Where.Line)));
     unsigned Index = Occurrences[Key]++;
     Key += "\n" + std::to_string(Index);
-    F.Fingerprint = fmt::format("{:016x}", llvm::xxh3_64bits(Key));
+    Out.push_back(fmt::format("{:016x}", llvm::xxh3_64bits(Key)));
   }
+  return Out;
+}
+
+} // namespace
+
+void fingerprintFindings(std::vector<Finding> &Findings, llvm::StringRef Root,
+                         bool VersionOne) {
+  std::vector<std::string> Prints =
+      fingerprints(Findings, Root, [](const Finding &F) { return F.Function; });
+  for (size_t I = 0; I < Findings.size(); ++I)
+    Findings[I].Fingerprint = std::move(Prints[I]);
+  if (!VersionOne)
+    return;
+  SourceFiles Sources;
+  Prints = fingerprints(Findings, Root, [&](const Finding &F) {
+    return F.Where.File.empty()
+               ? std::string()
+               : braceCountedFunction(Sources.text(F.Where.File),
+                                      F.Where.Offset);
+  });
+  for (size_t I = 0; I < Findings.size(); ++I)
+    Findings[I].VersionOneFingerprint = std::move(Prints[I]);
 }
 
 } // namespace loadcheck

@@ -427,7 +427,9 @@ SarifResult sarifResult(const json::Object &Result, llvm::StringRef Root) {
     R.Message = Message->getString("text").value_or("").str();
   if (const json::Object *Prints = Result.getObject("partialFingerprints"))
     R.Fingerprint =
-        Prints->getString("loadcheckFingerprint/v1").value_or("").str();
+        Prints->getString("loadcheckFingerprint/v2")
+            .value_or(Prints->getString("loadcheckFingerprint/v1").value_or(""))
+            .str();
   const json::Array *Locations = Result.getArray("locations");
   const json::Object *Location = Locations && !Locations->empty()
                                      ? Locations->front().getAsObject()

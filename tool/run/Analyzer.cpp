@@ -118,8 +118,9 @@ FileResult analyzeFile(const std::string &File,
   ClangTidyContext Context(
       createOptionsProvider(Opts, /*ReportAllHeaders=*/true));
   FileDigests Read;
-  std::vector<ClangTidyError> Errors =
-      runChecksOnFile(Context, Database, File, &Read, &Result.Facts);
+  FunctionIndex Functions;
+  std::vector<ClangTidyError> Errors = runChecksOnFile(
+      Context, Database, File, &Read, &Result.Facts, &Functions);
 
   SourceFiles Lines;
   unsigned CompilerErrors = 0;
@@ -131,6 +132,7 @@ FileResult analyzeFile(const std::string &File,
     }
     if (F.isCompilerError())
       ++CompilerErrors;
+    F.Function = Functions.enclosing(F.Where.File, F.Where.Offset);
     for (const Replacement &R : F.Fixes)
       if (auto It = Read.find(R.File); It != Read.end())
         Result.Analysed.insert(*It);

@@ -43,7 +43,8 @@ namespace loadcheck {
 
 /// Version of the entry layout; part of every key and every entry header.
 /// 2: entries hold the translation unit's program facts.
-inline constexpr unsigned CacheFormatVersion = 2;
+/// 3: findings carry the function they are in.
+inline constexpr unsigned CacheFormatVersion = 3;
 
 /// The key of \p File (64 hex digits), or nullopt when the file cannot be
 /// preprocessed without errors (such results are never cached).

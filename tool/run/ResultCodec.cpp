@@ -59,7 +59,8 @@ json::Value findingToJSON(const Finding &F) {
       {"check", text(F.Check)},       {"error", F.Level == Severity::Error},
       {"asError", F.WarningAsError},  {"where", locationToJSON(F.Where)},
       {"end", locationToJSON(F.End)}, {"message", text(F.Message)},
-      {"notes", std::move(Notes)},    {"fixes", std::move(Fixes)}};
+      {"function", text(F.Function)}, {"notes", std::move(Notes)},
+      {"fixes", std::move(Fixes)}};
 }
 
 bool findingFromJSON(const json::Value &V, Finding &F) {
@@ -76,6 +77,7 @@ bool findingFromJSON(const json::Value &V, Finding &F) {
     return false;
   F.Check = *Check;
   F.Message = *Message;
+  F.Function = textFrom(O->get("function")).value_or("");
   F.Level = *IsError ? Severity::Error : Severity::Warning;
   F.WarningAsError = *AsError;
   if (const json::Array *Notes = O->getArray("notes"))

@@ -6,6 +6,7 @@
 #include "clang-tidy/ClangTidyModule.h"
 #include "tool/Paths.h"
 #include "tool/link/LinkStage.h"
+#include "tool/run/FunctionIndex.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
@@ -89,22 +90,25 @@ private:
 /// code (a callee, a type, a base class): only the walk over them is skipped.
 ///
 /// Once the checks ran (their end-of-TU work included), it collects the
-/// program facts for the driver's link stage.
+/// program facts for the driver's link stage and the functions findings are
+/// in.
 class UserCodeConsumer : public MultiplexConsumer {
 public:
   UserCodeConsumer(std::unique_ptr<ASTConsumer> Checks, std::string Directory,
-                   llvm::json::Value *Facts)
+                   llvm::json::Value *Facts, FunctionIndex *Functions)
       : MultiplexConsumer(single(std::move(Checks))),
-        Directory(std::move(Directory)), Facts(Facts) {}
+        Directory(std::move(Directory)), Facts(Facts), Functions(Functions) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     model::restrictTraversalToUserCode(Ctx);
     MultiplexConsumer::HandleTranslationUnit(Ctx);
+    auto NameFile = [this](llvm::StringRef Path) {
+      return absolutePath(Path, Directory); // as toFinding() names files
+    };
     if (Facts)
-      *Facts = withFilesNormalised(
-          model::collectTUFacts(Ctx), [this](llvm::StringRef Path) {
-            return absolutePath(Path, Directory); // as toFinding() names files
-          });
+      *Facts = withFilesNormalised(model::collectTUFacts(Ctx), NameFile);
+    if (Functions)
+      Functions->collect(Ctx, NameFile);
   }
 
 private:
@@ -117,17 +121,20 @@ private:
 
   std::string Directory;
   llvm::json::Value *Facts;
+  FunctionIndex *Functions;
 };
 
 class ChecksActionFactory : public FrontendActionFactory {
 public:
   ChecksActionFactory(ClangTidyContext &Context,
                       IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS,
-                      FileDigests *Read, llvm::json::Value *Facts)
-      : ConsumerFactory(Context, std::move(FS)), Read(Read), Facts(Facts) {}
+                      FileDigests *Read, llvm::json::Value *Facts,
+                      FunctionIndex *Functions)
+      : ConsumerFactory(Context, std::move(FS)), Read(Read), Facts(Facts),
+        Functions(Functions) {}
 
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<Action>(ConsumerFactory, Read, Facts);
+    return std::make_unique<Action>(ConsumerFactory, Read, Facts, Functions);
   }
 
   bool runInvocation(std::shared_ptr<CompilerInvocation> Invocation,
@@ -146,8 +153,8 @@ private:
   class Action : public ASTFrontendAction {
   public:
     Action(ClangTidyASTConsumerFactory &Factory, FileDigests *Read,
-           llvm::json::Value *Facts)
-        : Factory(Factory), Read(Read), Facts(Facts) {}
+           llvm::json::Value *Facts, FunctionIndex *Functions)
+        : Factory(Factory), Read(Read), Facts(Facts), Functions(Functions) {}
     std::unique_ptr<ASTConsumer>
     CreateASTConsumer(CompilerInstance &CI, llvm::StringRef File) override {
       llvm::ErrorOr<std::string> WorkingDirectory =
@@ -159,27 +166,28 @@ private:
         CI.getPreprocessor().addPPCallbacks(std::make_unique<DigestRecorder>(
             CI.getSourceManager(), Directory, *Read));
       return std::make_unique<UserCodeConsumer>(
-          Factory.createASTConsumer(CI, File), Directory, Facts);
+          Factory.createASTConsumer(CI, File), Directory, Facts, Functions);
     }
 
   private:
     ClangTidyASTConsumerFactory &Factory;
     FileDigests *Read;
     llvm::json::Value *Facts;
+    FunctionIndex *Functions;
   };
 
   ClangTidyASTConsumerFactory ConsumerFactory;
   FileDigests *Read;
   llvm::json::Value *Facts;
+  FunctionIndex *Functions;
 };
 
 } // namespace
 
-std::vector<ClangTidyError> runChecksOnFile(ClangTidyContext &Context,
-                                            const CompilationDatabase &Database,
-                                            const std::string &File,
-                                            FileDigests *Read,
-                                            llvm::json::Value *Facts) {
+std::vector<ClangTidyError>
+runChecksOnFile(ClangTidyContext &Context, const CompilationDatabase &Database,
+                const std::string &File, FileDigests *Read,
+                llvm::json::Value *Facts, FunctionIndex *Functions) {
   IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS(
       new llvm::vfs::OverlayFileSystem(llvm::vfs::getRealFileSystem()));
   ClangTool Tool(Database, {File}, std::make_shared<PCHContainerOperations>(),
@@ -204,7 +212,7 @@ std::vector<ClangTidyError> runChecksOnFile(ClangTidyContext &Context,
   }
   Tool.setDiagnosticConsumer(&DiagConsumer);
 
-  ChecksActionFactory Factory(Context, FS, Read, Facts);
+  ChecksActionFactory Factory(Context, FS, Read, Facts, Functions);
   Tool.run(&Factory);
   return DiagConsumer.take();
 }

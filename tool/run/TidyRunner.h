@@ -4,6 +4,7 @@
 
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "tool/run/FileDigest.h"
+#include "tool/run/FunctionIndex.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/JSON.h"
@@ -23,11 +24,14 @@ namespace loadcheck {
 /// When \p Facts is given, it receives the translation unit's program facts
 /// once every check has run, their "files" table spelled as the findings'
 /// paths (absolute, against the compile directory).
+/// When \p Functions is given, it receives the functions of the user's code,
+/// their files spelled as the findings' paths.
 std::vector<clang::tidy::ClangTidyError>
 runChecksOnFile(clang::tidy::ClangTidyContext &Context,
                 const clang::tooling::CompilationDatabase &Database,
                 const std::string &File, FileDigests *Read = nullptr,
-                llvm::json::Value *Facts = nullptr);
+                llvm::json::Value *Facts = nullptr,
+                FunctionIndex *Functions = nullptr);
 
 /// Adds ExtraArgsBefore/ExtraArgs of the file's .clang-tidy to its compile
 /// command, as clang-tidy does. Shared with the result cache, whose key must
