@@ -30,8 +30,8 @@
 #include "checks/security/HardcodedCredentialsCheck.h"
 #include "checks/security/SqlConcatenationCheck.h"
 #include "checks/security/TlsVerificationDisabledCheck.h"
+#include "checks/utils/LlvmCompat.h"
 #include "clang-tidy/ClangTidyModule.h"
-#include "clang-tidy/ClangTidyModuleRegistry.h"
 
 namespace loadcheck {
 namespace {

@@ -5,10 +5,12 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build pkg-config
+  # every supported LLVM version (docs/llvm-versions.md): 19, the default
+  # and the full test suite, and 22; each one's clang-tidy also proves that
+  # a plugin built for the other version is refused
   clang-19 clang-tidy-19 llvm-19-dev libclang-19-dev libclang-cpp19-dev
+  clang-22 clang-tidy-22 llvm-22-dev libclang-22-dev
   libfmt-dev libcli11-dev libgtest-dev
-  # a clang-tidy of another LLVM version: the plugin must refuse it
-  clang-tidy-14
   # real headers of the service libraries the checks understand; fixtures and
   # the example service compile against them (never hand-written stand-ins)
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev

@@ -16,11 +16,14 @@ build_dir=${LOADCHECK_SANITIZE_BUILD_DIR:-$default_dir}
 tests=${LOADCHECK_SANITIZE_TESTS:-.}
 # Not under sanitizers, to keep CI under its time limit: the fix-it compile
 # tests (the same check code runs in the fixture tests; their cost is clang++
-# compiling), the run over all of loadcheck's own sources (the robustness
-# sweep's job) and the example-service runs (the same driver paths as the CLI
-# tests, over 17 heavy translation units, 19 times). The plugin tests and the
-# crash-injection tests skip themselves; the robustness label is left out.
-exclude=${LOADCHECK_SANITIZE_EXCLUDE:-FixItTest|Precision.SilentOnOwnSources|ExampleService}
+# compiling), the fixtures run again as test code (the same check code as the
+# fixture tests, under another configuration), the run over all of
+# loadcheck's own sources (the robustness sweep's job), the example-service
+# runs (the same driver paths as the CLI tests, over 17 heavy translation
+# units, 19 times) and the install tests (packaging, no code of ours runs
+# that the CLI tests do not run). The plugin tests and the crash-injection
+# tests skip themselves; the robustness label is left out.
+exclude=${LOADCHECK_SANITIZE_EXCLUDE:-FixItTest|FixtureAsTestCode|Precision.SilentOnOwnSources|ExampleService|^install\.}
 
 start=$(date +%s)
 LOADCHECK_BUILD_DIR=$build_dir bash scripts/build.sh \

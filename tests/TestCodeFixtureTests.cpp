@@ -13,6 +13,7 @@
 #include "tests/harness/FixtureRunner.h"
 
 #include "checks/CheckRegistry.h"
+#include "checks/utils/LlvmCompat.h"
 #include "clang-tidy/ClangTidy.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include <gtest/gtest.h>
@@ -36,7 +37,7 @@ const std::set<std::string> &skippingChecks() {
 }
 
 TEST(TestCode, ExactlyTheSkippingChecksHaveTheIncludeTestCodeOption) {
-  clang::tidy::NamesAndOptions All = clang::tidy::getAllChecksAndOptions();
+  compat::KnownChecks All = compat::allChecksAndOptions();
   std::set<std::string> WithOption;
   for (const CheckInfo &Info : allChecks())
     if (All.Options.contains((Info.Name + ".IncludeTestCode").str()))

@@ -1,6 +1,7 @@
 //===--- ThreadExceptionEscapeCheck.cpp -----------------------------------===//
 #include "checks/concurrency/ThreadExceptionEscapeCheck.h"
 #include "checks/model/ThreadEntry.h"
+#include "checks/utils/LlvmCompat.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
@@ -118,13 +119,13 @@ static std::optional<Escape> findEscape(const Stmt *S, const Stmt &Body,
   if (isa<CXXThrowExpr>(S) || isa<CallExpr>(S) || isa<CXXConstructExpr>(S)) {
     ExceptionAnalyzer::ExceptionInfo Info = Analyzer.analyze(S);
     filterByEnclosingTries(Info, *S, Body, Ctx);
-    if (Info.getBehaviour() == ExceptionAnalyzer::State::Throwing &&
-        !Info.getExceptionTypes().empty()) {
+    const Type *Thrown = compat::firstThrownType(Info);
+    if (Info.getBehaviour() == ExceptionAnalyzer::State::Throwing && Thrown) {
       // Prefer the innermost site: `f(g())` reports `g()` when it throws.
       for (const Stmt *Child : S->children())
         if (auto Inner = findEscape(Child, Body, Analyzer, Ctx))
           return Inner;
-      return Escape{S, *Info.getExceptionTypes().begin()};
+      return Escape{S, Thrown};
     }
     // The analyzer looks at a call's callee, not at its arguments: go on.
   }

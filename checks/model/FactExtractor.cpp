@@ -7,6 +7,7 @@
 #include "checks/model/RequestPath.h"
 #include "checks/model/SharedAccess.h"
 #include "checks/model/ThreadEntry.h"
+#include "checks/utils/LlvmCompat.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -441,7 +442,7 @@ void FunctionFactsBuilder::netLockEffect() {
   // A lock class's own lock() is the object's lock, not a wrapper of its
   // member mutex (which every instance would share as one id).
   if (const auto *Method = dyn_cast<CXXMethodDecl>(&F);
-      Method && isLockType(Ctx.getRecordType(Method->getParent())))
+      Method && isLockType(compat::recordType(Ctx, Method->getParent())))
     return;
   for (const HeldLock &L : Locks.heldOnExit())
     if (L.Kind == HeldBy::Explicit)

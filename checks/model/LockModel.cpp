@@ -2,6 +2,7 @@
 #include "checks/model/LockModel.h"
 #include "checks/model/ContextCache.h"
 #include "checks/model/ThreadEntry.h"
+#include "checks/utils/LlvmCompat.h"
 #include "checks/utils/NamedEntity.h"
 #include "checks/utils/TypeNames.h"
 #include "clang/AST/ASTContext.h"
@@ -830,7 +831,7 @@ bool LockWalker::wrapperCall(const FunctionDecl &Callee, const CallExpr &Call) {
       Ctx.getSourceManager().isInSystemHeader(Def->getLocation()))
     return false;
   if (const auto *Method = dyn_cast<CXXMethodDecl>(Def))
-    if (isLockType(Ctx.getRecordType(Method->getParent())))
+    if (isLockType(compat::recordType(Ctx, Method->getParent())))
       return false;
   const FunctionLockModel &Model = LockModels::of(Ctx).function(*Def);
   if (Model.heldOnExit().empty() && Model.releasedOnExit().empty())

@@ -1,5 +1,6 @@
 //===--- JThreadFix.cpp - a local std::thread as a std::jthread ----------===//
 #include "checks/utils/JThreadFix.h"
+#include "checks/utils/LlvmCompat.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
@@ -29,9 +30,7 @@ bool jthreadIsDeclared(ASTContext &Ctx) {
 /// `::std::thread` or `thread` (found through a using-directive); false for
 /// an alias, a using-declaration or a spelling inside a macro.
 bool renameSpelledType(TypeLoc TL, ASTContext &Ctx, Edits &Out) {
-  TL = TL.getUnqualifiedLoc();
-  if (auto Elaborated = TL.getAs<ElaboratedTypeLoc>())
-    TL = Elaborated.getNamedTypeLoc();
+  TL = compat::withoutElaboration(TL.getUnqualifiedLoc());
   auto Record = TL.getAs<RecordTypeLoc>();
   if (!Record)
     return false;

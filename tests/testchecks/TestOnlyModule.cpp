@@ -14,9 +14,9 @@
 //===----------------------------------------------------------------------===//
 #include "tests/testchecks/Faults.h"
 
+#include "checks/utils/LlvmCompat.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
-#include "clang-tidy/ClangTidyModuleRegistry.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/ErrorHandling.h"

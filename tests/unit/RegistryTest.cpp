@@ -4,9 +4,9 @@
 #include "tests/harness/FixtureRunner.h"
 #include "tool/front/Config.h"
 
+#include "checks/utils/LlvmCompat.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
-#include "clang-tidy/ClangTidyModuleRegistry.h"
 #include "clang/Basic/LangOptions.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"

@@ -4,6 +4,7 @@
 #include "tool/front/ConfigKeys.h"
 #include "tool/front/Profile.h"
 
+#include "checks/utils/LlvmCompat.h"
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/GlobList.h"
 #include "llvm/Support/FileSystem.h"
@@ -144,9 +145,9 @@ takeConfigurationErrors(std::vector<Finding> &Findings) {
 }
 
 std::vector<std::string> knownCheckNames() {
-  NamesAndOptions All = getAllChecksAndOptions();
+  compat::KnownChecks All = compat::allChecksAndOptions();
   std::vector<std::string> Names;
-  for (const auto &Entry : All.Names)
+  for (const auto &Entry : All.Checks)
     Names.push_back(Entry.getKey().str());
   llvm::sort(Names);
   return Names;

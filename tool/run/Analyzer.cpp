@@ -4,6 +4,7 @@
 #include "tool/front/SourceFiles.h"
 #include "tool/run/TidyRunner.h"
 
+#include "checks/utils/LlvmCompat.h"
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "llvm/Support/FileSystem.h"
@@ -85,7 +86,7 @@ std::vector<std::string> enabledChecks(const DriverOptions &Opts,
                                        const std::string &File) {
   std::string Probe = File.empty() ? currentDirectoryProbe() : File;
   ClangTidyOptions Options = createOptionsProvider(Opts)->getOptions(Probe);
-  return getCheckNames(Options, /*AllowEnablingAnalyzerAlphaCheckers=*/false);
+  return compat::enabledCheckNames(Options);
 }
 
 FileResult analyzeFile(const std::string &File,

@@ -2,6 +2,7 @@
 
 #include "checks/model/ProgramLink.h"
 #include "checks/model/TraversalScope.h"
+#include "checks/utils/LlvmCompat.h"
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "tool/Paths.h"
@@ -200,9 +201,7 @@ runChecksOnFile(ClangTidyContext &Context, const CompilationDatabase &Database,
                                            /*ExternalDiagEngine=*/nullptr,
                                            /*RemoveIncompatibleErrors=*/true,
                                            /*GetFixesFromNotes=*/false);
-  DiagnosticsEngine Engine(new DiagnosticIDs(), new DiagnosticOptions(),
-                           &DiagConsumer, /*ShouldOwnClient=*/false);
-  Context.setDiagnosticsEngine(&Engine);
+  compat::ContextDiagnostics Engine(Context, DiagConsumer);
   // The benchmark's per-check profile (bench/README.md): clang-tidy's
   // --enable-check-profile --store-check-profile=DIR, for the worker.
   if (const char *ProfileDir = std::getenv("LOADCHECK_CHECK_PROFILE_DIR");
