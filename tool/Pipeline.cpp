@@ -51,7 +51,6 @@ struct Run {
   CacheCounts Cache;
   std::vector<Finding> Findings;
   size_t Baselined = 0;
-  size_t HiddenInHeaders = 0; ///< findings a header filter hid, once each
   std::optional<FixOutcome> Fixed;
 
   void fail(llvm::StringRef Message, ExitCode Code = UsageError) {
@@ -170,7 +169,7 @@ void deduplicate(Run &R) {
     for (Finding &F : Result.HiddenInHeaders)
       if (!std::binary_search(R.Findings.begin(), R.Findings.end(), F))
         Hidden.push_back(std::move(F));
-  R.HiddenInHeaders = deduplicateFindings(std::move(Hidden)).size();
+  R.Context.HiddenInHeaders = deduplicateFindings(std::move(Hidden)).size();
   for (const std::string &E : takeConfigurationErrors(R.Findings))
     R.fail(E);
   fingerprintFindings(R.Findings, R.Context.Root);
@@ -258,15 +257,6 @@ std::string cacheSummary(const DriverOptions &Opts, const CacheCounts &C) {
                      C.Misses, C.Misses == 1 ? "" : "es");
 }
 
-/// "; N findings in headers hidden by the header filter" for the summary
-/// line, or nothing.
-std::string hiddenSummary(size_t Hidden) {
-  if (!Hidden)
-    return "";
-  return fmt::format("; {} finding{} in headers hidden by the header filter",
-                     Hidden, Hidden == 1 ? "" : "s");
-}
-
 /// The failures, what --fix did, the summary line and the exit code.
 int summarise(Run &R) {
   const DriverOptions &Opts = R.Opts;
@@ -298,7 +288,8 @@ int summarise(Run &R) {
                Opts.Baseline.empty()
                    ? std::string()
                    : fmt::format("; {} known from the baseline", R.Baselined),
-               hiddenSummary(R.HiddenInHeaders), cacheSummary(Opts, R.Cache));
+               hiddenInHeadersSummary(R.Context.HiddenInHeaders),
+               cacheSummary(Opts, R.Cache));
   if (CheckFindings)
     R.Outcome = worseOf(R.Outcome, Findings);
   if (!R.Context.Failures.empty())

@@ -1,7 +1,7 @@
 #include "tool/Paths.h"
-#include "tool/results/Fingerprint.h"
 #include "tool/front/Profile.h"
 #include "tool/report/Reporters.h"
+#include "tool/results/Fingerprint.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -174,6 +174,10 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
            {RootId, json::Object{{"uri", fileUri(Context.Root, true)}}}}},
       {"invocations", json::Array{std::move(Invocation)}},
       {"results", std::move(Results)}};
+  // How many findings the header filters hid: a property of the run, which
+  // `loadcheck merge` adds up over its inputs.
+  Run["properties"] =
+      json::Object{{"hiddenInHeaders", Context.HiddenInHeaders}};
   json::Object Log{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                    {"version", "2.1.0"},
                    {"runs", json::Array{std::move(Run)}}};
