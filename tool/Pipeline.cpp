@@ -55,7 +55,6 @@ struct Run {
   size_t Baselined = 0;
   size_t BaselineGone = 0;      ///< baseline entries no finding matched
   bool BaselineWritten = false; ///< today's findings are accepted
-  size_t HiddenInHeaders = 0;   ///< findings a header filter hid, once each
   std::string Stdout;           ///< the reports for stdout, written last
   std::optional<FixOutcome> Fixed;
   std::optional<ChangedUnits> Changed; ///< --diff-base, --diff
@@ -221,7 +220,7 @@ void deduplicate(Run &R) {
     for (Finding &F : Result.HiddenInHeaders)
       if (!std::binary_search(R.Findings.begin(), R.Findings.end(), F))
         Hidden.push_back(std::move(F));
-  R.HiddenInHeaders = deduplicateFindings(std::move(Hidden)).size();
+  R.Context.HiddenInHeaders = deduplicateFindings(std::move(Hidden)).size();
   for (const std::string &E : takeConfigurationErrors(R.Findings))
     R.fail(E);
   // A baseline may be of version 1: its fingerprints are computed here, at
@@ -358,15 +357,6 @@ std::string cacheSummary(const DriverOptions &Opts, const CacheCounts &C) {
                      C.Misses, C.Misses == 1 ? "" : "es");
 }
 
-/// "; N findings in headers hidden by the header filter" for the summary
-/// line, or nothing.
-std::string hiddenSummary(size_t Hidden) {
-  if (!Hidden)
-    return "";
-  return fmt::format("; {} finding{} in headers hidden by the header filter",
-                     Hidden, Hidden == 1 ? "" : "s");
-}
-
 /// "N finding(s) in M file(s)": the files are those holding findings.
 std::string findingsSummary(const std::vector<Finding> &Findings,
                             size_t CheckFindings) {
@@ -429,8 +419,8 @@ int summarise(Run &R) {
                "loadcheck: {}; {} file{} analysed, {} not analysed{}{}{}{}\n",
                findingsSummary(R.Findings, CheckFindings), Analysed,
                Analysed == 1 ? "" : "s", Failed, baselineSummary(R),
-               hiddenSummary(R.HiddenInHeaders), cacheSummary(Opts, R.Cache),
-               fixSummary(R, Remaining));
+               hiddenInHeadersSummary(R.Context.HiddenInHeaders),
+               cacheSummary(Opts, R.Cache), fixSummary(R, Remaining));
   // Findings written to a new baseline are accepted, not failures.
   if (Remaining && !R.BaselineWritten)
     R.Outcome = worseOf(R.Outcome, Findings);

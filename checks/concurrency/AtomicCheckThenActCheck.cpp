@@ -349,7 +349,7 @@ bool AtomicCheckThenActCheck::checkThenAct(const IfStmt &If, ASTContext &Ctx) {
     return true;
   // sameObject() found the check through the declaration both designate.
   const ValueDecl *Atomic = utils::namedObject(First.Object);
-  diag(Loc, "check-then-act on atomic %0 lets another thread act in between; "
+  diag(Loc, "check-then-act on atomic %0 lets another thread slip in; "
             "use %select{|atomic_}1compare_exchange_strong")
       << Atomic << !Ctx.getLangOpts().CPlusPlus;
   diag(SM.getFileLoc(First.Where->getExprLoc()), "%0 written here",

@@ -14,7 +14,6 @@ namespace loadcheck::concurrency {
 static constexpr llvm::StringRef CallId = "call";
 static constexpr llvm::StringRef CalleeId = "callee";
 
-
 BlockingUnderLockCheck::BlockingUnderLockCheck(
     llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
     : TestCodeAwareCheck(Name, Ctx),
@@ -120,8 +119,8 @@ void BlockingUnderLockCheck::check(const MatchFinder::MatchResult &Result) {
     return;
 
   const model::HeldLock &Innermost = Held.back();
-  diag(Loc, "%0 blocks while %1 is held, stalling every thread that needs "
-            "the lock; release it before the call")
+  diag(Loc, "%0 blocks while %1 is held, stalling all threads needing it; "
+            "release it before the call")
       << Callee->getDeclName() << cast<NamedDecl>(Innermost.Id.Decl);
   for (const model::HeldLock &Lock : llvm::reverse(Held)) {
     if (Lock.Kind == model::HeldBy::Annotation)

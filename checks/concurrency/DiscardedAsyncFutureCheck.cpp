@@ -77,8 +77,8 @@ void DiscardedAsyncFutureCheck::check(const MatchFinder::MatchResult &Result) {
       diag(Loc, "discarded std::async future blocks until the task ends, so "
                 "the call runs synchronously; keep it");
     else
-      diag(Loc, "discarded std::async future blocks per iteration of '%0', so "
-                "tasks run one by one; keep the futures")
+      diag(Loc, "discarded std::async future blocks in each iteration of '%0', "
+                "serialising the tasks; keep it")
           << Loop;
     return;
   }
@@ -108,8 +108,8 @@ void DiscardedAsyncFutureCheck::check(const MatchFinder::MatchResult &Result) {
                            : Ctx.getParents(*Var)[0].get<DeclStmt>())
     Loop = loopSubject(*DS, Ctx);
   if (!Loop.empty())
-    diag(Loc, "future %0 blocks in its destructor per iteration of '%1', so "
-              "tasks run one by one; wait after the loop")
+    diag(Loc, "future %0 blocks at destruction per pass of '%1', serialising "
+              "tasks; wait after the loop")
         << Var << Loop;
   else
     diag(Loc, "future %0 is never waited on: its destructor blocks and drops "

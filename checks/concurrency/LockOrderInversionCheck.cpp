@@ -77,8 +77,8 @@ void LockOrderInversionCheck::onEndOfTranslationUnit() {
     const auto *Taken = cast<NamedDecl>(Later.To.Id.Decl);
     const auto *Holding = cast<NamedDecl>(Later.From.Id.Decl);
     diag(Later.To.AcquiredAt,
-         "%0 is taken while holding %1, the reverse of the order in '%2', and "
-         "can deadlock; use std::scoped_lock")
+         "%0 taken under %1 inverts the order in '%2' and can deadlock; use "
+         "std::scoped_lock")
         << Taken << Holding << model::functionDisplayName(*Earlier->Function);
     if (Earlier->From.Kind == model::HeldBy::Annotation)
       diag(Earlier->From.AcquiredAt,

@@ -167,7 +167,7 @@ void MissingCancellationCheck::check(const MatchFinder::MatchResult &Result) {
     if (!Reported.insert(Loc).second)
       return;
     diag(Loc, "stop token %0 is never checked, so request_stop() cannot end "
-              "the thread; test it in the work loop")
+              "the thread; test it in the loop")
         << Token;
     diag(StartLoc, "thread started here", DiagnosticIDs::Note);
   }

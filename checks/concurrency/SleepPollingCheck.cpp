@@ -246,8 +246,8 @@ void SleepPollingCheck::check(const MatchFinder::MatchResult &Result) {
   SourceLocation Loc = SM.getFileLoc(What.Loc);
   if (!Reported.insert(Loc).second)
     return;
-  diag(Loc, "loop polls %0 with a sleep between checks, burning CPU and "
-            "reacting late; wait on a condition variable")
+  diag(Loc, "loop polls %0 with sleeps, burning CPU and reacting late; wait "
+            "on a condition variable instead")
       << What.Entity;
   diag(SM.getFileLoc(Facts.Sleep->getBeginLoc()), "sleep between checks",
        DiagnosticIDs::Note);

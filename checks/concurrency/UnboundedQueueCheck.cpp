@@ -156,8 +156,8 @@ void UnboundedQueueCheck::check(const MatchFinder::MatchResult &Result) {
   SourceLocation Loc = SM.getFileLoc(Push->getExprLoc());
   if (!Reported.insert(Loc).second)
     return;
-  diag(Loc, "push onto %0 has no bound, so under overload memory grows until "
-            "OOM; check its size or wait for room")
+  diag(Loc, "push onto %0 has no bound, so overload grows memory until OOM; "
+            "check its size or wait for room")
       << Field;
   diag(SM.getFileLoc(Field->getLocation()), "%0 declared here",
        DiagnosticIDs::Note)

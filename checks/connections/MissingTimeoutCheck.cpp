@@ -1,5 +1,6 @@
 //===--- MissingTimeoutCheck.cpp ------------------------------------------===//
 #include "checks/connections/MissingTimeoutCheck.h"
+#include "checks/connections/RedisOptions.h"
 #include "checks/model/HandleCalls.h"
 #include "checks/utils/CurlOption.h"
 #include "checks/utils/Matchers.h"
@@ -20,6 +21,8 @@ static constexpr llvm::StringRef CurlPerform = "curl-perform";
 static constexpr llvm::StringRef HttplibRequest = "httplib-request";
 static constexpr llvm::StringRef HttplibClient = "httplib-client";
 static constexpr llvm::StringRef RedisConnect = "redis-connect";
+static constexpr llvm::StringRef RedisOptionsConnect = "redis-options-connect";
+static constexpr llvm::StringRef RedisOptionsVar = "redis-options";
 static constexpr llvm::StringRef ConnString = "conn-string";
 
 MissingTimeoutCheck::MissingTimeoutCheck(llvm::StringRef Name,
@@ -98,6 +101,18 @@ void MissingTimeoutCheck::registerMatchers(MatchFinder *Finder) {
                          .bind(RedisConnect),
                      this);
 
+  // redisOptions opts = {0}; REDIS_OPTIONS_SET_TCP(&opts, "cache", 6379);
+  // redisConnectWithOptions(&opts) (hiredis 1.x)
+  const auto Options = varDecl(hasLocalStorage(), unless(parmVarDecl()),
+                               unless(hasType(referenceType())))
+                           .bind(RedisOptionsVar);
+  Finder->addMatcher(
+      callExpr(callee(functionDecl(hasName("::redisConnectWithOptions"))),
+               hasArgument(0, designates(Options)), utils::inUserCode(),
+               Spelled)
+          .bind(RedisOptionsConnect),
+      this);
+
   // PQconnectdb("host=db dbname=app"), pqxx::connection c{"host=db"}
   Finder->addMatcher(callExpr(callee(functionDecl(hasAnyName(
                                   "::PQconnectdb", "::PQconnectStart"))),
@@ -151,9 +166,12 @@ void MissingTimeoutCheck::check(const MatchFinder::MatchResult &Result) {
   if (const auto *Connect = Nodes.getNodeAs<CallExpr>(RedisConnect)) {
     diag(Connect->getBeginLoc(),
          "'redisConnect' has no timeout and blocks for minutes when Redis is "
-         "down; use 'redisConnectWithTimeout'");
+         "down; use redisConnectWithTimeout");
     return;
   }
+  if (const auto *Connect = Nodes.getNodeAs<CallExpr>(RedisOptionsConnect))
+    return checkRedisOptions(*Connect,
+                             *Nodes.getNodeAs<VarDecl>(RedisOptionsVar));
   if (const auto *Arg = Nodes.getNodeAs<Expr>(ConnString))
     checkConnectionString(*Arg, *Result.SourceManager);
 }
@@ -183,8 +201,8 @@ void MissingTimeoutCheck::checkGrpc(const CallExpr &Rpc, const VarDecl &Context,
           dyn_cast<MemberExpr>(Rpc.getCallee()->IgnoreImpCasts()))
     Loc = Member->getMemberLoc();
   {
-    auto Diag = diag(Loc, "RPC %0 with context %1 has no deadline and waits "
-                          "forever on a stalled server; set one on %1 first")
+    auto Diag = diag(Loc, "RPC %0 has no deadline and waits forever on a "
+                          "stalled server; set one on %1 first")
                 << Method << &Context;
     // ctx.set_deadline(...) on the line after `grpc::ClientContext ctx;`.
     auto Parents = Result.Context->getParents(Context);
@@ -295,8 +313,8 @@ void MissingTimeoutCheck::checkCurl(const CallExpr &Perform,
   Reported.insert(&Handle);
   {
     auto Diag = diag(Perform.getBeginLoc(),
-                     "transfer on CURL handle %0 has no timeout and hangs on "
-                     "a stalled server; set CURLOPT_TIMEOUT_MS")
+                     "curl handle %0 has no timeout, so a stalled server "
+                     "hangs the transfer; set CURLOPT_TIMEOUT_MS")
                 << &Handle;
     // curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 5000L); before the statement.
     const Stmt *Statement = statementInBlock(Perform, *Result.Context);
@@ -347,6 +365,21 @@ void MissingTimeoutCheck::checkHttplib(const CXXMemberCallExpr &Request,
       << &Client;
   diag(Client.getLocation(), "client %0 created here", DiagnosticIDs::Note)
       << &Client;
+}
+
+//===--- hiredis 1.x ------------------------------------------------------===//
+
+void MissingTimeoutCheck::checkRedisOptions(const CallExpr &Connect,
+                                            const VarDecl &Options) {
+  if (Reported.contains(&Options) || !isRedisOptions(Options) ||
+      !redisOptionsLackTimeout(Options, owningBody(Options)))
+    return;
+  Reported.insert(&Options);
+  diag(Connect.getBeginLoc(), "redisOptions %0 set no timeout, so a dead "
+                              "Redis blocks the connect; set connect_timeout")
+      << &Options;
+  diag(Options.getLocation(), "options %0 declared here", DiagnosticIDs::Note)
+      << &Options;
 }
 
 //===--- libpq / libpqxx --------------------------------------------------===//
@@ -413,8 +446,8 @@ void MissingTimeoutCheck::checkConnectionString(const Expr &Arg,
     return;
   unsigned Seconds = std::max(2U, (DefaultTimeoutMs + 999) / 1000);
   diag(SM.getFileLoc(Arg.getBeginLoc()),
-       "connection string lacks connect_timeout, so a dead database blocks "
-       "for minutes; add 'connect_timeout=%0'")
+       "connection string lacks connect_timeout, so a dead database hangs "
+       "it; add 'connect_timeout=%0'")
       << Seconds;
 }
 

@@ -10,7 +10,7 @@ namespace loadcheck::connections {
 
 /// Flags external calls that can block forever because no timeout is set.
 ///
-/// Five cases, each on real client libraries:
+/// Six cases, each on real client libraries:
 ///   - a local `grpc::ClientContext` passed to a stub's RPC with no
 ///     `set_deadline` on it earlier in the function (fix-it: set one right
 ///     after the declaration);
@@ -20,7 +20,9 @@ namespace loadcheck::connections {
 ///     transfer);
 ///   - a local `httplib::Client` used for a request with neither
 ///     `set_connection_timeout` nor `set_read_timeout` called on it;
-///   - `redisConnect` (no fix-it: `redisConnectWithTimeout` takes a timeout);
+///   - `redisConnect` (no fix-it: `redisConnectWithTimeout` takes a timeout),
+///     and hiredis 1.x `redisConnectWithOptions` with local options that set
+///     neither `connect_timeout` nor `command_timeout` (RedisOptions.h);
 ///   - a libpq/libpqxx connection string literal without `connect_timeout`.
 /// A timeout set by a helper function that receives the context or handle
 /// counts when the helper's body is in the translation unit.
@@ -44,6 +46,8 @@ private:
                  const clang::ast_matchers::MatchFinder::MatchResult &Result);
   void checkHttplib(const clang::CXXMemberCallExpr &Request,
                     const clang::VarDecl &Client);
+  void checkRedisOptions(const clang::CallExpr &Connect,
+                         const clang::VarDecl &Options);
   void checkConnectionString(const clang::Expr &Arg,
                              const clang::SourceManager &SM);
 

@@ -5,6 +5,8 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/Path.h"
 #include <algorithm>
 
 using namespace clang;
@@ -79,8 +81,12 @@ bool TestCode::pathMatches(FileEntryRef File, llvm::StringRef FilePattern) {
     return false; // reported once as a configuration error by the check
   auto [It, Inserted] = Cache.Verdicts.try_emplace(&File.getFileEntry(), false);
   if (Inserted) {
-    // The name the file was opened by (what reports show), '/' separated.
-    std::string Path = File.getName().str();
+    // The name the file was opened by (what reports show), '/' separated,
+    // without `..`: a test that includes `../redis/pool.h` opens the
+    // production header as `test/../redis/pool.h`, which is not in test/.
+    llvm::SmallString<256> Normal(File.getName());
+    llvm::sys::path::remove_dots(Normal, /*remove_dot_dot=*/true);
+    std::string Path = Normal.str().str();
     std::replace(Path.begin(), Path.end(), '\\', '/');
     It->second = Cache.Regex->match(Path);
   }

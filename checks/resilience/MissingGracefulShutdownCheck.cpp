@@ -155,7 +155,7 @@ void MissingGracefulShutdownCheck::onEndOfTranslationUnit() {
     return;
   diag(Main->getLocation(),
        "server loop in 'main' ignores SIGTERM, so a deploy kills in-flight "
-       "requests; handle it and drain first");
+       "requests; handle it and drain");
   diag(ServerLoop->getBeginLoc(), "%0 started here", DiagnosticIDs::Note)
       << ServerLoopName;
 }

@@ -1,8 +1,8 @@
 //===--- HardcodedCredentialsCheck.cpp ------------------------------------===//
 #include "checks/security/HardcodedCredentialsCheck.h"
 #include "checks/utils/ConstantString.h"
-#include "checks/utils/Matchers.h"
 #include "checks/utils/CurlOption.h"
+#include "checks/utils/Matchers.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "llvm/Support/Regex.h"
@@ -178,8 +178,8 @@ void HardcodedCredentialsCheck::check(const MatchFinder::MatchResult &Result) {
       return;
     if (isConnectionStringWithSecret(S->getString()))
       diag(S->getBeginLoc(), "connection string holds a hardcoded password, "
-                             "readable in code and binary; load it from a "
-                             "secret store");
+                             "readable in code and binary; load it from "
+                             "secrets");
     return;
   }
 

@@ -10,6 +10,7 @@
 #include "tests/harness/FixtureRunner.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/JSON.h"
 #include <gtest/gtest.h>
 
 namespace loadcheck::testing {
@@ -50,6 +51,31 @@ ProcessResult run(const Workspace &Dir, std::vector<std::string> Extra = {}) {
   return runProcess(LOADCHECK_BINARY, Args, Dir.path(), "-u NO_COLOR");
 }
 
+/// The integer at \p Path (keys, or array indices as numbers) in \p Text,
+/// -1 when the JSON or the member is missing.
+int64_t integerAt(const std::string &Text,
+                  std::initializer_list<llvm::StringRef> Path) {
+  auto Parsed = llvm::json::parse(Text);
+  if (!Parsed) {
+    llvm::consumeError(Parsed.takeError());
+    return -1;
+  }
+  const llvm::json::Value *V = &*Parsed;
+  for (llvm::StringRef Key : Path) {
+    unsigned Index = 0;
+    if (const llvm::json::Array *A = V->getAsArray();
+        A && !Key.getAsInteger(10, Index))
+      V = Index < A->size() ? &(*A)[Index] : nullptr;
+    else if (const llvm::json::Object *O = V->getAsObject())
+      V = O->get(Key);
+    else
+      V = nullptr;
+    if (!V)
+      return -1;
+  }
+  return V->getAsInteger().value_or(-1);
+}
+
 unsigned occurrences(llvm::StringRef Text, llvm::StringRef What) {
   return Text.count(What);
 }
@@ -78,6 +104,42 @@ TEST(HeaderFilter, HeaderFilterNarrowsAndTheSummaryCountsWhatItHid) {
                 "analysed; 1 finding in headers hidden by the header filter"),
             std::string::npos)
       << Run.Err;
+}
+
+TEST(HeaderFilter, HiddenCountIsInTheReportsAndMergeAddsItUp) {
+  Workspace Dir(headerOnlyLibrary());
+  for (const char *Format : {"json", "sarif"}) {
+    std::string Report = std::string("hidden.") + Format;
+    ProcessResult Run =
+        run(Dir, {"--header-filter=detail/", std::string("--format=") + Format,
+                  "--output=" + Report});
+    EXPECT_EQ(Run.ExitCode, 1) << Run.Err;
+    ProcessResult Merged = runProcess(
+        LOADCHECK_BINARY,
+        {"merge", "-o", std::string("merged.") + Format, Report, Report},
+        Dir.path(), "-u NO_COLOR");
+    EXPECT_EQ(Merged.ExitCode, 1) << Merged.Err;
+    // Each input hid one finding: merge adds the inputs' counts up.
+    EXPECT_NE(Merged.Err.find("; 2 findings in headers hidden by the header "
+                              "filter"),
+              std::string::npos)
+        << Merged.Err;
+    if (llvm::StringRef(Format) == "json") {
+      EXPECT_EQ(integerAt(Dir.read(Report), {"hiddenInHeaders"}), 1);
+      EXPECT_EQ(integerAt(Dir.read("merged.json"), {"hiddenInHeaders"}), 2);
+    } else {
+      EXPECT_EQ(integerAt(Dir.read(Report),
+                          {"runs", "0", "properties", "hiddenInHeaders"}),
+                1);
+      EXPECT_EQ(integerAt(Dir.read("merged.sarif"),
+                          {"runs", "0", "properties", "hiddenInHeaders"}),
+                2);
+    }
+  }
+  // Nothing hidden: the count is there, and 0.
+  ProcessResult Plain = run(Dir, {"--format=json", "--output=plain.json"});
+  EXPECT_EQ(Plain.ExitCode, 1) << Plain.Err;
+  EXPECT_EQ(integerAt(Dir.read("plain.json"), {"hiddenInHeaders"}), 0);
 }
 
 TEST(HeaderFilter, ClangTidyFileNarrowsLikeTheCommandLine) {

@@ -4,8 +4,9 @@
 // as at the diag() call: `%0` for an inserted name, `%select{a|b}N` for an
 // alternative (`\|` inside the table). Three agreements are checked:
 // - each message literal at a diag() call in checks/ is written out there,
-//   short, lower case, without a trailing period, and is a row of its
-//   check's table;
+//   at most 100 characters in every %select alternative (an inserted name
+//   counted as 8), lower case, without a trailing period, and is a row of
+//   its check's table;
 // - each row is expected by some fixture of that check;
 // - each fixture expectation of a check matches one of its rows.
 // A row and an expectation agree when some message could satisfy both: the
@@ -215,6 +216,19 @@ TEST(DiagnosticsTable, RowsAndFixtureExpectationsAgree) {
   }
 }
 
+/// The longest a message may be as the user reads it: every `%select`
+/// alternative spelled out, each inserted name counted as PlaceholderWidth.
+constexpr size_t MaxMessageLength = 100;
+/// A short name in quotes, such as 'conn_'.
+constexpr size_t PlaceholderWidth = 8;
+
+/// The length of an expanded message, each Any (an inserted name) counted as
+/// PlaceholderWidth characters.
+size_t shownLength(llvm::StringRef Spelling) {
+  size_t Names = Spelling.count(Any);
+  return Spelling.size() - Names + Names * PlaceholderWidth;
+}
+
 /// One diag() call: where, and its message as written (empty when the
 /// message is not a string literal at the call).
 struct DiagCall {
@@ -306,7 +320,9 @@ TEST(DiagnosticsTable, MessagesAreWrittenOutShortAndListed) {
       SCOPED_TRACE(Call.Where);
       ASSERT_FALSE(Call.Text.empty())
           << "the message is not written out at the diag() call";
-      EXPECT_LE(Call.Text.size(), 110u) << Call.Text;
+      for (const std::string &Spelling : expandFormat(Call.Text))
+        EXPECT_LE(shownLength(Spelling), MaxMessageLength)
+            << printable(Spelling);
       EXPECT_FALSE(llvm::StringRef(Call.Text).ends_with(".")) << Call.Text;
       // Lower case: no capitalised first word (acronyms such as SQL are fine).
       EXPECT_FALSE(Call.Text.size() > 1 && llvm::isUpper(Call.Text[0]) &&
@@ -326,6 +342,15 @@ TEST(DiagnosticsTable, MessagesAreWrittenOutShortAndListed) {
   }
   EXPECT_FALSE(EC) << EC.message();
   EXPECT_GE(Found, 40u) << "diag() calls not found: is the parser broken?";
+}
+
+TEST(DiagnosticsTable, LengthCountsEveryAlternativeAndNames) {
+  std::vector<std::string> Spellings =
+      expandFormat("%0 is %select{short|a good deal longer}1");
+  ASSERT_EQ(Spellings.size(), 2u);
+  EXPECT_EQ(shownLength(Spellings[0]), PlaceholderWidth + strlen(" is short"));
+  EXPECT_EQ(shownLength(Spellings[1]),
+            PlaceholderWidth + strlen(" is a good deal longer"));
 }
 
 TEST(DiagnosticsTable, PatternsOverlapAsDocumented) {

@@ -63,6 +63,7 @@ TEST(TestCodeModel, FrameworkHeadersAreRecognisedByName) {
 std::unique_ptr<ASTUnit> parse(llvm::StringRef Main, llvm::StringRef MainName) {
   tooling::FileContentMappings Files = {
       {"/proj/include/lib.h", "inline void inLibrary() {}\n"},
+      {"/proj/redis/pool.h", "inline void inPool() {}\n"},
       {"/proj/src/helpers.h",
        "#include <gtest/gtest.h>\ninline void inHelper() {}\n"},
   };
@@ -107,6 +108,14 @@ TEST(TestCodeModel, PathMakesTheFileTestCodeButNotTheHeadersItIncludes) {
           .getNodeAs<FunctionDecl>("f");
   EXPECT_FALSE(
       TestCode::of(AST->getASTContext()).covers(Check->getLocation(), ""));
+}
+
+TEST(TestCodeModel, HeaderReachedThroughTheTestDirectoryIsNotTestCode) {
+  // The compiler names the header /proj/test/../redis/pool.h.
+  auto AST = parse("#include \"../redis/pool.h\"\nvoid check() {}\n",
+                   "/proj/test/server_check.cpp");
+  EXPECT_TRUE(covered(*AST, "check"));
+  EXPECT_FALSE(covered(*AST, "inPool"));
 }
 
 TEST(TestCodeModel, FrameworkMakesTheMainFileAndItsIncludersTestCode) {

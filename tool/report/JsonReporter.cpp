@@ -75,6 +75,7 @@ void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                     // JSON shards are the enabled checks, as in one run.
                     {"enabledChecks", json::Array(Context.EnabledChecks)},
                     {"failures", std::move(Failures)},
+                    {"hiddenInHeaders", Context.HiddenInHeaders},
                     {"findings", std::move(Out)},
                     {"facts", json::Object{{"linked", Context.FactsLinked},
                                            {"units", std::move(Units)}}}};

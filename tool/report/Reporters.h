@@ -38,6 +38,10 @@ struct ReportContext {
   /// Whether the findings were decided by linking Facts; false in a shard,
   /// whose program is incomplete (merge decides).
   bool FactsLinked = true;
+  /// Findings in headers that the header filters hid, once each: the
+  /// summary line, the JSON report and the SARIF run's properties say how
+  /// many (`loadcheck merge` adds up those of its inputs).
+  size_t HiddenInHeaders = 0;
 };
 
 /// `--format=json`: the schema of docs/formats.md, plus the program facts
@@ -66,6 +70,16 @@ void printChecklist(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
 /// builds without NDEBUG).
 inline std::string jsonText(llvm::StringRef Text) {
   return llvm::json::isUTF8(Text) ? Text.str() : llvm::json::fixUTF8(Text);
+}
+
+/// "; N findings in headers hidden by the header filter" for a summary
+/// line (a run's, a merge's), or nothing when none was hidden.
+inline std::string hiddenInHeadersSummary(size_t Hidden) {
+  if (!Hidden)
+    return "";
+  return "; " + std::to_string(Hidden) +
+         (Hidden == 1 ? " finding" : " findings") +
+         " in headers hidden by the header filter";
 }
 
 /// Number of findings shown as GitHub annotations; the rest are summarised.

@@ -170,6 +170,10 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
            {RootId, json::Object{{"uri", fileUri(Context.Root, true)}}}}},
       {"invocations", json::Array{std::move(Invocation)}},
       {"results", std::move(Results)}};
+  // How many findings the header filters hid: a property of the run, which
+  // `loadcheck merge` adds up over its inputs.
+  Run["properties"] =
+      json::Object{{"hiddenInHeaders", Context.HiddenInHeaders}};
   if (std::optional<json::Array> Provenance =
           versionControlProvenance(Context.Root))
     Run["versionControlProvenance"] = std::move(*Provenance);

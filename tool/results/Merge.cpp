@@ -247,10 +247,11 @@ int mergeJson(const std::vector<Input> &Inputs,
   std::vector<std::pair<FileFailure, const json::Object *>> Failures;
   std::vector<std::string> Enabled;
   std::set<std::string> EnabledSeen;
-  size_t FilesAnalysed = 0;
+  size_t FilesAnalysed = 0, HiddenInHeaders = 0;
   for (const Input &In : Inputs) {
     const json::Object &Doc = *In.Document.getAsObject();
     FilesAnalysed += Doc.getInteger("filesAnalysed").value_or(0);
+    HiddenInHeaders += Doc.getInteger("hiddenInHeaders").value_or(0);
     if (const json::Array *Checks = Doc.getArray("enabledChecks"))
       for (const json::Value &C : *Checks)
         if (auto Name = C.getAsString())
@@ -325,6 +326,7 @@ int mergeJson(const std::vector<Input> &Inputs,
   Context.Root = Root;
   Context.EnabledChecks = Enabled;
   Context.FilesAnalysed = FilesAnalysed;
+  Context.HiddenInHeaders = HiddenInHeaders;
   for (const auto &Failure : Failures)
     Context.Failures.push_back(Failure.first);
   std::vector<Finding> Models;
@@ -346,6 +348,7 @@ int mergeJson(const std::vector<Input> &Inputs,
                      {"filesAnalysed", FilesAnalysed},
                      {"enabledChecks", json::Array(Enabled)},
                      {"failures", std::move(FailureArray)},
+                     {"hiddenInHeaders", HiddenInHeaders},
                      {"findings", std::move(Findings)},
                      {"facts", json::Object{{"linked", true},
                                             {"units", json::Array(Units)}}}};
@@ -371,11 +374,12 @@ int mergeJson(const std::vector<Input> &Inputs,
   if (!Quiet)
     fmt::print(stderr,
                "loadcheck: merged {} result{}: {} finding{} in {} file{}; {} "
-               "file{} analysed, {} not analysed\n",
+               "file{} analysed, {} not analysed{}\n",
                Inputs.size(), Inputs.size() == 1 ? "" : "s", CheckFindings,
                CheckFindings == 1 ? "" : "s", FilesWithFindings.size(),
                FilesWithFindings.size() == 1 ? "" : "s", Analysed,
-               Analysed == 1 ? "" : "s", Failures.size());
+               Analysed == 1 ? "" : "s", Failures.size(),
+               hiddenInHeadersSummary(HiddenInHeaders));
   if (CheckFindings)
     Outcome = worseOf(Outcome, Findings);
   if (!Failures.empty())
@@ -461,6 +465,7 @@ int mergeSarif(const std::vector<Input> &Inputs,
   std::map<std::string, json::Value> Rules; // sorted by id, as one run
   std::vector<SarifResult> All;
   bool Successful = true;
+  size_t HiddenInHeaders = 0;
   json::Array Notifications;
   std::set<std::string> NotificationsSeen;
   for (const Input &In : Inputs)
@@ -481,6 +486,9 @@ int mergeSarif(const std::vector<Input> &Inputs,
         for (const json::Value &Result : *Results)
           if (const json::Object *O = Result.getAsObject())
             All.push_back(sarifResult(*O, Root));
+      if (const json::Object *Properties = Run.getObject("properties"))
+        HiddenInHeaders +=
+            Properties->getInteger("hiddenInHeaders").value_or(0);
       if (const json::Array *Invocations = Run.getArray("invocations"))
         for (const json::Value &V : *Invocations) {
           const json::Object *Invocation = V.getAsObject();
@@ -532,6 +540,7 @@ int mergeSarif(const std::vector<Input> &Inputs,
   json::Object Run{{"tool", json::Object{{"driver", std::move(Driver)}}},
                    {"invocations", json::Array{std::move(Invocation)}},
                    {"results", std::move(Results)}};
+  Run["properties"] = json::Object{{"hiddenInHeaders", HiddenInHeaders}};
   if (const json::Object *Bases = FirstRun->getObject("originalUriBaseIds"))
     Run["originalUriBaseIds"] = json::Object(*Bases);
   json::Object Log{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
@@ -546,9 +555,10 @@ int mergeSarif(const std::vector<Input> &Inputs,
   if (!Quiet)
     fmt::print(stderr,
                "loadcheck: merged {} result{}: {} finding{} ({} not "
-               "analysed)\n",
+               "analysed){}\n",
                Inputs.size(), Inputs.size() == 1 ? "" : "s", CheckFindings,
-               CheckFindings == 1 ? "" : "s", NotAnalysed);
+               CheckFindings == 1 ? "" : "s", NotAnalysed,
+               hiddenInHeadersSummary(HiddenInHeaders));
   if (CheckFindings)
     Outcome = worseOf(Outcome, Findings);
   if (!Successful)
