@@ -9,6 +9,7 @@
 #include "tests/harness/FixtureRunner.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Regex.h"
@@ -105,7 +106,7 @@ std::vector<CliCase> cases() {
        {},
        {"--version"},
        0,
-       {"loadcheck 0.1.0 (built with LLVM 19."}},
+       {"loadcheck 0.1.0 (built with LLVM " LLVM_VERSION_STRING ")"}},
       {"Help", {}, {"--help"}, 0, {"Exit codes: 0 no findings, 1 findings"}},
       {"UnknownOption", {}, {"--frobnicate"}, 2, {}, {"loadcheck: error:"}},
       {"InvalidColorValue", {}, {"--color=sometimes"}, 2, {}, {"--color"}},
