@@ -6,7 +6,9 @@
 // per fact class, each with a lookalike that must still be reported:
 // init from main in another file; a helper called under a lock from another
 // file; a lock wrapper function and an RAII wrapper class in other files; an
-// incidental lock; a callback-registered function; a fatal-log sink.
+// incidental lock; a callback-registered function; a fatal-log sink; code
+// after a thread start whose thread does not use the variable; exits in the
+// serving loop and in startup code after the pool started.
 //
 //===----------------------------------------------------------------------===//
 #include "tests/cli/Workspace.h"
@@ -88,13 +90,121 @@ int main(void) {
   config_init();
   pthread_t t;
   pthread_create(&t, 0, config_worker, 0);
+  long seen = config_port;
   pthread_join(t, 0);
-  return 0;
+  return (int)seen;
 }
 )"}}));
   std::set<std::string> Found = findings(Dir);
   EXPECT_FALSE(Found.count("src/config.c:5 " + USS));
+  // The worker's write races with main's read after the thread started.
   EXPECT_TRUE(Found.count("src/config.c:6 " + USS));
+}
+
+TEST(ProgramModel, InitAfterAThreadThatDoesNotUseItIsStartup) {
+  Workspace Dir(project(
+      {{"src/slabs.h", "void slabs_init(void);
+void stats_reset(void);
+"
+                       "void *worker(void *);
+void *logger(void *);
+"},
+       {"src/slabs.c", R"(#include <pthread.h>
+#include "slabs.h"
+pthread_mutex_t slabs_mu = PTHREAD_MUTEX_INITIALIZER;
+long mem_limit;
+long log_lines;
+void slabs_init(void) { mem_limit = 64; }
+void stats_reset(void) { mem_limit = 0; }
+void *worker(void *arg) {
+  pthread_mutex_lock(&slabs_mu);
+  mem_limit++;
+  pthread_mutex_unlock(&slabs_mu);
+  pthread_mutex_lock(&slabs_mu);
+  long m = mem_limit;
+  pthread_mutex_unlock(&slabs_mu);
+  return arg;
+}
+void *logger(void *arg) {
+  log_lines++;
+  return arg;
+}
+)"},
+       {"src/main.c", R"(#include <pthread.h>
+#include "slabs.h"
+int main(void) {
+  pthread_t lt, w[4];
+  pthread_create(&lt, 0, logger, 0);
+  slabs_init();
+  for (int i = 0; i < 4; i++)
+    pthread_create(&w[i], 0, worker, 0);
+  stats_reset();
+  for (int i = 0; i < 4; i++)
+    pthread_join(w[i], 0);
+  return 0;
+}
+)"}}));
+  std::set<std::string> Found = findings(Dir);
+  // After the logger thread started, but it never touches mem_limit.
+  EXPECT_FALSE(Found.count("src/slabs.c:6 " + USS));
+  // After the workers started: they use mem_limit.
+  EXPECT_TRUE(Found.count("src/slabs.c:7 " + USS));
+}
+
+TEST(ProgramModel, ExitInTheServingLoopIsReportedStartupExitsAreNot) {
+  Workspace Dir(project(
+      {{"src/filter.h", "void filter_init(void);
+void filter_reload(void);
+"
+                        "void listen_on(int);
+void create_worker(void);
+"
+                        "void *child(void *);
+"},
+       {"src/filter.c", R"(#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "filter.h"
+void filter_init(void) {
+  if (!fopen("filter", "r"))
+    exit(1);
+}
+void filter_reload(void) { filter_init(); }
+void listen_on(int port) {
+  if (port < 0)
+    exit(2);
+}
+void create_worker(void) {
+  pthread_t t;
+  if (pthread_create(&t, 0, child, 0))
+    exit(3);
+}
+void *child(void *arg) { return arg; }
+)"},
+       {"src/main.c", R"(#include <pthread.h>
+#include "filter.h"
+volatile int reload_requested, quit;
+int main(void) {
+  filter_init();
+  for (int i = 0; i < 4; i++)
+    create_worker();
+  listen_on(8080);
+  while (!quit) {
+    if (reload_requested)
+      filter_reload();
+    pthread_t t;
+    pthread_create(&t, 0, child, 0);
+  }
+  return 0;
+}
+)"}}));
+  std::set<std::string> Found = findings(Dir);
+  // Reached from the loop that starts a thread per connection: in flight.
+  EXPECT_TRUE(Found.count("src/filter.c:7 " + AT));
+  // Straight-line startup after the pool started, before serving.
+  EXPECT_FALSE(Found.count("src/filter.c:12 " + AT));
+  // The loop that only creates the pool.
+  EXPECT_FALSE(Found.count("src/filter.c:17 " + AT));
 }
 
 // Disabled: the lookalike (do_evict, called once without the lock) is not
