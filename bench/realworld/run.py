@@ -156,17 +156,16 @@ def run_project(args, row, project_dir):
             "checks": args.checks, "command": cmd,
             "header_filter": None if args.no_header_filter
             or row["header_filter"] == "-" else row["header_filter"]}
+    link = LINK_LINE.search(result.stderr)  # with -v, from --cost
+    meta["cost"] = {"cpu_seconds": cpu,
+                    "link_ms": float(link.group(1)) if link else None,
+                    "driver_peak_mib": int(link.group(2)) if link else None}
     if args.cost:
-        link = LINK_LINE.search(result.stderr)
-        meta["cost"] = {
-            "cpu_seconds": cpu,
-            "parse_cpu_seconds": parse_cpu(os.path.join(
-                project_dir, row["database"], "compile_commands.json")),
-            "link_ms": float(link.group(1)) if link else None,
-            "driver_peak_mib": int(link.group(2)) if link else None}
-        meta["cost"]["ratio"] = round(
-            cpu / max(meta["cost"]["parse_cpu_seconds"], 0.1), 2)
-        print(f"run: {name}: cost {json.dumps(meta['cost'])}", flush=True)
+        parse = parse_cpu(os.path.join(project_dir, row["database"],
+                                       "compile_commands.json"))
+        meta["cost"]["parse_cpu_seconds"] = parse
+        meta["cost"]["ratio"] = round(cpu / max(parse, 0.1), 2)
+    print(f"run: {name}: cost {json.dumps(meta['cost'])}", flush=True)
     with open(os.path.join(args.out, f"{name}.meta.json"), "w",
               encoding="utf-8") as handle:
         json.dump(meta, handle, indent=2)

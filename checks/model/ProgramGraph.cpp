@@ -250,8 +250,10 @@ void ProgramGraph::computeThreadsReaching() {
     if (auto It = NodeIndex.find(R.Function);
         R.Kind != RootKind::ThreadEntry && It != NodeIndex.end())
       Work.push_back(It->second);
+  // A thread entry has no caller but runs on its own threads only.
   for (unsigned I = 0; I < Nodes.size(); ++I)
-    if (Nodes[I].Callers.empty() && !Nodes[I].Facts.IsMain)
+    if (Nodes[I].Callers.empty() && !Nodes[I].Facts.IsMain &&
+        !ThreadIndex.count(Nodes[I].Facts.Id))
       Work.push_back(I);
   for (unsigned I : Work)
     Nodes[I].OnAnyThread = true;
@@ -413,6 +415,11 @@ void ProgramGraph::computeEntryLocks() {
         if (!Caller.Entry)
           continue;
         const CallFact &C = Caller.Facts.Calls[CallIndex];
+        // A call made before any thread exists cannot race: its missing
+        // lock does not clear the lock the other callers hold.
+        if (!runsWithThreads(Caller) &&
+            startedBefore(Caller, C.Order, C.Loop, &C).none())
+          continue;
         std::vector<LockRef> AtCall =
             effectiveHeld(Caller.Facts, C.Held, C.Order);
         if (!Meet) {
@@ -548,11 +555,10 @@ bool ProgramGraph::mayRunTogether(const Node &A, const llvm::BitVector &RunA,
     if (!OneThread)
       return true;
   }
-  // One in main's code while a thread reaching the other runs; code that may
-  // run on any thread may also run on one started there.
-  if (A.Reached.anyCommon(RunB) || B.Reached.anyCommon(RunA))
-    return true;
-  return (A.OnAnyThread && RunB.any()) || (B.OnAnyThread && RunA.any());
+  // One in main's code while a thread reaching the other runs. A callback
+  // is not taken to run on a thread started before main's code: it runs
+  // where it is registered to, which the model does not know.
+  return A.Reached.anyCommon(RunB) || B.Reached.anyCommon(RunA);
 }
 
 bool ProgramGraph::mayRunTogether(llvm::StringRef A, llvm::StringRef B) const {
@@ -734,7 +740,8 @@ LinkVerdict ProgramGraph::judgeUnguarded(const CandidateFact &C) const {
   // of the variable: its author treats the variable as guarded, the lock is
   // no incidental one.
   bool OwnEvidence =
-      Guard && llvm::any_of(N->Facts.Accesses, [&](const AccessFact &A) {
+      Guard && Guard->usual() &&
+      llvm::any_of(N->Facts.Accesses, [&](const AccessFact &A) {
         return &A != Write && A.Var == C.Var && holds(A.Held, Guard->Lock);
       });
   if (Guard && (Guard->evidence() || OwnEvidence)) {

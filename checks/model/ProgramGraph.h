@@ -39,6 +39,7 @@
 //      one access shows it, or when it is a sibling of the variable (a mutex
 //      field of the same class, or a global mutex declared in the same file
 //      within a few lines of it): one incidental locked read is no evidence.
+//      And only when it is held at an eighth of the accesses at least.
 //
 // Same id = same function (a function defined in a header and compiled in
 // several TUs is merged; the first TU's facts are kept). TU-local ids carry
@@ -103,7 +104,10 @@ struct GuardingLock {
   bool Sibling = false;  ///< the lock is declared beside the variable
   const AccessFact *Example = nullptr;
   std::string ExampleFunction;
-  bool evidence() const { return Held >= 2 || Sibling; }
+  /// Held at a fair share of the accesses (a struct of settings read
+  /// everywhere is not guarded by the lock around two of its reads).
+  bool usual() const { return Held * 8 >= Accesses; }
+  bool evidence() const { return (Held >= 2 || Sibling) && usual(); }
 };
 
 class ProgramGraph {

@@ -69,7 +69,7 @@ const std::string AT = "loadcheck-abrupt-termination";
 TEST(ProgramModel, InitFromMainInAnotherFileIsStartupOnly) {
   Workspace Dir(project(
       {{"src/config.h", "void config_init(void);\nvoid config_reload(void);\n"
-                        "void *config_worker(void *);\n"},
+                        "void *config_worker(void *);\nextern long config_port;\n"},
        {"src/config.c", R"(#include <pthread.h>
 #include "config.h"
 pthread_mutex_t config_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -103,12 +103,8 @@ int main(void) {
 
 TEST(ProgramModel, InitAfterAThreadThatDoesNotUseItIsStartup) {
   Workspace Dir(project(
-      {{"src/slabs.h", "void slabs_init(void);
-void stats_reset(void);
-"
-                       "void *worker(void *);
-void *logger(void *);
-"},
+      {{"src/slabs.h", "void slabs_init(void);\nvoid stats_reset(void);\n"
+                       "void *worker(void *);\nvoid *logger(void *);\n"},
        {"src/slabs.c", R"(#include <pthread.h>
 #include "slabs.h"
 pthread_mutex_t slabs_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -153,14 +149,9 @@ int main(void) {
 
 TEST(ProgramModel, ExitInTheServingLoopIsReportedStartupExitsAreNot) {
   Workspace Dir(project(
-      {{"src/filter.h", "void filter_init(void);
-void filter_reload(void);
-"
-                        "void listen_on(int);
-void create_worker(void);
-"
-                        "void *child(void *);
-"},
+      {{"src/filter.h", "void filter_init(void);\nvoid filter_reload(void);\n"
+                        "void listen_on(int);\nvoid create_worker(void);\n"
+                        "void *child(void *);\n"},
        {"src/filter.c", R"(#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -393,6 +384,60 @@ int main(int argc, char **argv) {
   EXPECT_FALSE(Found.count("src/ops.c:10 " + AT)); // after LOG_FATAL
   EXPECT_FALSE(Found.count("src/ops.c:22 " + AT)); // startup-only
   EXPECT_TRUE(Found.count("src/ops.c:16 " + AT));  // library code
+}
+
+TEST(ProgramModel, FatalLoggerDestructorInAnotherFile) {
+  FileMap Sources{
+      {"src/log.h", R"(class Logger {
+public:
+  explicit Logger(bool fatal);
+  ~Logger();
+  Logger &operator<<(const char *text);
+private:
+  bool fatal_;
+};
+#define LOG_FATAL Logger(true)
+#define LOG_ERROR Logger(false)
+)"},
+      {"src/log.cpp", R"(#include <cstdio>
+#include <cstdlib>
+#include "log.h"
+Logger::Logger(bool fatal) : fatal_(fatal) {}
+Logger &Logger::operator<<(const char *text) {
+  fputs(text, stderr);
+  return *this;
+}
+Logger::~Logger() {
+  fputs("\n", stderr);
+  if (fatal_) {
+    fflush(stderr);
+    abort();
+  }
+}
+)"},
+      {"src/ops.cpp", R"(#include <cstdio>
+#include <cstdlib>
+#include "log.h"
+int apply(int op) {
+  if (op == 0)
+    return 1;
+  LOG_FATAL << "unknown op";
+  abort();
+}
+int apply_checked(int op) {
+  if (op == 0)
+    return 1;
+  fputs("unknown op", stderr);
+  abort();
+}
+)"}};
+  Sources["build/compile_commands.json"] = compileDatabase(
+      {"src/log.cpp", "src/ops.cpp"}, "-x c++ -std=c++17 -I@DIR@/src");
+  Workspace Dir(Sources);
+  std::set<std::string> Found = findings(Dir);
+  EXPECT_FALSE(Found.count("src/log.cpp:13 " + AT)); // the sink itself
+  EXPECT_FALSE(Found.count("src/ops.cpp:8 " + AT));  // after LOG_FATAL
+  EXPECT_TRUE(Found.count("src/ops.cpp:14 " + AT));  // library code
 }
 
 } // namespace

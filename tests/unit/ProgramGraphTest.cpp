@@ -268,6 +268,25 @@ TEST(ProgramGraphTest, OneCallSiteWithoutTheLockClearsIt) {
   EXPECT_TRUE(G.locksOnEntry("c:@F@helper").empty());
 }
 
+TEST(ProgramGraphTest, StartupCallWithoutTheLockKeepsTheLockOnEntry) {
+  TU A("slabs.c");
+  A.fn("main");
+  A.fn("slabs_init");
+  A.fn("worker");
+  A.fn("do_newslab");
+  A.fn("do_grow");
+  A.call("main", "slabs_init");
+  A.call("slabs_init", "do_newslab"); // preallocation, no thread yet
+  A.startThread("main", "worker", 1);
+  A.call("worker", "do_newslab", {lock("slabs_lock")});
+  A.call("main", "do_grow"); // after the workers started, without the lock
+  A.call("worker", "do_grow", {lock("slabs_lock")});
+  ProgramGraph G = linked({&A});
+  EXPECT_EQ(names(G.locksOnEntry("c:@F@do_newslab")),
+            std::vector<std::string>{"slabs_lock"});
+  EXPECT_TRUE(G.locksOnEntry("c:@F@do_grow").empty());
+}
+
 TEST(ProgramGraphTest, RootsHoldNoLockOnEntryEvenWhenCalledLocked) {
   TU A("a.c");
   A.fn("main");
@@ -336,6 +355,21 @@ TEST(ProgramGraphTest, OneIncidentalLockedReadIsNoEvidence) {
   EXPECT_EQ(Guard->Held, 1u);
   EXPECT_FALSE(Guard->Sibling);
   EXPECT_FALSE(Guard->evidence());
+}
+
+TEST(ProgramGraphTest, LockAroundAFewOfManyAccessesIsNoEvidence) {
+  TU A("main.c");
+  A.fn("timeout_thread");
+  A.fn("handlers");
+  A.access("timeout_thread", "settings", false, {lock("timeout_mu")});
+  A.access("timeout_thread", "settings", false, {lock("timeout_mu")});
+  for (int I = 0; I < 17; ++I)
+    A.access("handlers", "settings", false);
+  ProgramGraph G = linked({&A});
+  auto Guard = G.guardOf("c:@settings");
+  ASSERT_TRUE(Guard);
+  EXPECT_EQ(Guard->Held, 2u);
+  EXPECT_FALSE(Guard->evidence()); // 2 of 19 accesses
 }
 
 TEST(ProgramGraphTest, SiblingLockIsEvidenceWithOneAccess) {
