@@ -40,8 +40,21 @@ public:
   Found query(const Expr *E);
 
 private:
+  /// Whether an expression is the whole query or one part joined into it.
+  enum class Role { Query, Part };
+
   /// \p E used as a part of a string being built: null when constant.
   Found part(const Expr *E, const Expr *JoinedAt);
+  Found walk(const Expr *E, const Expr *JoinedAt, Role R) {
+    return R == Role::Query ? query(E) : part(E, JoinedAt);
+  }
+  /// Concatenations, format calls and conditionals are taken apart the same
+  /// way for a whole query and for a part: true when \p E is one of them,
+  /// with the run-time part found in \p Out.
+  bool builtFromParts(const Expr *E, const Expr *JoinedAt, Role R, Found &Out);
+  /// The stream that `oss.str()` reads what was streamed into; \p E itself
+  /// otherwise.
+  static const Expr *streamOf(const Expr *E);
   Found joinParts(llvm::ArrayRef<const Expr *> Parts, const Expr *JoinedAt);
   /// The parts of a string concatenation `a + b + c`, flattened.
   static bool concatenationParts(const Expr *E,
@@ -109,30 +122,45 @@ Found Provenance::joinParts(llvm::ArrayRef<const Expr *> Parts,
   return std::nullopt;
 }
 
-Found Provenance::query(const Expr *E) {
-  E = utils::ignoreStringWrappers(E);
-  if (!E || E->isTypeDependent() || E->isValueDependent())
-    return std::nullopt;
+bool Provenance::builtFromParts(const Expr *E, const Expr *JoinedAt, Role R,
+                                Found &Out) {
   llvm::SmallVector<const Expr *, 8> Parts;
-  if (concatenationParts(E, Parts))
-    return joinParts(Parts, E);
+  if (concatenationParts(E, Parts)) {
+    Out = joinParts(Parts, E);
+    return true;
+  }
   if (isFormatCall(E)) {
     const auto *Call = cast<CallExpr>(E);
-    return joinParts({Call->getArgs(), Call->getNumArgs()}, E);
+    Out = joinParts({Call->getArgs(), Call->getNumArgs()}, E);
+    return true;
   }
   if (const auto *Cond = dyn_cast<ConditionalOperator>(E)) {
-    if (Found F = query(Cond->getTrueExpr()))
-      return F;
-    return query(Cond->getFalseExpr());
+    Out = walk(Cond->getTrueExpr(), JoinedAt, R);
+    if (!Out)
+      Out = walk(Cond->getFalseExpr(), JoinedAt, R);
+    return true;
   }
-  // oss.str() reads what was streamed into the local stream.
+  return false;
+}
+
+const Expr *Provenance::streamOf(const Expr *E) {
   if (const auto *Member = dyn_cast<CXXMemberCallExpr>(E))
     if (const CXXMethodDecl *Method = Member->getMethodDecl())
       if (Method->getIdentifier() && Method->getName() == "str" &&
           Member->getNumArgs() == 0 &&
           isStringStream(Member->getImplicitObjectArgument()->getType()))
-        E = Member->getImplicitObjectArgument()->IgnoreParenImpCasts();
-  const VarDecl *Var = localVar(E);
+        return Member->getImplicitObjectArgument()->IgnoreParenImpCasts();
+  return E;
+}
+
+Found Provenance::query(const Expr *E) {
+  E = utils::ignoreStringWrappers(E);
+  if (!E || E->isTypeDependent() || E->isValueDependent())
+    return std::nullopt;
+  Found Built;
+  if (builtFromParts(E, E, Role::Query, Built))
+    return Built;
+  const VarDecl *Var = localVar(streamOf(E));
   if (!Var)
     return std::nullopt; // arrives whole: built elsewhere, not judged here
   if (!Visiting.insert(Var).second)
@@ -165,24 +193,10 @@ Found Provenance::part(const Expr *E, const Expr *JoinedAt) {
       return std::nullopt; // std::endl, an enumerator
   if (isEscapingCall(E))
     return std::nullopt;
-  llvm::SmallVector<const Expr *, 8> Parts;
-  if (concatenationParts(E, Parts))
-    return joinParts(Parts, E);
-  if (isFormatCall(E)) {
-    const auto *Call = cast<CallExpr>(E);
-    return joinParts({Call->getArgs(), Call->getNumArgs()}, E);
-  }
-  if (const auto *Cond = dyn_cast<ConditionalOperator>(E)) {
-    if (Found F = part(Cond->getTrueExpr(), JoinedAt))
-      return F;
-    return part(Cond->getFalseExpr(), JoinedAt);
-  }
-  if (const auto *Member = dyn_cast<CXXMemberCallExpr>(E))
-    if (const CXXMethodDecl *Method = Member->getMethodDecl())
-      if (Method->getIdentifier() && Method->getName() == "str" &&
-          Member->getNumArgs() == 0 &&
-          isStringStream(Member->getImplicitObjectArgument()->getType()))
-        E = Member->getImplicitObjectArgument()->IgnoreParenImpCasts();
+  Found Built;
+  if (builtFromParts(E, JoinedAt, Role::Part, Built))
+    return Built;
+  E = streamOf(E);
   const RuntimePart Here{Original, JoinedAt};
   if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
     const auto *Var = dyn_cast<VarDecl>(Ref->getDecl());
