@@ -22,13 +22,17 @@ Exit code 0 when every run produced a report, 1 otherwise.
 """
 
 import argparse
-import csv
 import json
 import os
+import re
+import resource
+import shlex
 import shutil
 import subprocess
 import sys
 import time
+
+from tsv import read_rows
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -44,14 +48,7 @@ def fail(message):
 
 
 def read_projects():
-    path = os.path.join(HERE, "projects.tsv")
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t",
-                                   quoting=csv.QUOTE_NONE))
-    for row in rows:
-        if any(row.get(column) is None for column in PROJECT_COLUMNS):
-            fail(f"{path}: the row of {row.get('project')} lacks a column")
-    return rows
+    return read_rows(os.path.join(HERE, "projects.tsv"), PROJECT_COLUMNS, fail)
 
 
 def default_loadcheck():
@@ -99,6 +96,39 @@ def command(args, row, project_dir, report):
     return cmd + args.loadcheck_arg
 
 
+def children_cpu():
+    """user + sys CPU seconds of every waited-for child so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def parse_cpu(database):
+    """user + sys CPU seconds of `-fsyntax-only` over every TU of the
+    database, with each TU's own command (the limit loadcheck is held to)."""
+    with open(database, encoding="utf-8") as handle:
+        entries = json.load(handle)
+    before = children_cpu()
+    for entry in entries:
+        argv = entry.get("arguments") or shlex.split(entry["command"])
+        kept, skip = [], False
+        for arg in argv[1:]:
+            if skip:
+                skip = False
+            elif arg in ("-o", "-MF", "-MT", "-MQ"):
+                skip = True
+            elif arg == "-c" or arg.startswith(("-M", "-o")):
+                continue
+            else:
+                kept.append(arg)
+        subprocess.run([argv[0], "-fsyntax-only", "-w"] + kept,
+                       cwd=entry["directory"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False)
+    return round(children_cpu() - before, 1)
+
+
+LINK_LINE = re.compile(r"link: .* in ([0-9.]+) ms; driver peak RSS (\d+) MiB")
+
+
 def run_project(args, row, project_dir):
     """Runs loadcheck over one project; True when it wrote a report."""
     name = row["project"]
@@ -106,10 +136,14 @@ def run_project(args, row, project_dir):
     if os.path.exists(report):
         os.remove(report)
     cmd = command(args, row, project_dir, report)
+    if args.cost:
+        cmd.append("-v")
     print(f"run: {name}: {' '.join(cmd)}", flush=True)
     start = time.monotonic()
+    cpu_before = children_cpu()
     result = subprocess.run(cmd, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, check=False)
+    cpu = round(children_cpu() - cpu_before, 1)
     seconds = round(time.monotonic() - start, 1)
     # 1: findings; 3: some files not analysed (listed in the report).
     ok = result.returncode in (0, 1, 3) and os.path.exists(report)
@@ -122,6 +156,16 @@ def run_project(args, row, project_dir):
             "checks": args.checks, "command": cmd,
             "header_filter": None if args.no_header_filter
             or row["header_filter"] == "-" else row["header_filter"]}
+    link = LINK_LINE.search(result.stderr)  # with -v, from --cost
+    meta["cost"] = {"cpu_seconds": cpu,
+                    "link_ms": float(link.group(1)) if link else None,
+                    "driver_peak_mib": int(link.group(2)) if link else None}
+    if args.cost:
+        parse = parse_cpu(os.path.join(project_dir, row["database"],
+                                       "compile_commands.json"))
+        meta["cost"]["parse_cpu_seconds"] = parse
+        meta["cost"]["ratio"] = round(cpu / max(parse, 0.1), 2)
+    print(f"run: {name}: cost {json.dumps(meta['cost'])}", flush=True)
     with open(os.path.join(args.out, f"{name}.meta.json"), "w",
               encoding="utf-8") as handle:
         json.dump(meta, handle, indent=2)
@@ -150,6 +194,11 @@ def main():
     parser.add_argument("--loadcheck-arg", action="append", default=[],
                         help="one more argument for loadcheck (repeatable), "
                         "e.g. --loadcheck-arg=--cache-dir=/tmp/rw-cache")
+    parser.add_argument("--cost", action="store_true",
+                        help="also measure: loadcheck's user+sys CPU seconds "
+                        "(workers included), the same for clang -fsyntax-only "
+                        "over every TU, the link stage's time and the "
+                        "driver's peak RSS (-v); into <project>.meta.json")
     parser.add_argument("--no-score", action="store_true",
                         help="write the reports, do not score them")
     args = parser.parse_args()

@@ -23,11 +23,12 @@ TP labels that are gone. Exit code 0 whatever the scores; 2 on unreadable input.
 
 import argparse
 import collections
-import csv
 import json
 import os
 import re
 import sys
+
+from tsv import read_rows
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -48,18 +49,11 @@ def fail(message):
 
 def read_labels(path):
     """labels.tsv as a dict (project, path, line, check) -> row."""
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle, delimiter="\t",
-                                       quoting=csv.QUOTE_NONE))
-    except OSError as error:
-        fail(f"cannot read the labels: {error}")
     labels = {}
-    for number, row in enumerate(rows, start=2):
-        missing = [c for c in LABEL_COLUMNS if not row.get(c)]
-        if missing or row["label"] not in LABELS:
-            fail(f"{path}:{number}: bad row (missing {missing} or label "
-                 f"not one of {'/'.join(LABELS)})")
+    for number, row in enumerate(read_rows(path, LABEL_COLUMNS, fail),
+                                 start=2):
+        if row["label"] not in LABELS:
+            fail(f"{path}:{number}: label not one of {'/'.join(LABELS)}")
         key = (row["project"], row["path"], int(row["line"]), row["check"])
         if key in labels:
             fail(f"{path}:{number}: duplicate label for {key}")

@@ -60,11 +60,41 @@ bool isProcessExit(const FunctionDecl &Callee) {
 
 /// Calls a fatal-log sink may make before it ends the process: formatting
 /// and writing the message.
-static bool isMessageCall(const FunctionDecl &Callee) {
+static bool isMessageName(llvm::StringRef Name) {
   static const llvm::Regex Output(
       "print|log|write|puts|putc|perror|err|msg|message|format|fmt|flush|"
-      "^va_|^__builtin_va|str|dump|trace|report|backtrace|syslog|getpid|time",
+      "output|^va_|^__builtin_va|str|dump|trace|report|backtrace|syslog|"
+      "getpid|time",
       llvm::Regex::IgnoreCase);
+  return Output.match(Name);
+}
+
+/// A call through a function pointer or std::function named for output
+/// (`outputFunc_(buf, n)`, `flushFunc_()`): a logger's configurable sink.
+static bool isMessageCallThroughPointer(const CallExpr &Call) {
+  const Expr *Callee = Call.getCallee()->IgnoreParenImpCasts();
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(&Call);
+      Op && Op->getOperator() == OO_Call)
+    Callee = Op->getArg(0)->IgnoreParenImpCasts();
+  const ValueDecl *Named = nullptr;
+  if (const auto *Member = dyn_cast<MemberExpr>(Callee))
+    Named = Member->getMemberDecl();
+  else if (const auto *Ref = dyn_cast<DeclRefExpr>(Callee))
+    Named = Ref->getDecl();
+  return Named && !isa<FunctionDecl>(Named) && Named->getIdentifier() &&
+         isMessageName(Named->getName());
+}
+
+/// A method that only reads: `data() const`, `const Buffer &buffer()`.
+static bool isAccessor(const CXXMethodDecl &Method) {
+  if (Method.getNumParams() != 0)
+    return false;
+  QualType Result = Method.getReturnType();
+  return Method.isConst() || (Result->isReferenceType() &&
+                              Result->getPointeeType().isConstQualified());
+}
+
+static bool isMessageCall(const FunctionDecl &Callee) {
   if (isa<CXXConstructorDecl, CXXDestructorDecl, CXXConversionDecl>(Callee))
     return true;
   if (const auto *Op = dyn_cast<CXXMethodDecl>(&Callee);
@@ -72,7 +102,26 @@ static bool isMessageCall(const FunctionDecl &Callee) {
     return true;
   if (Callee.getOverloadedOperator() == OO_LessLess)
     return true;
-  return Callee.getIdentifier() && Output.match(Callee.getName());
+  return Callee.getIdentifier() && isMessageName(Callee.getName());
+}
+
+/// The call that ends the process as the last statement of \p Last, or, in
+/// a destructor, of a final `if` without `else` (a logging object ends the
+/// process when its level is fatal: `if (level_ == Fatal) abort();`).
+static const CallExpr *finalExit(const Stmt *Last, bool Destructor) {
+  if (const auto *If = dyn_cast_or_null<IfStmt>(Last);
+      If && Destructor && !If->getElse()) {
+    Last = If->getThen();
+    if (const auto *Block = dyn_cast<CompoundStmt>(Last))
+      Last = Block->body_empty() ? nullptr : Block->body_back();
+  }
+  const auto *LastExpr = dyn_cast_or_null<Expr>(Last);
+  const auto *Exit = dyn_cast_or_null<CallExpr>(
+      LastExpr ? LastExpr->IgnoreImplicit() : nullptr);
+  bool EndsProcess = Exit && Exit->getDirectCallee() &&
+                     (isProcessExit(*Exit->getDirectCallee()) ||
+                      Exit->getDirectCallee()->isNoReturn());
+  return EndsProcess ? Exit : nullptr;
 }
 
 // ---- the index -------------------------------------------------------------
@@ -177,12 +226,8 @@ bool ProgramFactsIndex::isFatalSink(const FunctionDecl &F) {
     for (const Stmt *S : Body->body())
       if (!isa<NullStmt>(S))
         Last = S;
-    const auto *LastExpr = dyn_cast_or_null<Expr>(Last);
-    const auto *Exit = dyn_cast_or_null<CallExpr>(
-        LastExpr ? LastExpr->IgnoreImplicit() : nullptr);
-    bool EndsProcess = Exit && Exit->getDirectCallee() &&
-                       (isProcessExit(*Exit->getDirectCallee()) ||
-                        Exit->getDirectCallee()->isNoReturn());
+    const CallExpr *Exit = finalExit(Last, isa<CXXDestructorDecl>(Def));
+    bool EndsProcess = Exit != nullptr;
     bool Message = false, OtherWork = false;
     std::function<void(const Stmt *)> Scan = [&](const Stmt *S) {
       if (!S || S == Exit)
@@ -193,8 +238,12 @@ bool ProgramFactsIndex::isFatalSink(const FunctionDecl &F) {
       }
       if (const auto *Call = dyn_cast<CallExpr>(S)) {
         const FunctionDecl *Callee = Call->getDirectCallee();
-        if (Callee && isMessageCall(*Callee))
+        const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Callee);
+        if ((Callee && isMessageCall(*Callee)) ||
+            (!Callee && isMessageCallThroughPointer(*Call)))
           Message = true;
+        else if (Method && isAccessor(*Method))
+          ; // `stream_.buffer().data()`: reads the message
         else if (!Callee || !Callee->getBuiltinID())
           OtherWork = true;
       }
@@ -289,6 +338,8 @@ private:
   FunctionFacts Out;
   llvm::DenseSet<const Expr *> CalleePositions;
   llvm::DenseMap<const LambdaExpr *, const Expr *> LambdaArgumentOf;
+  /// The outermost loop being walked (CallFact::Loop), 0 outside loops.
+  unsigned OuterLoop = 0;
 
   unsigned orderOf(SourceLocation Loc) {
     return SM.getFileOffset(SM.getFileLoc(Loc));
@@ -307,7 +358,7 @@ private:
   }
   SiteFact site(llvm::StringRef What, const Expr &E) {
     return {What.str(), Index.posOf(E.getExprLoc()), heldAt(&E),
-            orderOf(E.getExprLoc())};
+            orderOf(E.getExprLoc()), OuterLoop};
   }
   bool userCode(const Decl *D) {
     return D && !SM.isInSystemHeader(SM.getFileLoc(D->getLocation()));
@@ -340,7 +391,7 @@ void FunctionFactsBuilder::call(const FunctionDecl *Callee, const Expr &E) {
     return;
   SourceLocation Loc = E.getExprLoc();
   Out.Calls.push_back({Index.idOf(Callee), displayName(*Callee),
-                       Index.posOf(Loc), heldAt(&E), orderOf(Loc)});
+                       Index.posOf(Loc), heldAt(&E), orderOf(Loc), OuterLoop});
 }
 
 /// Marks lambdas written as arguments of a call (through the conversions to
@@ -392,12 +443,19 @@ void FunctionFactsBuilder::lambda(const LambdaExpr &L) {
   }
   SourceLocation Loc = L.getBeginLoc();
   Out.Calls.push_back({Index.idOf(Operator), "lambda in " + displayName(F),
-                       Index.posOf(Loc), heldAt(&L), orderOf(Loc)});
+                       Index.posOf(Loc), heldAt(&L), orderOf(Loc), OuterLoop});
 }
 
 void FunctionFactsBuilder::walk(const Stmt *S) {
   if (!S)
     return;
+  if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S) && !OuterLoop) {
+    OuterLoop = orderOf(S->getBeginLoc()) + 1;
+    for (const Stmt *Child : S->children())
+      walk(Child);
+    OuterLoop = 0;
+    return;
+  }
   if (const auto *L = dyn_cast<LambdaExpr>(S)) {
     lambda(*L);
     for (const Expr *Init : L->capture_inits())
@@ -581,8 +639,7 @@ private:
           Why->Registration ? Why->Registration->getExprLoc() : F.getLocation();
       Index.Facts.Roots.push_back({Index.idOf(&F), Why->HandlerName,
                                    RootKind::Handler, Index.posOf(At),
-                                   "per request in '" + Why->subject() +
-                                       "'"});
+                                   "per request in '" + Why->subject() + "'"});
     }
   }
 };

@@ -802,6 +802,23 @@ void LockWalker::freeCall(const CallExpr &Call) {
     acquire(Taken, nullptr);
     return;
   }
+  if (isCFunction(*Callee) && Args.size() >= 2 &&
+      (Name == "pthread_cond_wait" || Name == "pthread_cond_timedwait" ||
+       Name == "pthread_cond_clockwait" || Name == "cnd_wait" ||
+       Name == "cnd_timedwait")) {
+    // It returns with the mutex held, whatever the walk believed before it
+    // (a loop that unlocks before waiting again); no new acquisition.
+    if (const ValueDecl *D = mutexDeclOf(Args[1]);
+        D && llvm::none_of(Cur.Held, [&](const Active &L) {
+          return L.Lock.Id == LockId{D};
+        })) {
+      Cur.Held.push_back({HeldLock{LockId{D}, Args[1]->getExprLoc(), &Call,
+                                   false, HeldBy::Explicit},
+                          nullptr});
+      Dirty = true;
+    }
+    return;
+  }
   Effect E = isCFunction(*Callee) && !Args.empty() ? cFunctionEffect(Name)
                                                    : Effect::None;
   if (E == Effect::None) {

@@ -53,6 +53,8 @@ static void putList(Object &O, llvm::StringRef Key, const std::vector<T> &List,
 
 static Value toJSON(const SiteFact &S) {
   Object O{{"what", S.What}, {"at", toJSON(S.At)}, {"order", S.Order}};
+  if (S.Loop)
+    O["loop"] = S.Loop;
   if (!S.Held.empty())
     O["held"] = toJSON(S.Held);
   return O;
@@ -71,6 +73,8 @@ static Value toJSON(const FunctionFacts &F) {
                 {"name", C.CalleeName},
                 {"at", toJSON(C.At)},
                 {"order", C.Order}};
+    if (C.Loop)
+      Call["loop"] = C.Loop;
     if (!C.Held.empty())
       Call["held"] = toJSON(C.Held);
     return Value(std::move(Call));
@@ -215,12 +219,16 @@ struct Reader {
       Each(*Sub);
     }
   }
+  /// The optional "loop" of a call or site (absent: in no loop).
+  unsigned loop(const Object &O) {
+    return O.get("loop") ? num(O.get("loop")) : 0;
+  }
   bool flag(const Object &O, llvm::StringRef Key) {
     return O.getBoolean(Key).value_or(false);
   }
   SiteFact site(const Object &O) {
-    return {str(O, "what"), pos(O, "at"), locks(O, "held"),
-            num(O.get("order"))};
+    return {str(O, "what"), pos(O, "at"), locks(O, "held"), num(O.get("order")),
+            loop(O)};
   }
   FunctionFacts function(const Object &O) {
     FunctionFacts F;
@@ -232,7 +240,7 @@ struct Reader {
     F.FatalSink = flag(O, "fatal_sink");
     each(O, "calls", [&](const Object &C) {
       F.Calls.push_back({str(C, "callee"), str(C, "name"), pos(C, "at"),
-                         locks(C, "held"), num(C.get("order"))});
+                         locks(C, "held"), num(C.get("order")), loop(C)});
     });
     F.Acquires = locks(O, "acquires");
     F.Releases = locks(O, "releases");

@@ -60,6 +60,10 @@ struct CallFact {
   /// Position among the function's calls and accesses, in source order:
   /// wrappers defined in other TUs are applied in this order at link time.
   unsigned Order = 0;
+  /// The outermost loop of the function around the call (the Order of the
+  /// loop statement plus one; 0: in no loop). Two calls in the same loop
+  /// may run in either order: the second iteration follows the first.
+  unsigned Loop = 0;
 };
 
 /// One read or write of shared state.
@@ -85,6 +89,7 @@ struct SiteFact {
   FactPos At;
   std::vector<LockRef> Held;
   unsigned Order = 0; ///< among the function's calls and accesses
+  unsigned Loop = 0;  ///< the outermost loop around it, as CallFact::Loop
 };
 
 /// Why a function may run on any thread.

@@ -50,7 +50,9 @@ void ProgramGraph::add(const TUFacts &TU) {
     Statistics.Functions++;
     Statistics.Calls += F.Calls.size();
     NodeIndex[F.Id] = Nodes.size();
-    Nodes.push_back(Node{std::move(F), {}, false, false, false, {}, {}, {}});
+    Node N;
+    N.Facts = std::move(F);
+    Nodes.push_back(std::move(N));
   }
   for (RootFact R : TU.Roots) {
     Fix(R.At);
@@ -88,42 +90,206 @@ void ProgramGraph::link() {
       if (auto It = NodeIndex.find(Nodes[I].Facts.Calls[C].Callee);
           It != NodeIndex.end())
         Nodes[It->second].Callers.push_back({I, C});
+  computeThreadFunctions();
   computeMayStartThreads();
   computeWrappers();
   computeStartup();
   computeConcurrent();
+  computeThreadsReaching();
+  computeThreadsRunning();
   computeEntryLocks();
   computeGuards();
 }
 
-void ProgramGraph::computeMayStartThreads() {
-  for (Node &N : Nodes)
-    N.MayStartThreads = !N.Facts.ThreadStarts.empty();
-  for (bool Changed = true; Changed;) {
-    Changed = false;
-    for (Node &N : Nodes) {
-      if (N.MayStartThreads)
-        continue;
-      for (const CallFact &C : N.Facts.Calls)
-        if (const Node *Callee = node(C.Callee);
-            Callee && Callee->MayStartThreads) {
-          N.MayStartThreads = Changed = true;
-          break;
-        }
-    }
+/// How many levels of callers startedOnce() follows up to `main`.
+static constexpr unsigned MaxOnceDepth = 8;
+
+bool ProgramGraph::startedOnce(unsigned Function, unsigned Loop) const {
+  for (unsigned Depth = 0; Depth < MaxOnceDepth; ++Depth) {
+    const Node &N = Nodes[Function];
+    if (Loop)
+      return false;
+    if (N.Facts.IsMain)
+      return true;
+    if (N.Callers.size() != 1)
+      return false;
+    auto [Caller, Call] = N.Callers.front();
+    Loop = Nodes[Caller].Facts.Calls[Call].Loop;
+    Function = Caller;
+  }
+  return false;
+}
+
+void ProgramGraph::computeThreadFunctions() {
+  // Start sites by place: (node, site).
+  std::map<std::pair<unsigned, unsigned>, std::pair<unsigned, const SiteFact *>>
+      Sites;
+  for (unsigned I = 0; I < Nodes.size(); ++I)
+    for (const SiteFact &S : Nodes[I].Facts.ThreadStarts)
+      Sites[{S.At.File, S.At.Offset}] = {I, &S};
+  for (const RootFact &R : Roots) {
+    if (R.Kind != RootKind::ThreadEntry || !NodeIndex.count(R.Function))
+      continue;
+    auto [It, New] = ThreadIndex.try_emplace(R.Function, Threads.size());
+    if (New)
+      Threads.push_back({R.Function, &R, 0, false});
+    ThreadFunction &T = Threads[It->second];
+    ++T.Starts;
+    auto Site = Sites.find({R.At.File, R.At.Offset});
+    if (Site == Sites.end() ||
+        !startedOnce(Site->second.first, Site->second.second->Loop))
+      T.StartedInLoop = true;
+    StartedAt[{R.At.File, R.At.Offset}].push_back(It->second);
+  }
+  for (Node &N : Nodes) {
+    N.Starts.resize(Threads.size());
+    N.Reached.resize(Threads.size());
+    N.Running.resize(Threads.size());
   }
 }
 
-bool ProgramGraph::afterThreadStart(const Node &N, const CallFact &C) const {
+void ProgramGraph::computeMayStartThreads() {
+  for (Node &N : Nodes) {
+    N.MayStartThreads = !N.Facts.ThreadStarts.empty();
+    for (const SiteFact &S : N.Facts.ThreadStarts)
+      if (auto It = StartedAt.find({S.At.File, S.At.Offset});
+          It != StartedAt.end())
+        for (unsigned T : It->second)
+          N.Starts.set(T);
+  }
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (Node &N : Nodes)
+      for (const CallFact &C : N.Facts.Calls) {
+        const Node *Callee = node(C.Callee);
+        if (!Callee || Callee == &N)
+          continue;
+        if (Callee->MayStartThreads && !N.MayStartThreads)
+          N.MayStartThreads = Changed = true;
+        if (Callee->Starts.test(N.Starts)) {
+          N.Starts |= Callee->Starts;
+          Changed = true;
+        }
+      }
+  }
+}
+
+/// Two places of one function where the second may run after the first:
+/// later in source order, or in the same loop (the next iteration).
+static bool mayFollow(unsigned EarlierOrder, unsigned EarlierLoop,
+                      unsigned Order, unsigned Loop) {
+  return EarlierOrder < Order || (Loop && EarlierLoop == Loop);
+}
+
+std::optional<FactPos> ProgramGraph::servingLoopStart(const Node &N,
+                                                      const CallFact &C) const {
+  if (!C.Loop)
+    return std::nullopt;
   for (const SiteFact &S : N.Facts.ThreadStarts)
-    if (S.Order < C.Order)
-      return true;
-  for (const CallFact &Earlier : N.Facts.Calls)
-    if (Earlier.Order < C.Order)
-      if (const Node *Callee = node(Earlier.Callee);
+    if (S.Loop == C.Loop)
+      return S.At;
+  // Another call of the loop starts them (the call of the loop itself is
+  // the pool being created, not work done while threads run).
+  for (const CallFact &Other : N.Facts.Calls)
+    if (&Other != &C && Other.Loop == C.Loop)
+      if (const Node *Callee = node(Other.Callee);
           Callee && Callee->MayStartThreads)
-        return true;
-  return false;
+        return Other.At;
+  return std::nullopt;
+}
+
+llvm::BitVector ProgramGraph::startedBefore(const Node &N, unsigned Order,
+                                            unsigned Loop,
+                                            const CallFact *Self) const {
+  llvm::BitVector Out(Threads.size());
+  for (const SiteFact &S : N.Facts.ThreadStarts)
+    if (mayFollow(S.Order, S.Loop, Order, Loop))
+      if (auto It = StartedAt.find({S.At.File, S.At.Offset});
+          It != StartedAt.end())
+        for (unsigned T : It->second)
+          Out.set(T);
+  for (const CallFact &Other : N.Facts.Calls)
+    if (&Other != Self && mayFollow(Other.Order, Other.Loop, Order, Loop))
+      if (const Node *Callee = node(Other.Callee))
+        Out |= Callee->Starts;
+  return Out;
+}
+
+llvm::BitVector ProgramGraph::runningAt(const Node &N,
+                                        const AccessFact &A) const {
+  llvm::BitVector Out = startedBefore(N, A.Order, 0, nullptr);
+  Out |= N.Running;
+  return Out;
+}
+
+void ProgramGraph::computeThreadsReaching() {
+  std::deque<unsigned> Work;
+  for (const ThreadFunction &T : Threads) {
+    unsigned I = NodeIndex.lookup(T.Function);
+    Nodes[I].Reached.set(ThreadIndex.lookup(T.Function));
+    Work.push_back(I);
+  }
+  auto Propagate = [&](auto Each) {
+    while (!Work.empty()) {
+      unsigned I = Work.front();
+      Work.pop_front();
+      for (const CallFact &C : Nodes[I].Facts.Calls)
+        if (auto It = NodeIndex.find(C.Callee); It != NodeIndex.end())
+          if (Each(Nodes[I], Nodes[It->second]))
+            Work.push_back(It->second);
+    }
+  };
+  Propagate([](const Node &From, Node &To) {
+    if (!From.Reached.test(To.Reached))
+      return false;
+    To.Reached |= From.Reached;
+    return true;
+  });
+  // Handlers, callbacks and functions nobody calls may run on any thread.
+  for (const RootFact &R : Roots)
+    if (auto It = NodeIndex.find(R.Function);
+        R.Kind != RootKind::ThreadEntry && It != NodeIndex.end())
+      Work.push_back(It->second);
+  // A thread entry has no caller but runs on its own threads only.
+  for (unsigned I = 0; I < Nodes.size(); ++I)
+    if (Nodes[I].Callers.empty() && !Nodes[I].Facts.IsMain &&
+        !ThreadIndex.count(Nodes[I].Facts.Id))
+      Work.push_back(I);
+  for (unsigned I : Work)
+    Nodes[I].OnAnyThread = true;
+  Propagate([](const Node &, Node &To) {
+    if (To.OnAnyThread)
+      return false;
+    To.OnAnyThread = true;
+    return true;
+  });
+}
+
+void ProgramGraph::computeThreadsRunning() {
+  std::deque<unsigned> Work;
+  std::vector<bool> FromMain(Nodes.size(), false);
+  for (unsigned I = 0; I < Nodes.size(); ++I)
+    if (Nodes[I].Facts.IsMain) {
+      FromMain[I] = true;
+      Work.push_back(I);
+    }
+  while (!Work.empty()) {
+    unsigned I = Work.front();
+    Work.pop_front();
+    for (const CallFact &C : Nodes[I].Facts.Calls) {
+      auto It = NodeIndex.find(C.Callee);
+      if (It == NodeIndex.end())
+        continue;
+      Node &Callee = Nodes[It->second];
+      llvm::BitVector Running = startedBefore(Nodes[I], C.Order, C.Loop, &C);
+      Running |= Nodes[I].Running;
+      if (FromMain[It->second] && !Running.test(Callee.Running))
+        continue;
+      FromMain[It->second] = true;
+      Callee.Running |= Running;
+      Work.push_back(It->second);
+    }
+  }
 }
 
 void ProgramGraph::computeWrappers() {
@@ -162,7 +328,7 @@ void ProgramGraph::computeStartup() {
     for (const CallFact &C : N.Facts.Calls) {
       auto It = NodeIndex.find(C.Callee);
       if (It == NodeIndex.end() || Nodes[It->second].Startup ||
-          afterThreadStart(N, C))
+          servingLoopStart(N, C))
         continue;
       Nodes[It->second].Startup = true;
       Work.push_back(It->second);
@@ -202,25 +368,30 @@ void ProgramGraph::computeConcurrent() {
     for (const RootFact &R : Roots)
       if (auto It = NodeIndex.find(R.Function);
           R.Kind == Kind && It != NodeIndex.end())
-        Seed(It->second, {ConcurrencyReason::Kind::Root, &R, R.Function, {}});
+        Seed(It->second,
+             {ConcurrencyReason::Kind::Root, &R, R.Function, {}, {}});
     Drain();
   }
   for (unsigned I = 0; I < Nodes.size(); ++I) {
     if (!Nodes[I].Startup)
       continue;
     for (const CallFact &C : Nodes[I].Facts.Calls)
-      if (auto It = NodeIndex.find(C.Callee);
-          It != NodeIndex.end() && afterThreadStart(Nodes[I], C))
-        Seed(It->second, {ConcurrencyReason::Kind::AfterThreadStart,
-                          nullptr,
-                          Nodes[I].Facts.Id,
-                          {{Nodes[I].Facts.Id, &C}}});
+      if (auto It = NodeIndex.find(C.Callee); It != NodeIndex.end())
+        if (std::optional<FactPos> Start = servingLoopStart(Nodes[I], C))
+          Seed(It->second, {ConcurrencyReason::Kind::ServingLoop,
+                            nullptr,
+                            Nodes[I].Facts.Id,
+                            {{Nodes[I].Facts.Id, &C}},
+                            *Start});
   }
   Drain();
   for (unsigned I = 0; I < Nodes.size(); ++I)
     if (Nodes[I].Callers.empty() && !Nodes[I].Facts.IsMain)
-      Seed(I,
-           {ConcurrencyReason::Kind::NoCaller, nullptr, Nodes[I].Facts.Id, {}});
+      Seed(I, {ConcurrencyReason::Kind::NoCaller,
+               nullptr,
+               Nodes[I].Facts.Id,
+               {},
+               {}});
   Drain();
 }
 
@@ -244,6 +415,11 @@ void ProgramGraph::computeEntryLocks() {
         if (!Caller.Entry)
           continue;
         const CallFact &C = Caller.Facts.Calls[CallIndex];
+        // A call made before any thread exists cannot race: its missing
+        // lock does not clear the lock the other callers hold.
+        if (!runsWithThreads(Caller) &&
+            startedBefore(Caller, C.Order, C.Loop, &C).none())
+          continue;
         std::vector<LockRef> AtCall =
             effectiveHeld(Caller.Facts, C.Held, C.Order);
         if (!Meet) {
@@ -320,10 +496,14 @@ void ProgramGraph::computeGuards() {
   llvm::StringMap<llvm::StringMap<Count>> PerVar;
   llvm::StringMap<unsigned> AccessCount;
   unsigned Seen = 0;
-  for (const Node &N : Nodes) {
-    if (N.Startup && !N.Concurrent)
-      continue;
+  for (unsigned I = 0; I < Nodes.size(); ++I) {
+    const Node &N = Nodes[I];
+    for (const AccessFact &A : N.Facts.Accesses)
+      AccessesOf[A.Var].push_back({I, &A});
+    bool WithThreads = runsWithThreads(N);
     for (const AccessFact &A : N.Facts.Accesses) {
+      if (!WithThreads && (!N.MayStartThreads || runningAt(N, A).none()))
+        continue;
       ++AccessCount[A.Var];
       for (const LockRef &L : effectiveHeld(N.Facts, A.Held, A.Order)) {
         auto [It, New] = PerVar[A.Var].try_emplace(L.Id);
@@ -357,6 +537,43 @@ void ProgramGraph::computeGuards() {
 }
 
 // ---- queries ---------------------------------------------------------------
+
+bool ProgramGraph::runsWithThreads(const Node &N) const {
+  return N.Concurrent || N.OnAnyThread || N.Reached.any() || N.Running.any();
+}
+
+bool ProgramGraph::mayRunTogether(const Node &A, const llvm::BitVector &RunA,
+                                  const Node &B,
+                                  const llvm::BitVector &RunB) const {
+  bool ThreadA = A.OnAnyThread || A.Reached.any();
+  bool ThreadB = B.OnAnyThread || B.Reached.any();
+  if (ThreadA && ThreadB) {
+    // Both only on one thread started once: one after the other.
+    bool OneThread = !A.OnAnyThread && !B.OnAnyThread &&
+                     A.Reached == B.Reached && A.Reached.count() == 1 &&
+                     Threads[A.Reached.find_first()].once();
+    if (!OneThread)
+      return true;
+  }
+  // One in main's code while a thread reaching the other runs. A callback
+  // is not taken to run on a thread started before main's code: it runs
+  // where it is registered to, which the model does not know.
+  return A.Reached.anyCommon(RunB) || B.Reached.anyCommon(RunA);
+}
+
+bool ProgramGraph::mayRunTogether(llvm::StringRef A, llvm::StringRef B) const {
+  const Node *NA = node(A), *NB = node(B);
+  return NA && NB && mayRunTogether(*NA, NA->Running, *NB, NB->Running);
+}
+
+std::vector<std::string>
+ProgramGraph::threadsRunningAt(llvm::StringRef Id) const {
+  std::vector<std::string> Out;
+  if (const Node *N = node(Id))
+    for (unsigned T : N->Running.set_bits())
+      Out.push_back(Threads[T].Function);
+  return Out;
+}
 
 bool ProgramGraph::isConcurrent(llvm::StringRef Id) const {
   const Node *N = node(Id);
@@ -448,25 +665,48 @@ void ProgramGraph::addPathNotes(const std::string &Function,
     std::string CalleeName =
         "'" + displayOf(*this, Call->Callee, Call->CalleeName) + "'";
     std::string CallerName = "'" + displayOf(*this, Caller) + "'";
-    if (First && Why->What == ConcurrencyReason::Kind::AfterThreadStart)
+    if (First && Why->What == ConcurrencyReason::Kind::ServingLoop)
       V.Notes.push_back(note(Call->At, CalleeName + " is called from " +
                                            CallerName +
-                                           " here, after it may have "
-                                           "started a thread"));
+                                           " here, in the loop that starts "
+                                           "threads"));
     else
       V.Notes.push_back(note(Call->At, CalleeName + " is called from " +
                                            CallerName + " here"));
     First = false;
   }
+  if (Why->What == ConcurrencyReason::Kind::ServingLoop && Why->ThreadStart)
+    V.Notes.push_back(note(*Why->ThreadStart,
+                           "threads are started here, in the same loop: "
+                           "requests are in flight while it runs"));
+}
+
+void ProgramGraph::addThreadNotes(const Node &Writer,
+                                  const llvm::BitVector &Running,
+                                  const Node &Other,
+                                  const AccessFact &OtherAccess,
+                                  LinkVerdict &V) const {
+  // main's code writes while a thread started earlier uses the variable:
+  // name the thread and its start.
+  llvm::BitVector Common = Other.Reached;
+  Common &= Running;
+  if (Common.none())
+    return;
+  const ThreadFunction &T = Threads[Common.find_first()];
+  std::string Thread = "'" + displayOf(*this, T.Function) + "'";
+  V.Notes.push_back(note(T.Root->At, Thread +
+                                         " is started here and may run "
+                                         "while '" +
+                                         Writer.Facts.Name + "' runs"));
+  V.Notes.push_back(note(OtherAccess.At, "'" + OtherAccess.VarName +
+                                             "' is used by that thread in '" +
+                                             Other.Facts.Name + "' here"));
 }
 
 LinkVerdict ProgramGraph::judgeUnguarded(const CandidateFact &C) const {
   const Node *N = node(C.Function);
   if (!N)
     return {};
-  // Before any thread exists nothing runs concurrently with the write.
-  if (N->Startup && !N->Concurrent)
-    return {false, {}};
   const AccessFact *Write = nullptr;
   for (const AccessFact &A : N->Facts.Accesses)
     if (A.Write && A.At.File == C.At.File && A.At.Offset == C.At.Offset)
@@ -478,26 +718,42 @@ LinkVerdict ProgramGraph::judgeUnguarded(const CandidateFact &C) const {
   // "written without a lock" would be false.
   if (!Held.empty())
     return {false, {}};
+  // Another access of the variable that may run at the same time; before
+  // any thread exists, or on the one thread that owns it, there is none.
+  const Node *OtherNode = nullptr;
+  const AccessFact *Other = nullptr;
+  auto Accesses = AccessesOf.find(C.Var);
+  llvm::BitVector Running = Write ? runningAt(*N, *Write) : N->Running;
+  if (Accesses != AccessesOf.end())
+    for (const auto &[Index, A] : Accesses->second)
+      if (A != Write && mayRunTogether(*N, Running, Nodes[Index],
+                                       runningAt(Nodes[Index], *A))) {
+        OtherNode = &Nodes[Index];
+        Other = A;
+        break;
+      }
+  if (!Other)
+    return {false, {}};
   LinkVerdict V;
   std::optional<GuardingLock> Guard = guardOf(C.Var);
-  if (Guard && Guard->evidence()) {
+  // The writer's own function takes the guarding lock around another access
+  // of the variable: its author treats the variable as guarded, the lock is
+  // no incidental one.
+  bool OwnEvidence =
+      Guard && Guard->usual() &&
+      llvm::any_of(N->Facts.Accesses, [&](const AccessFact &A) {
+        return &A != Write && A.Var == C.Var && holds(A.Held, Guard->Lock);
+      });
+  if (Guard && (Guard->evidence() || OwnEvidence)) {
     addPathNotes(C.Function, V);
+    addThreadNotes(*N, Running, *OtherNode, *Other, V);
     return V;
   }
   // No lock is evidence; a write in a thread entry still races with the
-  // other functions that touch the variable in concurrent code.
-  bool ThreadEntry = llvm::any_of(Roots, [&](const RootFact &R) {
-    return R.Kind == RootKind::ThreadEntry && R.Function == C.Function;
-  });
-  bool OtherAccess = llvm::any_of(Nodes, [&](const Node &Other) {
-    return &Other != N && Other.Concurrent &&
-           llvm::any_of(Other.Facts.Accesses,
-                        [&](const AccessFact &A) { return A.Var == C.Var; });
-  });
-  if (ThreadEntry && OtherAccess) {
-    // The check's own note already points at the thread start.
-    return V;
-  }
+  // other functions that touch the variable on other threads.
+  bool ThreadEntry = ThreadIndex.count(C.Function);
+  if (ThreadEntry && OtherNode != N)
+    return V; // the check's own note already points at the thread start
   return {false, {}};
 }
 

@@ -9,12 +9,22 @@
 //      taken or that is passed as a callable: it may run on any thread), and
 //      functions no one in the program calls that are not `main` (library
 //      code and entry points we cannot see, such as virtual overrides: they
-//      may run on any thread). A call made by a startup function after it
-//      may have started a thread (a thread start, or a call of a function
-//      that may start one, earlier in its body) also leads into concurrent
-//      code.
-//  (b) startup-only: reachable from `main` through calls made before any
-//      thread may have started, and not concurrent.
+//      may run on any thread). A call made by `main`'s code in a loop that
+//      also starts threads (the server's main loop: accept, start a thread,
+//      reload on SIGHUP) leads into concurrent code too: from the second
+//      iteration on, requests are in flight while it runs. A loop that only
+//      starts threads is a pool being created, not a serving loop.
+//  (b) startup-only: reachable from `main` outside its serving loop, and not
+//      concurrent. Straight-line code after a thread start stays startup
+//      (the listening socket is set up after the workers): the threads
+//      running there are tracked apart, by (f).
+//  (f) threads running: for `main`'s code, the thread entries that may
+//      already run when it runs (started earlier in a caller, by an earlier
+//      call, or in the same loop); for every function, the thread entries
+//      whose code reaches it. Two accesses may race when both run on
+//      threads, or when one runs in `main`'s code while a thread that reaches
+//      the other is running. Code reached only from one thread entry that is
+//      started once, outside any loop, runs on that one thread.
 //  (c) locks held on entry: the locks held at every call site (after the
 //      caller's own locks on entry), a greatest fixpoint; a root, `main` and
 //      a function without a known caller hold none. Annotated
@@ -29,6 +39,7 @@
 //      one access shows it, or when it is a sibling of the variable (a mutex
 //      field of the same class, or a global mutex declared in the same file
 //      within a few lines of it): one incidental locked read is no evidence.
+//      And only when it is held at an eighth of the accesses at least.
 //
 // Same id = same function (a function defined in a header and compiled in
 // several TUs is merged; the first TU's facts are kept). TU-local ids carry
@@ -44,6 +55,7 @@
 
 #include "checks/model/ProgramFacts.h"
 #include "checks/model/ProgramLink.h"
+#include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/StringMap.h"
 #include <map>
 #include <optional>
@@ -62,13 +74,26 @@ inline constexpr llvm::StringLiteral AbruptTerminationCheckName =
 /// Why a function is concurrent: the root it is reached from and the first
 /// call on the way (for notes).
 struct ConcurrencyReason {
-  enum class Kind { Root, NoCaller, AfterThreadStart };
+  enum class Kind { Root, NoCaller, ServingLoop };
   Kind What = Kind::Root;
   const RootFact *Root = nullptr; ///< Kind::Root
   std::string RootFunction;       ///< the root (or the uncalled function)
   /// The calls from the root down to the function, outermost first (at most
   /// a few: the notes stay short).
   std::vector<std::pair<std::string, const CallFact *>> Path;
+  /// Kind::ServingLoop: where the loop starts its threads.
+  std::optional<FactPos> ThreadStart;
+};
+
+/// A thread entry of the program: a function started as a thread.
+struct ThreadFunction {
+  std::string Function;
+  const RootFact *Root = nullptr; ///< one of its starts (for notes)
+  unsigned Starts = 0;            ///< start sites seen
+  /// A start site may run more than once: in a loop, or in a function
+  /// not called exactly once, outside loops, on the way from `main`.
+  bool StartedInLoop = false;
+  bool once() const { return Starts == 1 && !StartedInLoop; }
 };
 
 /// A variable's guarding lock and how much evidence backs it.
@@ -79,7 +104,10 @@ struct GuardingLock {
   bool Sibling = false;  ///< the lock is declared beside the variable
   const AccessFact *Example = nullptr;
   std::string ExampleFunction;
-  bool evidence() const { return Held >= 2 || Sibling; }
+  /// Held at a fair share of the accesses (a struct of settings read
+  /// everywhere is not guarded by the lock around two of its reads).
+  bool usual() const { return Held * 8 >= Accesses; }
+  bool evidence() const { return (Held >= 2 || Sibling) && usual(); }
 };
 
 class ProgramGraph {
@@ -103,6 +131,11 @@ public:
                                      const std::vector<LockRef> &Held,
                                      unsigned Order) const;
   std::optional<GuardingLock> guardOf(llvm::StringRef Var) const;
+  /// The thread entries that may run while `main`'s code runs \p Id.
+  std::vector<std::string> threadsRunningAt(llvm::StringRef Id) const;
+  /// Whether the code of \p A and of \p B may run at the same time (on two
+  /// threads, or one in `main` while a thread reaching the other runs).
+  bool mayRunTogether(llvm::StringRef A, llvm::StringRef B) const;
 
   /// The verdict on a candidate of the graph (its positions in the graph's
   /// file table); std::nullopt for a check the graph does not judge.
@@ -118,6 +151,10 @@ private:
     FunctionFacts Facts;
     std::vector<std::pair<unsigned, unsigned>> Callers; ///< (node, call)
     bool MayStartThreads = false;
+    llvm::BitVector Starts;   ///< thread functions it may start
+    llvm::BitVector Reached;  ///< thread functions whose code reaches it
+    llvm::BitVector Running;  ///< threads running when main's code runs it
+    bool OnAnyThread = false; ///< reached from a handler, callback, no caller
     bool Startup = false;
     bool Concurrent = false;
     ConcurrencyReason Reason;
@@ -126,13 +163,30 @@ private:
     std::vector<std::pair<unsigned, std::vector<LockRef>>> WrapperHeld;
   };
 
+  void computeThreadFunctions();
   void computeMayStartThreads();
+  void computeThreadsReaching();
+  void computeThreadsRunning();
   void computeWrappers();
   void computeStartup();
   void computeConcurrent();
   void computeEntryLocks();
   void computeGuards();
-  bool afterThreadStart(const Node &N, const CallFact &C) const;
+  std::optional<FactPos> servingLoopStart(const Node &N,
+                                          const CallFact &C) const;
+  /// Threads started in \p N before a place of it (Order, Loop), leaving
+  /// out the call \p Self itself.
+  llvm::BitVector startedBefore(const Node &N, unsigned Order, unsigned Loop,
+                                const CallFact *Self) const;
+  /// Threads that may run when main's code reaches the access \p A of N.
+  llvm::BitVector runningAt(const Node &N, const AccessFact &A) const;
+  bool mayRunTogether(const Node &A, const llvm::BitVector &RunA, const Node &B,
+                      const llvm::BitVector &RunB) const;
+  bool runsWithThreads(const Node &N) const;
+  bool startedOnce(unsigned Function, unsigned Loop) const;
+  void addThreadNotes(const Node &Writer, const llvm::BitVector &Running,
+                      const Node &Other, const AccessFact &OtherAccess,
+                      LinkVerdict &V) const;
   LinkVerdict judgeUnguarded(const CandidateFact &C) const;
   LinkVerdict judgeTermination(const CandidateFact &C) const;
   void addPathNotes(const std::string &Function, LinkVerdict &V) const;
@@ -148,6 +202,13 @@ private:
   std::map<std::tuple<std::string, unsigned, unsigned>, unsigned>
       CandidateIndex;
   llvm::StringMap<GuardingLock> Guards;
+  /// Every access of a variable: (node, access).
+  llvm::StringMap<std::vector<std::pair<unsigned, const AccessFact *>>>
+      AccessesOf;
+  std::vector<ThreadFunction> Threads;
+  llvm::StringMap<unsigned> ThreadIndex;
+  /// Thread functions started at a place (file, offset) of a start site.
+  std::map<std::pair<unsigned, unsigned>, std::vector<unsigned>> StartedAt;
   /// Variables and locks: where they are declared (their sibling key).
   llvm::StringMap<std::string> HomeOf;
   LinkStatistics Statistics;

@@ -127,7 +127,12 @@ static Preceding precedingFacts(const Stmt *Before,
     if (Callee) {
       if (Callee->isNoReturn() || Index.isFatalSink(*Callee))
         Out.NeverReturns = true;
-      else if (!Out.Callee && !SM.isInSystemHeader(Callee->getLocation()))
+      else if (SM.isInSystemHeader(Callee->getLocation()))
+        ;
+      else if (isa<CXXDestructorDecl>(Callee))
+        Out.Callee = Callee; // runs last: `LOG_FATAL << ...`'s logger,
+                             // whose destructor may be defined elsewhere
+      else if (!Out.Callee)
         Out.Callee = Callee;
     }
     for (const Stmt *Child : S->children())

@@ -6,7 +6,9 @@
 // per fact class, each with a lookalike that must still be reported:
 // init from main in another file; a helper called under a lock from another
 // file; a lock wrapper function and an RAII wrapper class in other files; an
-// incidental lock; a callback-registered function; a fatal-log sink.
+// incidental lock; a callback-registered function; a fatal-log sink; code
+// after a thread start whose thread does not use the variable; exits in the
+// serving loop and in startup code after the pool started.
 //
 //===----------------------------------------------------------------------===//
 #include "tests/cli/Workspace.h"
@@ -67,7 +69,7 @@ const std::string AT = "loadcheck-abrupt-termination";
 TEST(ProgramModel, InitFromMainInAnotherFileIsStartupOnly) {
   Workspace Dir(project(
       {{"src/config.h", "void config_init(void);\nvoid config_reload(void);\n"
-                        "void *config_worker(void *);\n"},
+                        "void *config_worker(void *);\nextern long config_port;\n"},
        {"src/config.c", R"(#include <pthread.h>
 #include "config.h"
 pthread_mutex_t config_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -88,13 +90,112 @@ int main(void) {
   config_init();
   pthread_t t;
   pthread_create(&t, 0, config_worker, 0);
+  long seen = config_port;
   pthread_join(t, 0);
-  return 0;
+  return (int)seen;
 }
 )"}}));
   std::set<std::string> Found = findings(Dir);
   EXPECT_FALSE(Found.count("src/config.c:5 " + USS));
+  // The worker's write races with main's read after the thread started.
   EXPECT_TRUE(Found.count("src/config.c:6 " + USS));
+}
+
+TEST(ProgramModel, InitAfterAThreadThatDoesNotUseItIsStartup) {
+  Workspace Dir(project(
+      {{"src/slabs.h", "void slabs_init(void);\nvoid stats_reset(void);\n"
+                       "void *worker(void *);\nvoid *logger(void *);\n"},
+       {"src/slabs.c", R"(#include <pthread.h>
+#include "slabs.h"
+pthread_mutex_t slabs_mu = PTHREAD_MUTEX_INITIALIZER;
+long mem_limit;
+long log_lines;
+void slabs_init(void) { mem_limit = 64; }
+void stats_reset(void) { mem_limit = 0; }
+void *worker(void *arg) {
+  pthread_mutex_lock(&slabs_mu);
+  mem_limit++;
+  pthread_mutex_unlock(&slabs_mu);
+  pthread_mutex_lock(&slabs_mu);
+  long m = mem_limit;
+  pthread_mutex_unlock(&slabs_mu);
+  return arg;
+}
+void *logger(void *arg) {
+  log_lines++;
+  return arg;
+}
+)"},
+       {"src/main.c", R"(#include <pthread.h>
+#include "slabs.h"
+int main(void) {
+  pthread_t lt, w[4];
+  pthread_create(&lt, 0, logger, 0);
+  slabs_init();
+  for (int i = 0; i < 4; i++)
+    pthread_create(&w[i], 0, worker, 0);
+  stats_reset();
+  for (int i = 0; i < 4; i++)
+    pthread_join(w[i], 0);
+  return 0;
+}
+)"}}));
+  std::set<std::string> Found = findings(Dir);
+  // After the logger thread started, but it never touches mem_limit.
+  EXPECT_FALSE(Found.count("src/slabs.c:6 " + USS));
+  // After the workers started: they use mem_limit.
+  EXPECT_TRUE(Found.count("src/slabs.c:7 " + USS));
+}
+
+TEST(ProgramModel, ExitInTheServingLoopIsReportedStartupExitsAreNot) {
+  Workspace Dir(project(
+      {{"src/filter.h", "void filter_init(void);\nvoid filter_reload(void);\n"
+                        "void listen_on(int);\nvoid create_worker(void);\n"
+                        "void *child(void *);\n"},
+       {"src/filter.c", R"(#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "filter.h"
+void filter_init(void) {
+  if (!fopen("filter", "r"))
+    exit(1);
+}
+void filter_reload(void) { filter_init(); }
+void listen_on(int port) {
+  if (port < 0)
+    exit(2);
+}
+void create_worker(void) {
+  pthread_t t;
+  if (pthread_create(&t, 0, child, 0))
+    exit(3);
+}
+void *child(void *arg) { return arg; }
+)"},
+       {"src/main.c", R"(#include <pthread.h>
+#include "filter.h"
+volatile int reload_requested, quit;
+int main(void) {
+  filter_init();
+  for (int i = 0; i < 4; i++)
+    create_worker();
+  listen_on(8080);
+  while (!quit) {
+    if (reload_requested)
+      filter_reload();
+    pthread_t t;
+    pthread_create(&t, 0, child, 0);
+  }
+  return 0;
+}
+)"}}));
+  std::set<std::string> Found = findings(Dir);
+  // Reached from the loop that starts a thread per connection: in flight.
+  EXPECT_TRUE(Found.count("src/filter.c:7 " + AT));
+  // Straight-line startup after the pool started, before serving.
+  EXPECT_FALSE(Found.count("src/filter.c:12 " + AT));
+  // The loop that only creates the pool.
+  EXPECT_FALSE(Found.count("src/filter.c:17 " + AT));
 }
 
 // Disabled: the lookalike (do_evict, called once without the lock) is not
@@ -283,6 +384,60 @@ int main(int argc, char **argv) {
   EXPECT_FALSE(Found.count("src/ops.c:10 " + AT)); // after LOG_FATAL
   EXPECT_FALSE(Found.count("src/ops.c:22 " + AT)); // startup-only
   EXPECT_TRUE(Found.count("src/ops.c:16 " + AT));  // library code
+}
+
+TEST(ProgramModel, FatalLoggerDestructorInAnotherFile) {
+  FileMap Sources{
+      {"src/log.h", R"(class Logger {
+public:
+  explicit Logger(bool fatal);
+  ~Logger();
+  Logger &operator<<(const char *text);
+private:
+  bool fatal_;
+};
+#define LOG_FATAL Logger(true)
+#define LOG_ERROR Logger(false)
+)"},
+      {"src/log.cpp", R"(#include <cstdio>
+#include <cstdlib>
+#include "log.h"
+Logger::Logger(bool fatal) : fatal_(fatal) {}
+Logger &Logger::operator<<(const char *text) {
+  fputs(text, stderr);
+  return *this;
+}
+Logger::~Logger() {
+  fputs("\n", stderr);
+  if (fatal_) {
+    fflush(stderr);
+    abort();
+  }
+}
+)"},
+      {"src/ops.cpp", R"(#include <cstdio>
+#include <cstdlib>
+#include "log.h"
+int apply(int op) {
+  if (op == 0)
+    return 1;
+  LOG_FATAL << "unknown op";
+  abort();
+}
+int apply_checked(int op) {
+  if (op == 0)
+    return 1;
+  fputs("unknown op", stderr);
+  abort();
+}
+)"}};
+  Sources["build/compile_commands.json"] = compileDatabase(
+      {"src/log.cpp", "src/ops.cpp"}, "-x c++ -std=c++17 -I@DIR@/src");
+  Workspace Dir(Sources);
+  std::set<std::string> Found = findings(Dir);
+  EXPECT_FALSE(Found.count("src/log.cpp:13 " + AT)); // the sink itself
+  EXPECT_FALSE(Found.count("src/ops.cpp:8 " + AT));  // after LOG_FATAL
+  EXPECT_TRUE(Found.count("src/ops.cpp:14 " + AT));  // library code
 }
 
 } // namespace

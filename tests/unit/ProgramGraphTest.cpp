@@ -43,13 +43,20 @@ struct TU {
     return Facts.Functions.front();
   }
   void call(const std::string &From, const std::string &To,
-            std::vector<LockRef> Held = {}) {
+            std::vector<LockRef> Held = {}, unsigned Loop = 0) {
     FactPos P = at();
-    get(From).Calls.push_back({"c:@F@" + To, To, P, std::move(Held), P.Offset});
+    get(From).Calls.push_back(
+        {"c:@F@" + To, To, P, std::move(Held), P.Offset, Loop});
   }
-  void startThread(const std::string &In, const std::string &Entry) {
+  /// A call in the loop \p Loop (any number > 0 names one loop).
+  void callInLoop(const std::string &From, const std::string &To,
+                  unsigned Loop) {
+    call(From, To, {}, Loop);
+  }
+  void startThread(const std::string &In, const std::string &Entry,
+                   unsigned Loop = 0) {
     FactPos P = at();
-    get(In).ThreadStarts.push_back({"pthread_create", P, {}, P.Offset});
+    get(In).ThreadStarts.push_back({"pthread_create", P, {}, P.Offset, Loop});
     Facts.Roots.push_back(
         {"c:@F@" + Entry, Entry, RootKind::ThreadEntry, P, "pthread_create"});
   }
@@ -117,23 +124,71 @@ TEST(ProgramGraphTest, InitFromMainBeforeThreadsIsStartupOnly) {
   EXPECT_FALSE(G.isStartupOnly("c:@F@worker"));
 }
 
-TEST(ProgramGraphTest, CallAfterThreadStartIsConcurrent) {
+TEST(ProgramGraphTest, CallAfterThreadStartIsStartupWithThreadsRunning) {
   TU Main("main.c");
   Main.fn("main");
   Main.fn("start");
   Main.fn("worker");
   Main.fn("set_port");
-  Main.fn("reload");
-  Main.call("main", "set_port"); // before start(): startup
+  Main.fn("listen_on");
+  Main.call("main", "set_port"); // before start(): no thread runs
   Main.call("main", "start");
   Main.startThread("start", "worker");
-  Main.call("main", "reload"); // after start(), which starts a thread
+  Main.call("main", "listen_on"); // after start(), straight line
   ProgramGraph G = linked({&Main});
   EXPECT_TRUE(G.isStartupOnly("c:@F@set_port"));
+  EXPECT_TRUE(G.threadsRunningAt("c:@F@set_port").empty());
+  EXPECT_TRUE(G.isStartupOnly("c:@F@listen_on"));
+  EXPECT_EQ(G.threadsRunningAt("c:@F@listen_on"),
+            std::vector<std::string>{"c:@F@worker"});
+  EXPECT_TRUE(G.mayRunTogether("c:@F@listen_on", "c:@F@worker"));
+  EXPECT_FALSE(G.mayRunTogether("c:@F@set_port", "c:@F@worker"));
+}
+
+TEST(ProgramGraphTest, CallInTheLoopThatStartsThreadsIsConcurrent) {
+  TU Main("main.c");
+  Main.fn("main");
+  Main.fn("serve");
+  Main.fn("child");
+  Main.fn("reload");
+  Main.fn("spawn");
+  Main.fn("create_worker");
+  Main.fn("pool_worker");
+  Main.call("main", "spawn");
+  // A loop that only starts threads creates a pool: still startup.
+  Main.callInLoop("spawn", "create_worker", 1);
+  Main.startThread("create_worker", "pool_worker");
+  Main.call("main", "serve");
+  // The serving loop: reload runs before the start in source order, but
+  // from the second iteration on a child thread is serving.
+  Main.callInLoop("serve", "reload", 7);
+  Main.startThread("serve", "child", 7);
+  ProgramGraph G = linked({&Main});
+  EXPECT_TRUE(G.isStartupOnly("c:@F@create_worker"));
   EXPECT_TRUE(G.isConcurrent("c:@F@reload"));
   auto Why = G.whyConcurrent("c:@F@reload");
   ASSERT_TRUE(Why);
-  EXPECT_EQ(Why->What, ConcurrencyReason::Kind::AfterThreadStart);
+  EXPECT_EQ(Why->What, ConcurrencyReason::Kind::ServingLoop);
+  ASSERT_TRUE(Why->ThreadStart);
+  auto Running = G.threadsRunningAt("c:@F@reload");
+  EXPECT_TRUE(llvm::is_contained(Running, "c:@F@child"));
+}
+
+TEST(ProgramGraphTest, CodeOfOneThreadStartedOnceRunsAlone) {
+  TU Main("main.c");
+  Main.fn("main");
+  Main.fn("maintainer");
+  Main.fn("maintain_step");
+  Main.fn("worker");
+  Main.fn("worker_step");
+  Main.startThread("main", "maintainer");
+  Main.call("maintainer", "maintain_step");
+  Main.startThread("main", "worker", 3); // a pool: started in a loop
+  Main.call("worker", "worker_step");
+  ProgramGraph G = linked({&Main});
+  EXPECT_FALSE(G.mayRunTogether("c:@F@maintainer", "c:@F@maintain_step"));
+  EXPECT_TRUE(G.mayRunTogether("c:@F@worker", "c:@F@worker_step"));
+  EXPECT_TRUE(G.mayRunTogether("c:@F@maintain_step", "c:@F@worker_step"));
 }
 
 TEST(ProgramGraphTest, CalleeOfThreadEntryIsConcurrentWithPath) {
@@ -213,6 +268,25 @@ TEST(ProgramGraphTest, OneCallSiteWithoutTheLockClearsIt) {
   EXPECT_TRUE(G.locksOnEntry("c:@F@helper").empty());
 }
 
+TEST(ProgramGraphTest, StartupCallWithoutTheLockKeepsTheLockOnEntry) {
+  TU A("slabs.c");
+  A.fn("main");
+  A.fn("slabs_init");
+  A.fn("worker");
+  A.fn("do_newslab");
+  A.fn("do_grow");
+  A.call("main", "slabs_init");
+  A.call("slabs_init", "do_newslab"); // preallocation, no thread yet
+  A.startThread("main", "worker", 1);
+  A.call("worker", "do_newslab", {lock("slabs_lock")});
+  A.call("main", "do_grow"); // after the workers started, without the lock
+  A.call("worker", "do_grow", {lock("slabs_lock")});
+  ProgramGraph G = linked({&A});
+  EXPECT_EQ(names(G.locksOnEntry("c:@F@do_newslab")),
+            std::vector<std::string>{"slabs_lock"});
+  EXPECT_TRUE(G.locksOnEntry("c:@F@do_grow").empty());
+}
+
 TEST(ProgramGraphTest, RootsHoldNoLockOnEntryEvenWhenCalledLocked) {
   TU A("a.c");
   A.fn("main");
@@ -283,6 +357,21 @@ TEST(ProgramGraphTest, OneIncidentalLockedReadIsNoEvidence) {
   EXPECT_FALSE(Guard->evidence());
 }
 
+TEST(ProgramGraphTest, LockAroundAFewOfManyAccessesIsNoEvidence) {
+  TU A("main.c");
+  A.fn("timeout_thread");
+  A.fn("handlers");
+  A.access("timeout_thread", "settings", false, {lock("timeout_mu")});
+  A.access("timeout_thread", "settings", false, {lock("timeout_mu")});
+  for (int I = 0; I < 17; ++I)
+    A.access("handlers", "settings", false);
+  ProgramGraph G = linked({&A});
+  auto Guard = G.guardOf("c:@settings");
+  ASSERT_TRUE(Guard);
+  EXPECT_EQ(Guard->Held, 2u);
+  EXPECT_FALSE(Guard->evidence()); // 2 of 19 accesses
+}
+
 TEST(ProgramGraphTest, SiblingLockIsEvidenceWithOneAccess) {
   TU A("stats.c");
   A.fn("get");
@@ -316,7 +405,7 @@ TEST(ProgramGraphTest, UnguardedWriteVerdicts) {
   Table.fn("table_put");
   Table.fn("table_reset");
   Main.call("main", "table_init");
-  Main.startThread("main", "worker");
+  Main.startThread("main", "worker", 1); // a pool of workers
   Table.call("worker", "table_put");
   Table.call("worker", "table_reset");
   FactPos Init = Table.access("table_init", "table", true);
@@ -370,6 +459,54 @@ TEST(ProgramGraphTest, HelperCalledWithoutTheLockOnceIsReported) {
   EXPECT_TRUE(G.judge(C)->Report);
 }
 
+TEST(ProgramGraphTest, WriteAfterAThreadStartNeedsThatThreadToUseIt) {
+  TU Main("main.c"), Slabs("slabs.c");
+  Main.fn("main");
+  Main.fn("logger_thread");
+  Main.fn("worker");
+  Slabs.fn("slabs_init");
+  Slabs.fn("stats_reset");
+  Slabs.fn("slabs_alloc");
+  Main.startThread("main", "logger_thread"); // uses no slab state
+  Main.call("main", "slabs_init");
+  Main.startThread("main", "worker", 2);
+  Main.call("main", "stats_reset"); // while workers run
+  Main.call("worker", "slabs_alloc");
+  FactPos Init = Slabs.access("slabs_init", "mem_limit", true);
+  FactPos Reset = Slabs.access("stats_reset", "mem_limit", true);
+  Slabs.access("slabs_alloc", "mem_limit", false, {lock("slabs_lock")});
+  Slabs.access("slabs_alloc", "mem_limit", true, {lock("slabs_lock")});
+  CandidateFact InitWrite = Slabs.unguarded("slabs_init", "mem_limit", Init);
+  CandidateFact ResetWrite = Slabs.unguarded("stats_reset", "mem_limit", Reset);
+  ProgramGraph G = linked({&Main, &Slabs});
+  EXPECT_FALSE(G.judge(InitWrite)->Report);
+  auto Kept = G.judge(ResetWrite);
+  ASSERT_TRUE(Kept && Kept->Report);
+  ASSERT_EQ(Kept->Notes.size(), 2u);
+  EXPECT_EQ(Kept->Notes[0].Message,
+            "'worker' is started here and may run while 'stats_reset' runs");
+  EXPECT_EQ(Kept->Notes[1].Message,
+            "'mem_limit' is used by that thread in 'slabs_alloc' here");
+}
+
+TEST(ProgramGraphTest, LockTakenByTheWriterItselfIsEvidence) {
+  TU A("crawler.c");
+  A.fn("crawler_start");
+  A.fn("set_verbose");
+  A.fn("crawler_stats");
+  // crawler_start locks around its own read and writes after unlocking.
+  A.access("crawler_start", "block_until", false, {lock("crawler_mu")});
+  FactPos Own = A.access("crawler_start", "block_until", true);
+  // set_verbose's variable is read once under a lock another function took.
+  A.access("crawler_stats", "verbose", false, {lock("crawler_mu")});
+  FactPos Other = A.access("set_verbose", "verbose", true);
+  CandidateFact OwnWrite = A.unguarded("crawler_start", "block_until", Own);
+  CandidateFact OtherWrite = A.unguarded("set_verbose", "verbose", Other);
+  ProgramGraph G = linked({&A});
+  EXPECT_TRUE(G.judge(OwnWrite)->Report);
+  EXPECT_FALSE(G.judge(OtherWrite)->Report);
+}
+
 TEST(ProgramGraphTest, AbruptTerminationVerdicts) {
   TU A("main.c"), B("util.c");
   A.fn("main");
@@ -412,7 +549,8 @@ TEST(ProgramFactsTest, JSONRoundTripKeepsEveryFact) {
   TU A("a.c");
   A.fn("main");
   A.fn("worker");
-  A.startThread("main", "worker");
+  A.startThread("main", "worker", 5);
+  A.callInLoop("main", "worker", 5);
   A.get("worker").Acquires.push_back(lock("mu"));
   A.get("worker").Blocking.push_back({"recv", A.at(), {lock("mu")}, 3});
   FactPos W = A.access("worker", "g", true, {lock("mu")});
@@ -424,19 +562,20 @@ TEST(ProgramFactsTest, JSONRoundTripKeepsEveryFact) {
   EXPECT_EQ(llvm::json::Value(toJSON(*Back)), toJSON(A.Facts));
   EXPECT_EQ(Back->Functions[1].Accesses[0].Held[0].Name, "mu");
   EXPECT_EQ(Back->Roots[0].Kind, RootKind::ThreadEntry);
+  EXPECT_EQ(Back->Functions[0].ThreadStarts[0].Loop, 5u);
+  EXPECT_EQ(Back->Functions[0].Calls[0].Loop, 5u);
 }
 
 TEST(ProgramFactsTest, MalformedPayloadsAreRejected) {
   std::string Error;
   EXPECT_FALSE(fromJSON(llvm::json::Object{{"version", 1}}, Error));
-  llvm::json::Value BadFile =
-      llvm::json::Object{{"version", ProgramFactsVersion},
-                         {"files", llvm::json::Array{"a.c"}},
-                         {"functions",
-                          llvm::json::Array{llvm::json::Object{
-                              {"id", "f"},
-                              {"name", "f"},
-                              {"at", llvm::json::Array{3, 0, 1, 1}}}}}};
+  llvm::json::Value BadFile = llvm::json::Object{
+      {"version", ProgramFactsVersion},
+      {"files", llvm::json::Array{"a.c"}},
+      {"functions", llvm::json::Array{llvm::json::Object{
+                        {"id", "f"},
+                        {"name", "f"},
+                        {"at", llvm::json::Array{3, 0, 1, 1}}}}}};
   EXPECT_FALSE(fromJSON(BadFile, Error));
   EXPECT_EQ(Error, "malformed program facts");
 }
