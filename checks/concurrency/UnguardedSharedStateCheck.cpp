@@ -177,8 +177,8 @@ void UnguardedSharedStateCheck::onEndOfTranslationUnit() {
         std::optional<model::LinkVerdict> Verdict = decide(A, State);
         if (!Verdict)
           continue;
-        diag(A.Loc, "%0 is written unlocked in a thread entry while other "
-                    "functions use it; guard it with a mutex or atomic")
+        diag(A.Loc, "%0 is written unlocked in a thread entry while others use "
+                    "it; guard it with a mutex or atomic")
             << cast<NamedDecl>(State);
         diag(A.Entry->Start.Start->getExprLoc(), "thread started here by %0",
              DiagnosticIDs::Note)
@@ -192,7 +192,7 @@ void UnguardedSharedStateCheck::onEndOfTranslationUnit() {
       if (!Verdict)
         continue;
       const auto *Lock = cast<NamedDecl>(Evidence->Lock->Id.Decl);
-      diag(A.Loc, "%0 is written unlocked, racing with its %select{read|"
+      diag(A.Loc, "unlocked write of %0 races with its %select{read|"
                   "write}1 under %2 in '%3'; hold %2 here too")
           << cast<NamedDecl>(State) << unsigned(Evidence->Write) << Lock
           << model::functionDisplayName(*Evidence->Function);

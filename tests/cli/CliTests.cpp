@@ -302,7 +302,7 @@ std::vector<CliCase> cases() {
          "  loadcheck-unguarded-shared-state.LockedSuffixPattern: 'Held$'\n"}},
        {"state.cpp", "--", "-std=c++17"},
        1,
-       {"state.cpp:7:25: warning: 'n' is written unlocked, racing with its "
+       {"state.cpp:7:25: warning: unlocked write of 'n' races with its "
         "read "
         "under 'mu' in 'S::get'"}},
       {"ClangTidyHeaderFilterRegexHonoured",
