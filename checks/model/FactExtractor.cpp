@@ -309,8 +309,12 @@ static std::string homeOf(const ValueDecl *D, ProgramFactsIndex &Index,
     // defined a few lines from it (ProgramGraph.h, sibling locks). A TU that
     // only sees an `extern` declaration does not know the home.
     const VarDecl *Definition = Var->getDefinition();
-    if (!Definition)
-      Definition = Var->getActingDefinition(); // C's `long n;`
+    // C's tentative `long n;`: \p Var may be an earlier `extern` of a
+    // header, which is no definition of any kind itself.
+    for (const VarDecl *Redecl : Var->redecls())
+      if (!Definition && Redecl->isThisDeclarationADefinition() ==
+                             VarDecl::TentativeDefinition)
+        Definition = Redecl;
     if (!Definition)
       return "";
     SourceLocation Loc = SM.getFileLoc(Definition->getLocation());
