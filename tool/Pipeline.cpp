@@ -301,13 +301,15 @@ bool applyBaseline(Run &R) {
     }
     if (std::string W = upgradeWarning(Known); !W.empty())
       warning(W);
-    // A shard analyses its share only: entries elsewhere are not gone.
+    // A shard analyses its share only: entries elsewhere are not gone. A
+    // changed-lines run reports changed lines only, so no entry can be
+    // told gone (baseline entries carry no line).
     std::set<std::string> Share;
     for (const std::string &File : R.Inputs->Files)
       Share.insert(relativeToRoot(File, R.Context.Root));
     BaselineOutcome Outcome =
         loadcheck::applyBaseline(Known, R.Findings, [&](llvm::StringRef File) {
-          return !R.Opts.ShardCount || Share.count(File.str());
+          return !R.Changed && (!R.Opts.ShardCount || Share.count(File.str()));
         });
     R.Baselined = Outcome.Suppressed;
     R.BaselineGone = Outcome.Gone;
@@ -382,6 +384,8 @@ std::string fixSummary(const Run &R, size_t Remaining) {
 std::string baselineSummary(const Run &R) {
   if (R.Opts.Baseline.empty())
     return "";
+  if (R.Changed)
+    return fmt::format("; {} known from the baseline", R.Baselined);
   return fmt::format("; {} known from the baseline, {} gone since it was "
                      "written",
                      R.Baselined, R.BaselineGone);

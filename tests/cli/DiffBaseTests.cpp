@@ -316,6 +316,23 @@ TEST(DiffBase, RefusesToWriteABaselineOfChangedLines) {
   EXPECT_EQ(Both.ExitCode, 2) << Both.Err;
 }
 
+TEST(DiffBase, BaselineEntriesOnUnchangedLinesAreNotCountedGone) {
+  Workspace Dir(project());
+  initRepository(Dir);
+  ProcessResult Written = run(Dir, {"--write-baseline", "base.json"});
+  EXPECT_EQ(Written.ExitCode, 0) << Written.Err;
+  Dir.write("src/a.c", FileAChanged);
+  // a.c:3 is in the baseline and on an unchanged line: not reported, and
+  // not gone either; the new a.c:6 is reported.
+  ProcessResult Run =
+      run(Dir, {"--diff-base", "HEAD", "--baseline", "base.json"});
+  EXPECT_EQ(Run.ExitCode, 1) << Run.Err;
+  EXPECT_EQ(findings(Dir), Set({"src/a.c:6"}));
+  EXPECT_NE(Run.Err.find("; 0 known from the baseline"), std::string::npos)
+      << Run.Err;
+  EXPECT_EQ(Run.Err.find("gone"), std::string::npos) << Run.Err;
+}
+
 /// load_config() exits, called from main() in another file: startup-only,
 /// dropped by the link stage; library_call() aborts, reported.
 FileMap startupProject(bool Changed) {
