@@ -23,6 +23,8 @@ packages=(
   python3-jsonschema clang-tools-19
   # the install and package tests: cpack's DEB generator and its tools
   dpkg-dev binutils man-db
+  # the test that runs the README's CI snippets reads their YAML
+  python3-yaml
   # the sanitizer runtimes of clang 19 (scripts/sanitize.sh, LOADCHECK_SANITIZE)
   libclang-rt-19-dev
 )

@@ -262,8 +262,9 @@ std::vector<BadInput> badInputs() {
        goodAnd({}, {}),
        {"-p", "build", "--format", "bogus"},
        2,
-       {"loadcheck: error: --format: bogus not in {text,json,sarif,github,"
-        "gitlab} (see --help)\n"}},
+       {"loadcheck: error: --format 'bogus' is not a report format: use text, "
+        "json, sarif, github or gitlab, optionally with :FILE, e.g. "
+        "--format=sarif:loadcheck.sarif\n"}},
       {"TimeoutZero",
        goodAnd({}, {}),
        {"-p", "build", "--timeout-per-file", "0"},

@@ -432,7 +432,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"NoInput", {}, "no result files given", false},
         BadInput{"BadFormat",
                  {"--format=xml", "full.json"},
-                 "--format: xml not in {json,sarif,gitlab}",
+                 "--format 'xml' is not a report format: use text, json, "
+                 "sarif, github or gitlab",
                  false}),
     [](const ::testing::TestParamInfo<BadInput> &Info) {
       return std::string(Info.param.Name);

@@ -253,7 +253,7 @@ TEST(ConnectionOptions, DefaultTimeoutMs) {
       "CheckOptions:\n  loadcheck-missing-timeout.DefaultTimeoutMs: 12500\n",
       Inc);
   EXPECT_NE(Out.find("a.cpp:2:34: warning: connection string lacks "
-                     "connect_timeout, so a dead database blocks for minutes; "
+                     "connect_timeout, so a dead database hangs it; "
                      "add 'connect_timeout=13'"),
             std::string::npos)
       << Out;
