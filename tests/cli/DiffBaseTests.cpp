@@ -115,24 +115,7 @@ ProcessResult run(const Workspace &Dir, std::vector<std::string> Args,
 /// "file:line" of every finding of the last run (and " check" for compiler
 /// errors).
 std::set<std::string> findings(const Workspace &Dir) {
-  std::set<std::string> Out;
-  auto Value = json::parse(Dir.read("out.json"));
-  if (!Value) {
-    ADD_FAILURE() << llvm::toString(Value.takeError());
-    return Out;
-  }
-  const json::Object *Root = Value->getAsObject();
-  const json::Array *List = Root ? Root->getArray("findings") : nullptr;
-  if (!List)
-    return Out;
-  for (const json::Value &F : *List) {
-    const json::Object *O = F.getAsObject();
-    std::string Check = O->getString("check").value_or("").str();
-    Out.insert(O->getString("file").value_or("").str() + ":" +
-               std::to_string(O->getInteger("line").value_or(0)) +
-               (Check == AT ? "" : " " + Check));
-  }
-  return Out;
+  return reportedFindings(Dir, "out.json", AT);
 }
 
 using Set = std::set<std::string>;

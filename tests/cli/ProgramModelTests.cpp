@@ -44,33 +44,18 @@ std::set<std::string> findings(const Workspace &Dir) {
                   "-p", "build", "--format=json", "-o", "out.json"},
                  Dir.path(), "-u NO_COLOR");
   EXPECT_LE(Run.ExitCode, 1) << Run.Err;
-  std::set<std::string> Out;
-  auto Value = json::parse(Dir.read("out.json"));
-  if (!Value) {
-    ADD_FAILURE() << llvm::toString(Value.takeError());
-    return Out;
-  }
-  const json::Object *Root = Value->getAsObject();
-  const json::Array *List = Root ? Root->getArray("findings") : nullptr;
-  if (!List)
-    return Out;
-  for (const json::Value &F : *List) {
-    const json::Object *O = F.getAsObject();
-    Out.insert(O->getString("file").value_or("").str() + ":" +
-               std::to_string(O->getInteger("line").value_or(0)) + " " +
-               O->getString("check").value_or("").str());
-  }
-  return Out;
+  return reportedFindings(Dir, "out.json");
 }
 
 const std::string USS = "loadcheck-unguarded-shared-state";
 const std::string AT = "loadcheck-abrupt-termination";
 
 TEST(ProgramModel, InitFromMainInAnotherFileIsStartupOnly) {
-  Workspace Dir(project(
-      {{"src/config.h", "void config_init(void);\nvoid config_reload(void);\n"
-                        "void *config_worker(void *);\nextern long config_port;\n"},
-       {"src/config.c", R"(#include <pthread.h>
+  Workspace Dir(
+      project({{"src/config.h",
+                "void config_init(void);\nvoid config_reload(void);\n"
+                "void *config_worker(void *);\nextern long config_port;\n"},
+               {"src/config.c", R"(#include <pthread.h>
 #include "config.h"
 pthread_mutex_t config_mu = PTHREAD_MUTEX_INITIALIZER;
 long config_port;
@@ -84,7 +69,7 @@ void *config_worker(void *arg) {
   return arg;
 }
 )"},
-       {"src/main.c", R"(#include <pthread.h>
+               {"src/main.c", R"(#include <pthread.h>
 #include "config.h"
 int main(void) {
   config_init();
@@ -387,8 +372,7 @@ int main(int argc, char **argv) {
 }
 
 TEST(ProgramModel, FatalLoggerDestructorInAnotherFile) {
-  FileMap Sources{
-      {"src/log.h", R"(class Logger {
+  FileMap Sources{{"src/log.h", R"(class Logger {
 public:
   explicit Logger(bool fatal);
   ~Logger();
@@ -399,7 +383,7 @@ private:
 #define LOG_FATAL Logger(true)
 #define LOG_ERROR Logger(false)
 )"},
-      {"src/log.cpp", R"(#include <cstdio>
+                  {"src/log.cpp", R"(#include <cstdio>
 #include <cstdlib>
 #include "log.h"
 Logger::Logger(bool fatal) : fatal_(fatal) {}
@@ -415,7 +399,7 @@ Logger::~Logger() {
   }
 }
 )"},
-      {"src/ops.cpp", R"(#include <cstdio>
+                  {"src/ops.cpp", R"(#include <cstdio>
 #include <cstdlib>
 #include "log.h"
 int apply(int op) {

@@ -4,11 +4,13 @@
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include <gtest/gtest.h>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -69,6 +71,31 @@ void spawn() {
   t.detach();
 }
 )";
+
+/// "file:line check" of every finding of the JSON report \p Report in
+/// \p Dir; the check is left out where it is \p OmitCheck.
+inline std::set<std::string> reportedFindings(const Workspace &Dir,
+                                              const std::string &Report,
+                                              llvm::StringRef OmitCheck = "") {
+  std::set<std::string> Out;
+  auto Value = llvm::json::parse(Dir.read(Report));
+  if (!Value) {
+    ADD_FAILURE() << llvm::toString(Value.takeError());
+    return Out;
+  }
+  const llvm::json::Object *Root = Value->getAsObject();
+  const llvm::json::Array *List = Root ? Root->getArray("findings") : nullptr;
+  if (!List)
+    return Out;
+  for (const llvm::json::Value &F : *List) {
+    const llvm::json::Object *O = F.getAsObject();
+    std::string Check = O->getString("check").value_or("").str();
+    Out.insert(O->getString("file").value_or("").str() + ":" +
+               std::to_string(O->getInteger("line").value_or(0)) +
+               (Check == OmitCheck ? "" : " " + Check));
+  }
+  return Out;
+}
 
 /// compile_commands.json for \p Files (relative to the workspace, `@DIR@`),
 /// each compiled by `clang++-19 <Flags> -c <file>` in the workspace.
