@@ -10,12 +10,12 @@
 #ifndef LOADCHECK_CHECKS_UTILS_LLVMCOMPAT_H
 #define LOADCHECK_CHECKS_UTILS_LLVMCOMPAT_H
 
+#include "clang-tidy/ClangTidy.h"
+#include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/TypeLoc.h"
 #include "clang/Basic/Diagnostic.h"
-#include "clang-tidy/ClangTidy.h"
-#include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Config/llvm-config.h"
 #include <memory>
@@ -112,6 +112,20 @@ enabledCheckNames(const clang::tidy::ClangTidyOptions &Options) {
       /*ExperimentalCustomChecks=*/false);
 #else
   return clang::tidy::getCheckNames(
+      Options, /*AllowEnablingAnalyzerAlphaCheckers=*/false);
+#endif
+}
+
+/// Every option, with its value, of the checks \p Options enables (as
+/// clang-tidy's --dump-config lists them).
+inline clang::tidy::ClangTidyOptions::OptionMap
+enabledCheckOptions(const clang::tidy::ClangTidyOptions &Options) {
+#if LLVM_VERSION_MAJOR >= 22
+  return clang::tidy::getCheckOptions(
+      Options, /*AllowEnablingAnalyzerAlphaCheckers=*/false,
+      /*ExperimentalCustomChecks=*/false);
+#else
+  return clang::tidy::getCheckOptions(
       Options, /*AllowEnablingAnalyzerAlphaCheckers=*/false);
 #endif
 }

@@ -204,8 +204,8 @@ struct KnownChecks {
   std::vector<std::string> QualifiedOptions; ///< "check.Option"
 
   KnownChecks() {
-    NamesAndOptions All = getAllChecksAndOptions();
-    for (const auto &Entry : All.Names)
+    compat::KnownChecks All = compat::allChecksAndOptions();
+    for (const auto &Entry : All.Checks)
       Names.insert(Entry.getKey().str());
     for (const auto &Entry : All.Options) {
       llvm::StringRef Key = Entry.getKey();
@@ -324,8 +324,7 @@ void collectConfigFiles(llvm::StringRef File, std::set<std::string> &Seen,
 std::set<std::string> enabledChecksFor(const DriverOptions &Opts,
                                        const std::string &File) {
   std::vector<std::string> Names =
-      getCheckNames(createOptionsProvider(Opts)->getOptions(File),
-                    /*AllowEnablingAnalyzerAlphaCheckers=*/false);
+      compat::enabledCheckNames(createOptionsProvider(Opts)->getOptions(File));
   return {Names.begin(), Names.end()};
 }
 
@@ -449,8 +448,7 @@ int dumpConfiguration(const DriverOptions &Opts) {
     return UsageError;
   ClangTidyOptions Effective = createOptionsProvider(Opts)->getOptions(Probe);
   // As clang-tidy's --dump-config: every option of the enabled checks.
-  Effective.CheckOptions =
-      getCheckOptions(Effective, /*AllowEnablingAnalyzerAlphaCheckers=*/false);
+  Effective.CheckOptions = compat::enabledCheckOptions(Effective);
   Effective.Checks = withoutDisabledPrefix(Effective.Checks.value_or(""));
   // The dump is already the result of the inheritance.
   Effective.InheritParentConfig.reset();
