@@ -1,4 +1,5 @@
 #include "tool/changed/GitDiff.h"
+#include "tool/Git.h"
 #include "tool/Paths.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -7,42 +8,6 @@
 #include <fmt/core.h>
 
 namespace loadcheck {
-
-namespace {
-
-struct GitOutput {
-  int ExitCode = -1;
-  std::string Out;
-  std::string FirstErrorLine;
-};
-
-/// Runs `git Args...` in the current directory and collects its output.
-/// ExitCode -1: git could not be run.
-GitOutput runGit(const std::vector<std::string> &Args) {
-  GitOutput Result;
-  llvm::ErrorOr<std::string> Git = llvm::sys::findProgramByName("git");
-  if (!Git)
-    return Result;
-  llvm::SmallString<128> OutPath, ErrPath;
-  if (llvm::sys::fs::createTemporaryFile("loadcheck-git", "out", OutPath) ||
-      llvm::sys::fs::createTemporaryFile("loadcheck-git", "err", ErrPath))
-    return Result;
-  std::vector<llvm::StringRef> Argv = {*Git};
-  Argv.insert(Argv.end(), Args.begin(), Args.end());
-  std::optional<llvm::StringRef> Redirects[] = {
-      llvm::StringRef(""), llvm::StringRef(OutPath), llvm::StringRef(ErrPath)};
-  Result.ExitCode =
-      llvm::sys::ExecuteAndWait(*Git, Argv, std::nullopt, Redirects);
-  if (auto Out = llvm::MemoryBuffer::getFile(OutPath))
-    Result.Out = (*Out)->getBuffer().str();
-  if (auto Err = llvm::MemoryBuffer::getFile(ErrPath))
-    Result.FirstErrorLine = (*Err)->getBuffer().split('\n').first.trim().str();
-  bestEffort(llvm::sys::fs::remove(OutPath));
-  bestEffort(llvm::sys::fs::remove(ErrPath));
-  return Result;
-}
-
-} // namespace
 
 std::optional<ChangeSet> changesSinceRevision(llvm::StringRef Revision,
                                               std::string &Error) {

@@ -1,4 +1,5 @@
 #include "tool/report/CodeScanning.h"
+#include "tool/Git.h"
 #include "tool/front/Explain.h"
 
 #include "llvm/ADT/SmallVector.h"
@@ -33,32 +34,6 @@ const ScanningInfo *scanningInfo(llvm::StringRef Check) {
     if (Info.Name == Check)
       return &Info;
   return nullptr;
-}
-
-/// The first line git prints for \p Args run in \p Directory, or nullopt
-/// when git is missing or fails.
-std::optional<std::string> gitLine(llvm::StringRef Directory,
-                                   llvm::ArrayRef<llvm::StringRef> Args) {
-  static const llvm::ErrorOr<std::string> Git =
-      llvm::sys::findProgramByName("git");
-  if (!Git)
-    return std::nullopt;
-  llvm::SmallString<128> Out;
-  if (llvm::sys::fs::createTemporaryFile("loadcheck-git", "txt", Out))
-    return std::nullopt;
-  llvm::SmallVector<llvm::StringRef, 8> Argv{*Git, "-C", Directory};
-  Argv.append(Args.begin(), Args.end());
-  std::optional<llvm::StringRef> Redirects[] = {
-      llvm::StringRef(""), llvm::StringRef(Out), llvm::StringRef("")};
-  int Status = llvm::sys::ExecuteAndWait(*Git, Argv, std::nullopt, Redirects);
-  auto Buffer = llvm::MemoryBuffer::getFile(Out);
-  llvm::sys::fs::remove(Out);
-  if (Status != 0 || !Buffer)
-    return std::nullopt;
-  llvm::StringRef Line = (*Buffer)->getBuffer().split('\n').first.trim();
-  if (Line.empty())
-    return std::nullopt;
-  return Line.str();
 }
 
 } // namespace
