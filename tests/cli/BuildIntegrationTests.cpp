@@ -6,7 +6,6 @@
 // --warnings-as-errors the build fails.
 //
 //===----------------------------------------------------------------------===//
-#include "tests/Sanitizer.h"
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
 
@@ -44,7 +43,6 @@ ProcessResult configureAndBuild(const Workspace &Dir,
 }
 
 TEST(BuildIntegration, CmakeClangTidyRunsThePluginOnEveryCompile) {
-  LOADCHECK_SKIP_UNLESS_PLUGIN_LOADABLE();
   Workspace Dir({{"project/CMakeLists.txt", readSource("CMakeLists.txt")},
                  {"project/handler.cpp", readSource("handler.cpp")}});
   ProcessResult Build = configureAndBuild(Dir, "");
