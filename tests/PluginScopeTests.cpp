@@ -9,6 +9,7 @@
 // findings inside system headers are wanted) in the system header too.
 //
 //===----------------------------------------------------------------------===//
+#include "tests/Artifacts.h"
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
 
@@ -64,7 +65,7 @@ TEST_P(PluginScope, UpstreamFindingsAreThoseWithoutThePlugin) {
   auto Args = [&](const std::string &Checks, bool Load) {
     std::vector<std::string> A;
     if (Load)
-      A.push_back("-load=" LOADCHECK_PLUGIN_PATH);
+      A.push_back(std::string("-load=") + LOADCHECK_PLUGIN_PATH);
     A.insert(A.end(), {"--checks=" + Checks, "--header-filter=.*", "--quiet"});
     if (SystemHeaders)
       A.push_back("--system-headers");

@@ -7,10 +7,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "checks/CheckRegistry.h"
+#include "tests/Artifacts.h"
 #include "tests/TestPaths.h"
 #include "tests/harness/FixtureRunner.h"
 
-#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include <gtest/gtest.h>
@@ -49,7 +49,7 @@ INSTANTIATE_TEST_SUITE_P(Sections, PluginSectionTest,
 
 TEST(Plugin, ListsEveryCheck) {
   ProcessResult Run = runProcess(LOADCHECK_CLANG_TIDY,
-                                 {"-load=" LOADCHECK_PLUGIN_PATH,
+                                 {std::string("-load=") + LOADCHECK_PLUGIN_PATH,
                                   "-checks=-*,loadcheck-*", "-list-checks"});
   ASSERT_EQ(Run.ExitCode, 0) << Run.Err;
   for (const CheckInfo &Info : allChecks())
@@ -64,15 +64,15 @@ TEST(Plugin, RefusesAnotherLlvmVersion) {
       << LOADCHECK_OTHER_CLANG_TIDY << " is not installed "
       << "(scripts/install-deps.sh installs it)";
   ProcessResult Run = runProcess(LOADCHECK_OTHER_CLANG_TIDY,
-                                 {"-load=" LOADCHECK_PLUGIN_PATH,
+                                 {std::string("-load=") + LOADCHECK_PLUGIN_PATH,
                                   "-checks=-*,loadcheck-*", "-list-checks"});
   EXPECT_NE(Run.ExitCode, 0);
   EXPECT_NE(Run.Err.find("libloadcheck.so was built for LLVM " +
-                         std::to_string(LLVM_VERSION_MAJOR) + "."),
+                         std::to_string(artifactLlvmMajor()) + "."),
             std::string::npos)
       << Run.Err;
   EXPECT_NE(
-      Run.Err.find("use clang-tidy-" + std::to_string(LLVM_VERSION_MAJOR)),
+      Run.Err.find("use clang-tidy-" + std::to_string(artifactLlvmMajor())),
       std::string::npos)
       << Run.Err;
 }

@@ -5,6 +5,7 @@
 // same run, that their findings are still reported.
 //
 //===----------------------------------------------------------------------===//
+#include "tests/Artifacts.h"
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
 

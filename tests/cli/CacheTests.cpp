@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "checks/model/ProgramLink.h"
+#include "tests/Artifacts.h"
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
 #include "tool/run/Cache.h"

@@ -7,6 +7,7 @@
 // profile, the checklist report, --explain and exit codes.
 //
 //===----------------------------------------------------------------------===//
+#include "tests/Artifacts.h"
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
 
@@ -497,10 +498,10 @@ TEST(Ci, ProfileSnippetForPluginUsersMatchesTheDriver) {
   Shipped.write("x.cpp", "#include <stop_token>\n#include <string>\n"
                          "void f(std::stop_token s, std::string t) { "
                          "(void)s.stop_requested(); (void)t.size(); }\n");
-  ProcessResult Opt =
-      runProcess(LOADCHECK_CLANG_TIDY,
-                 {"-load=" LOADCHECK_PLUGIN_PATH, "x.cpp", "--", "-std=c++20"},
-                 Shipped.path());
+  ProcessResult Opt = runProcess(LOADCHECK_CLANG_TIDY,
+                                 {std::string("-load=") + LOADCHECK_PLUGIN_PATH,
+                                  "x.cpp", "--", "-std=c++20"},
+                                 Shipped.path());
   EXPECT_NE(Opt.Out.find("x.cpp:3:39: warning: the parameter 't'"),
             std::string::npos)
       << Opt.Out << Opt.Err;

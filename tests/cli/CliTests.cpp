@@ -5,11 +5,11 @@
 // and what stdout/stderr must and must not contain.
 //
 //===----------------------------------------------------------------------===//
+#include "tests/Artifacts.h"
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
 
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Regex.h"
@@ -106,7 +106,7 @@ std::vector<CliCase> cases() {
        {},
        {"--version"},
        0,
-       {"loadcheck 0.1.0 (built with LLVM " LLVM_VERSION_STRING ")"}},
+       {"loadcheck 0.1.0 (built with LLVM " + artifactLlvmVersion() + ")"}},
       {"Help", {}, {"--help"}, 0, {"Exit codes: 0 no findings, 1 findings"}},
       {"UnknownOption", {}, {"--frobnicate"}, 2, {}, {"loadcheck: error:"}},
       {"InvalidColorValue", {}, {"--color=sometimes"}, 2, {}, {"--color"}},

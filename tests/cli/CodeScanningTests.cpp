@@ -5,6 +5,7 @@
 // against the SARIF 2.1.0 schema.
 //
 //===----------------------------------------------------------------------===//
+#include "tests/Artifacts.h"
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
 

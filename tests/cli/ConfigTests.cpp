@@ -7,6 +7,7 @@
 // to the same configuration) and --verify-config.
 //
 //===----------------------------------------------------------------------===//
+#include "tests/Artifacts.h"
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
 #include "tool/front/ConfigKeys.h"

@@ -11,6 +11,7 @@
 // without the cache. The diff parser is also tested directly.
 //
 //===----------------------------------------------------------------------===//
+#include "tests/Artifacts.h"
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
 #include "tool/changed/ChangeSet.h"

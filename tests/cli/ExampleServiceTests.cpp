@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "checks/CheckRegistry.h"
+#include "tests/Artifacts.h"
 #include "tests/harness/FixtureRunner.h"
 
 #include "llvm/Support/FileSystem.h"

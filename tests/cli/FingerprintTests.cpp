@@ -6,6 +6,7 @@
 // function found by counting braces) are still matched.
 //
 //===----------------------------------------------------------------------===//
+#include "tests/Artifacts.h"
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
 

@@ -6,6 +6,7 @@
 // --exclude-header-filter remove, and the summary counts what they hid.
 //
 //===----------------------------------------------------------------------===//
+#include "tests/Artifacts.h"
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
 

@@ -9,6 +9,7 @@
 // overlapping fix-its.
 //
 //===----------------------------------------------------------------------===//
+#include "tests/Artifacts.h"
 #include "tests/Sanitizer.h"
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"

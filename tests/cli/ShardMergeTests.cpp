@@ -7,10 +7,11 @@
 // errors that do not lose the other results.
 //
 //===----------------------------------------------------------------------===//
+#include "tests/Artifacts.h"
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
-#include "tool/front/Options.h"
 #include "tool/Paths.h"
+#include "tool/front/Options.h"
 #include "tool/results/Shard.h"
 
 #include "llvm/Support/JSON.h"

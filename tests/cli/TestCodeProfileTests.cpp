@@ -5,6 +5,7 @@
 // exit() once and accepts an explicit (void) cast.
 //
 //===----------------------------------------------------------------------===//
+#include "tests/Artifacts.h"
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
 
@@ -78,7 +79,8 @@ TEST(TestCodeCli, GlobalTestFilePatternInClangTidyServesEveryCheck) {
   for (llvm::StringRef Check :
        {"[loadcheck-missing-timeout]", "[loadcheck-tls-verification-disabled]",
         "[loadcheck-abrupt-termination]"})
-    EXPECT_EQ(occurrences(Run.Out, Check), 1u) << Check.str() << "\n" << Run.Out;
+    EXPECT_EQ(occurrences(Run.Out, Check), 1u) << Check.str() << "\n"
+                                               << Run.Out;
 }
 
 TEST(TestCodeCli, CheckLocalIncludeTestCodeBringsOneCheckBack) {
@@ -98,8 +100,9 @@ TEST(TestCodeCli, InvalidTestFilePatternIsAConfigurationErrorReportedOnce) {
                  {"src/client.cpp", Client}});
   ProcessResult Run = run(Dir, {"src/client.cpp"});
   EXPECT_EQ(Run.ExitCode, 2) << Run.Out << Run.Err;
-  EXPECT_EQ(occurrences(Run.Err, "invalid regular expression in 'TestFilePattern'"),
-            1u)
+  EXPECT_EQ(
+      occurrences(Run.Err, "invalid regular expression in 'TestFilePattern'"),
+      1u)
       << Run.Err;
 }
 
@@ -119,7 +122,8 @@ const char *home() { return std::getenv("HOME"); }
 )"}});
   ProcessResult Run = runProfile(Dir, "src/worker.cpp");
   EXPECT_EQ(Run.ExitCode, 1) << Run.Err;
-  EXPECT_EQ(occurrences(Run.Out, "[loadcheck-abrupt-termination]"), 2u) << Run.Out;
+  EXPECT_EQ(occurrences(Run.Out, "[loadcheck-abrupt-termination]"), 2u)
+      << Run.Out;
   // getenv is still concurrency-mt-unsafe's; exit is not.
   EXPECT_EQ(occurrences(Run.Out, "[concurrency-mt-unsafe]"), 1u) << Run.Out;
   EXPECT_NE(Run.Out.find("worker.cpp:4:"), std::string::npos) << Run.Out;
@@ -136,7 +140,8 @@ void start() {
 )"}});
   ProcessResult Run = runProfile(Dir, "src/setup.cpp");
   EXPECT_EQ(Run.ExitCode, 1) << Run.Err;
-  EXPECT_EQ(occurrences(Run.Out, "[bugprone-unused-return-value]"), 1u) << Run.Out;
+  EXPECT_EQ(occurrences(Run.Out, "[bugprone-unused-return-value]"), 1u)
+      << Run.Out;
   EXPECT_NE(Run.Out.find("setup.cpp:5:3: warning:"), std::string::npos)
       << Run.Out;
 }

@@ -6,6 +6,7 @@
 // and without its CheckOptions and compares the findings.
 //
 //===----------------------------------------------------------------------===//
+#include "tests/Artifacts.h"
 #include "tests/harness/FixtureRunner.h"
 
 #include "llvm/Support/FileSystem.h"

@@ -7,6 +7,7 @@
 // header is in; only an -isystem header is left out, as it always was.
 //
 //===----------------------------------------------------------------------===//
+#include "tests/Artifacts.h"
 #include "tests/cli/Workspace.h"
 #include "tests/harness/FixtureRunner.h"
 

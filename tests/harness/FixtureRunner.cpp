@@ -1,8 +1,9 @@
 #include "tests/harness/FixtureRunner.h"
+#include "tests/Artifacts.h"
 
 #include "checks/CheckRegistry.h"
-#include "tool/run/Analyzer.h"
 #include "tool/front/Options.h"
+#include "tool/run/Analyzer.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"
@@ -95,9 +96,9 @@ ProcessResult runProcess(const std::string &Program,
 std::vector<ActualDiagnostic> runFixtureThroughPlugin(
     const std::string &FixturePath, const std::string &Check,
     const std::vector<std::string> &RunArgs, std::string &ErrorOut) {
-  std::vector<std::string> Args = {"-load=" LOADCHECK_PLUGIN_PATH,
-                                   "-checks=-*," + Check, "--quiet",
-                                   FixturePath, "--"};
+  std::vector<std::string> Args = {
+      std::string("-load=") + LOADCHECK_PLUGIN_PATH, "-checks=-*," + Check,
+      "--quiet", FixturePath, "--"};
   for (const std::string &A : RunArgs)
     Args.push_back(A);
   ProcessResult Run = runProcess(LOADCHECK_CLANG_TIDY, Args);

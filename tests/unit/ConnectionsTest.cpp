@@ -10,6 +10,7 @@
 #include "checks/model/HandOver.h"
 #include "checks/model/HandleCalls.h"
 #include "checks/utils/NamedEntity.h"
+#include "tests/Artifacts.h"
 #include "tests/harness/FixtureRunner.h"
 
 #include "clang/AST/ASTContext.h"
