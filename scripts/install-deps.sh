@@ -25,8 +25,9 @@ packages=(
   dpkg-dev binutils man-db
   # the test that runs the README's CI snippets reads their YAML
   python3-yaml
-  # the sanitizer runtimes of clang 19 (scripts/sanitize.sh, LOADCHECK_SANITIZE)
-  libclang-rt-19-dev
+  # the sanitizer runtimes of clang 19 and 22 (scripts/sanitize.sh,
+  # scripts/test-llvm.sh in CI, LOADCHECK_SANITIZE)
+  libclang-rt-19-dev libclang-rt-22-dev
 )
 
 as_root=()

@@ -14,10 +14,10 @@ case $sanitizers in
 esac
 build_dir=${LOADCHECK_SANITIZE_BUILD_DIR:-$default_dir}
 tests=${LOADCHECK_SANITIZE_TESTS:-.}
-# The tests that need an uninstrumented build (crash injection, the
-# robustness sweep, the install and .deb, the README's CI snippets) run in
-# scripts/test-llvm.sh's build; the crash-injection tests skip themselves
-# here and the robustness tests are not defined in a sanitized build.
+# Left out: the install and .deb tests and the README's CI snippets (they
+# package and run the driver the CLI tests run). The crash-injection tests
+# skip themselves here and the robustness tests are not defined in a
+# sanitized build; CI runs them in its optimised build (scripts/test.sh).
 exclude=${LOADCHECK_SANITIZE_EXCLUDE:-'^install\.|^readme\.'}
 
 start=$(date +%s)

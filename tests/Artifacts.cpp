@@ -14,11 +14,6 @@ const char *artifact(const char *Name, const char *Built) {
   return Replaced && *Replaced ? Replaced : Built;
 }
 
-bool artifactReplaced(const char *Name) {
-  const char *Replaced = std::getenv(variableFor(Name).c_str());
-  return Replaced && *Replaced;
-}
-
 std::string artifactLlvmVersion() {
   return artifact("LLVM_VERSION", LLVM_VERSION_STRING);
 }

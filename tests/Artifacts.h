@@ -17,9 +17,6 @@ namespace loadcheck::testing {
 /// $LOADCHECK_TEST_<Name> if it is set, else \p Built.
 const char *artifact(const char *Name, const char *Built);
 
-/// Whether LOADCHECK_TEST_<Name> replaces this build's program.
-bool artifactReplaced(const char *Name);
-
 /// The LLVM version the driver and the plugin under test were built with:
 /// $LOADCHECK_TEST_LLVM_VERSION (e.g. "22.1.0") if set, else this build's.
 std::string artifactLlvmVersion();

@@ -26,11 +26,9 @@ std::string readSource(llvm::StringRef Name) {
 /// builds the project in \p Dir/build.
 ProcessResult configureAndBuild(const Workspace &Dir,
                                 const std::string &TidyArgs) {
-  std::string Tidy =
-      std::string(LOADCHECK_CLANG_TIDY) + ";-load=" +
-      std::string(
-          LOADCHECK_PLUGIN_PATH) ";--checks=-*,loadcheck-abrupt-termination" +
-      TidyArgs;
+  std::string Tidy = std::string(LOADCHECK_CLANG_TIDY) +
+                     ";-load=" + LOADCHECK_PLUGIN_PATH +
+                     ";--checks=-*,loadcheck-abrupt-termination" + TidyArgs;
   ProcessResult Configure =
       runProcess(LOADCHECK_CMAKE,
                  {"-S", Dir.path("project"), "-B", Dir.path("build"), "-G",
