@@ -57,6 +57,7 @@
 #include "checks/model/ProgramLink.h"
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include <map>
 #include <optional>
 #include <string>
@@ -170,6 +171,7 @@ private:
   void computeWrappers();
   void computeStartup();
   void computeConcurrent();
+  void computeLocksTaken();
   void computeEntryLocks();
   void computeGuards();
   std::optional<FactPos> servingLoopStart(const Node &N,
@@ -183,6 +185,11 @@ private:
   bool mayRunTogether(const Node &A, const llvm::BitVector &RunA, const Node &B,
                       const llvm::BitVector &RunB) const;
   bool runsWithThreads(const Node &N) const;
+  /// Runs on a thread (a thread entry's code, a handler, a callback, code
+  /// nobody calls), not only in main's code while threads run.
+  bool runsOnThreads(const Node &N) const;
+  /// Whether a thread of \p Threads takes \p L somewhere in its code.
+  bool takenByAny(const llvm::BitVector &Threads, const LockRef &L) const;
   bool startedOnce(unsigned Function, unsigned Loop) const;
   void addThreadNotes(const Node &Writer, const llvm::BitVector &Running,
                       const Node &Other, const AccessFact &OtherAccess,
@@ -211,6 +218,9 @@ private:
   std::map<std::pair<unsigned, unsigned>, std::vector<unsigned>> StartedAt;
   /// Variables and locks: where they are declared (their sibling key).
   llvm::StringMap<std::string> HomeOf;
+  /// Per thread function: the locks its code holds somewhere (its own
+  /// acquisitions, not its callers').
+  std::vector<llvm::StringSet<>> LocksTaken;
   LinkStatistics Statistics;
 };
 
