@@ -27,8 +27,11 @@
 //      started once, outside any loop, runs on that one thread.
 //  (c) locks held on entry: the locks held at every call site (after the
 //      caller's own locks on entry), a greatest fixpoint; a root, `main` and
-//      a function without a known caller hold none. Annotated
-//      requires_capability locks are added.
+//      a function without a known caller hold none. A call of `main`'s code
+//      before any thread exists clears no lock; one made while threads run
+//      clears only the locks those threads take somewhere in their code (a
+//      logger thread running during the slab preallocation does not contend
+//      for the slab lock). Annotated requires_capability locks are added.
 //  (d) lock wrappers: a call of a function whose net effect is "acquires L"
 //      makes L held for the rest of the caller's calls and accesses (in
 //      source order, not path-sensitive); "releases L" ends that. Wrappers of
