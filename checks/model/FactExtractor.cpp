@@ -142,17 +142,21 @@ FactPos ProgramFactsIndex::posOf(SourceLocation Loc) {
   if (Loc.isInvalid())
     return {};
   auto [FID, Offset] = SM.getDecomposedLoc(Loc);
-  std::string Name;
-  if (OptionalFileEntryRef File = SM.getFileEntryRefForID(FID))
-    Name = File->getName().str();
-  else
-    Name = SM.getBufferName(Loc).str();
-  auto [It, Inserted] = FileIndex.try_emplace(Name, Facts.Files.size());
-  if (Inserted) {
-    Facts.Files.push_back(Name);
-    FileIds.push_back(FID);
+  auto Known = FileOfId.find(FID);
+  if (Known == FileOfId.end()) {
+    std::string Name;
+    if (OptionalFileEntryRef File = SM.getFileEntryRefForID(FID))
+      Name = File->getName().str();
+    else
+      Name = SM.getBufferName(Loc).str();
+    auto [It, Inserted] = FileIndex.try_emplace(Name, Facts.Files.size());
+    if (Inserted) {
+      Facts.Files.push_back(Name);
+      FileIds.push_back(FID);
+    }
+    Known = FileOfId.try_emplace(FID, It->second).first;
   }
-  return FactPos{It->second, Offset, SM.getLineNumber(FID, Offset),
+  return FactPos{Known->second, Offset, SM.getLineNumber(FID, Offset),
                  SM.getColumnNumber(FID, Offset)};
 }
 
@@ -348,16 +352,21 @@ private:
   unsigned orderOf(SourceLocation Loc) {
     return SM.getFileOffset(SM.getFileLoc(Loc));
   }
+  /// Records where \p D is declared, once per id (homeOf builds strings).
+  void noteHome(const std::string &Id, const ValueDecl *D) {
+    if (!Index.Facts.Homes.count(Id))
+      Index.Facts.Homes.emplace(Id, homeOf(D, Index, SM));
+  }
   LockRef lockRef(const HeldLock &L) {
     const std::string &Id = Index.idOf(L.Id.Decl);
-    Index.Facts.Homes.try_emplace(Id, homeOf(L.Id.Decl, Index, SM));
+    noteHome(Id, L.Id.Decl);
     return {Id, L.Id.name().str()};
   }
   std::vector<LockRef> heldAt(const Stmt *S) {
     std::vector<LockRef> Out;
     for (const HeldLock &L : Locks.heldAt(S))
-      if (!llvm::is_contained(Out, lockRef(L)))
-        Out.push_back(lockRef(L));
+      if (LockRef Ref = lockRef(L); !llvm::is_contained(Out, Ref))
+        Out.push_back(std::move(Ref));
     return Out;
   }
   SiteFact site(llvm::StringRef What, const Expr &E) {
@@ -527,7 +536,7 @@ void FunctionFactsBuilder::accesses(
     if (!Seen.insert({R.Decl, Order * 2 + unsigned(Write)}).second)
       return;
     const std::string &Var = Index.idOf(R.Decl);
-    Index.Facts.Homes.try_emplace(Var, homeOf(R.Decl, Index, SM));
+    noteHome(Var, R.Decl);
     Out.Accesses.push_back({Var, R.Decl->getNameAsString(), Index.posOf(Loc),
                             Write, heldAt(At), Order});
   };

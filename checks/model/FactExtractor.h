@@ -97,6 +97,8 @@ private:
   TUFacts Facts;
   llvm::StringMap<unsigned> FileIndex;
   std::vector<clang::FileID> FileIds;
+  /// The "files" index of each FileID seen (posOf runs for every fact).
+  llvm::DenseMap<clang::FileID, unsigned> FileOfId;
   llvm::DenseMap<const clang::Decl *, std::string> Ids;
   llvm::DenseMap<const clang::FunctionDecl *, bool> Sinks;
   std::string MainFile;

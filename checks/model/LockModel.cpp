@@ -130,23 +130,26 @@ static bool isProjectGuard(const CXXRecordDecl *Record) {
   if (!Dtor || Dtor->isImplicit())
     return false;
   ++Depth;
-  bool TakesLock = llvm::any_of(Record->ctors(), [](const CXXConstructorDecl *C) {
-    return !C->isCopyOrMoveConstructor() &&
-           llvm::any_of(C->parameters(), [](const ParmVarDecl *P) {
-             QualType T = P->getType();
-             if (T->isPointerType())
-               T = T->getPointeeType();
-             return (T->isReferenceType() || P->getType()->isPointerType()) &&
-                    isLockType(T.getNonReferenceType());
-           });
-  });
+  bool TakesLock =
+      llvm::any_of(Record->ctors(), [](const CXXConstructorDecl *C) {
+        return !C->isCopyOrMoveConstructor() &&
+               llvm::any_of(C->parameters(), [](const ParmVarDecl *P) {
+                 QualType T = P->getType();
+                 if (T->isPointerType())
+                   T = T->getPointeeType();
+                 return (T->isReferenceType() ||
+                         P->getType()->isPointerType()) &&
+                        isLockType(T.getNonReferenceType());
+               });
+      });
   --Depth;
   if (!TakesLock)
     return false;
   if (const FunctionDecl *Def = Dtor->getDefinition(); Def && Def->getBody())
     return callsUnlock(Def->getBody());
   StringRef Name = Record->getName();
-  return Name.contains_insensitive("lock") || Name.contains_insensitive("guard");
+  return Name.contains_insensitive("lock") ||
+         Name.contains_insensitive("guard");
 }
 
 bool isGuardType(QualType T) {
@@ -322,6 +325,10 @@ Effect cFunctionEffect(StringRef Name) {
 }
 } // namespace
 
+/// How many times a loop body is walked at most before its held locks
+/// settle (each pass can only drop locks; two passes are the usual case).
+static constexpr unsigned MaxLoopPasses = 4;
+
 /// Walks one body in source order; see the header for the approximations.
 class LockWalker {
 public:
@@ -341,10 +348,14 @@ public:
     Scopes.emplace_back();
     visit(F.getBody());
     noteExit();
-    if (Exit)
+    if (Exit) {
       for (const Active &L : Exit->Held)
-        if (!L.Guard && L.Lock.Kind == HeldBy::Explicit)
+        if (!L.Guard && !L.Restores && L.Lock.Kind == HeldBy::Explicit)
           Out.OnExit.push_back(L.Lock);
+      for (const LockId &Id : Exit->Released)
+        Out.Released.push_back(
+            HeldLock{Id, {}, nullptr, false, HeldBy::Explicit});
+    }
     Scopes.clear();
   }
 
@@ -352,10 +363,22 @@ private:
   struct Active {
     HeldLock Lock;
     const VarDecl *Guard; // null: explicit or annotation
+    /// Re-takes a lock of the caller that this function released earlier
+    /// (`unlock(&m); sleep(); lock(&m);`): no net effect on return.
+    bool Restores = false;
   };
   struct State {
     llvm::SmallVector<Active, 4> Held;
+    /// Locks of the caller (held on entry, not taken here) that this path
+    /// released and did not take again.
+    llvm::SmallVector<LockId, 1> Released;
     bool Dead = false; // after return/throw/break/continue/goto
+  };
+  /// Where `break` and `continue` go: the states that jump there.
+  struct JumpTarget {
+    bool Loop = false; // a loop (continue stops here) or a switch
+    std::optional<State> Breaks;
+    std::optional<State> Continues;
   };
   struct GuardInfo {
     llvm::SmallVector<std::pair<LockId, SourceLocation>, 2> Mutexes;
@@ -378,6 +401,9 @@ private:
   llvm::DenseMap<const VarDecl *, GuardInfo> Guards;
   llvm::SmallVector<llvm::SmallVector<const VarDecl *, 2>, 8> Scopes;
   llvm::SmallVector<State, 2> SwitchEntries;
+  llvm::SmallVector<JumpTarget, 4> Jumps;
+  /// Walking a loop body again (its held locks changed at the back edge).
+  unsigned Rewalking = 0;
 
   void set(State S) {
     Cur = std::move(S);
@@ -396,12 +422,41 @@ private:
             return M.Lock.Id == L.Lock.Id && M.Guard == L.Guard;
           }))
         Out.Held.push_back(L);
+    // Released on one path: the caller's lock may be free after the join.
+    Out.Released = A.Released;
+    for (const LockId &Id : B.Released)
+      if (!llvm::is_contained(Out.Released, Id))
+        Out.Released.push_back(Id);
     return Out;
   }
 
+  static void joinInto(std::optional<State> &Into, const State &S) {
+    if (!S.Dead)
+      Into = Into ? join(*Into, S) : S;
+  }
+
+  /// Same locks held (by the same owners) and released: a loop's fixpoint.
+  static bool sameLocks(const State &A, const State &B) {
+    if (A.Dead != B.Dead || A.Held.size() != B.Held.size() ||
+        A.Released.size() != B.Released.size())
+      return false;
+    return llvm::all_of(A.Held,
+                        [&](const Active &L) {
+                          return llvm::any_of(B.Held, [&](const Active &M) {
+                            return M.Lock.Id == L.Lock.Id && M.Guard == L.Guard;
+                          });
+                        }) &&
+           llvm::all_of(A.Released, [&](const LockId &Id) {
+             return llvm::is_contained(B.Released, Id);
+           });
+  }
+
   void record(const Stmt *S) {
-    if (Cur.Held.empty())
+    if (Cur.Held.empty()) {
+      if (Rewalking) // a loop's earlier pass may have seen a lock here
+        Out.SnapshotOf.erase(S);
       return;
+    }
     if (Dirty) {
       auto &Snapshot = Out.Snapshots.emplace_back();
       for (const Active &L : Cur.Held)
@@ -425,9 +480,19 @@ private:
       Before.push_back(L.Lock);
     for (const HeldLock &L : Locks) {
       Out.Acquisitions.push_back({L, Before});
-      Cur.Held.push_back({L, Guard});
+      Cur.Held.push_back({L, Guard, !Guard && restore(L.Id)});
     }
     Dirty = true;
+  }
+
+  /// Takes \p Id off the caller's locks this path released: true when it
+  /// was there (the function takes its caller's lock back).
+  bool restore(LockId Id) {
+    auto It = llvm::find(Cur.Released, Id);
+    if (It == Cur.Released.end())
+      return false;
+    Cur.Released.erase(It);
+    return true;
   }
 
   void releaseGuard(const VarDecl *Guard) {
@@ -448,10 +513,8 @@ private:
         }
       return false;
     };
-    if (!Match(true) && !Match(false) &&
-        !llvm::any_of(Out.Released,
-                      [&](const HeldLock &L) { return L.Id == Id; }))
-      Out.Released.push_back(HeldLock{Id, {}, nullptr, false, HeldBy::Explicit});
+    if (!Match(true) && !Match(false) && !llvm::is_contained(Cur.Released, Id))
+      Cur.Released.push_back(Id);
   }
 
   void visitChildren(const Stmt *S) {
@@ -460,6 +523,7 @@ private:
   }
 
   void visit(const Stmt *S);
+  void loop(const Stmt *S);
   void declare(const VarDecl &Var, const DeclStmt &Decl);
   void memberCall(const CXXMemberCallExpr &Call);
   void freeCall(const CallExpr &Call);
@@ -504,32 +568,7 @@ void LockWalker::visit(const Stmt *S) {
     return;
   }
   if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S)) {
-    pushScope();
-    const Stmt *Body = nullptr;
-    if (const auto *For = dyn_cast<ForStmt>(S)) {
-      visit(For->getInit());
-      visit(For->getConditionVariableDeclStmt());
-      visit(For->getCond());
-      Body = For->getBody();
-    } else if (const auto *While = dyn_cast<WhileStmt>(S)) {
-      visit(While->getConditionVariableDeclStmt());
-      visit(While->getCond());
-      Body = While->getBody();
-    } else if (const auto *Range = dyn_cast<CXXForRangeStmt>(S)) {
-      visit(Range->getInit());
-      visit(Range->getRangeInit());
-      Body = Range->getBody();
-    } else {
-      Body = cast<DoStmt>(S)->getBody();
-    }
-    State Entry = Cur;
-    visit(Body);
-    if (const auto *For = dyn_cast<ForStmt>(S))
-      visit(For->getInc());
-    else if (const auto *Do = dyn_cast<DoStmt>(S))
-      visit(Do->getCond());
-    set(join(Entry, Cur));
-    popScope();
+    loop(S);
     return;
   }
   if (const auto *Switch = dyn_cast<SwitchStmt>(S)) {
@@ -538,9 +577,14 @@ void LockWalker::visit(const Stmt *S) {
     visit(Switch->getConditionVariableDeclStmt());
     visit(Switch->getCond());
     SwitchEntries.push_back(Cur);
+    Jumps.push_back({});
     visit(Switch->getBody());
     State Entry = SwitchEntries.pop_back_val();
-    set(join(Entry, Cur));
+    JumpTarget Target = Jumps.pop_back_val();
+    State After = join(Entry, Cur);
+    if (Target.Breaks)
+      After = join(After, *Target.Breaks);
+    set(After);
     popScope();
     return;
   }
@@ -568,6 +612,14 @@ void LockWalker::visit(const Stmt *S) {
     visitChildren(S);
     if (isa<ReturnStmt>(S))
       noteExit();
+    else if (isa<BreakStmt>(S) && !Jumps.empty())
+      joinInto(Jumps.back().Breaks, Cur);
+    else if (isa<ContinueStmt>(S))
+      for (JumpTarget &Target : llvm::reverse(Jumps))
+        if (Target.Loop) {
+          joinInto(Target.Continues, Cur);
+          break;
+        }
     Cur.Dead = true;
     return;
   }
@@ -602,6 +654,94 @@ void LockWalker::visit(const Stmt *S) {
     return;
   }
   visitChildren(S);
+}
+
+/// True for a loop condition that never ends the loop: absent (`for (;;)`)
+/// or a constant true (`while (1)`).
+static bool neverEnds(const Expr *Cond, const ASTContext &Ctx) {
+  if (!Cond)
+    return true;
+  if (Cond->isValueDependent())
+    return false;
+  bool Value = false;
+  return Cond->EvaluateAsBooleanCondition(Value, Ctx) && Value;
+}
+
+/// A loop: the body runs from the state on entry joined with the state at
+/// the back edge (the end of the body, and every `continue`), until the
+/// held locks stop changing; a lock released in the body and taken again
+/// before the back edge stays held in it. After the loop: the state where
+/// its condition fails, joined with every `break`.
+void LockWalker::loop(const Stmt *S) {
+  pushScope();
+  const Stmt *Body = nullptr;
+  const Expr *Cond = nullptr;
+  const Stmt *Latch = nullptr; // runs after the body: `for`'s increment
+  bool CondFirst = true;
+  if (const auto *For = dyn_cast<ForStmt>(S)) {
+    visit(For->getInit());
+    Cond = For->getCond();
+    Body = For->getBody();
+    Latch = For->getInc();
+  } else if (const auto *While = dyn_cast<WhileStmt>(S)) {
+    Cond = While->getCond();
+    Body = While->getBody();
+  } else if (const auto *Range = dyn_cast<CXXForRangeStmt>(S)) {
+    visit(Range->getInit());
+    visit(Range->getRangeInit());
+    Body = Range->getBody();
+  } else {
+    const auto *Do = cast<DoStmt>(S);
+    Cond = Do->getCond();
+    Body = Do->getBody();
+    CondFirst = false;
+  }
+  bool Endless = !isa<CXXForRangeStmt>(S) && neverEnds(Cond, Ctx);
+  auto Head = [&] { // the condition (with a `for`/`while` variable)
+    if (const auto *For = dyn_cast<ForStmt>(S))
+      visit(For->getConditionVariableDeclStmt());
+    else if (const auto *While = dyn_cast<WhileStmt>(S))
+      visit(While->getConditionVariableDeclStmt());
+    visit(Cond);
+  };
+  size_t AcquisitionsBefore = Out.Acquisitions.size();
+  State Entry = Cur;
+  State Exit;
+  Exit.Dead = true;
+  for (unsigned Pass = 0; Pass < MaxLoopPasses; ++Pass) {
+    if (Pass == 1)
+      ++Rewalking;
+    Out.Acquisitions.resize(AcquisitionsBefore);
+    set(Entry);
+    Exit = State();
+    Exit.Dead = true;
+    if (CondFirst) {
+      Head();
+      if (!Endless)
+        Exit = Cur;
+    }
+    Jumps.push_back({true, std::nullopt, std::nullopt});
+    visit(Body);
+    JumpTarget Target = Jumps.pop_back_val();
+    if (Target.Continues)
+      set(join(Cur, *Target.Continues));
+    visit(Latch);
+    if (!CondFirst) {
+      Head();
+      if (!Endless)
+        Exit = Cur;
+    }
+    if (Target.Breaks)
+      Exit = join(Exit, *Target.Breaks);
+    State Next = join(Entry, Cur);
+    if (sameLocks(Next, Entry) || Pass + 1 == MaxLoopPasses) {
+      Rewalking -= Pass > 0;
+      break;
+    }
+    Entry = std::move(Next);
+  }
+  set(Exit);
+  popScope();
 }
 
 void LockWalker::declare(const VarDecl &Var, const DeclStmt &Decl) {
@@ -807,14 +947,16 @@ void LockWalker::freeCall(const CallExpr &Call) {
        Name == "pthread_cond_clockwait" || Name == "cnd_wait" ||
        Name == "cnd_timedwait")) {
     // It returns with the mutex held, whatever the walk believed before it
-    // (a loop that unlocks before waiting again); no new acquisition.
+    // (a loop that unlocks before waiting again, or the caller's lock); no
+    // new acquisition, and no net effect for the callers.
     if (const ValueDecl *D = mutexDeclOf(Args[1]);
         D && llvm::none_of(Cur.Held, [&](const Active &L) {
           return L.Lock.Id == LockId{D};
         })) {
+      restore(LockId{D});
       Cur.Held.push_back({HeldLock{LockId{D}, Args[1]->getExprLoc(), &Call,
                                    false, HeldBy::Explicit},
-                          nullptr});
+                          nullptr, true});
       Dirty = true;
     }
     return;
@@ -861,8 +1003,7 @@ bool LockWalker::wrapperCall(const FunctionDecl &Callee, const CallExpr &Call) {
         return mutexDeclOf(Call.getArg(Index + Shift));
       return nullptr;
     }
-    if (const auto *Var = dyn_cast<VarDecl>(D);
-        Var && Var->hasLocalStorage())
+    if (const auto *Var = dyn_cast<VarDecl>(D); Var && Var->hasLocalStorage())
       return nullptr;
     return D;
   };

@@ -38,10 +38,19 @@
 // How: one walk of the body in source order, tracking scopes. Branches of
 // `if`, `switch`, loops and `try` are walked separately and joined: a lock
 // is held after the join only if every branch that falls through holds it
-// (branches ending in return/throw/break/continue do not count). Lambda and
-// block bodies are not part of the enclosing function: a lambda is its own
-// function (its call operator) and starts with no lock held. This is not
-// path-sensitive beyond that; it is precise on the shapes real code uses.
+// (branches ending in return/throw/goto do not count; `break` joins the
+// exit of its loop or switch, `continue` the back edge of its loop). A loop
+// body is walked again from the state at its back edge until the held locks
+// settle: a lock released in the body and taken back before the back edge
+// stays held, one released on some path only is not held in the next
+// iteration. A lock the function releases without having taken it is its
+// caller's; taking it back on the same path (`unlock(&m); usleep(n);
+// lock(&m);`, or pthread_cond_wait) leaves no net effect, so the function
+// is no unlock wrapper. Lambda and block bodies are not part of the
+// enclosing function: a lambda is its own function (its call operator) and
+// starts with no lock held. This is not path-sensitive beyond that (two
+// branches on the same condition are not correlated); it is precise on the
+// shapes real code uses.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOADCHECK_CHECKS_MODEL_LOCKMODEL_H
@@ -141,7 +150,8 @@ public:
   /// wrapper, `void counters_lock(void) { pthread_mutex_lock(&mu); }`.
   llvm::ArrayRef<HeldLock> heldOnExit() const { return OnExit; }
 
-  /// Locks it releases without having acquired them (an unlock wrapper).
+  /// Locks it releases without having acquired them, on some path to a
+  /// return, and does not take back (an unlock wrapper).
   llvm::ArrayRef<HeldLock> releasedOnExit() const { return Released; }
 
   /// True when the body acquires no lock and the function holds none on

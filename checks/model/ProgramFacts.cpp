@@ -35,6 +35,7 @@ static Value toJSON(const FactPos &P) {
 
 static Value toJSON(const std::vector<LockRef> &Locks) {
   Array Out;
+  Out.reserve(Locks.size());
   for (const LockRef &L : Locks)
     Out.push_back(Array{L.Id, L.Name});
   return Out;
@@ -45,7 +46,9 @@ static void putList(Object &O, llvm::StringRef Key, const std::vector<T> &List,
                     F Encode) {
   if (List.empty())
     return;
+  // Reserved: json::Value moves are not noexcept, a growing array copies.
   Array Out;
+  Out.reserve(List.size());
   for (const T &Item : List)
     Out.push_back(Encode(Item));
   O[Key] = std::move(Out);
@@ -111,9 +114,11 @@ Value toJSON(const TUFacts &Facts) {
   for (const std::string &F : Facts.Files)
     Files.push_back(F);
   Array Functions;
+  Functions.reserve(Facts.Functions.size());
   for (const FunctionFacts &F : Facts.Functions)
     Functions.push_back(toJSON(F));
   Array Roots;
+  Roots.reserve(Facts.Roots.size());
   for (const RootFact &R : Facts.Roots)
     Roots.push_back(Object{{"function", R.Function},
                            {"name", R.FunctionName},
@@ -121,6 +126,7 @@ Value toJSON(const TUFacts &Facts) {
                            {"at", toJSON(R.At)},
                            {"via", R.Via}});
   Array Candidates;
+  Candidates.reserve(Facts.Candidates.size());
   for (const CandidateFact &C : Facts.Candidates) {
     Object O{
         {"check", C.Check}, {"at", toJSON(C.At)}, {"function", C.Function}};

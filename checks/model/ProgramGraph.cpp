@@ -97,6 +97,7 @@ void ProgramGraph::link() {
   computeConcurrent();
   computeThreadsReaching();
   computeThreadsRunning();
+  computeLocksTaken();
   computeEntryLocks();
   computeGuards();
 }
@@ -409,25 +410,45 @@ void ProgramGraph::computeEntryLocks() {
     for (Node &N : Nodes) {
       if (N.Callers.empty() || N.Facts.IsMain || RootIds.contains(N.Facts.Id))
         continue;
+      // Calls from threaded code hold their locks or clear them. A call of
+      // main's code clears only the locks that the threads already running
+      // there take (before any thread exists, it clears none): a thread
+      // that never takes the lock does not contend for what it guards.
       std::optional<std::vector<LockRef>> Meet;
+      std::vector<std::pair<std::vector<LockRef>, llvm::BitVector>> FromMain;
       for (auto [CallerIndex, CallIndex] : N.Callers) {
         const Node &Caller = Nodes[CallerIndex];
         if (!Caller.Entry)
           continue;
         const CallFact &C = Caller.Facts.Calls[CallIndex];
-        // A call made before any thread exists cannot race: its missing
-        // lock does not clear the lock the other callers hold.
-        if (!runsWithThreads(Caller) &&
-            startedBefore(Caller, C.Order, C.Loop, &C).none())
-          continue;
         std::vector<LockRef> AtCall =
             effectiveHeld(Caller.Facts, C.Held, C.Order);
+        if (!runsOnThreads(Caller)) {
+          llvm::BitVector Running = startedBefore(Caller, C.Order, C.Loop, &C);
+          Running |= Caller.Running;
+          if (Running.any())
+            FromMain.push_back({std::move(AtCall), std::move(Running)});
+          continue;
+        }
         if (!Meet) {
           Meet = AtCall;
           continue;
         }
         llvm::erase_if(*Meet,
                        [&](const LockRef &L) { return !holds(AtCall, L); });
+      }
+      for (const auto &[AtCall, Running] : FromMain) {
+        if (!Meet) {
+          // Called only from main's code: what every such call holds.
+          Meet = AtCall;
+          for (const auto &[Other, Unused] : FromMain)
+            llvm::erase_if(*Meet,
+                           [&](const LockRef &L) { return !holds(Other, L); });
+          break;
+        }
+        llvm::erase_if(*Meet, [&](const LockRef &L) {
+          return !holds(AtCall, L) && takenByAny(Running, L);
+        });
       }
       if (!Meet)
         continue;
@@ -539,7 +560,45 @@ void ProgramGraph::computeGuards() {
 // ---- queries ---------------------------------------------------------------
 
 bool ProgramGraph::runsWithThreads(const Node &N) const {
-  return N.Concurrent || N.OnAnyThread || N.Reached.any() || N.Running.any();
+  return runsOnThreads(N) || N.Running.any();
+}
+
+bool ProgramGraph::runsOnThreads(const Node &N) const {
+  return N.Concurrent || N.OnAnyThread || N.Reached.any();
+}
+
+void ProgramGraph::computeLocksTaken() {
+  LocksTaken.assign(Threads.size(), {});
+  for (const Node &N : Nodes) {
+    if (N.Reached.none())
+      continue;
+    llvm::StringSet<> Own;
+    auto Add = [&](const std::vector<LockRef> &Locks) {
+      for (const LockRef &L : Locks)
+        Own.insert(L.Id);
+    };
+    for (const CallFact &C : N.Facts.Calls)
+      Add(C.Held);
+    for (const AccessFact &A : N.Facts.Accesses)
+      Add(A.Held);
+    for (const auto *Sites :
+         {&N.Facts.Blocking, &N.Facts.ClientCreations, &N.Facts.ThreadStarts})
+      for (const SiteFact &S : *Sites)
+        Add(S.Held);
+    Add(N.Facts.Acquires);
+    Add(N.Facts.RequiresHeld);
+    for (unsigned T : N.Reached.set_bits())
+      for (const auto &L : Own)
+        LocksTaken[T].insert(L.getKey());
+  }
+}
+
+bool ProgramGraph::takenByAny(const llvm::BitVector &Threads,
+                              const LockRef &L) const {
+  for (unsigned T : Threads.set_bits())
+    if (LocksTaken[T].contains(L.Id))
+      return true;
+  return false;
 }
 
 bool ProgramGraph::mayRunTogether(const Node &A, const llvm::BitVector &RunA,

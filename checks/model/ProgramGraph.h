@@ -27,8 +27,11 @@
 //      started once, outside any loop, runs on that one thread.
 //  (c) locks held on entry: the locks held at every call site (after the
 //      caller's own locks on entry), a greatest fixpoint; a root, `main` and
-//      a function without a known caller hold none. Annotated
-//      requires_capability locks are added.
+//      a function without a known caller hold none. A call of `main`'s code
+//      before any thread exists clears no lock; one made while threads run
+//      clears only the locks those threads take somewhere in their code (a
+//      logger thread running during the slab preallocation does not contend
+//      for the slab lock). Annotated requires_capability locks are added.
 //  (d) lock wrappers: a call of a function whose net effect is "acquires L"
 //      makes L held for the rest of the caller's calls and accesses (in
 //      source order, not path-sensitive); "releases L" ends that. Wrappers of
@@ -57,6 +60,7 @@
 #include "checks/model/ProgramLink.h"
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include <map>
 #include <optional>
 #include <string>
@@ -170,6 +174,7 @@ private:
   void computeWrappers();
   void computeStartup();
   void computeConcurrent();
+  void computeLocksTaken();
   void computeEntryLocks();
   void computeGuards();
   std::optional<FactPos> servingLoopStart(const Node &N,
@@ -183,6 +188,11 @@ private:
   bool mayRunTogether(const Node &A, const llvm::BitVector &RunA, const Node &B,
                       const llvm::BitVector &RunB) const;
   bool runsWithThreads(const Node &N) const;
+  /// Runs on a thread (a thread entry's code, a handler, a callback, code
+  /// nobody calls), not only in main's code while threads run.
+  bool runsOnThreads(const Node &N) const;
+  /// Whether a thread of \p Threads takes \p L somewhere in its code.
+  bool takenByAny(const llvm::BitVector &Threads, const LockRef &L) const;
   bool startedOnce(unsigned Function, unsigned Loop) const;
   void addThreadNotes(const Node &Writer, const llvm::BitVector &Running,
                       const Node &Other, const AccessFact &OtherAccess,
@@ -211,6 +221,9 @@ private:
   std::map<std::pair<unsigned, unsigned>, std::vector<unsigned>> StartedAt;
   /// Variables and locks: where they are declared (their sibling key).
   llvm::StringMap<std::string> HomeOf;
+  /// Per thread function: the locks its code holds somewhere (its own
+  /// acquisitions, not its callers').
+  std::vector<llvm::StringSet<>> LocksTaken;
   LinkStatistics Statistics;
 };
 

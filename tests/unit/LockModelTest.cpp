@@ -477,5 +477,174 @@ void f() {
   EXPECT_EQ(Owner->getOverloadedOperator(), OO_Call);
 }
 
+/// "held-on-exit / released" net effect of function \p Name, lock names.
+std::string netEffect(llvm::StringRef Code, llvm::StringRef Name) {
+  auto AST = parse(Code);
+  if (!AST)
+    return "<no AST>";
+  ASTContext &Ctx = AST->getASTContext();
+  const FunctionDecl *F = functionNamed(Ctx, Name);
+  if (!F)
+    return "<no function>";
+  const FunctionLockModel &M = LockModels::of(Ctx).function(*F);
+  std::string Out;
+  for (const HeldLock &L : M.heldOnExit())
+    Out += "+" + L.Id.name().str();
+  for (const HeldLock &L : M.releasedOnExit())
+    Out += "-" + L.Id.name().str();
+  return Out;
+}
+
+TEST(LockModel, CallersLockReleasedAndTakenBackHasNoNetEffect) {
+  // The helper runs with its caller's lock held, lets it go around a sleep
+  // on some paths and takes it back before going on: not an unlock wrapper.
+  const char *Code = R"cpp(
+#include <pthread.h>
+#include <unistd.h>
+pthread_mutex_t crawler_mu;
+pthread_cond_t crawler_cond;
+void crawl(int n, bool sleepy, bool spin) {
+  for (int i = 0; i < n; ++i) {
+    if (i % 8 == 0) {
+      pthread_mutex_unlock(&crawler_mu);
+      usleep(10);
+      pthread_mutex_lock(&crawler_mu);
+      probe(0);
+      continue;
+    }
+    if (sleepy) {
+      pthread_mutex_unlock(&crawler_mu);
+      usleep(10);
+      pthread_mutex_lock(&crawler_mu);
+    } else if (!spin) {
+      pthread_mutex_unlock(&crawler_mu);
+      pthread_mutex_lock(&crawler_mu);
+    }
+  }
+}
+void wait_for_work() {
+  pthread_mutex_unlock(&crawler_mu);
+  usleep(1);
+  pthread_cond_wait(&crawler_cond, &crawler_mu);
+}
+void unlock_sometimes(bool c) {
+  if (c)
+    pthread_mutex_unlock(&crawler_mu);
+}
+void unlock_in_loop(int n) {
+  for (int i = 0; i < n; ++i) {
+    if (i == 3) {
+      pthread_mutex_unlock(&crawler_mu);
+      break;
+    }
+  }
+}
+)cpp";
+  EXPECT_EQ(netEffect(Code, "crawl"), "");
+  EXPECT_EQ(netEffect(Code, "wait_for_work"), "");
+  // Lookalikes: released on one path and not taken back.
+  EXPECT_EQ(netEffect(Code, "unlock_sometimes"), "-crawler_mu");
+  EXPECT_EQ(netEffect(Code, "unlock_in_loop"), "-crawler_mu");
+  EXPECT_EQ(probes(Code), (P{{0, "crawler_mu"}}));
+}
+
+TEST(LockModel, LocksAcrossLoopBackEdges) {
+  EXPECT_EQ(probes(R"cpp(
+#include <pthread.h>
+#include <unistd.h>
+pthread_mutex_t m;
+pthread_cond_t cv;
+bool running, ready;
+void worker(bool sleepy) {
+  pthread_mutex_lock(&m);
+  while (running) {
+    pthread_cond_wait(&cv, &m);
+    probe(0);
+    if (sleepy) {
+      pthread_mutex_unlock(&m);
+      usleep(1);
+      pthread_mutex_lock(&m);
+    } else {
+      pthread_mutex_unlock(&m);
+      pthread_mutex_lock(&m);
+    }
+    probe(1);
+  }
+  probe(2);
+  pthread_mutex_unlock(&m);
+}
+void relock_at_the_end(int n) {
+  pthread_mutex_lock(&m);
+  for (int i = 0; i < n; ++i) {
+    probe(3);
+    pthread_mutex_unlock(&m);
+    usleep(1);
+    pthread_mutex_lock(&m);
+  }
+  probe(4);
+  pthread_mutex_unlock(&m);
+}
+void unlock_on_one_branch(int n, bool c) {
+  pthread_mutex_lock(&m);
+  for (int i = 0; i < n; ++i) {
+    probe(5); // the second iteration may follow the unlock below
+    if (c)
+      pthread_mutex_unlock(&m);
+  }
+  probe(6);
+}
+void break_after_unlock(int n) {
+  pthread_mutex_lock(&m);
+  for (;;) {
+    probe(7);
+    if (ready) {
+      pthread_mutex_unlock(&m);
+      break;
+    }
+  }
+  probe(8);
+}
+void continue_after_unlock(int n) {
+  pthread_mutex_lock(&m);
+  for (int i = 0; i < n; ++i) {
+    probe(9);
+    if (i == 2) {
+      pthread_mutex_unlock(&m);
+      continue;
+    }
+  }
+  probe(10);
+}
+void break_in_switch_in_loop(int n) {
+  pthread_mutex_lock(&m);
+  for (int i = 0; i < n; ++i) {
+    switch (i) {
+    case 1:
+      break;
+    default:
+      probe(11);
+    }
+    probe(12);
+  }
+  probe(13);
+  pthread_mutex_unlock(&m);
+}
+)cpp"),
+            (P{{0, "m"},
+               {1, "m"},
+               {2, "m"},
+               {3, "m"},
+               {4, "m"},
+               {5, ""},
+               {6, ""},
+               {7, "m"},
+               {8, ""},
+               {9, ""},
+               {10, ""},
+               {11, "m"},
+               {12, "m"},
+               {13, "m"}}));
+}
+
 } // namespace
 } // namespace loadcheck::model

@@ -287,6 +287,48 @@ TEST(ProgramGraphTest, StartupCallWithoutTheLockKeepsTheLockOnEntry) {
   EXPECT_TRUE(G.locksOnEntry("c:@F@do_grow").empty());
 }
 
+TEST(ProgramGraphTest, MainsCallWhileOnlyUnrelatedThreadsRunKeepsTheLock) {
+  // The logger thread runs while main preallocates slabs without the slab
+  // lock; the logger never takes that lock, so the workers' callers decide.
+  TU A("slabs.c");
+  A.fn("main");
+  A.fn("logger");
+  A.fn("worker");
+  A.fn("slabs_init");
+  A.fn("do_newslab");
+  A.fn("log_write");
+  A.startThread("main", "logger");
+  A.call("logger", "log_write", {lock("logger_mu")});
+  A.call("main", "slabs_init");
+  A.call("slabs_init", "do_newslab");
+  A.startThread("main", "worker", 1);
+  A.call("worker", "do_newslab", {lock("slabs_lock")});
+  ProgramGraph G = linked({&A});
+  EXPECT_EQ(G.threadsRunningAt("c:@F@slabs_init"),
+            std::vector<std::string>{"c:@F@logger"});
+  EXPECT_EQ(names(G.locksOnEntry("c:@F@do_newslab")),
+            std::vector<std::string>{"slabs_lock"});
+}
+
+TEST(ProgramGraphTest, MainsCallWhileAThreadTakingTheLockRunsClearsIt) {
+  // Lookalike: the thread running then takes the slab lock itself.
+  TU A("slabs.c");
+  A.fn("main");
+  A.fn("rebalancer");
+  A.fn("worker");
+  A.fn("slabs_init");
+  A.fn("do_newslab");
+  A.fn("slabs_move");
+  A.startThread("main", "rebalancer");
+  A.call("rebalancer", "slabs_move", {lock("slabs_lock")});
+  A.call("main", "slabs_init");
+  A.call("slabs_init", "do_newslab");
+  A.startThread("main", "worker", 1);
+  A.call("worker", "do_newslab", {lock("slabs_lock")});
+  ProgramGraph G = linked({&A});
+  EXPECT_TRUE(G.locksOnEntry("c:@F@do_newslab").empty());
+}
+
 TEST(ProgramGraphTest, RootsHoldNoLockOnEntryEvenWhenCalledLocked) {
   TU A("a.c");
   A.fn("main");
