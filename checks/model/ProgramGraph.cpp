@@ -542,6 +542,30 @@ bool ProgramGraph::runsWithThreads(const Node &N) const {
   return N.Concurrent || N.OnAnyThread || N.Reached.any() || N.Running.any();
 }
 
+bool ProgramGraph::runsOnProgramThreads(const Node &N) const {
+  return N.Reached.any() ||
+         (N.Concurrent && N.Reason.What != ConcurrencyReason::Kind::NoCaller);
+}
+
+bool ProgramGraph::isConfigurationWrite(const Node &Writer,
+                                        const llvm::BitVector &Running,
+                                        llvm::StringRef Var) const {
+  if (runsOnProgramThreads(Writer) || Running.any())
+    return false;
+  auto Accesses = AccessesOf.find(Var);
+  if (Accesses == AccessesOf.end())
+    return false;
+  bool ReadOnThreads = false;
+  for (const auto &[Index, A] : Accesses->second) {
+    if (!runsOnProgramThreads(Nodes[Index]))
+      continue;
+    if (A->Write)
+      return false;
+    ReadOnThreads = true;
+  }
+  return ReadOnThreads;
+}
+
 bool ProgramGraph::mayRunTogether(const Node &A, const llvm::BitVector &RunA,
                                   const Node &B,
                                   const llvm::BitVector &RunB) const {
@@ -733,6 +757,10 @@ LinkVerdict ProgramGraph::judgeUnguarded(const CandidateFact &C) const {
         break;
       }
   if (!Other)
+    return {false, {}};
+  // Configuration: the threads only read the variable, and the write runs
+  // where no thread of the program does, before any is started.
+  if (isConfigurationWrite(*N, Running, C.Var))
     return {false, {}};
   LinkVerdict V;
   std::optional<GuardingLock> Guard = guardOf(C.Var);

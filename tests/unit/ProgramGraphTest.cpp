@@ -507,6 +507,63 @@ TEST(ProgramGraphTest, LockTakenByTheWriterItselfIsEvidence) {
   EXPECT_FALSE(G.judge(OtherWrite)->Report);
 }
 
+// ---- (g): configuration writes ---------------------------------------------
+
+/// A server whose request handler reads `logger_` under `logger_mu`; the
+/// setter writes it unlocked and nobody in the program calls it (an API).
+struct ConfiguredServer {
+  TU Server{"server.h"};
+  CandidateFact SetterWrite;
+  ConfiguredServer() {
+    Server.fn("handle");
+    Server.fn("output_log");
+    Server.fn("set_logger");
+    Server.callback("listen", "handle");
+    Server.call("handle", "output_log");
+    Server.access("output_log", "logger_", false);
+    Server.access("output_log", "logger_", false, {lock("logger_mu")});
+    Server.access("output_log", "logger_", false, {lock("logger_mu")});
+    FactPos W = Server.access("set_logger", "logger_", true);
+    SetterWrite = Server.unguarded("set_logger", "logger_", W);
+  }
+};
+
+TEST(ProgramGraphTest, SetterNoThreadCallsOfAVariableThreadsOnlyReadIsSilent) {
+  ConfiguredServer S;
+  ProgramGraph G = linked({&S.Server});
+  ASSERT_TRUE(G.guardOf("c:@logger_")->evidence());
+  EXPECT_FALSE(G.judge(S.SetterWrite)->Report);
+}
+
+TEST(ProgramGraphTest, SetterCalledFromAHandlerIsReported) {
+  ConfiguredServer S;
+  S.Server.fn("reconfigure");
+  S.Server.callback("listen", "reconfigure"); // while the server runs
+  S.Server.call("reconfigure", "set_logger");
+  ProgramGraph G = linked({&S.Server});
+  EXPECT_TRUE(G.judge(S.SetterWrite)->Report);
+}
+
+TEST(ProgramGraphTest, SetterOfAVariableThreadsWriteIsReported) {
+  ConfiguredServer S;
+  S.Server.fn("rotate");
+  S.Server.call("handle", "rotate");
+  S.Server.access("rotate", "logger_", true, {lock("logger_mu")});
+  ProgramGraph G = linked({&S.Server});
+  EXPECT_TRUE(G.judge(S.SetterWrite)->Report);
+}
+
+TEST(ProgramGraphTest, SetterAfterMainStartedTheReadingThreadIsReported) {
+  ConfiguredServer S;
+  S.Server.fn("main");
+  S.Server.fn("serve");
+  S.Server.startThread("main", "serve");
+  S.Server.call("serve", "output_log");
+  S.Server.call("main", "set_logger"); // the reader may already run
+  ProgramGraph G = linked({&S.Server});
+  EXPECT_TRUE(G.judge(S.SetterWrite)->Report);
+}
+
 TEST(ProgramGraphTest, AbruptTerminationVerdicts) {
   TU A("main.c"), B("util.c");
   A.fn("main");
