@@ -84,7 +84,49 @@ const FunctionFacts *ProgramGraph::function(llvm::StringRef Id) const {
 
 // ---- fixpoints -------------------------------------------------------------
 
+void ProgramGraph::resolveProgramCallbacks() {
+  // The signature of each callback that is only ever handed to the program.
+  llvm::StringMap<std::string> SignatureOf;
+  llvm::StringSet<> HandedElsewhere;
+  for (const RootFact &R : Roots) {
+    if (R.Kind != RootKind::Callback)
+      continue;
+    if (R.Into.empty() || R.Signature.empty() || !NodeIndex.count(R.Into))
+      HandedElsewhere.insert(R.Function);
+    else
+      SignatureOf[R.Function] = R.Signature;
+  }
+  // The program's calls through a function pointer, by signature.
+  llvm::StringMap<std::vector<std::pair<unsigned, unsigned>>> PointerCalls;
+  for (unsigned I = 0; I < Nodes.size(); ++I)
+    for (unsigned C = 0; C < Nodes[I].Facts.Calls.size(); ++C)
+      if (llvm::StringRef(Nodes[I].Facts.Calls[C].Callee).starts_with("(*)"))
+        PointerCalls[Nodes[I].Facts.Calls[C].Callee].push_back({I, C});
+  std::vector<std::pair<unsigned, CallFact>> Resolved;
+  llvm::StringSet<> CalledBack;
+  for (const auto &[Function, Signature] : SignatureOf) {
+    auto Sites = PointerCalls.find(Signature);
+    const Node *Callback = node(Function);
+    if (HandedElsewhere.contains(Function) || !Callback ||
+        Sites == PointerCalls.end())
+      continue;
+    for (auto [Caller, Call] : Sites->second) {
+      CallFact Through = Nodes[Caller].Facts.Calls[Call];
+      Through.Callee = Function.str();
+      Through.CalleeName = Callback->Facts.Name;
+      Resolved.push_back({Caller, std::move(Through)});
+    }
+    CalledBack.insert(Function);
+  }
+  for (auto &[Caller, Call] : Resolved)
+    Nodes[Caller].Facts.Calls.push_back(std::move(Call));
+  llvm::erase_if(Roots, [&](const RootFact &R) {
+    return R.Kind == RootKind::Callback && CalledBack.contains(R.Function);
+  });
+}
+
 void ProgramGraph::link() {
+  resolveProgramCallbacks();
   for (unsigned I = 0; I < Nodes.size(); ++I)
     for (unsigned C = 0; C < Nodes[I].Facts.Calls.size(); ++C)
       if (auto It = NodeIndex.find(Nodes[I].Facts.Calls[C].Callee);

@@ -48,6 +48,13 @@
 //      threads' code makes too (a reset beside a locked increment) keeps
 //      the finding, and so does a setter called from a handler.
 //
+// Callbacks the program registers with itself: a function handed only as an
+// argument to functions of the program (`restart_register(..., save_cb)`) is
+// called where the program calls a function pointer of its type; those calls
+// become its callers and it is no root. Handed once to a library (libevent,
+// pthread, signal) or stored by an initialiser, it stays a root: it may run
+// on any thread.
+//
 // Same id = same function (a function defined in a header and compiled in
 // several TUs is merged; the first TU's facts are kept). TU-local ids carry
 // their file, so they never merge.
@@ -170,6 +177,7 @@ private:
     std::vector<std::pair<unsigned, std::vector<LockRef>>> WrapperHeld;
   };
 
+  void resolveProgramCallbacks();
   void computeThreadFunctions();
   void computeMayStartThreads();
   void computeThreadsReaching();
