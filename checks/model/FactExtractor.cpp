@@ -348,6 +348,9 @@ private:
   llvm::DenseMap<const LambdaExpr *, const Expr *> LambdaArgumentOf;
   /// The outermost loop being walked (CallFact::Loop), 0 outside loops.
   unsigned OuterLoop = 0;
+  /// Functions named as an argument of a call of the program's own code
+  /// (`restart_register("main", save_cb)`): the function called.
+  llvm::DenseMap<const DeclRefExpr *, const FunctionDecl *> ProgramArgumentOf;
 
   unsigned orderOf(SourceLocation Loc) {
     return SM.getFileOffset(SM.getFileLoc(Loc));
@@ -377,6 +380,9 @@ private:
     return D && !SM.isInSystemHeader(SM.getFileLoc(D->getLocation()));
   }
   void call(const FunctionDecl *Callee, const Expr &E);
+  void indirectCall(const CallExpr &Call);
+  void markProgramArguments(const CallExpr &Call);
+  RootFact callbackRoot(const FunctionDecl &Fn, const DeclRefExpr &Ref);
   void walk(const Stmt *S);
   void lambda(const LambdaExpr &L);
   void markArguments(const Expr *Call, llvm::ArrayRef<const Expr *> Args);
@@ -405,6 +411,58 @@ void FunctionFactsBuilder::call(const FunctionDecl *Callee, const Expr &E) {
   SourceLocation Loc = E.getExprLoc();
   Out.Calls.push_back({Index.idOf(Callee), displayName(*Callee),
                        Index.posOf(Loc), heldAt(&E), orderOf(Loc), OuterLoop});
+}
+
+/// The type of a free function or of the pointee of a function pointer, as
+/// an indirect callee id; "" for anything else (member pointers, methods).
+static std::string signatureOf(QualType T, ASTContext &Ctx) {
+  if (const auto *Pointer = T->getAs<PointerType>())
+    T = Pointer->getPointeeType();
+  if (!T->isFunctionType())
+    return "";
+  return indirectCallee(T.getCanonicalType().getAsString());
+}
+
+/// A call through a function pointer: resolved at link time to the
+/// callbacks the program registers with itself (ProgramGraph.h).
+void FunctionFactsBuilder::indirectCall(const CallExpr &Call) {
+  if (Call.getDirectCallee() || isa<CXXMemberCallExpr>(Call))
+    return;
+  std::string Signature =
+      signatureOf(Call.getCallee()->IgnoreParenImpCasts()->getType(), Ctx);
+  if (Signature.empty())
+    return;
+  SourceLocation Loc = Call.getExprLoc();
+  Out.Calls.push_back({std::move(Signature), "a function pointer",
+                       Index.posOf(Loc), heldAt(&Call), orderOf(Loc),
+                       OuterLoop});
+}
+
+void FunctionFactsBuilder::markProgramArguments(const CallExpr &Call) {
+  const FunctionDecl *Callee = Call.getDirectCallee();
+  if (!Callee || !userCode(Callee) || Callee->getBuiltinID())
+    return;
+  for (const Expr *Arg : Call.arguments()) {
+    const Expr *E = Arg->IgnoreParenImpCasts();
+    if (const auto *AddressOf = dyn_cast<UnaryOperator>(E);
+        AddressOf && AddressOf->getOpcode() == UO_AddrOf)
+      E = AddressOf->getSubExpr()->IgnoreParenImpCasts();
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
+      ProgramArgumentOf[Ref] = Callee;
+  }
+}
+
+RootFact FunctionFactsBuilder::callbackRoot(const FunctionDecl &Fn,
+                                            const DeclRefExpr &Ref) {
+  RootFact R{Index.idOf(&Fn), displayName(Fn), RootKind::Callback,
+             Index.posOf(Ref.getExprLoc()), "callback"};
+  const auto *Method = dyn_cast<CXXMethodDecl>(&Fn);
+  if (auto It = ProgramArgumentOf.find(&Ref);
+      It != ProgramArgumentOf.end() && (!Method || Method->isStatic())) {
+    R.Into = Index.idOf(It->second);
+    R.Signature = signatureOf(Fn.getType(), Ctx);
+  }
+  return R;
 }
 
 /// Marks lambdas written as arguments of a call (through the conversions to
@@ -481,7 +539,9 @@ void FunctionFactsBuilder::walk(const Stmt *S) {
             dyn_cast<MemberExpr>(Call->getCallee()->IgnoreParenImpCasts()))
       CalleePositions.insert(Member);
     markArguments(Call, llvm::ArrayRef(Call->getArgs(), Call->getNumArgs()));
+    markProgramArguments(*Call);
     call(Call->getDirectCallee(), *Call);
+    indirectCall(*Call);
     if (auto Start = classifyThreadStart(Call, Ctx))
       Out.ThreadStarts.push_back(site(Start->apiName(), *Call));
   } else if (const auto *Construct = dyn_cast<CXXConstructExpr>(S)) {
@@ -501,9 +561,7 @@ void FunctionFactsBuilder::walk(const Stmt *S) {
     // handed to someone who may call it on any thread.
     if (const auto *Fn = dyn_cast<FunctionDecl>(Ref->getDecl());
         Fn && !CalleePositions.contains(Ref) && userCode(Fn))
-      Index.Facts.Roots.push_back({Index.idOf(Fn), displayName(*Fn),
-                                   RootKind::Callback,
-                                   Index.posOf(Ref->getExprLoc()), "callback"});
+      Index.Facts.Roots.push_back(callbackRoot(*Fn, *Ref));
   }
   for (const Stmt *Child : S->children())
     walk(Child);

@@ -119,12 +119,18 @@ Value toJSON(const TUFacts &Facts) {
     Functions.push_back(toJSON(F));
   Array Roots;
   Roots.reserve(Facts.Roots.size());
-  for (const RootFact &R : Facts.Roots)
-    Roots.push_back(Object{{"function", R.Function},
-                           {"name", R.FunctionName},
-                           {"kind", rootKindName(R.Kind)},
-                           {"at", toJSON(R.At)},
-                           {"via", R.Via}});
+  for (const RootFact &R : Facts.Roots) {
+    Object O{{"function", R.Function},
+             {"name", R.FunctionName},
+             {"kind", rootKindName(R.Kind)},
+             {"at", toJSON(R.At)},
+             {"via", R.Via}};
+    if (!R.Into.empty())
+      O["into"] = R.Into;
+    if (!R.Signature.empty())
+      O["signature"] = R.Signature;
+    Roots.push_back(std::move(O));
+  }
   Array Candidates;
   Candidates.reserve(Facts.Candidates.size());
   for (const CandidateFact &C : Facts.Candidates) {
@@ -280,6 +286,10 @@ std::optional<RootKind> rootKindNamed(llvm::StringRef Name) {
 }
 } // namespace
 
+std::string indirectCallee(llvm::StringRef FunctionType) {
+  return ("(*)" + FunctionType).str();
+}
+
 std::optional<TUFacts> fromJSON(const Value &V, std::string &Error) {
   const Object *O = V.getAsObject();
   std::optional<int64_t> Version = O ? O->getInteger("version") : std::nullopt;
@@ -305,7 +315,8 @@ std::optional<TUFacts> fromJSON(const Value &V, std::string &Error) {
       R.Failed = true;
     Facts.Roots.push_back({R.str(Root, "function"), R.str(Root, "name"),
                            Kind.value_or(RootKind::ThreadEntry),
-                           R.pos(Root, "at"), R.str(Root, "via")});
+                           R.pos(Root, "at"), R.str(Root, "via"),
+                           R.str(Root, "into"), R.str(Root, "signature")});
   });
   R.each(*O, "candidates", [&](const Object &C) {
     Facts.Candidates.push_back({R.str(C, "check"), R.pos(C, "at"),

@@ -109,7 +109,19 @@ struct RootFact {
   FactPos At;
   /// `std::thread`, `pthread_create`, `handler 'Get "/users"'`, ...
   std::string Via;
+  /// A callback handed as an argument to a function of the program (a
+  /// registry of its own, `restart_register(..., save_cb)`): that function's
+  /// id; empty when it goes to a library or is stored elsewhere.
+  std::string Into;
+  /// A callback's function type, as indirectCallee() names it: the program
+  /// calls it where it calls a pointer of that type.
+  std::string Signature;
 };
+
+/// The callee id of a call through a pointer to a function of type
+/// \p FunctionType (`int (const char *, void *)`): no function has it, the
+/// link resolves it to the callbacks the program registers with itself.
+std::string indirectCallee(llvm::StringRef FunctionType);
 
 /// Everything one TU knows about one function it defines.
 struct FunctionFacts {

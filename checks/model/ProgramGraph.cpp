@@ -84,7 +84,49 @@ const FunctionFacts *ProgramGraph::function(llvm::StringRef Id) const {
 
 // ---- fixpoints -------------------------------------------------------------
 
+void ProgramGraph::resolveProgramCallbacks() {
+  // The signature of each callback that is only ever handed to the program.
+  llvm::StringMap<std::string> SignatureOf;
+  llvm::StringSet<> HandedElsewhere;
+  for (const RootFact &R : Roots) {
+    if (R.Kind != RootKind::Callback)
+      continue;
+    if (R.Into.empty() || R.Signature.empty() || !NodeIndex.count(R.Into))
+      HandedElsewhere.insert(R.Function);
+    else
+      SignatureOf[R.Function] = R.Signature;
+  }
+  // The program's calls through a function pointer, by signature.
+  llvm::StringMap<std::vector<std::pair<unsigned, unsigned>>> PointerCalls;
+  for (unsigned I = 0; I < Nodes.size(); ++I)
+    for (unsigned C = 0; C < Nodes[I].Facts.Calls.size(); ++C)
+      if (llvm::StringRef(Nodes[I].Facts.Calls[C].Callee).starts_with("(*)"))
+        PointerCalls[Nodes[I].Facts.Calls[C].Callee].push_back({I, C});
+  std::vector<std::pair<unsigned, CallFact>> Resolved;
+  llvm::StringSet<> CalledBack;
+  for (const auto &[Function, Signature] : SignatureOf) {
+    auto Sites = PointerCalls.find(Signature);
+    const Node *Callback = node(Function);
+    if (HandedElsewhere.contains(Function) || !Callback ||
+        Sites == PointerCalls.end())
+      continue;
+    for (auto [Caller, Call] : Sites->second) {
+      CallFact Through = Nodes[Caller].Facts.Calls[Call];
+      Through.Callee = Function.str();
+      Through.CalleeName = Callback->Facts.Name;
+      Resolved.push_back({Caller, std::move(Through)});
+    }
+    CalledBack.insert(Function);
+  }
+  for (auto &[Caller, Call] : Resolved)
+    Nodes[Caller].Facts.Calls.push_back(std::move(Call));
+  llvm::erase_if(Roots, [&](const RootFact &R) {
+    return R.Kind == RootKind::Callback && CalledBack.contains(R.Function);
+  });
+}
+
 void ProgramGraph::link() {
+  resolveProgramCallbacks();
   for (unsigned I = 0; I < Nodes.size(); ++I)
     for (unsigned C = 0; C < Nodes[I].Facts.Calls.size(); ++C)
       if (auto It = NodeIndex.find(Nodes[I].Facts.Calls[C].Callee);
@@ -601,6 +643,30 @@ bool ProgramGraph::takenByAny(const llvm::BitVector &Threads,
   return false;
 }
 
+bool ProgramGraph::runsOnProgramThreads(const Node &N) const {
+  return N.Reached.any() ||
+         (N.Concurrent && N.Reason.What != ConcurrencyReason::Kind::NoCaller);
+}
+
+bool ProgramGraph::isConfigurationWrite(const Node &Writer,
+                                        const llvm::BitVector &Running,
+                                        llvm::StringRef Var) const {
+  if (runsOnProgramThreads(Writer) || Running.any())
+    return false;
+  auto Accesses = AccessesOf.find(Var);
+  if (Accesses == AccessesOf.end())
+    return false;
+  bool ReadOnThreads = false;
+  for (const auto &[Index, A] : Accesses->second) {
+    if (!runsOnProgramThreads(Nodes[Index]))
+      continue;
+    if (A->Write)
+      return false;
+    ReadOnThreads = true;
+  }
+  return ReadOnThreads;
+}
+
 bool ProgramGraph::mayRunTogether(const Node &A, const llvm::BitVector &RunA,
                                   const Node &B,
                                   const llvm::BitVector &RunB) const {
@@ -792,6 +858,10 @@ LinkVerdict ProgramGraph::judgeUnguarded(const CandidateFact &C) const {
         break;
       }
   if (!Other)
+    return {false, {}};
+  // Configuration: the threads only read the variable, and the write runs
+  // where no thread of the program does, before any is started.
+  if (isConfigurationWrite(*N, Running, C.Var))
     return {false, {}};
   LinkVerdict V;
   std::optional<GuardingLock> Guard = guardOf(C.Var);

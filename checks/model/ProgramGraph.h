@@ -43,6 +43,20 @@
 //      field of the same class, or a global mutex declared in the same file
 //      within a few lines of it): one incidental locked read is no evidence.
 //      And only when it is held at an eighth of the accesses at least.
+//  (g) configuration writes: a write by code no thread runs (main's code
+//      before any thread starts, or a function reached only because nobody
+//      calls it: a setter of a library's API), of a variable the threads'
+//      code only reads, cannot race: the object is configured, then handed
+//      to the threads (setters called before `listen()`). A write the
+//      threads' code makes too (a reset beside a locked increment) keeps
+//      the finding, and so does a setter called from a handler.
+//
+// Callbacks the program registers with itself: a function handed only as an
+// argument to functions of the program (`restart_register(..., save_cb)`) is
+// called where the program calls a function pointer of its type; those calls
+// become its callers and it is no root. Handed once to a library (libevent,
+// pthread, signal) or stored by an initialiser, it stays a root: it may run
+// on any thread.
 //
 // Same id = same function (a function defined in a header and compiled in
 // several TUs is merged; the first TU's facts are kept). TU-local ids carry
@@ -167,6 +181,7 @@ private:
     std::vector<std::pair<unsigned, std::vector<LockRef>>> WrapperHeld;
   };
 
+  void resolveProgramCallbacks();
   void computeThreadFunctions();
   void computeMayStartThreads();
   void computeThreadsReaching();
@@ -193,6 +208,17 @@ private:
   bool runsOnThreads(const Node &N) const;
   /// Whether a thread of \p Threads takes \p L somewhere in its code.
   bool takenByAny(const llvm::BitVector &Threads, const LockRef &L) const;
+  /// Code of the program's threads: reached from a thread entry, a handler,
+  /// a callback or main's serving loop. A function reached only because
+  /// nobody in the program calls it (a library's API, an override) is not:
+  /// it runs where its caller runs.
+  bool runsOnProgramThreads(const Node &N) const;
+  /// A write of \p Var by code that is no thread's code, with no thread
+  /// running (\p Running), while the threads' code only reads \p Var: an
+  /// object configured before it is handed to the threads (a setter called
+  /// before `listen()`).
+  bool isConfigurationWrite(const Node &Writer, const llvm::BitVector &Running,
+                            llvm::StringRef Var) const;
   bool startedOnce(unsigned Function, unsigned Loop) const;
   void addThreadNotes(const Node &Writer, const llvm::BitVector &Running,
                       const Node &Other, const AccessFact &OtherAccess,

@@ -197,6 +197,51 @@ TEST(FactExtractorTest, RootsOfConcurrency) {
   }));
 }
 
+TEST(FactExtractorTest, CallbacksHandedToTheProgramAndPointerCalls) {
+  auto AST = parse(R"(
+    typedef int (*save_cb)(const char *tag, void *data);
+    struct entry { save_cb save; void *data; };
+    static struct entry registry[4];
+    static int used;
+    void registry_add(save_cb cb, void *data) {
+      registry[used].save = cb;
+      registry[used++].data = data;
+    }
+    int registry_save(void) {
+      for (int i = 0; i < used; i++)
+        if (registry[i].save("main", registry[i].data) != 0)
+          return -1;
+      return 0;
+    }
+    int meta_save(const char *, void *) { return 0; }
+    void on_signal(int) {}
+    int main() {
+      registry_add(meta_save, nullptr);
+      signal(SIGHUP, on_signal);
+      return registry_save();
+    }
+  )");
+  const TUFacts &Facts = ProgramFactsIndex::of(AST->getASTContext()).facts();
+  auto Root = [&](llvm::StringRef Name) -> const RootFact * {
+    for (const RootFact &R : Facts.Roots)
+      if (R.FunctionName == Name)
+        return &R;
+    ADD_FAILURE() << "no root " << Name.str();
+    return nullptr;
+  };
+  const RootFact *Save = Root("meta_save");
+  const RootFact *Signal = Root("on_signal");
+  ASSERT_TRUE(Save && Signal);
+  EXPECT_EQ(Save->Into, fn(Facts, "registry_add")->Id);
+  EXPECT_EQ(Save->Signature, indirectCallee("int (const char *, void *)"));
+  // Handed to a library: no function of the program calls it.
+  EXPECT_TRUE(Signal->Into.empty());
+  const FunctionFacts *Registry = fn(Facts, "registry_save");
+  EXPECT_TRUE(llvm::any_of(Registry->Calls, [&](const CallFact &C) {
+    return C.Callee == Save->Signature && C.Loop != 0;
+  }));
+}
+
 TEST(FactExtractorTest, ExitsSinksAndBlockingCalls) {
   auto AST = parse(R"(
     void fatal(const char *msg) {

@@ -549,6 +549,131 @@ TEST(ProgramGraphTest, LockTakenByTheWriterItselfIsEvidence) {
   EXPECT_FALSE(G.judge(OtherWrite)->Report);
 }
 
+// ---- (g): configuration writes ---------------------------------------------
+
+/// A server whose request handler reads `logger_` under `logger_mu`; the
+/// setter writes it unlocked and nobody in the program calls it (an API).
+struct ConfiguredServer {
+  TU Server{"server.h"};
+  CandidateFact SetterWrite;
+  ConfiguredServer() {
+    Server.fn("handle");
+    Server.fn("output_log");
+    Server.fn("set_logger");
+    Server.callback("listen", "handle");
+    Server.call("handle", "output_log");
+    Server.access("output_log", "logger_", false);
+    Server.access("output_log", "logger_", false, {lock("logger_mu")});
+    Server.access("output_log", "logger_", false, {lock("logger_mu")});
+    FactPos W = Server.access("set_logger", "logger_", true);
+    SetterWrite = Server.unguarded("set_logger", "logger_", W);
+  }
+};
+
+TEST(ProgramGraphTest, SetterNoThreadCallsOfAVariableThreadsOnlyReadIsSilent) {
+  ConfiguredServer S;
+  ProgramGraph G = linked({&S.Server});
+  ASSERT_TRUE(G.guardOf("c:@logger_")->evidence());
+  EXPECT_FALSE(G.judge(S.SetterWrite)->Report);
+}
+
+TEST(ProgramGraphTest, SetterCalledFromAHandlerIsReported) {
+  ConfiguredServer S;
+  S.Server.fn("reconfigure");
+  S.Server.callback("listen", "reconfigure"); // while the server runs
+  S.Server.call("reconfigure", "set_logger");
+  ProgramGraph G = linked({&S.Server});
+  EXPECT_TRUE(G.judge(S.SetterWrite)->Report);
+}
+
+TEST(ProgramGraphTest, SetterOfAVariableThreadsWriteIsReported) {
+  ConfiguredServer S;
+  S.Server.fn("rotate");
+  S.Server.call("handle", "rotate");
+  S.Server.access("rotate", "logger_", true, {lock("logger_mu")});
+  ProgramGraph G = linked({&S.Server});
+  EXPECT_TRUE(G.judge(S.SetterWrite)->Report);
+}
+
+TEST(ProgramGraphTest, SetterAfterMainStartedTheReadingThreadIsReported) {
+  ConfiguredServer S;
+  S.Server.fn("main");
+  S.Server.fn("serve");
+  S.Server.startThread("main", "serve");
+  S.Server.call("serve", "output_log");
+  S.Server.call("main", "set_logger"); // the reader may already run
+  ProgramGraph G = linked({&S.Server});
+  EXPECT_TRUE(G.judge(S.SetterWrite)->Report);
+}
+
+// ---- callbacks the program registers with itself ----------------------------
+
+/// main registers `save_cb` with the program's own registry, starts the
+/// workers, and at shutdown the registry calls every saved pointer.
+struct SelfRegistry {
+  TU Main{"main.c"}, Restart{"restart.c"};
+  CandidateFact Exit;
+  const std::string Signature = indirectCallee("int (void *)");
+  SelfRegistry() {
+    Main.fn("main");
+    Main.fn("worker");
+    Main.fn("save_cb");
+    Restart.fn("restart_register");
+    Restart.fn("restart_save");
+    Restart.fn("set_kv");
+    FactPos Registered = Main.at();
+    Main.Facts.Roots.push_back({"c:@F@save_cb", "save_cb", RootKind::Callback,
+                                Registered, "callback", "c:@F@restart_register",
+                                Signature});
+    Main.call("main", "restart_register");
+    Main.startThread("main", "worker", 1);
+    Main.call("main", "restart_save"); // after the serving loop, no loop
+    pointerCall(Restart, "restart_save", 7);
+    Main.call("save_cb", "set_kv");
+    Exit = Restart.termination("set_kv");
+  }
+  void pointerCall(TU &In, const std::string &From, unsigned Loop = 0) {
+    FactPos P = In.at();
+    In.get(From).Calls.push_back(
+        {Signature, "a function pointer", P, {}, P.Offset, Loop});
+  }
+};
+
+TEST(ProgramGraphTest, CallbackRegisteredWithTheProgramRunsWhereItIsCalled) {
+  SelfRegistry P;
+  ProgramGraph G = linked({&P.Main, &P.Restart});
+  EXPECT_TRUE(G.isStartupOnly("c:@F@save_cb"));
+  EXPECT_TRUE(G.isStartupOnly("c:@F@set_kv"));
+  EXPECT_FALSE(G.judge(P.Exit)->Report);
+}
+
+TEST(ProgramGraphTest, CallbackCalledThroughAPointerByAWorkerIsConcurrent) {
+  SelfRegistry P;
+  P.pointerCall(P.Main, "worker");
+  ProgramGraph G = linked({&P.Main, &P.Restart});
+  EXPECT_TRUE(G.isConcurrent("c:@F@set_kv"));
+  auto Kept = G.judge(P.Exit);
+  ASSERT_TRUE(Kept && Kept->Report);
+  EXPECT_EQ(Kept->Notes[0].Message, "'worker' runs on the thread started here");
+  EXPECT_EQ(Kept->Notes[1].Message, "'save_cb' is called from 'worker' here");
+}
+
+TEST(ProgramGraphTest, CallbackAlsoHandedToALibraryStaysARoot) {
+  SelfRegistry P;
+  P.Main.callback("main", "save_cb"); // e.g. event_set(..., save_cb, ...)
+  ProgramGraph G = linked({&P.Main, &P.Restart});
+  EXPECT_TRUE(G.isConcurrent("c:@F@set_kv"));
+  EXPECT_TRUE(G.judge(P.Exit)->Report);
+}
+
+TEST(ProgramGraphTest, CallbackTheProgramNeverCallsStaysARoot) {
+  SelfRegistry P;
+  P.Restart.get("restart_save").Calls.clear(); // no pointer call anywhere
+  ProgramGraph G = linked({&P.Main, &P.Restart});
+  EXPECT_TRUE(G.isConcurrent("c:@F@save_cb"));
+  EXPECT_TRUE(G.judge(P.Exit)->Report);
+}
+
 TEST(ProgramGraphTest, AbruptTerminationVerdicts) {
   TU A("main.c"), B("util.c");
   A.fn("main");
@@ -598,6 +723,9 @@ TEST(ProgramFactsTest, JSONRoundTripKeepsEveryFact) {
   FactPos W = A.access("worker", "g", true, {lock("mu")});
   A.unguarded("worker", "g", W);
   A.Facts.Homes["c:@g"] = "a.c";
+  A.Facts.Roots.push_back({"c:@F@cb", "cb", RootKind::Callback, A.at(),
+                           "callback", "c:@F@registry_add",
+                           indirectCallee("int (void *)")});
   std::string Error;
   std::optional<TUFacts> Back = fromJSON(toJSON(A.Facts), Error);
   ASSERT_TRUE(Back) << Error;
@@ -606,6 +734,8 @@ TEST(ProgramFactsTest, JSONRoundTripKeepsEveryFact) {
   EXPECT_EQ(Back->Roots[0].Kind, RootKind::ThreadEntry);
   EXPECT_EQ(Back->Functions[0].ThreadStarts[0].Loop, 5u);
   EXPECT_EQ(Back->Functions[0].Calls[0].Loop, 5u);
+  EXPECT_EQ(Back->Roots[1].Into, "c:@F@registry_add");
+  EXPECT_EQ(Back->Roots[1].Signature, "(*)int (void *)");
 }
 
 TEST(ProgramFactsTest, MalformedPayloadsAreRejected) {
