@@ -21,10 +21,11 @@ tests=${LOADCHECK_SANITIZE_TESTS:-.}
 # loadcheck's own sources (the robustness sweep's job), the example-service
 # runs (the same driver paths as the CLI tests, over 17 heavy translation
 # units, 19 times) and the install tests (packaging, no code of ours runs
-# that the CLI tests do not run), and the README's CI snippets (the same
-# driver on the example service). The plugin tests and the crash-injection
-# tests skip themselves; the robustness label is left out.
-exclude=${LOADCHECK_SANITIZE_EXCLUDE:-FixItTest|FixtureAsTestCode|Precision.SilentOnOwnSources|ExampleService|^install\.|^readme\.}
+# that the CLI tests do not run), and the CI snippets of the README and
+# docs/ci.md (the same driver on the example service). The plugin tests and
+# the crash-injection tests skip themselves; the robustness label is left
+# out.
+exclude=${LOADCHECK_SANITIZE_EXCLUDE:-FixItTest|FixtureAsTestCode|Precision.SilentOnOwnSources|ExampleService|^install\.|^readme\.|^docs-ci\.}
 
 start=$(date +%s)
 LOADCHECK_BUILD_DIR=$build_dir bash scripts/build.sh \
