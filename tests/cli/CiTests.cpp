@@ -903,5 +903,31 @@ TEST(Ci, ListChecksAsJson) {
       << Sarif.Err;
 }
 
+TEST(Ci, ListChecksWritesToOutput) {
+  Workspace Dir({});
+  ProcessResult Text = run(Dir, {"--list-checks", "-o", "lists/checks.txt"});
+  EXPECT_EQ(Text.ExitCode, 0) << Text.Err;
+  EXPECT_EQ(Text.Out, "");
+  EXPECT_TRUE(llvm::StringRef(Dir.read("lists/checks.txt"))
+                  .starts_with("Enabled checks:\n    "))
+      << Dir.read("lists/checks.txt");
+
+  ProcessResult Json =
+      run(Dir, {"--list-checks", "--format=json", "--output", "checks.json"});
+  EXPECT_EQ(Json.ExitCode, 0) << Json.Err;
+  EXPECT_EQ(Json.Out, "");
+  json::Value V = parseJson(Dir.read("checks.json"));
+  ASSERT_TRUE(V.getAsObject());
+  EXPECT_TRUE(V.getAsObject()->getArray("checks"));
+
+  // A list with its own file leaves -o nothing to receive.
+  ProcessResult Both =
+      run(Dir, {"--list-checks", "--format=json:own.json", "-o", "checks.txt"});
+  EXPECT_EQ(Both.ExitCode, 2);
+  EXPECT_NE(Both.Err.find("--output 'checks.txt' receives no report"),
+            std::string::npos)
+      << Both.Err;
+}
+
 } // namespace
 } // namespace loadcheck::testing
