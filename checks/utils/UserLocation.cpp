@@ -18,6 +18,13 @@ CharSourceRange fileRange(SourceRange Range, const SourceManager &SM,
   if (Range.isInvalid())
     return {};
   CharSourceRange Token = CharSourceRange::getTokenRange(Range);
+  // Spelled in a macro's argument (`curl_easy_setopt(h, OPT, 0L)`): clang
+  // leaves out the macro backtrace of a caret there only when every range
+  // maps into each of its macros, which a range in the file does not (nor,
+  // through nested macros, always one in the macro), so it would print
+  // "expanded from macro" notes nobody asked for. No range then.
+  if (SM.isMacroArgExpansion(Range.getBegin()))
+    return {};
   if (CharSourceRange InFile = Lexer::makeFileCharRange(Token, SM, LangOpts);
       InFile.isValid())
     return InFile;

@@ -21,8 +21,9 @@ clang::SourceLocation userLocation(clang::SourceLocation Loc,
 /// \p Range as a diagnostic highlights it (`diag(...) << fileRange(...)`):
 /// in the file the user reads, which is all clang-tidy keeps of a range (it
 /// drops one in a macro expansion, and with it the end of SARIF's region).
-/// A range spelled in one macro's arguments stays where it is spelled; any
-/// other range touching a macro expansion becomes the whole expansion.
+/// A range starting in a macro's argument is none (invalid: clang would
+/// print the caret's macro backtrace); any other range touching a macro
+/// expansion becomes the whole expansion in the file.
 clang::CharSourceRange fileRange(clang::SourceRange Range,
                                  const clang::SourceManager &SM,
                                  const clang::LangOptions &LangOpts);

@@ -291,10 +291,12 @@ TEST(Ci, GithubAnnotationsWithSummaryBeyondTen) {
   ProcessResult Run =
       run(Dir, {"--format=github", "many.cpp", "--", "-std=c++17"});
   EXPECT_EQ(Run.ExitCode, 1) << Run.Err;
-  EXPECT_NE(Run.Out.find("::warning file=many.cpp,line=4,col=28,"
-                         "title=loadcheck-detached-thread::thread 't0' is "
-                         "detached and cannot be joined at shutdown; join it "
-                         "or use a worker pool\n"),
+  // From the caret at `detach` to the end of `t0.detach()`.
+  EXPECT_NE(Run.Out.find(
+                "::warning file=many.cpp,line=4,col=28,endLine=4,"
+                "endColumn=36,title=loadcheck-detached-thread::thread 't0' is "
+                "detached and cannot be joined at shutdown; join it "
+                "or use a worker pool\n"),
             std::string::npos)
       << Run.Out;
   EXPECT_EQ(count(Run.Out, "::warning "), 10u) << Run.Out;

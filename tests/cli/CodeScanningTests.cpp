@@ -149,8 +149,8 @@ TEST(CodeScanning, DetachedHeadHasNoBranch) {
   EXPECT_EQ(Details->getString("repositoryUri"), "file://" + Dir.path() + "/");
 }
 
-/// Findings on a multi-token expression, a whole macro expansion and an
-/// expression spelled in a macro's argument.
+/// Findings on a multi-token expression, a whole macro expansion and
+/// expressions spelled in a macro's argument.
 const char *const Ranges = R"(#include <curl/curl.h>
 #include <thread>
 #define DETACH(thread) (thread).detach()
@@ -248,12 +248,17 @@ TEST(CodeScanning, RegionsEndWhereTheReportedExpressionEnds) {
                       "--format=json:report.json"});
   ASSERT_EQ(Run.ExitCode, 1) << Run.Err;
 
-  // `0L`; `t.detach()` from its caret at `detach`; the whole `DETACH(u)`
-  // where the call is the macro's expansion; `v.detach()` where it is
-  // spelled, in RUN's argument. End columns are exclusive.
-  const std::vector<std::string> Expected = {"7:47-7:49", "11:5-11:13",
-                                             "15:3-15:12", "16:9-16:17"};
+  // `t.detach()` from its caret at `detach`; the whole `DETACH(u)` where
+  // the call is the macro's expansion. Spelled in a macro's argument
+  // (`0L` in the curl_easy_setopt macro, `v.detach()` in RUN) a range has
+  // no end: one in the file would make clang print the caret's macro
+  // backtrace. End columns are exclusive.
+  const std::vector<std::string> Expected = {"7:47-0:0", "11:5-11:13",
+                                             "15:3-15:12", "16:9-0:0"};
   EXPECT_EQ(sarifSpans(Dir, "report.sarif"), Expected);
+  // JSON's end is the start where there is none.
+  const std::vector<std::string> ExpectedJson = {"7:47-7:47", "11:5-11:13",
+                                                 "15:3-15:12", "16:9-16:9"};
   auto Json = json::parse(Dir.read("report.json"));
   ASSERT_TRUE(bool(Json)) << llvm::toString(Json.takeError());
   EXPECT_EQ(spans(*Json->getAsObject()->getArray("findings"),
@@ -262,7 +267,7 @@ TEST(CodeScanning, RegionsEndWhereTheReportedExpressionEnds) {
                         *F.getInteger("line"), *F.getInteger("column"),
                         *F.getInteger("endLine"), *F.getInteger("endColumn"));
                   }),
-            Expected);
+            ExpectedJson);
 
   // The same ends from the cache, and through `loadcheck merge`.
   ProcessResult Cached =
