@@ -5,6 +5,7 @@
 #include "checks/model/ThreadEntry.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -351,7 +352,9 @@ bool AtomicCheckThenActCheck::checkThenAct(const IfStmt &If, ASTContext &Ctx) {
   const ValueDecl *Atomic = utils::namedObject(First.Object);
   diag(Loc, "check-then-act on atomic %0 lets another thread slip in; "
             "use %select{|atomic_}1compare_exchange_strong")
-      << Atomic << !Ctx.getLangOpts().CPlusPlus;
+      << Atomic << !Ctx.getLangOpts().CPlusPlus
+      << utils::fileRange(If.getCond()->getSourceRange(), SM,
+                          Ctx.getLangOpts());
   diag(SM.getFileLoc(First.Where->getExprLoc()), "%0 written here",
        DiagnosticIDs::Note)
       << Atomic;
@@ -390,7 +393,9 @@ bool AtomicCheckThenActCheck::doubleCheckedLocking(const IfStmt &If,
       const ValueDecl *Var = utils::namedObject(Object);
       diag(Loc, "double-checked locking on non-atomic %0 races; use "
                 "%select{std::call_once|pthread_once}1 or an atomic")
-          << Var << !Ctx.getLangOpts().CPlusPlus;
+          << Var << !Ctx.getLangOpts().CPlusPlus
+          << utils::fileRange(If.getCond()->getSourceRange(), SM,
+                              Ctx.getLangOpts());
       diag(SM.getFileLoc(Held.back().AcquiredAt), "%0 acquired here",
            DiagnosticIDs::Note)
           << Held.back().Id.Decl;

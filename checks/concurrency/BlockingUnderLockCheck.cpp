@@ -3,6 +3,7 @@
 #include "checks/model/BlockingApis.h"
 #include "checks/model/LockModel.h"
 #include "checks/utils/Matchers.h"
+#include "checks/utils/UserLocation.h"
 #include "clang-tidy/utils/OptionsUtils.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -121,7 +122,9 @@ void BlockingUnderLockCheck::check(const MatchFinder::MatchResult &Result) {
   const model::HeldLock &Innermost = Held.back();
   diag(Loc, "%0 blocks while %1 is held, stalling all threads needing it; "
             "release it before the call")
-      << Callee->getDeclName() << cast<NamedDecl>(Innermost.Id.Decl);
+      << Callee->getDeclName() << cast<NamedDecl>(Innermost.Id.Decl)
+      << utils::fileRange(Call->getSourceRange(), *Result.SourceManager,
+                          getLangOpts());
   for (const model::HeldLock &Lock : llvm::reverse(Held)) {
     if (Lock.Kind == model::HeldBy::Annotation)
       diag(Lock.AcquiredAt, "%0 held by every caller (requires_capability)",

@@ -2,6 +2,7 @@
 #include "checks/concurrency/DetachedThreadCheck.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
 
@@ -30,10 +31,10 @@ void DetachedThreadCheck::registerMatchers(MatchFinder *Finder) {
 
   // pthread_detach(tid), thrd_detach(thr)
   Finder->addMatcher(
-      callExpr(callee(functionDecl(
-                   hasAnyName("::pthread_detach", "::thrd_detach"))),
-               argumentCountIs(1), utils::inUserCode(),
-               optionally(forCallable(functionDecl().bind(Function))))
+      callExpr(
+          callee(functionDecl(hasAnyName("::pthread_detach", "::thrd_detach"))),
+          argumentCountIs(1), utils::inUserCode(),
+          optionally(forCallable(functionDecl().bind(Function))))
           .bind(PthreadDetach),
       this);
 
@@ -167,14 +168,17 @@ void DetachedThreadCheck::check(const MatchFinder::MatchResult &Result) {
     if (detachesSelfInTeardown(*Call, *Result.Context))
       return;
     SourceLocation Loc = Call->getExprLoc();
+    CharSourceRange Range = utils::fileRange(
+        Call->getSourceRange(), *Result.SourceManager, getLangOpts());
     if (const NamedDecl *Thread =
             utils::namedEntity(Call->getImplicitObjectArgument()))
       diag(Loc, "thread %0 is detached and cannot be joined at shutdown; join "
                 "it or use a worker pool")
-          << Thread;
+          << Thread << Range;
     else
       diag(Loc, "temporary thread is detached and cannot be joined at "
-                "shutdown; join it or use a worker pool");
+                "shutdown; join it or use a worker pool")
+          << Range;
     return;
   }
 
@@ -184,26 +188,32 @@ void DetachedThreadCheck::check(const MatchFinder::MatchResult &Result) {
             *Call, Result.Nodes.getNodeAs<FunctionDecl>(Function),
             *Result.Context))
       return;
+    CharSourceRange Range = utils::fileRange(
+        Call->getSourceRange(), *Result.SourceManager, getLangOpts());
     if (const NamedDecl *Thread = utils::namedEntity(Call->getArg(0)))
       diag(Call->getBeginLoc(), "thread %0 is detached and cannot be joined "
                                 "at shutdown; join it or use a worker pool")
-          << Thread;
+          << Thread << Range;
     else
       diag(Call->getBeginLoc(), "thread is detached and cannot be joined at "
-                                "shutdown; join it or use a worker pool");
+                                "shutdown; join it or use a worker pool")
+          << Range;
     return;
   }
 
   if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(DetachedAttr)) {
     if (!isDetachedState(Call->getArg(1), *Result.SourceManager, getLangOpts()))
       return;
+    CharSourceRange Range = utils::fileRange(
+        Call->getSourceRange(), *Result.SourceManager, getLangOpts());
     if (const NamedDecl *Attr = utils::namedEntity(Call->getArg(0)))
       diag(Call->getBeginLoc(), "thread attribute %0 makes threads that cannot "
                                 "be joined at shutdown; create them joinable")
-          << Attr;
+          << Attr << Range;
     else
       diag(Call->getBeginLoc(), "thread attribute makes threads that cannot "
-                                "be joined at shutdown; create them joinable");
+                                "be joined at shutdown; create them joinable")
+          << Range;
   }
 }
 

@@ -3,6 +3,7 @@
 #include "checks/model/ObligationFlow.h"
 #include "checks/model/ThreadEntry.h"
 #include "checks/utils/Matchers.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
@@ -73,13 +74,16 @@ void DiscardedAsyncFutureCheck::check(const MatchFinder::MatchResult &Result) {
     if (!Reported.insert(Loc).second)
       return;
     std::string Loop = loopSubject(*Call, Ctx);
+    CharSourceRange Range =
+        utils::fileRange(Call->getSourceRange(), SM, getLangOpts());
     if (Loop.empty())
       diag(Loc, "discarded std::async future blocks until the task ends, so "
-                "the call runs synchronously; keep it");
+                "the call runs synchronously; keep it")
+          << Range;
     else
       diag(Loc, "discarded std::async future blocks in each iteration of '%0', "
                 "serialising the tasks; keep it")
-          << Loop;
+          << Loop << Range;
     return;
   }
 
@@ -107,14 +111,16 @@ void DiscardedAsyncFutureCheck::check(const MatchFinder::MatchResult &Result) {
                            ? nullptr
                            : Ctx.getParents(*Var)[0].get<DeclStmt>())
     Loop = loopSubject(*DS, Ctx);
+  CharSourceRange Range =
+      utils::fileRange(Var->getSourceRange(), SM, getLangOpts());
   if (!Loop.empty())
     diag(Loc, "future %0 blocks at destruction per pass of '%1', serialising "
               "tasks; wait after the loop")
-        << Var << Loop;
+        << Var << Loop << Range;
   else
     diag(Loc, "future %0 is never waited on: its destructor blocks and drops "
               "the task's exception; call get()")
-        << Var;
+        << Var << Range;
   diag(SM.getFileLoc(Exit->second.Loc), "%0 is destroyed here without a wait",
        DiagnosticIDs::Note)
       << Var;

@@ -2,6 +2,7 @@
 #include "checks/concurrency/LockOrderInversionCheck.h"
 #include "checks/model/SharedAccess.h"
 #include "checks/utils/Matchers.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include <set>
@@ -79,7 +80,11 @@ void LockOrderInversionCheck::onEndOfTranslationUnit() {
     diag(Later.To.AcquiredAt,
          "%0 taken under %1 inverts the order in '%2' and can deadlock; use "
          "std::scoped_lock")
-        << Taken << Holding << model::functionDisplayName(*Earlier->Function);
+        << Taken << Holding << model::functionDisplayName(*Earlier->Function)
+        << utils::fileRange(Later.To.Acquisition
+                                ? Later.To.Acquisition->getSourceRange()
+                                : SourceRange(Later.To.AcquiredAt),
+                            *SM, getLangOpts());
     if (Earlier->From.Kind == model::HeldBy::Annotation)
       diag(Earlier->From.AcquiredAt,
            "%0 held by every caller (requires_capability)", DiagnosticIDs::Note)

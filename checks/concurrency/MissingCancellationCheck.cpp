@@ -2,6 +2,7 @@
 #include "checks/concurrency/MissingCancellationCheck.h"
 #include "checks/model/ThreadEntry.h"
 #include "checks/utils/Conditions.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
@@ -122,6 +123,16 @@ static std::optional<FixItHint> stopConditionFix(const Stmt &Loop,
       "; " + Test + ";");
 }
 
+/// The head of \p Loop, `while (true)` or `for (;;)`, which the warning
+/// highlights rather than the whole body; `do` for a do-while.
+static SourceRange loopHead(const Stmt &Loop) {
+  if (const auto *While = dyn_cast<WhileStmt>(&Loop))
+    return {While->getBeginLoc(), While->getRParenLoc()};
+  if (const auto *For = dyn_cast<ForStmt>(&Loop))
+    return {For->getBeginLoc(), For->getRParenLoc()};
+  return Loop.getBeginLoc();
+}
+
 void MissingCancellationCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
   auto Entry =
@@ -146,15 +157,16 @@ void MissingCancellationCheck::check(const MatchFinder::MatchResult &Result) {
     SourceLocation Loc = SM.getFileLoc(Loop->getBeginLoc());
     if (!Reported.insert(Loc).second)
       continue;
+    CharSourceRange Head = utils::fileRange(loopHead(*Loop), SM, getLangOpts());
     if (!Token) {
       diag(Loc, "%select{thread lambda|thread entry '%1'}0 loops forever with "
                 "no exit, blocking shutdown; check a stop flag")
-          << !IsLambda << Entry->Name;
+          << !IsLambda << Entry->Name << Head;
     } else {
       auto Diag = diag(Loc, "%select{thread lambda|thread entry '%1'}0 loops "
                             "forever ignoring stop token %2, blocking "
                             "shutdown; check it")
-                  << !IsLambda << Entry->Name << Token;
+                  << !IsLambda << Entry->Name << Token << Head;
       // Past the loop the entry falls off its end: only void entries.
       if (Entry->Function->getReturnType()->isVoidType())
         if (auto Fix = stopConditionFix(*Loop, *Token, Ctx))
@@ -168,7 +180,8 @@ void MissingCancellationCheck::check(const MatchFinder::MatchResult &Result) {
       return;
     diag(Loc, "stop token %0 is never checked, so request_stop() cannot end "
               "the thread; test it in the loop")
-        << Token;
+        << Token
+        << utils::fileRange(Token->getSourceRange(), SM, getLangOpts());
     diag(StartLoc, "thread started here", DiagnosticIDs::Note);
   }
 }

@@ -3,6 +3,7 @@
 #include "checks/model/SyncFacts.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
@@ -248,7 +249,8 @@ void SleepPollingCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   diag(Loc, "loop polls %0 with sleeps, burning CPU and reacting late; wait "
             "on a condition variable instead")
-      << What.Entity;
+      << What.Entity
+      << utils::fileRange(Cond->getSourceRange(), SM, getLangOpts());
   diag(SM.getFileLoc(Facts.Sleep->getBeginLoc()), "sleep between checks",
        DiagnosticIDs::Note);
 }

@@ -2,6 +2,7 @@
 #include "checks/concurrency/ThreadExceptionEscapeCheck.h"
 #include "checks/model/ThreadEntry.h"
 #include "checks/utils/LlvmCompat.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
@@ -154,15 +155,17 @@ void ThreadExceptionEscapeCheck::check(const MatchFinder::MatchResult &Result) {
   if (!Reported.insert(Loc).second)
     return;
   bool IsLambda = Entry->Kind == model::EntryKind::Lambda;
+  CharSourceRange Range =
+      utils::fileRange(Found->Site->getSourceRange(), SM, getLangOpts());
   if (!Found->Thrown) {
     diag(Loc, "exception rethrown here escapes %select{the thread lambda|"
               "thread entry '%1'}0, killing the process; handle it")
-        << !IsLambda << Entry->Name;
+        << !IsLambda << Entry->Name << Range;
   } else if (isa<CXXThrowExpr>(Found->Site)) {
     QualType Thrown(Found->Thrown, 0);
     diag(Loc, "%0 thrown here escapes %select{the thread lambda|thread entry "
               "'%2'}1, killing the process; catch it")
-        << Thrown << !IsLambda << Entry->Name;
+        << Thrown << !IsLambda << Entry->Name << Range;
   } else {
     QualType Thrown(Found->Thrown, 0);
     const NamedDecl *Callee = nullptr;
@@ -173,8 +176,8 @@ void ThreadExceptionEscapeCheck::check(const MatchFinder::MatchResult &Result) {
     diag(Loc, "%select{a call|'%3'}0 lets %1 escape %select{the thread "
               "lambda|thread '%4'}2, killing the process; catch it")
         << (Callee != nullptr) << Thrown << !IsLambda
-        << (Callee ? model::displayName(*Callee) : std::string())
-        << Entry->Name;
+        << (Callee ? model::displayName(*Callee) : std::string()) << Entry->Name
+        << Range;
   }
   diag(SM.getFileLoc(Entry->Start.Start->getBeginLoc()), "thread started here",
        DiagnosticIDs::Note);

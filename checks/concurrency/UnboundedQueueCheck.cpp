@@ -4,6 +4,7 @@
 #include "checks/model/SyncFacts.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -158,7 +159,7 @@ void UnboundedQueueCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   diag(Loc, "push onto %0 has no bound, so overload grows memory until OOM; "
             "check its size or wait for room")
-      << Field;
+      << Field << utils::fileRange(Push->getSourceRange(), SM, getLangOpts());
   diag(SM.getFileLoc(Field->getLocation()), "%0 declared here",
        DiagnosticIDs::Note)
       << Field;

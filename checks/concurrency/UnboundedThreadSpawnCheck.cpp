@@ -1,6 +1,7 @@
 //===--- UnboundedThreadSpawnCheck.cpp ------------------------------------===//
 #include "checks/concurrency/UnboundedThreadSpawnCheck.h"
 #include "checks/model/ThreadEntry.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
@@ -240,7 +241,8 @@ void UnboundedThreadSpawnCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   diag(Loc, "thread started per %select{iteration of|request in}0 '%1' is "
             "unbounded under load; use a fixed-size pool")
-      << Why->isRequest() << Why->subject();
+      << Why->isRequest() << Why->subject()
+      << utils::fileRange(Start->getSourceRange(), SM, getLangOpts());
   if (Why->What == model::PerRequestReason::Kind::Loop)
     diag(SM.getFileLoc(Why->Loop->getBeginLoc()), "loop begins here",
          DiagnosticIDs::Note);

@@ -4,6 +4,7 @@
 #include "checks/model/SharedAccess.h"
 #include "checks/model/ThreadEntry.h"
 #include "checks/utils/Matchers.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -179,7 +180,8 @@ void UnguardedSharedStateCheck::onEndOfTranslationUnit() {
           continue;
         diag(A.Loc, "%0 is written unlocked in a thread entry while others use "
                     "it; guard it with a mutex or atomic")
-            << cast<NamedDecl>(State);
+            << cast<NamedDecl>(State)
+            << utils::fileRange(A.Loc, *SM, getLangOpts());
         diag(A.Entry->Start.Start->getExprLoc(), "thread started here by %0",
              DiagnosticIDs::Note)
             << A.Entry->Start.apiName();
@@ -195,7 +197,8 @@ void UnguardedSharedStateCheck::onEndOfTranslationUnit() {
       diag(A.Loc, "unlocked write of %0 races with its %select{read|"
                   "write}1 under %2 in '%3'; hold %2 here too")
           << cast<NamedDecl>(State) << unsigned(Evidence->Write) << Lock
-          << model::functionDisplayName(*Evidence->Function);
+          << model::functionDisplayName(*Evidence->Function)
+          << utils::fileRange(A.Loc, *SM, getLangOpts());
       diag(Evidence->Loc, "%0 %select{read|written}1 under %2 here",
            DiagnosticIDs::Note)
           << cast<NamedDecl>(State) << unsigned(Evidence->Write) << Lock;

@@ -2,6 +2,7 @@
 #include "checks/concurrency/UnjoinedThreadCheck.h"
 #include "checks/utils/JThreadFix.h"
 #include "checks/utils/Matchers.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
 using namespace clang;
@@ -74,9 +75,11 @@ void UnjoinedThreadCheck::check(const MatchFinder::MatchResult &Result) {
   if (!Reported.insert(Loc).second)
     return;
   {
-    auto Diag = diag(Loc, "thread %0 may be destroyed while joinable, which "
-                          "calls std::terminate; join it on every path")
-                << Thread;
+    auto Diag =
+        diag(Loc, "thread %0 may be destroyed while joinable, which "
+                  "calls std::terminate; join it on every path")
+        << Thread
+        << utils::fileRange(Thread->getSourceRange(), SM, getLangOpts());
     // Fix-its only where jthread exists and the change is provably safe.
     if (getLangOpts().CPlusPlus20)
       if (auto Fixes = utils::jthreadFixIts(*Thread, *Function.getBody(),

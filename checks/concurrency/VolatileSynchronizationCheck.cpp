@@ -3,6 +3,7 @@
 #include "checks/model/SyncFacts.h"
 #include "checks/model/ThreadEntry.h"
 #include "checks/utils/Matchers.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -285,7 +286,8 @@ void VolatileSynchronizationCheck::reportIfShared(
     auto Diag = diag(Loc, "volatile %0 signals between threads but orders "
                           "nothing, so readers miss it; use "
                           "%select{std::atomic|_Atomic}1")
-                << &D << !getLangOpts().CPlusPlus;
+                << &D << !getLangOpts().CPlusPlus
+                << utils::fileRange(D.getSourceRange(), SM, getLangOpts());
     if (auto Fixes = atomicFix(D, DeclUses))
       for (const FixItHint &Fix : *Fixes)
         Diag << Fix;

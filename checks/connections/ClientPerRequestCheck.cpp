@@ -3,6 +3,7 @@
 #include "checks/model/HandOver.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -128,18 +129,22 @@ void ClientPerRequestCheck::report(const Expr &Created, const VarDecl *Var,
                                                      : Created.getBeginLoc());
   if (!Reported.insert(Loc).second)
     return;
+  CharSourceRange Range = utils::fileRange(
+      Var && !Factory ? Var->getSourceRange() : Created.getSourceRange(), SM,
+      getLangOpts());
   if (Factory)
     diag(Loc, "'%0' is called per %select{iteration of|request in}1 '%2', "
               "paying connection setup each time; reuse one")
-        << plainQualifiedName(*Factory) << Why->isRequest() << Why->subject();
+        << plainQualifiedName(*Factory) << Why->isRequest() << Why->subject()
+        << Range;
   else if (Var)
     diag(Loc, "client %0 of type '%1' made per %select{iteration of|request "
               "in}2 '%3' pays setup each time; reuse one")
-        << Var << TypeName << Why->isRequest() << Why->subject();
+        << Var << TypeName << Why->isRequest() << Why->subject() << Range;
   else
     diag(Loc, "'%0' is created per %select{iteration of|request in}1 '%2', "
               "paying connection setup each time; reuse one")
-        << TypeName << Why->isRequest() << Why->subject();
+        << TypeName << Why->isRequest() << Why->subject() << Range;
 
   model::notePerRequestReason(*this, *Why);
 }

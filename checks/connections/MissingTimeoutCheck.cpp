@@ -5,6 +5,7 @@
 #include "checks/utils/CurlOption.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
@@ -166,7 +167,9 @@ void MissingTimeoutCheck::check(const MatchFinder::MatchResult &Result) {
   if (const auto *Connect = Nodes.getNodeAs<CallExpr>(RedisConnect)) {
     diag(Connect->getBeginLoc(),
          "'redisConnect' has no timeout and blocks for minutes when Redis is "
-         "down; use redisConnectWithTimeout");
+         "down; use redisConnectWithTimeout")
+        << utils::fileRange(Connect->getSourceRange(), *Result.SourceManager,
+                            getLangOpts());
     return;
   }
   if (const auto *Connect = Nodes.getNodeAs<CallExpr>(RedisOptionsConnect))
@@ -203,7 +206,8 @@ void MissingTimeoutCheck::checkGrpc(const CallExpr &Rpc, const VarDecl &Context,
   {
     auto Diag = diag(Loc, "RPC %0 has no deadline and waits forever on a "
                           "stalled server; set one on %1 first")
-                << Method << &Context;
+                << Method << &Context
+                << utils::fileRange(Rpc.getSourceRange(), SM, getLangOpts());
     // ctx.set_deadline(...) on the line after `grpc::ClientContext ctx;`.
     auto Parents = Result.Context->getParents(Context);
     const auto *DeclStatement =
@@ -312,10 +316,12 @@ void MissingTimeoutCheck::checkCurl(const CallExpr &Perform,
     return;
   Reported.insert(&Handle);
   {
-    auto Diag = diag(Perform.getBeginLoc(),
-                     "curl handle %0 has no timeout, so a stalled server "
-                     "hangs the transfer; set CURLOPT_TIMEOUT_MS")
-                << &Handle;
+    auto Diag =
+        diag(Perform.getBeginLoc(),
+             "curl handle %0 has no timeout, so a stalled server "
+             "hangs the transfer; set CURLOPT_TIMEOUT_MS")
+        << &Handle
+        << utils::fileRange(Perform.getSourceRange(), SM, getLangOpts());
     // curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 5000L); before the statement.
     const Stmt *Statement = statementInBlock(Perform, *Result.Context);
     const Expr *Arg = Perform.getArg(0);
@@ -362,7 +368,10 @@ void MissingTimeoutCheck::checkHttplib(const CXXMemberCallExpr &Request,
   SourceLocation Loc = Request.getExprLoc();
   diag(Loc, "request on httplib client %0 waits up to 300 s on a dead "
             "server; call set_connection_timeout")
-      << &Client;
+      << &Client
+      << utils::fileRange(Request.getSourceRange(),
+                          Client.getASTContext().getSourceManager(),
+                          getLangOpts());
   diag(Client.getLocation(), "client %0 created here", DiagnosticIDs::Note)
       << &Client;
 }
@@ -377,7 +386,10 @@ void MissingTimeoutCheck::checkRedisOptions(const CallExpr &Connect,
   Reported.insert(&Options);
   diag(Connect.getBeginLoc(), "redisOptions %0 set no timeout, so a dead "
                               "Redis blocks the connect; set connect_timeout")
-      << &Options;
+      << &Options
+      << utils::fileRange(Connect.getSourceRange(),
+                          Options.getASTContext().getSourceManager(),
+                          getLangOpts());
   diag(Options.getLocation(), "options %0 declared here", DiagnosticIDs::Note)
       << &Options;
 }
@@ -448,7 +460,7 @@ void MissingTimeoutCheck::checkConnectionString(const Expr &Arg,
   diag(SM.getFileLoc(Arg.getBeginLoc()),
        "connection string lacks connect_timeout, so a dead database hangs "
        "it; add 'connect_timeout=%0'")
-      << Seconds;
+      << Seconds << utils::fileRange(Arg.getSourceRange(), SM, getLangOpts());
 }
 
 } // namespace loadcheck::connections

@@ -3,6 +3,7 @@
 #include "checks/model/HandOver.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -161,7 +162,8 @@ void HotPathAllocationCheck::report(const Expr &Allocation, uint64_t Bytes,
   diag(Loc, "%0-byte heap buffer per %select{iteration of|request in}1 '%2' "
             "contends on the allocator; reuse a buffer")
       << static_cast<unsigned>(std::min<uint64_t>(Bytes, UINT32_MAX))
-      << Why->isRequest() << Why->subject();
+      << Why->isRequest() << Why->subject()
+      << utils::fileRange(Allocation.getSourceRange(), SM, getLangOpts());
   model::notePerRequestReason(*this, *Why);
 }
 

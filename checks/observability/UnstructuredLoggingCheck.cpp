@@ -199,7 +199,8 @@ void UnstructuredLoggingCheck::check(const MatchFinder::MatchResult &Result) {
   diag(utils::userLocation(Print->getBeginLoc(), SM),
        "'%0' in %select{thread entry|handler|function}1 '%2' "
        "interleaves lines under load; use a structured logger")
-      << Writer << Where->Kind << Where->Name;
+      << Writer << Where->Kind << Where->Name
+      << utils::fileRange(Print->getSourceRange(), SM, getLangOpts());
 }
 
 } // namespace loadcheck::observability

@@ -3,6 +3,7 @@
 #include "checks/model/FactExtractor.h"
 #include "checks/model/ProgramLink.h"
 #include "checks/utils/Matchers.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
@@ -201,7 +202,8 @@ void AbruptTerminationCheck::check(const MatchFinder::MatchResult &Result) {
     Where = Function->getNameAsString();
   diag(Loc, "%0 in %select{a lambda|'%2'}1 ends the process, killing in-flight "
             "requests; return an error instead")
-      << Callee << !InLambda << Where;
+      << Callee << !InLambda << Where
+      << utils::fileRange(Call->getSourceRange(), SM, getLangOpts());
   if (Verdict)
     for (const model::LinkNote &Note : Verdict->Notes)
       if (SourceLocation NoteLoc = Index.locationOf(Note); NoteLoc.isValid())

@@ -1,6 +1,7 @@
 //===--- MissingGracefulShutdownCheck.cpp ---------------------------------===//
 #include "checks/resilience/MissingGracefulShutdownCheck.h"
 #include "checks/utils/Matchers.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include <csignal>
@@ -153,9 +154,15 @@ void MissingGracefulShutdownCheck::check(
 void MissingGracefulShutdownCheck::onEndOfTranslationUnit() {
   if (!Main || !ServerLoop || HandlesSignals)
     return;
+  // The declaration's head, `int main(int argc, char **argv)`.
+  SourceRange Head = Main->getLocation();
+  if (FunctionTypeLoc Type = Main->getFunctionTypeLoc())
+    Head = {Main->getBeginLoc(), Type.getRParenLoc()};
   diag(Main->getLocation(),
        "server loop in 'main' ignores SIGTERM, so a deploy kills in-flight "
-       "requests; handle it and drain");
+       "requests; handle it and drain")
+      << utils::fileRange(Head, Main->getASTContext().getSourceManager(),
+                          getLangOpts());
   diag(ServerLoop->getBeginLoc(), "%0 started here", DiagnosticIDs::Note)
       << ServerLoopName;
 }

@@ -3,6 +3,7 @@
 #include "checks/utils/ConstantString.h"
 #include "checks/utils/CurlOption.h"
 #include "checks/utils/Matchers.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "llvm/Support/Regex.h"
@@ -179,7 +180,9 @@ void HardcodedCredentialsCheck::check(const MatchFinder::MatchResult &Result) {
     if (isConnectionStringWithSecret(S->getString()))
       diag(S->getBeginLoc(), "connection string holds a hardcoded password, "
                              "readable in code and binary; load it from "
-                             "secrets");
+                             "secrets")
+          << utils::fileRange(S->getSourceRange(), *Result.SourceManager,
+                              getLangOpts());
     return;
   }
 
@@ -219,7 +222,9 @@ void HardcodedCredentialsCheck::check(const MatchFinder::MatchResult &Result) {
   diag(SecretArg->getBeginLoc(), "hardcoded secret passed to %0 is readable "
                                  "in code and binary; load it from a secret "
                                  "store")
-      << Callee;
+      << Callee
+      << utils::fileRange(SecretArg->getSourceRange(), *Result.SourceManager,
+                          getLangOpts());
   if (Via)
     diag(Via->getLocation(), "secret %0 defined here", DiagnosticIDs::Note)
         << Via;

@@ -3,6 +3,7 @@
 #include "checks/model/StringProvenance.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
+#include "checks/utils/UserLocation.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -130,8 +131,9 @@ void SqlConcatenationCheck::check(const MatchFinder::MatchResult &Result) {
   diag(Sql->getBeginLoc(), "SQL for %0 built from %select{a run-time value|"
                            "'%2'}1 is injectable and re-parsed per call; use "
                            "parameters")
-      << Call->getDirectCallee()->getDeclName() << !PartName.empty()
-      << PartName;
+      << Call->getDirectCallee()->getDeclName() << !PartName.empty() << PartName
+      << utils::fileRange(Sql->getSourceRange(), *Result.SourceManager,
+                          getLangOpts());
   // Point at the join when it happens outside the call's argument.
   const SourceManager &SM = *Result.SourceManager;
   SourceRange ArgRange = Sql->getSourceRange();

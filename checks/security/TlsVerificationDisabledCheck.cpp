@@ -1,7 +1,7 @@
 //===--- TlsVerificationDisabledCheck.cpp ---------------------------------===//
 #include "checks/security/TlsVerificationDisabledCheck.h"
-#include "checks/utils/Matchers.h"
 #include "checks/utils/CurlOption.h"
+#include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
 #include "checks/utils/UserLocation.h"
 #include "clang/AST/ASTContext.h"
@@ -184,19 +184,21 @@ static bool checksVerifyResultInFile(SourceLocation Loc, ASTContext &Ctx) {
   return false;
 }
 
-/// Reports \p Setting, which turns off certificate (or, with \p Host, host
-/// name) verification of \p Object, named when it is a variable or member.
+/// Reports \p Setting (the expression in \p Range), which turns off
+/// certificate (or, with \p Host, host name) verification of \p Object,
+/// named when it is a variable or member.
 static void report(clang::tidy::ClangTidyCheck &Check, SourceLocation Loc,
-                   llvm::StringRef Setting, bool Host, const Expr *Object) {
+                   CharSourceRange Range, llvm::StringRef Setting, bool Host,
+                   const Expr *Object) {
   const NamedDecl *Named = utils::namedEntity(Object);
   if (Named && Named->getIdentifier())
     Check.diag(Loc, "%0 disables TLS %select{certificate|host name}1 checks of "
                     "%2, so traffic can be intercepted; set trusted CAs")
-        << Setting << Host << Named;
+        << Setting << Host << Named << Range;
   else
     Check.diag(Loc, "%0 disables TLS %select{certificate|host name}1 checks, "
                     "so traffic can be intercepted; set trusted CAs")
-        << Setting << Host;
+        << Setting << Host << Range;
 }
 
 void TlsVerificationDisabledCheck::check(
@@ -211,9 +213,11 @@ void TlsVerificationDisabledCheck::check(
     if (!isConstantZero(Call->getArg(2), Ctx))
       return;
     const EnumConstantDecl *Option = utils::curlOption(Call->getArg(1));
-    report(*this, utils::userLocation(Call->getArg(2)->getBeginLoc(), SM),
-           ("'" + Option->getName() + "' = 0").str(),
-           Option->getName().ends_with("VERIFYHOST"), Call->getArg(0));
+    report(
+        *this, utils::userLocation(Call->getArg(2)->getBeginLoc(), SM),
+        utils::fileRange(Call->getArg(2)->getSourceRange(), SM, getLangOpts()),
+        ("'" + Option->getName() + "' = 0").str(),
+        Option->getName().ends_with("VERIFYHOST"), Call->getArg(0));
     return;
   }
 
@@ -224,8 +228,10 @@ void TlsVerificationDisabledCheck::check(
       return;
     if (checksVerifyResultInFile(Call->getBeginLoc(), Ctx))
       return;
-    report(*this, utils::userLocation(Call->getArg(1)->getBeginLoc(), SM),
-           "'SSL_VERIFY_NONE'", false, Call->getArg(0));
+    report(
+        *this, utils::userLocation(Call->getArg(1)->getBeginLoc(), SM),
+        utils::fileRange(Call->getArg(1)->getSourceRange(), SM, getLangOpts()),
+        "'SSL_VERIFY_NONE'", false, Call->getArg(0));
     return;
   }
 
@@ -237,6 +243,7 @@ void TlsVerificationDisabledCheck::check(
         !Arg->EvaluateAsBooleanCondition(Enabled, Ctx) || Enabled)
       return;
     report(*this, Call->getExprLoc(),
+           utils::fileRange(Call->getSourceRange(), SM, getLangOpts()),
            "'enable_server_certificate_verification(false)'", false,
            Call->getImplicitObjectArgument());
     return;
@@ -248,8 +255,10 @@ void TlsVerificationDisabledCheck::check(
     const Expr *Object = Call->getImplicitObjectArgument();
     if (isServerSide(utils::namedEntity(Object), InFunction, Ctx))
       return;
-    report(*this, utils::userLocation(Call->getArg(0)->getBeginLoc(), SM),
-           "'verify_none'", false, Object);
+    report(
+        *this, utils::userLocation(Call->getArg(0)->getBeginLoc(), SM),
+        utils::fileRange(Call->getArg(0)->getSourceRange(), SM, getLangOpts()),
+        "'verify_none'", false, Object);
   }
 }
 

@@ -1,6 +1,7 @@
 //===--- UserLocation.cpp -------------------------------------------------===//
 #include "checks/utils/UserLocation.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
 
 using namespace clang;
 
@@ -10,6 +11,24 @@ SourceLocation userLocation(SourceLocation Loc, const SourceManager &SM) {
   while (Loc.isMacroID() && SM.isInSystemHeader(SM.getSpellingLoc(Loc)))
     Loc = SM.getImmediateMacroCallerLoc(Loc);
   return Loc;
+}
+
+CharSourceRange fileRange(SourceRange Range, const SourceManager &SM,
+                          const LangOptions &LangOpts) {
+  if (Range.isInvalid())
+    return {};
+  CharSourceRange Token = CharSourceRange::getTokenRange(Range);
+  // Spelled in a macro's argument (`curl_easy_setopt(h, OPT, 0L)`): clang
+  // leaves out the macro backtrace of a caret there only when every range
+  // maps into each of its macros, which a range in the file does not (nor,
+  // through nested macros, always one in the macro), so it would print
+  // "expanded from macro" notes nobody asked for. No range then.
+  if (SM.isMacroArgExpansion(Range.getBegin()))
+    return {};
+  if (CharSourceRange InFile = Lexer::makeFileCharRange(Token, SM, LangOpts);
+      InFile.isValid())
+    return InFile;
+  return SM.getExpansionRange(Range);
 }
 
 } // namespace loadcheck::utils

@@ -291,10 +291,12 @@ TEST(Ci, GithubAnnotationsWithSummaryBeyondTen) {
   ProcessResult Run =
       run(Dir, {"--format=github", "many.cpp", "--", "-std=c++17"});
   EXPECT_EQ(Run.ExitCode, 1) << Run.Err;
-  EXPECT_NE(Run.Out.find("::warning file=many.cpp,line=4,col=28,"
-                         "title=loadcheck-detached-thread::thread 't0' is "
-                         "detached and cannot be joined at shutdown; join it "
-                         "or use a worker pool\n"),
+  // From the caret at `detach` to the end of `t0.detach()`.
+  EXPECT_NE(Run.Out.find(
+                "::warning file=many.cpp,line=4,col=28,endLine=4,"
+                "endColumn=36,title=loadcheck-detached-thread::thread 't0' is "
+                "detached and cannot be joined at shutdown; join it "
+                "or use a worker pool\n"),
             std::string::npos)
       << Run.Out;
   EXPECT_EQ(count(Run.Out, "::warning "), 10u) << Run.Out;
@@ -900,6 +902,32 @@ TEST(Ci, ListChecksAsJson) {
   EXPECT_NE(Sarif.Err.find("--list-checks prints text or json, not sarif"),
             std::string::npos)
       << Sarif.Err;
+}
+
+TEST(Ci, ListChecksWritesToOutput) {
+  Workspace Dir({});
+  ProcessResult Text = run(Dir, {"--list-checks", "-o", "lists/checks.txt"});
+  EXPECT_EQ(Text.ExitCode, 0) << Text.Err;
+  EXPECT_EQ(Text.Out, "");
+  EXPECT_TRUE(llvm::StringRef(Dir.read("lists/checks.txt"))
+                  .starts_with("Enabled checks:\n    "))
+      << Dir.read("lists/checks.txt");
+
+  ProcessResult Json =
+      run(Dir, {"--list-checks", "--format=json", "--output", "checks.json"});
+  EXPECT_EQ(Json.ExitCode, 0) << Json.Err;
+  EXPECT_EQ(Json.Out, "");
+  json::Value V = parseJson(Dir.read("checks.json"));
+  ASSERT_TRUE(V.getAsObject());
+  EXPECT_TRUE(V.getAsObject()->getArray("checks"));
+
+  // A list with its own file leaves -o nothing to receive.
+  ProcessResult Both =
+      run(Dir, {"--list-checks", "--format=json:own.json", "-o", "checks.txt"});
+  EXPECT_EQ(Both.ExitCode, 2);
+  EXPECT_NE(Both.Err.find("--output 'checks.txt' receives no report"),
+            std::string::npos)
+      << Both.Err;
 }
 
 } // namespace

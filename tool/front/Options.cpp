@@ -181,7 +181,8 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
                  "Additional compiler argument (repeatable)")
       ->allow_extra_args(false);
   App.add_flag("--list-checks", Opts.ListChecks,
-               "List the enabled checks and exit");
+               "List the enabled checks (text, or --format=json) to --output "
+               "or stdout, and exit");
   App.add_flag("-q,--quiet", Opts.Quiet,
                "Print findings only: no progress line, no summary");
   App.add_flag("-v,--verbose", Opts.Verbose,

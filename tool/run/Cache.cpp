@@ -133,9 +133,17 @@ private:
 /// before the one that held a header, __has_include misses. A manifest
 /// lists them, so a header that appears earlier on the include path
 /// (shadowing the one read) invalidates it.
+///
+/// Its working directory is its own: ClangTool enters each command's
+/// directory through the file system, and the real one would change the
+/// process's, which threads computing keys side by side (changed lines) then
+/// restore to one another's, leaving relative paths of the command line
+/// (`-p build`, `-o report.json`) to resolve in the build directory.
 class AbsenceRecorder : public llvm::vfs::ProxyFileSystem {
 public:
-  AbsenceRecorder() : ProxyFileSystem(llvm::vfs::getRealFileSystem()) {}
+  AbsenceRecorder()
+      : ProxyFileSystem(llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>(
+            llvm::vfs::createPhysicalFileSystem())) {}
   bool Recording = false;
   std::set<std::string> Absent; ///< absolute paths
 
