@@ -15,8 +15,8 @@ esac
 build_dir=${LOADCHECK_SANITIZE_BUILD_DIR:-$default_dir}
 tests=${LOADCHECK_SANITIZE_TESTS:-.}
 # Left out: the install and .deb tests and the CI snippets of the README and
-# docs/ci.md (they package and run the driver the CLI tests run). The crash-injection tests
-# skip themselves here and the robustness tests are not defined in a
+# docs/ci.md (they package and run the driver the CLI tests run). The
+# crash-injection tests skip themselves here and the robustness tests are not defined in a
 # sanitized build; CI runs them in its optimised build (scripts/test.sh).
 exclude=${LOADCHECK_SANITIZE_EXCLUDE:-'^install\.|^readme\.|^docs-ci\.'}
 
