@@ -163,6 +163,14 @@ bool isGuardType(QualType T) {
          (Record->hasAttr<ScopedLockableAttr>() || isProjectGuard(Record));
 }
 
+namespace {
+/// Which records of a translation unit are locks (isLockType).
+struct LockRecords {
+  explicit LockRecords(ASTContext &) {}
+  llvm::DenseMap<const CXXRecordDecl *, bool> IsLock;
+};
+} // namespace
+
 bool isLockType(QualType T) {
   if (T.isNull())
     return false;
@@ -182,12 +190,20 @@ bool isLockType(QualType T) {
   const CXXRecordDecl *Record = T->getAsCXXRecordDecl();
   if (!Record)
     return false;
-  if (Names.contains(Record->getQualifiedNameAsString()) ||
-      Record->hasAttr<CapabilityAttr>())
-    return true;
-  // Any BasicLockable that is not a guard (std::weak_ptr has lock() only).
-  return !isGuardType(T) && hasMethodNamed(Record, "lock") &&
-         hasMethodNamed(Record, "unlock");
+  // Asked for the type of every expression a lock call or a guard may name,
+  // and the answer walks the record's bases: once per record and TU.
+  auto &Known = perContext<LockRecords>(Record->getASTContext()).IsLock;
+  const CXXRecordDecl *Key = Record->getCanonicalDecl();
+  if (auto It = Known.find(Key); It != Known.end())
+    return It->second;
+  bool IsLock = Names.contains(Record->getQualifiedNameAsString()) ||
+                Record->hasAttr<CapabilityAttr>() ||
+                // Any BasicLockable that is not a guard (std::weak_ptr has
+                // lock() only).
+                (!isGuardType(T) && hasMethodNamed(Record, "lock") &&
+                 hasMethodNamed(Record, "unlock"));
+  Known[Key] = IsLock;
+  return IsLock;
 }
 
 // ---- the walk --------------------------------------------------------------
