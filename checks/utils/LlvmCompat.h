@@ -32,6 +32,21 @@
 
 namespace loadcheck::compat {
 
+/// The range to give a diagnostic whose reported expression is spelled in a
+/// macro's argument (\p Spelled), so that clang prints no backtrace of that
+/// macro: clang 22 leaves it out when every range maps into the argument, and
+/// counts an empty range as one that does not; clang 19 counts a range
+/// spelled there as one that does not, and ignores an empty one.
+inline clang::CharSourceRange
+rangeInMacroArgument(clang::CharSourceRange Spelled) {
+#if LLVM_VERSION_MAJOR >= 22
+  return Spelled;
+#else
+  (void)Spelled;
+  return {};
+#endif
+}
+
 /// The type of an object of class \p Record (`Ctx.getRecordType` until LLVM
 /// 21, the canonical tag type since).
 inline clang::QualType recordType(const clang::ASTContext &Ctx,

@@ -1,5 +1,6 @@
 //===--- UserLocation.cpp -------------------------------------------------===//
 #include "checks/utils/UserLocation.h"
+#include "checks/utils/LlvmCompat.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 
@@ -20,11 +21,10 @@ CharSourceRange fileRange(SourceRange Range, const SourceManager &SM,
   CharSourceRange Token = CharSourceRange::getTokenRange(Range);
   // Spelled in a macro's argument (`curl_easy_setopt(h, OPT, 0L)`): clang
   // leaves out the macro backtrace of a caret there only when every range
-  // maps into each of its macros, which a range in the file does not (nor,
-  // through nested macros, always one in the macro), so it would print
-  // "expanded from macro" notes nobody asked for. No range then.
+  // maps into each of its macros, which a range in the file does not; what
+  // it counts as mapping differs between versions.
   if (SM.isMacroArgExpansion(Range.getBegin()))
-    return {};
+    return compat::rangeInMacroArgument(Token);
   if (CharSourceRange InFile = Lexer::makeFileCharRange(Token, SM, LangOpts);
       InFile.isValid())
     return InFile;
