@@ -479,17 +479,18 @@ void ProgramGraph::computeEntryLocks() {
         llvm::erase_if(*Meet,
                        [&](const LockRef &L) { return !holds(AtCall, L); });
       }
-      for (const auto &[AtCall, Running] : FromMain) {
+      for (const auto &Call : FromMain) {
         if (!Meet) {
           // Called only from main's code: what every such call holds.
-          Meet = AtCall;
-          for (const auto &[Other, Unused] : FromMain)
-            llvm::erase_if(*Meet,
-                           [&](const LockRef &L) { return !holds(Other, L); });
+          Meet = Call.first;
+          for (const auto &Other : FromMain)
+            llvm::erase_if(*Meet, [&](const LockRef &L) {
+              return !holds(Other.first, L);
+            });
           break;
         }
         llvm::erase_if(*Meet, [&](const LockRef &L) {
-          return !holds(AtCall, L) && takenByAny(Running, L);
+          return !holds(Call.first, L) && takenByAny(Call.second, L);
         });
       }
       if (!Meet)
