@@ -7,6 +7,7 @@
 # included, are collected in <build>/sanitizer-reports; any report fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/sanitizer-reports.sh
 sanitizers=${1:-address,undefined}
 case $sanitizers in
   thread) default_dir=build-tsan ;;
@@ -33,11 +34,7 @@ UBSAN_OPTIONS=log_path=$PWD/$reports/ubsan \
 TSAN_OPTIONS=log_path=$PWD/$reports/tsan \
   ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" \
   -R "$tests" -E "$exclude" || status=$?
-if compgen -G "$reports/*" >/dev/null; then
-  echo "sanitize.sh: sanitizer reports in $reports:" >&2
-  cat "$reports"/* >&2
-  status=1
-fi
+sanitizer_reports_found sanitize.sh "$reports" || status=1
 echo "sanitize.sh: $sanitizers: build $((built - start)) s," \
   "tests $(($(date +%s) - built)) s, status $status"
 exit "$status"

@@ -15,6 +15,7 @@
 # chooses other tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/sanitizer-reports.sh
 major=${1:?usage: scripts/test-llvm.sh <LLVM major version> [sanitizers]}
 sanitizers=${2:-}
 build_dir=${LOADCHECK_LLVM_BUILD_DIR:-build-llvm$major${sanitizers:+-sanitized}}
@@ -63,11 +64,7 @@ LOADCHECK_TEST_OTHER_CLANG_TIDY=$(host "$other_tidy" "$other_major") \
 LOADCHECK_TEST_LLVM_VERSION=$version \
   ctest --test-dir "$test_build" --output-on-failure -j "$(nproc)" \
   -R "$tests" || status=$?
-if compgen -G "$reports/*" >/dev/null; then
-  echo "test-llvm.sh: sanitizer reports in $reports:" >&2
-  cat "$reports"/* >&2
-  status=1
-fi
+sanitizer_reports_found test-llvm.sh "$reports" || status=1
 echo "test-llvm.sh: LLVM $major ($version${sanitizers:+, $sanitizers}):" \
   "build $((built - start)) s, tests $(($(date +%s) - built)) s, status $status"
 exit "$status"
