@@ -1,11 +1,13 @@
 //===--- ClientPerRequestCheck.cpp ----------------------------------------===//
 #include "checks/connections/ClientPerRequestCheck.h"
 #include "checks/model/HandOver.h"
+#include "checks/utils/CurlOption.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
 #include "checks/utils/UserLocation.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
+#include <functional>
 
 using namespace clang;
 using namespace clang::ast_matchers;
@@ -88,6 +90,24 @@ static QualType createdType(const CallExpr &Call) {
   return Args->get(0).getAsType();
 }
 
+/// True when the function declaring the curl handle \p Handle gives it a
+/// CURLSH share (`CURLOPT_SHARE`): the connection cache, DNS and TLS
+/// sessions live in the share, so a new handle reuses connections.
+static bool usesCurlShare(const VarDecl &Handle) {
+  const auto *Function =
+      dyn_cast_or_null<FunctionDecl>(Handle.getParentFunctionOrMethod());
+  const Stmt *Body = Function ? Function->getBody() : nullptr;
+  std::function<bool(const Stmt *)> Sets = [&](const Stmt *S) {
+    if (!S)
+      return false;
+    if (const auto *Call = dyn_cast<CallExpr>(S);
+        Call && utils::setsCurlOption(*Call, Handle, {"CURLOPT_SHARE"}))
+      return true;
+    return llvm::any_of(S->children(), Sets);
+  };
+  return Sets(Body);
+}
+
 void ClientPerRequestCheck::check(const MatchFinder::MatchResult &Result) {
   if (skipsTestCode(Result))
     return; // test code is not served under load
@@ -110,9 +130,12 @@ void ClientPerRequestCheck::check(const MatchFinder::MatchResult &Result) {
            Ctx);
     return;
   }
-  if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(FactoryCall))
-    report(*Call, utils::initializedVariable(*Call, Ctx), "",
-           Call->getDirectCallee(), Ctx);
+  if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(FactoryCall)) {
+    const VarDecl *Var = utils::initializedVariable(*Call, Ctx);
+    if (Var && usesCurlShare(*Var))
+      return;
+    report(*Call, Var, "", Call->getDirectCallee(), Ctx);
+  }
 }
 
 void ClientPerRequestCheck::report(const Expr &Created, const VarDecl *Var,

@@ -277,14 +277,8 @@ static bool createdHere(const VarDecl &Handle, const Stmt *Body) {
 }
 
 static bool setsCurlTimeout(const CallExpr &Call, const NamedDecl &Handle) {
-  const FunctionDecl *Callee = Call.getDirectCallee();
-  if (!Callee || !Callee->getIdentifier() ||
-      Callee->getName() != "curl_easy_setopt" || Call.getNumArgs() < 2 ||
-      utils::namedEntity(Call.getArg(0)) != &Handle)
-    return false;
-  const EnumConstantDecl *Option = utils::curlOption(Call.getArg(1));
-  return Option && llvm::is_contained({"CURLOPT_TIMEOUT", "CURLOPT_TIMEOUT_MS"},
-                                      Option->getName());
+  return utils::setsCurlOption(Call, Handle,
+                               {"CURLOPT_TIMEOUT", "CURLOPT_TIMEOUT_MS"});
 }
 
 /// The statement of a block that contains \p E: where a statement can be

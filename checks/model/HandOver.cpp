@@ -63,6 +63,13 @@ static bool varHandedOver(const VarDecl &Var, ASTContext &Ctx, unsigned Depth) {
 /// local variable that does not hand it over itself; a local reference
 /// (`auto &slot = cache_[key]`) aliases longer-lived storage.
 static bool assignedTo(const Expr *Target, ASTContext &Ctx, unsigned Depth) {
+  // handles[i] = curl_easy_init(): a slot per index fills an array that
+  // outlives the iteration; slot[0] is one slot reused, followed as a local.
+  if (const auto *Element =
+          dyn_cast<ArraySubscriptExpr>(Target->IgnoreParenImpCasts());
+      Element && !Element->getIdx()->isValueDependent() &&
+      !Element->getIdx()->isIntegerConstantExpr(Ctx))
+    return true;
   const auto *Var = dyn_cast_or_null<VarDecl>(utils::namedEntity(Target));
   if (!Var || !Var->hasLocalStorage() || Var->getType()->isReferenceType())
     return true;

@@ -13,7 +13,8 @@
 // Handed over: passed (directly, through std::move, a cast, a smart-pointer
 // constructor or `release()`) to a container insertion (`push_back`,
 // `emplace_back`, `emplace`, `insert`, `push`, `try_emplace`, ...) or to
-// `reset`, assigned to anything but a local variable, or returned.
+// `reset`, assigned to anything but a local variable (an array element
+// counts when its index varies: `handles[i] = curl_easy_init()`), or returned.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOADCHECK_CHECKS_MODEL_HANDOVER_H

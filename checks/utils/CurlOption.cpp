@@ -1,6 +1,7 @@
 //===--- CurlOption.cpp - the CURLOPT_* a curl_easy_setopt call sets
 //-------===//
 #include "checks/utils/CurlOption.h"
+#include "checks/utils/NamedEntity.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 
@@ -42,6 +43,17 @@ curlOptionIs(const DeclarationMatcher &Enumerator) {
   return ignoringParenImpCasts(declRefExpr(to(anyOf(
       Enumerator, varDecl(isOptionCopyDecl(),
                           hasInitializer(ignoringParenImpCasts(Direct)))))));
+}
+
+bool setsCurlOption(const CallExpr &Call, const NamedDecl &Handle,
+                    llvm::ArrayRef<llvm::StringRef> Options) {
+  const FunctionDecl *Callee = Call.getDirectCallee();
+  if (!Callee || !Callee->getIdentifier() ||
+      Callee->getName() != "curl_easy_setopt" || Call.getNumArgs() < 2 ||
+      namedEntity(Call.getArg(0)) != &Handle)
+    return false;
+  const EnumConstantDecl *Option = curlOption(Call.getArg(1));
+  return Option && llvm::is_contained(Options, Option->getName());
 }
 
 } // namespace loadcheck::utils

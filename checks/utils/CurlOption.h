@@ -17,8 +17,10 @@
 #include "clang/ASTMatchers/ASTMatchers.h"
 
 namespace clang {
+class CallExpr;
 class EnumConstantDecl;
 class Expr;
+class NamedDecl;
 } // namespace clang
 
 namespace loadcheck::utils {
@@ -34,6 +36,11 @@ const clang::EnumConstantDecl *curlOption(const clang::Expr *Option);
 ///                      enumConstantDecl(hasName("CURLOPT_USERPWD"))))
 clang::ast_matchers::internal::Matcher<clang::Expr>
 curlOptionIs(const clang::ast_matchers::DeclarationMatcher &Enumerator);
+
+/// True when \p Call is `curl_easy_setopt(handle, OPTION, ...)` on the
+/// handle \p Handle names, with OPTION one of \p Options (enumerator names).
+bool setsCurlOption(const clang::CallExpr &Call, const clang::NamedDecl &Handle,
+                    llvm::ArrayRef<llvm::StringRef> Options);
 
 } // namespace loadcheck::utils
 
