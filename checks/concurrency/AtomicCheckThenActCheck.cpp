@@ -11,6 +11,8 @@
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Analysis/Analyses/ExprMutationAnalyzer.h"
 
+#include <optional>
+
 using namespace clang;
 using namespace clang::ast_matchers;
 
@@ -227,6 +229,88 @@ void collectActs(const Stmt *S, llvm::ArrayRef<const Expr *> Checked,
     collectActs(Child, Checked, Ctx, Out);
 }
 
+/// The value an operand of a condition requires of the atomic \p Object when
+/// the operand is a plain truth test of it: `flag`, `flag.load()` (true) or
+/// `!flag` (false).
+std::optional<bool> testedValue(const Expr *Operand, const Expr *Object,
+                                ASTContext &Ctx) {
+  bool Value = true;
+  const Expr *Tested = Operand;
+  if (const auto *Not = dyn_cast<UnaryOperator>(Operand->IgnoreParenImpCasts());
+      Not && Not->getOpcode() == UO_LNot) {
+    Value = false;
+    Tested = Not->getSubExpr();
+  }
+  // The reads are collected above the implicit casts: a C11 load is one.
+  llvm::SmallVector<const Expr *, 1> Reads;
+  collectAtomicReads(Tested, Reads);
+  if (Reads.size() != 1 || !model::sameObject(Reads.front(), Object, Ctx))
+    return std::nullopt;
+  // The read must be the whole operand, not a comparison or a call on it.
+  const Expr *Bare = Tested->IgnoreParenImpCasts();
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(Bare);
+      Call && atomicObject(*Call) == Reads.front())
+    return Value;
+  if (const auto *Load = dyn_cast<AtomicExpr>(Bare);
+      Load && c11Object(*Load) == Reads.front())
+    return Value;
+  if (Bare == Reads.front())
+    return Value;
+  return std::nullopt;
+}
+
+/// The value a then-branch can count on for \p Object: the value a truth
+/// test of it requires, when the test is an operand of the condition's
+/// top-level chain of `&&` (it held) or `||` (it held, or the branch was
+/// taken for another operand, not for the atomic's value).
+std::optional<bool> valueOnEntry(const Expr *Cond, const Expr *Object,
+                                 ASTContext &Ctx) {
+  const auto *Chain = dyn_cast<BinaryOperator>(Cond->IgnoreParenImpCasts());
+  if (!Chain || !Chain->isLogicalOp())
+    return testedValue(Cond, Object, Ctx);
+  BinaryOperatorKind Kind = Chain->getOpcode();
+  llvm::SmallVector<const Expr *, 4> Pending = {Chain};
+  while (!Pending.empty()) {
+    const Expr *E = Pending.pop_back_val();
+    if (const auto *B = dyn_cast<BinaryOperator>(E->IgnoreParenImpCasts());
+        B && B->getOpcode() == Kind) {
+      Pending.push_back(B->getLHS());
+      Pending.push_back(B->getRHS());
+    } else if (std::optional<bool> V = testedValue(E, Object, Ctx)) {
+      return V;
+    }
+  }
+  return std::nullopt;
+}
+
+/// The constant an act stores: `flag = true`, `flag.store(true)`,
+/// `atomic_store(&flag, 1)`; nullopt for other acts or values.
+std::optional<bool> storedConstant(const Expr &Where, ASTContext &Ctx) {
+  const Expr *Value = nullptr;
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(&Where)) {
+    const CXXMethodDecl *Method = Call->getMethodDecl();
+    if (Method && Method->getIdentifier() && Method->getName() == "store" &&
+        Call->getNumArgs() >= 1)
+      Value = Call->getArg(0);
+  } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(&Where)) {
+    if (Op->getOperator() == OO_Equal && Op->getNumArgs() == 2)
+      Value = Op->getArg(1);
+  } else if (const auto *Assign = dyn_cast<BinaryOperator>(&Where)) {
+    if (Assign->getOpcode() == BO_Assign)
+      Value = Assign->getRHS();
+  } else if (const auto *A = dyn_cast<AtomicExpr>(&Where)) {
+    if (c11Access(*A) == C11Access::Store)
+      Value = A->getVal1();
+  }
+  bool Result = false;
+  if (Value) // `closed = true` on an _Atomic converts the value to atomic
+    Value = Value->IgnoreImpCasts();
+  if (!Value || Value->isValueDependent() ||
+      !Value->EvaluateAsBooleanCondition(Result, Ctx))
+    return std::nullopt;
+  return Result;
+}
+
 /// Plain (non-atomic) shared scalars read by \p S: a variable with static
 /// storage or a data member, of pointer, bool, integer, enum or
 /// unique_ptr/shared_ptr type.
@@ -333,6 +417,13 @@ bool AtomicCheckThenActCheck::checkThenAct(const IfStmt &If, ASTContext &Ctx) {
     return false;
   llvm::SmallVector<Act, 2> Acts;
   collectActs(If.getThen(), Reads, Ctx, Acts);
+  // `if (closed || failed) closed = true;`: storing the value the check
+  // found (or storing it for another reason) loses no update.
+  llvm::erase_if(Acts, [&](const Act &A) {
+    std::optional<bool> Stored = storedConstant(*A.Where, Ctx);
+    return Stored && !If.getInit() &&
+           valueOnEntry(If.getCond(), A.Object, Ctx) == Stored;
+  });
   collectActs(If.getElse(), Reads, Ctx, Acts);
   if (Acts.empty())
     return false;

@@ -108,6 +108,23 @@ static bool usesCurlShare(const VarDecl &Handle) {
   return Sets(Body);
 }
 
+/// True when the handler of \p Why is a method of the class of \p Created
+/// or of one of its bases, known only by its request parameter: the client
+/// library's own code, which takes a request to send, not one to serve (a
+/// redirect to another host builds a client for that host).
+static bool isOwnClientMethod(const model::PerRequestReason &Why,
+                              QualType Created) {
+  const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Why.Handler);
+  const CXXRecordDecl *Client = Created->getAsCXXRecordDecl();
+  if (!Method || Why.HandlerLambda ||
+      Why.Via != model::HandlerVia::RequestParameter || !Client ||
+      !Client->hasDefinition())
+    return false;
+  const CXXRecordDecl *Owner = Method->getParent()->getCanonicalDecl();
+  return Client->getCanonicalDecl() == Owner ||
+         Client->isDerivedFrom(Method->getParent());
+}
+
 void ClientPerRequestCheck::check(const MatchFinder::MatchResult &Result) {
   if (skipsTestCode(Result))
     return; // test code is not served under load
@@ -144,7 +161,7 @@ void ClientPerRequestCheck::report(const Expr &Created, const VarDecl *Var,
                                    ASTContext &Ctx) {
   std::optional<model::PerRequestReason> Why =
       model::whyRecreatedPerRequest(Created, Var, Ctx, ReqOpts);
-  if (!Why)
+  if (!Why || (!Factory && isOwnClientMethod(*Why, Created.getType())))
     return;
 
   const SourceManager &SM = Ctx.getSourceManager();

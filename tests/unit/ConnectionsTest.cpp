@@ -225,6 +225,39 @@ TEST(ConnectionOptions, ClientTypesAndFactoriesAreAdded) {
   EXPECT_EQ(runWithConfig(Code, "loadcheck-client-per-request", "{}\n"), "");
 }
 
+// A client library's own method that takes a request to send (a redirect
+// building a client for the new host) is not a handler; another class's
+// method with the same signature still is.
+TEST(ConnectionOptions, OwnClientMethodIsNotAHandler) {
+  const std::string Code =
+      "namespace httplib { struct Request {}; struct Response {}; }\n"
+      "namespace mycorp {\n"
+      "struct ClientImpl {\n"
+      "  void follow(httplib::Request &req, httplib::Response &res);\n"
+      "};\n"
+      "struct SSLClient : ClientImpl { SSLClient(int); };\n"
+      "void ClientImpl::follow(httplib::Request &, httplib::Response &) {\n"
+      "  SSLClient next(1);\n"
+      "}\n"
+      "struct Proxy {\n"
+      "  void forward(httplib::Request &req, httplib::Response &res);\n"
+      "};\n"
+      "void Proxy::forward(httplib::Request &, httplib::Response &) {\n"
+      "  SSLClient next(2);\n"
+      "}\n"
+      "}\n";
+  std::string Out = runWithConfig(Code, "loadcheck-client-per-request",
+                                  "CheckOptions:\n"
+                                  "  loadcheck-client-per-request.ClientTypes: "
+                                  "'mycorp::ClientImpl;mycorp::SSLClient'\n");
+  EXPECT_EQ(Out.find("a.cpp:8:"), std::string::npos) << Out;
+  EXPECT_NE(Out.find("a.cpp:14:13: warning: client 'next' of type "
+                     "'mycorp::SSLClient' made per request in "
+                     "'mycorp::Proxy::forward'"),
+            std::string::npos)
+      << Out;
+}
+
 TEST(ConnectionOptions, HandlerNamePatternAndMinBytes) {
   const std::string Code = "#include <vector>\n"
                            "void handleUpload() {\n"
