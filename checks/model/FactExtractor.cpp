@@ -6,6 +6,7 @@
 #include "checks/model/LockModel.h"
 #include "checks/model/RequestPath.h"
 #include "checks/model/SharedAccess.h"
+#include "checks/model/SyncFacts.h"
 #include "checks/model/ThreadEntry.h"
 #include "checks/utils/LlvmCompat.h"
 #include "clang/AST/ASTContext.h"
@@ -122,6 +123,13 @@ static const CallExpr *finalExit(const Stmt *Last, bool Destructor) {
                      (isProcessExit(*Exit->getDirectCallee()) ||
                       Exit->getDirectCallee()->isNoReturn());
   return EndsProcess ? Exit : nullptr;
+}
+
+/// The name of a wait or wake for its site: `pthread_cond_wait`,
+/// `notify_one`.
+static std::string calleeNameOf(const CallExpr &Call) {
+  const FunctionDecl *Callee = Call.getDirectCallee();
+  return Callee ? Callee->getNameAsString() : "";
 }
 
 // ---- the index -------------------------------------------------------------
@@ -348,6 +356,9 @@ private:
   llvm::DenseMap<const LambdaExpr *, const Expr *> LambdaArgumentOf;
   /// The outermost loop being walked (CallFact::Loop), 0 outside loops.
   unsigned OuterLoop = 0;
+  /// The outermost loops of the body: (first, last) file offsets, for the
+  /// loop of an access (AccessFact::Loop).
+  std::vector<std::pair<unsigned, unsigned>> Loops;
   /// Functions named as an argument of a call of the program's own code
   /// (`restart_register("main", save_cb)`): the function called.
   llvm::DenseMap<const DeclRefExpr *, const FunctionDecl *> ProgramArgumentOf;
@@ -375,6 +386,13 @@ private:
   SiteFact site(llvm::StringRef What, const Expr &E) {
     return {What.str(), Index.posOf(E.getExprLoc()), heldAt(&E),
             orderOf(E.getExprLoc()), OuterLoop};
+  }
+  /// The outermost loop around the place \p Order (CallFact::Loop).
+  unsigned loopAt(unsigned Order) const {
+    for (auto [First, Last] : Loops)
+      if (First <= Order && Order <= Last)
+        return First + 1;
+    return 0;
   }
   bool userCode(const Decl *D) {
     return D && !SM.isInSystemHeader(SM.getFileLoc(D->getLocation()));
@@ -522,6 +540,7 @@ void FunctionFactsBuilder::walk(const Stmt *S) {
     return;
   if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S) && !OuterLoop) {
     OuterLoop = orderOf(S->getBeginLoc()) + 1;
+    Loops.push_back({OuterLoop - 1, orderOf(S->getEndLoc())});
     for (const Stmt *Child : S->children())
       walk(Child);
     OuterLoop = 0;
@@ -544,6 +563,10 @@ void FunctionFactsBuilder::walk(const Stmt *S) {
     indirectCall(*Call);
     if (auto Start = classifyThreadStart(Call, Ctx))
       Out.ThreadStarts.push_back(site(Start->apiName(), *Call));
+    if (isConditionWaitCall(*Call))
+      Out.Waits.push_back(site(calleeNameOf(*Call), *Call));
+    else if (isWakeCall(*Call))
+      Out.Wakes.push_back(site(calleeNameOf(*Call), *Call));
   } else if (const auto *Construct = dyn_cast<CXXConstructExpr>(S)) {
     markArguments(Construct, llvm::ArrayRef(Construct->getArgs(),
                                             Construct->getNumArgs()));
@@ -596,7 +619,7 @@ void FunctionFactsBuilder::accesses(
     const std::string &Var = Index.idOf(R.Decl);
     noteHome(Var, R.Decl);
     Out.Accesses.push_back({Var, R.Decl->getNameAsString(), Index.posOf(Loc),
-                            Write, heldAt(At), Order});
+                            Write, heldAt(At), Order, loopAt(Order)});
   };
   forEachAccess(F.getBody(), Record, Lambdas);
 }
@@ -675,6 +698,8 @@ private:
     Append(Into.Blocking, From.Blocking);
     Append(Into.ClientCreations, From.ClientCreations);
     Append(Into.ThreadStarts, From.ThreadStarts);
+    Append(Into.Waits, From.Waits);
+    Append(Into.Wakes, From.Wakes);
     Into.FatalSink = Into.FatalSink && From.FatalSink;
   }
 

@@ -17,7 +17,11 @@
 //    the function is a fatal-log sink: every statement of its body formats
 //    or writes a message, then it ends the process unconditionally;
 //  - blocking calls (BlockingApis.h), client creations (ClientApis.h) and
-//    thread starts, with the locks held.
+//    thread starts, with the locks held;
+//  - condition-variable and semaphore waits and the calls that wake them
+//    (SyncFacts.h), for the hand-off to a thread that waits for work
+//    (ProgramGraph.h); calls, accesses and sites carry their place in the
+//    function (source order, outermost loop).
 // The facts are computed once per ASTContext and shared by every check; the
 // checks add their candidates to the same index (addCandidate), and
 // collectTUFacts() ships both. tuGraph() links the TU on its own for the

@@ -97,6 +97,8 @@ static Value toJSON(const FunctionFacts &F) {
       Access["write"] = true;
     if (!A.Held.empty())
       Access["held"] = toJSON(A.Held);
+    if (A.Loop)
+      Access["loop"] = A.Loop;
     return Value(std::move(Access));
   });
   putList(O, "exits", F.Exits, [](const ExitFact &E) {
@@ -106,6 +108,8 @@ static Value toJSON(const FunctionFacts &F) {
   putList(O, "blocking", F.Blocking, Site);
   putList(O, "clients", F.ClientCreations, Site);
   putList(O, "thread_starts", F.ThreadStarts, Site);
+  putList(O, "waits", F.Waits, Site);
+  putList(O, "wakes", F.Wakes, Site);
   return O;
 }
 
@@ -231,7 +235,7 @@ struct Reader {
       Each(*Sub);
     }
   }
-  /// The optional "loop" of a call or site (absent: in no loop).
+  /// The optional "loop" of a call, access or site (absent: in no loop).
   unsigned loop(const Object &O) {
     return O.get("loop") ? num(O.get("loop")) : 0;
   }
@@ -260,7 +264,7 @@ struct Reader {
     each(O, "accesses", [&](const Object &A) {
       F.Accesses.push_back({str(A, "var"), str(A, "name"), pos(A, "at"),
                             flag(A, "write"), locks(A, "held"),
-                            num(A.get("order"))});
+                            num(A.get("order")), loop(A)});
     });
     each(O, "exits", [&](const Object &E) {
       F.Exits.push_back({str(E, "callee"), pos(E, "at")});
@@ -271,6 +275,8 @@ struct Reader {
          [&](const Object &S) { F.ClientCreations.push_back(site(S)); });
     each(O, "thread_starts",
          [&](const Object &S) { F.ThreadStarts.push_back(site(S)); });
+    each(O, "waits", [&](const Object &S) { F.Waits.push_back(site(S)); });
+    each(O, "wakes", [&](const Object &S) { F.Wakes.push_back(site(S)); });
     if (F.Id.empty())
       Failed = true;
     return F;

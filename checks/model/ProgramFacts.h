@@ -74,6 +74,8 @@ struct AccessFact {
   bool Write = false;
   std::vector<LockRef> Held;
   unsigned Order = 0;
+  /// The outermost loop around the access, as CallFact::Loop.
+  unsigned Loop = 0;
 };
 
 /// A call of exit/abort/terminate/_exit/quick_exit (or of a noreturn sink).
@@ -83,7 +85,7 @@ struct ExitFact {
 };
 
 /// A call worth remembering for later analyses (blocking calls, client
-/// creations, thread starts).
+/// creations, thread starts, waits and wakes).
 struct SiteFact {
   std::string What; ///< the API: `recv`, `curl_easy_init`, `std::thread`
   FactPos At;
@@ -145,6 +147,12 @@ struct FunctionFacts {
   std::vector<SiteFact> Blocking;
   std::vector<SiteFact> ClientCreations;
   std::vector<SiteFact> ThreadStarts;
+  /// Condition-variable and semaphore waits it makes itself (a wait for
+  /// work: what follows runs after another thread woke it).
+  std::vector<SiteFact> Waits;
+  /// Signals, broadcasts, notifies and semaphore posts it makes itself: they
+  /// wake the threads blocked in a wait.
+  std::vector<SiteFact> Wakes;
 };
 
 /// A finding whose verdict needs the program: which check, where the

@@ -44,7 +44,8 @@ void ProgramGraph::add(const TUFacts &TU) {
       Fix(A.At);
     for (ExitFact &E : F.Exits)
       Fix(E.At);
-    for (auto *Sites : {&F.Blocking, &F.ClientCreations, &F.ThreadStarts})
+    for (auto *Sites :
+         {&F.Blocking, &F.ClientCreations, &F.ThreadStarts, &F.Waits, &F.Wakes})
       for (SiteFact &S : *Sites)
         Fix(S.At);
     Statistics.Functions++;
@@ -134,6 +135,7 @@ void ProgramGraph::link() {
         Nodes[It->second].Callers.push_back({I, C});
   computeThreadFunctions();
   computeMayStartThreads();
+  computeWaits();
   computeWrappers();
   computeStartup();
   computeConcurrent();
@@ -262,6 +264,112 @@ llvm::BitVector ProgramGraph::runningAt(const Node &N,
                                         const AccessFact &A) const {
   llvm::BitVector Out = startedBefore(N, A.Order, 0, nullptr);
   Out |= N.Running;
+  // A thread still waiting for the work nobody has given it yet cannot
+  // touch the variable now (the hand-off, waitingForWork).
+  Out.reset(waitingForWork(N, A, Out));
+  return Out;
+}
+
+// ---- waits for work and the hand-off ----------------------------------------
+
+void ProgramGraph::computeWaits() {
+  for (Node &N : Nodes) {
+    N.MayWait = !N.Facts.Waits.empty();
+    N.MayWake = !N.Facts.Wakes.empty();
+    N.Woken.resize(Threads.size());
+  }
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (Node &N : Nodes)
+      for (const CallFact &C : N.Facts.Calls)
+        if (const Node *Callee = node(C.Callee)) {
+          if (Callee->MayWait && !N.MayWait)
+            N.MayWait = Changed = true;
+          if (Callee->MayWake && !N.MayWake)
+            N.MayWake = Changed = true;
+        }
+  }
+  // Per thread: whether its code may wake a waiter, and, for a thread that
+  // waits at all, the variables its code touches before its first wait (its
+  // entry down through the calls made before a wait).
+  ThreadsThatWake.resize(Threads.size());
+  TouchedBeforeWaiting.assign(Threads.size(), {});
+  for (unsigned T = 0; T < Threads.size(); ++T) {
+    unsigned Entry = NodeIndex.lookup(Threads[T].Function);
+    if (Nodes[Entry].MayWake)
+      ThreadsThatWake.set(T);
+    if (!Nodes[Entry].MayWait)
+      continue;
+    llvm::StringSet<> &Touched = TouchedBeforeWaiting[T];
+    std::vector<bool> Seen(Nodes.size(), false);
+    std::deque<unsigned> Work{Entry};
+    Seen[Entry] = true;
+    while (!Work.empty()) {
+      const Node &N = Nodes[Work.front()];
+      Work.pop_front();
+      for (const AccessFact &A : N.Facts.Accesses)
+        if (!waitedBefore(N, A.Order))
+          Touched.insert(A.Var);
+      for (const CallFact &C : N.Facts.Calls)
+        if (auto It = NodeIndex.find(C.Callee); It != NodeIndex.end() &&
+                                                !Seen[It->second] &&
+                                                !waitedBefore(N, C.Order)) {
+          Seen[It->second] = true;
+          Work.push_back(It->second);
+        }
+    }
+  }
+}
+
+bool ProgramGraph::waitedBefore(const Node &N, unsigned Order) const {
+  if (llvm::any_of(N.Facts.Waits,
+                   [&](const SiteFact &W) { return W.Order < Order; }))
+    return true;
+  return llvm::any_of(N.Facts.Calls, [&](const CallFact &C) {
+    const Node *Callee = node(C.Callee);
+    return C.Order < Order && Callee && Callee->MayWait;
+  });
+}
+
+bool ProgramGraph::wokeBefore(const Node &N, unsigned Order, unsigned Loop,
+                              const CallFact *Self) const {
+  if (llvm::any_of(N.Facts.Wakes, [&](const SiteFact &W) {
+        return mayFollow(W.Order, W.Loop, Order, Loop);
+      }))
+    return true;
+  return llvm::any_of(N.Facts.Calls, [&](const CallFact &C) {
+    const Node *Callee = node(C.Callee);
+    return &C != Self && Callee && Callee->MayWake &&
+           mayFollow(C.Order, C.Loop, Order, Loop);
+  });
+}
+
+llvm::BitVector ProgramGraph::wokenAt(const Node &N, unsigned Order,
+                                      unsigned Loop, const CallFact *Self,
+                                      const llvm::BitVector &Running) const {
+  llvm::BitVector Out = N.Woken;
+  // A wake before this place, on the way from main or in N (work may be
+  // queued even before a thread starts: it finds it without waiting), or a
+  // running thread that may wake: every running thread may be at work.
+  if (N.AfterWake || wokeBefore(N, Order, Loop, Self) ||
+      ThreadsThatWake.anyCommon(Running))
+    Out |= Running;
+  return Out;
+}
+
+llvm::BitVector
+ProgramGraph::waitingForWork(const Node &N, const AccessFact &A,
+                             const llvm::BitVector &Running) const {
+  llvm::BitVector Out(Threads.size());
+  // main's code only: code on threads runs beside whoever may give work.
+  if (runsOnThreads(N) || Running.none())
+    return Out;
+  llvm::BitVector Woken = wokenAt(N, A.Order, A.Loop, nullptr, Running);
+  for (unsigned T : Running.set_bits())
+    if (!Woken.test(T) &&
+        Nodes[NodeIndex.lookup(Threads[T].Function)].MayWait &&
+        !TouchedBeforeWaiting[T].contains(A.Var))
+      Out.set(T);
   return Out;
 }
 
@@ -326,10 +434,16 @@ void ProgramGraph::computeThreadsRunning() {
       Node &Callee = Nodes[It->second];
       llvm::BitVector Running = startedBefore(Nodes[I], C.Order, C.Loop, &C);
       Running |= Nodes[I].Running;
-      if (FromMain[It->second] && !Running.test(Callee.Running))
+      llvm::BitVector Woken = wokenAt(Nodes[I], C.Order, C.Loop, &C, Running);
+      bool AfterWake =
+          Nodes[I].AfterWake || wokeBefore(Nodes[I], C.Order, C.Loop, &C);
+      if (FromMain[It->second] && !Running.test(Callee.Running) &&
+          !Woken.test(Callee.Woken) && (!AfterWake || Callee.AfterWake))
         continue;
       FromMain[It->second] = true;
       Callee.Running |= Running;
+      Callee.Woken |= Woken;
+      Callee.AfterWake |= AfterWake;
       Work.push_back(It->second);
     }
   }

@@ -50,6 +50,18 @@
 //      to the threads (setters called before `listen()`). A write the
 //      threads' code makes too (a reset beside a locked increment) keeps
 //      the finding, and so does a setter called from a handler.
+//  (h) the hand-off to a thread that waits for work: a thread whose code
+//      touches a variable only after it waits (a condition-variable or
+//      semaphore wait, or a call of a function that waits, such as a queue's
+//      `pop`: `while (queue.pop(item)) { ... fputs(item, log_fp); }`) cannot
+//      touch it while nothing has given it work. At an access of main's code,
+//      such a thread does not count as running (runningAt) when no wake
+//      (signal, broadcast, notify, semaphore post, or a call that makes one,
+//      such as a `push`) may have happened since main started, in the
+//      caller chain or before the access, and no running thread's code may
+//      wake: `Log::init` starts the flush thread, then opens the file the
+//      thread writes once a line is queued. Waits and wakes are not matched
+//      by condition variable: any wake counts.
 //
 // Callbacks the program registers with itself: a function handed only as an
 // argument to functions of the program (`restart_register(..., save_cb)`) is
@@ -173,6 +185,13 @@ private:
     llvm::BitVector Reached;  ///< thread functions whose code reaches it
     llvm::BitVector Running;  ///< threads running when main's code runs it
     bool OnAnyThread = false; ///< reached from a handler, callback, no caller
+    bool MayWait = false;     ///< waits for work, itself or in a callee
+    bool MayWake = false;     ///< wakes a waiter, itself or in a callee
+    /// Of Running: threads that may have been woken (given work) when main's
+    /// code runs it.
+    llvm::BitVector Woken;
+    /// main's code may have woken a waiter (queued work) before it runs.
+    bool AfterWake = false;
     bool Startup = false;
     bool Concurrent = false;
     ConcurrencyReason Reason;
@@ -184,6 +203,7 @@ private:
   void resolveProgramCallbacks();
   void computeThreadFunctions();
   void computeMayStartThreads();
+  void computeWaits();
   void computeThreadsReaching();
   void computeThreadsRunning();
   void computeWrappers();
@@ -198,8 +218,28 @@ private:
   /// out the call \p Self itself.
   llvm::BitVector startedBefore(const Node &N, unsigned Order, unsigned Loop,
                                 const CallFact *Self) const;
-  /// Threads that may run when main's code reaches the access \p A of N.
+  /// Threads that may run when main's code reaches the access \p A of N
+  /// (those still waiting for work that cannot touch its variable left
+  /// out, waitingForWork).
   llvm::BitVector runningAt(const Node &N, const AccessFact &A) const;
+  /// The hand-off (h): of the threads \p Running at the access \p A of
+  /// main's code N, those that cannot touch A's variable yet. Each waits
+  /// for work before it touches the variable, and nothing may have given
+  /// it work: no wake (signal, notify, post, a push) on the way from main
+  /// or in N before A, no running thread that may wake.
+  llvm::BitVector waitingForWork(const Node &N, const AccessFact &A,
+                                 const llvm::BitVector &Running) const;
+  /// Whether N waits (itself or in a callee) before the place \p Order.
+  bool waitedBefore(const Node &N, unsigned Order) const;
+  /// Whether N may wake a waiter before the place (Order, Loop), leaving
+  /// out the call \p Self.
+  bool wokeBefore(const Node &N, unsigned Order, unsigned Loop,
+                  const CallFact *Self) const;
+  /// Of \p Running at a place of main's code N: the threads that may have
+  /// been given work there.
+  llvm::BitVector wokenAt(const Node &N, unsigned Order, unsigned Loop,
+                          const CallFact *Self,
+                          const llvm::BitVector &Running) const;
   bool mayRunTogether(const Node &A, const llvm::BitVector &RunA, const Node &B,
                       const llvm::BitVector &RunB) const;
   bool runsWithThreads(const Node &N) const;
@@ -250,6 +290,11 @@ private:
   /// Per thread function: the locks its code holds somewhere (its own
   /// acquisitions, not its callers').
   std::vector<llvm::StringSet<>> LocksTaken;
+  /// Threads whose code may wake a waiter.
+  llvm::BitVector ThreadsThatWake;
+  /// Per thread function that waits for work: the variables its code
+  /// touches before its first wait.
+  std::vector<llvm::StringSet<>> TouchedBeforeWaiting;
   LinkStatistics Statistics;
 };
 

@@ -94,6 +94,24 @@ bool isConditionWaitCall(const CallExpr &Call) {
          Name == "sem_wait" || Name == "sem_timedwait";
 }
 
+bool isWakeCall(const CallExpr &Call) {
+  llvm::StringRef Name = calleeName(Call);
+  if (const auto *Member = dyn_cast<CXXMemberCallExpr>(&Call)) {
+    const Expr *ObjectExpr = Member->getImplicitObjectArgument();
+    if (!ObjectExpr)
+      return false;
+    QualType Object = ObjectExpr->getType();
+    if (isConditionVariableType(Object))
+      return Name.starts_with("notify") || Name == "Signal" ||
+             Name == "SignalAll";
+    const CXXRecordDecl *R = recordOf(Object);
+    return isNamed(R, "std", {"counting_semaphore", "binary_semaphore"}) &&
+           Name == "release";
+  }
+  return Name == "pthread_cond_signal" || Name == "pthread_cond_broadcast" ||
+         Name == "cnd_signal" || Name == "cnd_broadcast" || Name == "sem_post";
+}
+
 bool isWaitOrConsumeCall(const CallExpr &Call) {
   if (isConditionWaitCall(Call))
     return true;

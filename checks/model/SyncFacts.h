@@ -45,6 +45,12 @@ bool isWaitOrConsumeCall(const clang::CallExpr &Call);
 /// push is slowed down by the consumers.
 bool isConditionWaitCall(const clang::CallExpr &Call);
 
+/// A call that wakes a thread blocked in a condition-variable or semaphore
+/// wait (isConditionWaitCall): `notify_one`/`notify_all` (`Signal`,
+/// `SignalAll`), `pthread_cond_signal`/`broadcast`, `cnd_signal`/`broadcast`,
+/// `sem_post`, a std semaphore's `release`.
+bool isWakeCall(const clang::CallExpr &Call);
+
 /// Whether \p A and \p B designate the same object: the same variable, the
 /// same member of the same object expression, the same element
 /// (utils::namedObject names it, the expressions are the same).

@@ -7,8 +7,9 @@
 // init from main in another file; a helper called under a lock from another
 // file; a lock wrapper function and an RAII wrapper class in other files; an
 // incidental lock; a callback-registered function; a fatal-log sink; code
-// after a thread start whose thread does not use the variable; exits in the
-// serving loop and in startup code after the pool started.
+// after a thread start whose thread does not use the variable; a write
+// before a thread that waits for work on a queue of another file can touch
+// it; exits in the serving loop and in startup code after the pool started.
 //
 //===----------------------------------------------------------------------===//
 #include "tests/Artifacts.h"
@@ -131,6 +132,145 @@ int main(void) {
   EXPECT_FALSE(Found.count("src/slabs.c:6 " + USS));
   // After the workers started: they use mem_limit.
   EXPECT_TRUE(Found.count("src/slabs.c:7 " + USS));
+}
+
+TEST(ProgramModel, HandOffToAThreadWaitingOnAQueueInAnotherFile) {
+  // Each *_init starts a flush thread, then opens the file it writes: the
+  // flush thread writes it only once queue_pop (queue.c) returns a line.
+  Workspace Dir(
+      project({{"src/queue.h", "int queue_pop(char **line);\n"
+                               "void queue_push(char *line);\n"},
+               {"src/queue.c", R"(#include <pthread.h>
+#include "queue.h"
+static pthread_mutex_t q_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t q_cv = PTHREAD_COND_INITIALIZER;
+static char *q_items[64];
+static int q_len;
+int queue_pop(char **line) {
+  pthread_mutex_lock(&q_mu);
+  while (q_len == 0)
+    pthread_cond_wait(&q_cv, &q_mu);
+  *line = q_items[--q_len];
+  pthread_mutex_unlock(&q_mu);
+  return 1;
+}
+void queue_push(char *line) {
+  pthread_mutex_lock(&q_mu);
+  q_items[q_len++] = line;
+  pthread_cond_signal(&q_cv);
+  pthread_mutex_unlock(&q_mu);
+}
+)"},
+               {"src/log.h", "void log_init(void);\nvoid audit_init(void);\n"
+                             "void stats_init(void);\nvoid trace_init(void);\n"
+                             "void log_write(char *line);\n"
+                             "void *stats_reader(void *);\n"},
+               {"src/log.c", R"(#include <pthread.h>
+#include <stdio.h>
+#include "log.h"
+#include "queue.h"
+pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
+FILE *log_fp;
+FILE *audit_fp;
+FILE *stats_fp;
+FILE *trace_fp;
+static void *flush_log(void *arg) {
+  char *line;
+  while (queue_pop(&line)) {
+    pthread_mutex_lock(&log_mu);
+    fputs(line, log_fp);
+    pthread_mutex_unlock(&log_mu);
+  }
+  return arg;
+}
+void log_init(void) {
+  pthread_t t;
+  pthread_create(&t, 0, flush_log, 0);
+  log_fp = fopen("server.log", "a");
+}
+static void *flush_audit(void *arg) {
+  char *line;
+  pthread_mutex_lock(&log_mu);
+  fputs("audit started\n", audit_fp);
+  pthread_mutex_unlock(&log_mu);
+  while (queue_pop(&line)) {
+    pthread_mutex_lock(&log_mu);
+    fputs(line, audit_fp);
+    pthread_mutex_unlock(&log_mu);
+  }
+  return arg;
+}
+void audit_init(void) {
+  pthread_t t;
+  pthread_create(&t, 0, flush_audit, 0);
+  audit_fp = fopen("audit.log", "a");
+}
+void *stats_reader(void *arg) {
+  pthread_mutex_lock(&log_mu);
+  long at = stats_fp ? ftell(stats_fp) : 0;
+  pthread_mutex_unlock(&log_mu);
+  return (void *)at;
+}
+static void *flush_stats(void *arg) {
+  char *line;
+  while (queue_pop(&line)) {
+    pthread_mutex_lock(&log_mu);
+    fputs(line, stats_fp);
+    pthread_mutex_unlock(&log_mu);
+  }
+  return arg;
+}
+void stats_init(void) {
+  pthread_t t;
+  pthread_create(&t, 0, flush_stats, 0);
+  stats_fp = fopen("stats.log", "a");
+}
+static void *flush_trace(void *arg) {
+  char *line;
+  while (queue_pop(&line)) {
+    pthread_mutex_lock(&log_mu);
+    fputs(line, trace_fp);
+    pthread_mutex_unlock(&log_mu);
+  }
+  return arg;
+}
+void trace_init(void) {
+  pthread_t t;
+  pthread_create(&t, 0, flush_trace, 0);
+  queue_push("tracing on\n");
+  trace_fp = fopen("trace.log", "a");
+}
+void log_write(char *line) { queue_push(line); }
+)"},
+               {"src/main.c", R"(#include <pthread.h>
+#include "log.h"
+static void *worker(void *arg) {
+  log_write("request\n");
+  return arg;
+}
+int main(void) {
+  pthread_t reader, workers[4];
+  pthread_create(&reader, 0, stats_reader, 0);
+  log_init();
+  audit_init();
+  stats_init();
+  trace_init();
+  for (int i = 0; i < 4; i++)
+    pthread_create(&workers[i], 0, worker, 0);
+  for (int i = 0; i < 4; i++)
+    pthread_join(workers[i], 0);
+  return 0;
+}
+)"}}));
+  std::set<std::string> Found = findings(Dir);
+  // The flush thread is still waiting for its first line.
+  EXPECT_FALSE(Found.count("src/log.c:22 " + USS));
+  // It writes a header before it waits.
+  EXPECT_TRUE(Found.count("src/log.c:39 " + USS));
+  // Another thread, started earlier by main, reads it without waiting.
+  EXPECT_TRUE(Found.count("src/log.c:59 " + USS));
+  // A line is queued between the start and the write.
+  EXPECT_TRUE(Found.count("src/log.c:74 " + USS));
 }
 
 TEST(ProgramModel, ExitInTheServingLoopIsReportedStartupExitsAreNot) {

@@ -275,6 +275,75 @@ TEST(FactExtractorTest, ExitsSinksAndBlockingCalls) {
   EXPECT_EQ(fn(Facts, "serve")->Blocking[0].What, "recv");
 }
 
+/// The API of each site, in order.
+std::vector<std::string> sites(const std::vector<SiteFact> &Sites) {
+  std::vector<std::string> Out;
+  for (const SiteFact &S : Sites)
+    Out.push_back(S.What);
+  return Out;
+}
+
+TEST(FactExtractorTest, WaitsWakesAndTheirPlaces) {
+  auto AST = parse(R"(
+    #include <condition_variable>
+    #include <mutex>
+    #include <semaphore.h>
+    pthread_mutex_t q_mu = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t q_cv = PTHREAD_COND_INITIALIZER;
+    long q_size;
+    int queue_pop() {
+      pthread_mutex_lock(&q_mu);
+      while (q_size <= 0)
+        pthread_cond_wait(&q_cv, &q_mu);
+      q_size--;
+      pthread_mutex_unlock(&q_mu);
+      return 1;
+    }
+    void queue_push() {
+      pthread_mutex_lock(&q_mu);
+      q_size++;
+      pthread_cond_signal(&q_cv);
+      pthread_mutex_unlock(&q_mu);
+    }
+    struct Jobs {
+      std::mutex mu_;
+      std::condition_variable cv_;
+      long n_ = 0;
+      void take() { std::unique_lock<std::mutex> l(mu_); cv_.wait(l); n_--; }
+      void give() { std::lock_guard<std::mutex> l(mu_); n_++; cv_.notify_one(); }
+    };
+    sem_t ready;
+    void post() { sem_post(&ready); }
+    void plain() { pthread_mutex_lock(&q_mu); pthread_mutex_unlock(&q_mu); }
+  )");
+  const TUFacts &Facts = ProgramFactsIndex::of(AST->getASTContext()).facts();
+  const FunctionFacts *Pop = fn(Facts, "queue_pop");
+  EXPECT_EQ(sites(Pop->Waits), std::vector<std::string>{"pthread_cond_wait"});
+  EXPECT_TRUE(Pop->Wakes.empty());
+  EXPECT_EQ(sites(fn(Facts, "queue_push")->Wakes),
+            std::vector<std::string>{"pthread_cond_signal"});
+  EXPECT_TRUE(fn(Facts, "queue_push")->Waits.empty());
+  EXPECT_EQ(sites(fn(Facts, "Jobs::take")->Waits),
+            std::vector<std::string>{"wait"});
+  EXPECT_EQ(sites(fn(Facts, "Jobs::give")->Wakes),
+            std::vector<std::string>{"notify_one"});
+  EXPECT_EQ(sites(fn(Facts, "post")->Wakes),
+            std::vector<std::string>{"sem_post"});
+  EXPECT_TRUE(fn(Facts, "plain")->Waits.empty());
+  EXPECT_TRUE(fn(Facts, "plain")->Wakes.empty());
+  // The wait is in the loop of the read of the loop condition; the decrement
+  // after the loop is in none, and comes after the wait.
+  ASSERT_GE(Pop->Accesses.size(), 2u);
+  EXPECT_NE(Pop->Accesses.front().Loop, 0u);
+  EXPECT_EQ(Pop->Accesses.front().Loop, Pop->Waits[0].Loop);
+  EXPECT_EQ(Pop->Accesses.back().Loop, 0u);
+  EXPECT_LT(Pop->Waits[0].Order, Pop->Accesses.back().Order);
+  std::string Error;
+  std::optional<TUFacts> Back = fromJSON(toJSON(Facts), Error);
+  ASSERT_TRUE(Back) << Error;
+  EXPECT_EQ(llvm::json::Value(toJSON(*Back)), toJSON(Facts));
+}
+
 TEST(FactExtractorTest, HomesMakeSiblingLocks) {
   auto AST = parse(R"(
     #include <mutex>

@@ -72,6 +72,16 @@ struct TU {
         {"c:@" + Var, Var, P, Write, std::move(Held), P.Offset});
     return P;
   }
+  /// A condition-variable wait made by \p In itself.
+  void wait(const std::string &In) {
+    FactPos P = at();
+    get(In).Waits.push_back({"pthread_cond_wait", P, {}, P.Offset});
+  }
+  /// A signal made by \p In itself (in the loop \p Loop, 0: none).
+  void wake(const std::string &In, unsigned Loop = 0) {
+    FactPos P = at();
+    get(In).Wakes.push_back({"pthread_cond_signal", P, {}, P.Offset, Loop});
+  }
   CandidateFact unguarded(const std::string &In, const std::string &Var,
                           FactPos At) {
     CandidateFact C{std::string(UnguardedSharedStateCheckName),
@@ -531,6 +541,186 @@ TEST(ProgramGraphTest, WriteAfterAThreadStartNeedsThatThreadToUseIt) {
             "'mem_limit' is used by that thread in 'slabs_alloc' here");
 }
 
+// ---- (h): the hand-off to a thread that waits for work -------------------
+
+/// A server's logger: log_init (log.c) starts the flush thread and then opens
+/// log_fp; the flush thread writes log_fp once queue_pop (queue.c), which
+/// waits on a condition variable, gave it a line; the workers, started by
+/// main after log_init, queue lines with log_write (queue_push signals).
+class ProgramGraphHandOffTest : public ::testing::Test {
+protected:
+  TU Main{"main.c"}, Log{"log.c"}, Queue{"queue.c"};
+
+  void SetUp() override {
+    Main.fn("main");
+    Main.fn("worker");
+    Log.fn("log_init");
+    Log.fn("flusher");
+    Log.fn("log_write");
+    Queue.fn("queue_pop");
+    Queue.fn("queue_push");
+    Queue.wait("queue_pop");
+    Queue.wake("queue_push");
+    Log.access("log_write", "log_fp", false, {lock("log_mu")});
+    Log.call("log_write", "queue_push");
+    Main.call("worker", "log_write");
+  }
+  /// while (queue_pop(&line)) { lock; fputs(line, log_fp); unlock; }
+  void flusherWaitsFirst() {
+    Log.call("flusher", "queue_pop");
+    Log.access("flusher", "log_fp", false, {lock("log_mu")});
+  }
+  /// main: log_init(); then the pool of workers.
+  void mainCallsInitThenStartsWorkers(const std::string &Init = "log_init") {
+    Main.call("main", Init);
+    Main.startThread("main", "worker", 1);
+  }
+  /// log_init's write of log_fp (after whatever the test put before it).
+  CandidateFact initWrite() {
+    FactPos W = Log.access("log_init", "log_fp", true);
+    return Log.unguarded("log_init", "log_fp", W);
+  }
+  /// The candidates are log.c's: its positions come first.
+  ProgramGraph link() { return linked({&Log, &Main, &Queue}); }
+  std::optional<LinkVerdict> judge(const CandidateFact &C) {
+    ProgramGraph G = link();
+    return G.judge(C);
+  }
+  bool reported(const CandidateFact &C) {
+    std::optional<LinkVerdict> V = judge(C);
+    return V && V->Report;
+  }
+};
+
+TEST_F(ProgramGraphHandOffTest, WriteBeforeTheWaitingThreadGetsWorkIsSilent) {
+  flusherWaitsFirst();
+  mainCallsInitThenStartsWorkers();
+  Log.startThread("log_init", "flusher");
+  CandidateFact C = initWrite();
+  ProgramGraph G = link();
+  EXPECT_FALSE(G.judge(C)->Report);
+  // Once the workers queue lines, the flusher runs beside them.
+  EXPECT_TRUE(G.mayRunTogether("c:@F@worker", "c:@F@flusher"));
+}
+
+TEST_F(ProgramGraphHandOffTest, ThreadTouchingItBeforeItsWaitIsReported) {
+  Log.access("flusher", "log_fp", false, {lock("log_mu")}); // a header line
+  flusherWaitsFirst();
+  mainCallsInitThenStartsWorkers();
+  Log.startThread("log_init", "flusher");
+  CandidateFact C = initWrite();
+  std::optional<LinkVerdict> V = judge(C);
+  ASSERT_TRUE(V && V->Report);
+  ASSERT_EQ(V->Notes.size(), 2u);
+  EXPECT_EQ(V->Notes[0].Message,
+            "'flusher' is started here and may run while 'log_init' runs");
+}
+
+TEST_F(ProgramGraphHandOffTest, CalleeTouchingItBeforeTheWaitIsReported) {
+  Log.fn("flush_header");
+  Log.access("flush_header", "log_fp", false, {lock("log_mu")});
+  Log.call("flusher", "flush_header");
+  flusherWaitsFirst();
+  mainCallsInitThenStartsWorkers();
+  Log.startThread("log_init", "flusher");
+  EXPECT_TRUE(reported(initWrite()));
+}
+
+TEST_F(ProgramGraphHandOffTest, PushBetweenStartAndWriteIsReported) {
+  flusherWaitsFirst();
+  mainCallsInitThenStartsWorkers();
+  Log.startThread("log_init", "flusher");
+  Log.call("log_init", "queue_push"); // "log opened" queued at once
+  EXPECT_TRUE(reported(initWrite()));
+}
+
+TEST_F(ProgramGraphHandOffTest, SignalBetweenStartAndWriteIsReported) {
+  flusherWaitsFirst();
+  mainCallsInitThenStartsWorkers();
+  Log.startThread("log_init", "flusher");
+  Log.wake("log_init");
+  EXPECT_TRUE(reported(initWrite()));
+}
+
+TEST_F(ProgramGraphHandOffTest, PushBeforeTheStartIsReported) {
+  // The line queued before the thread exists is found without waiting.
+  flusherWaitsFirst();
+  mainCallsInitThenStartsWorkers();
+  Log.call("log_init", "queue_push");
+  Log.startThread("log_init", "flusher");
+  EXPECT_TRUE(reported(initWrite()));
+}
+
+TEST_F(ProgramGraphHandOffTest, PushByMainBeforeTheInitIsReported) {
+  flusherWaitsFirst();
+  Main.fn("banner");
+  Main.call("banner", "queue_push");
+  Main.call("main", "banner");
+  mainCallsInitThenStartsWorkers();
+  Log.startThread("log_init", "flusher");
+  EXPECT_TRUE(reported(initWrite()));
+}
+
+TEST_F(ProgramGraphHandOffTest, ThreadStartedEarlierUsingItIsReported) {
+  flusherWaitsFirst();
+  Main.fn("rotator"); // reopens the log every hour, waits for no work
+  Main.access("rotator", "log_fp", false, {lock("log_mu")});
+  Main.startThread("main", "rotator");
+  mainCallsInitThenStartsWorkers();
+  Log.startThread("log_init", "flusher");
+  std::optional<LinkVerdict> V = judge(initWrite());
+  ASSERT_TRUE(V && V->Report);
+  ASSERT_EQ(V->Notes.size(), 2u);
+  EXPECT_EQ(V->Notes[0].Message,
+            "'rotator' is started here and may run while 'log_init' runs");
+}
+
+TEST_F(ProgramGraphHandOffTest, RunningThreadThatMayWakeIsReported) {
+  // A thread already running queues lines: the flusher may be at work.
+  flusherWaitsFirst();
+  Main.fn("stats_thread");
+  Main.call("stats_thread", "queue_push");
+  Main.startThread("main", "stats_thread");
+  mainCallsInitThenStartsWorkers();
+  Log.startThread("log_init", "flusher");
+  EXPECT_TRUE(reported(initWrite()));
+}
+
+TEST_F(ProgramGraphHandOffTest, InitCalledTwiceWithoutAWakeIsSilent) {
+  // `if (async) log_init(...); else log_init(...);`: the second call runs
+  // while the first call's thread may run, still waiting.
+  flusherWaitsFirst();
+  Main.fn("log_setup");
+  Main.call("log_setup", "log_init");
+  Main.call("log_setup", "log_init");
+  mainCallsInitThenStartsWorkers("log_setup");
+  Log.startThread("log_init", "flusher");
+  EXPECT_FALSE(reported(initWrite()));
+}
+
+TEST_F(ProgramGraphHandOffTest, InitCalledAgainAfterAPushIsReported) {
+  flusherWaitsFirst();
+  Main.fn("log_setup");
+  Main.call("log_setup", "log_init");
+  Main.call("log_setup", "queue_push");
+  Main.call("log_setup", "log_init");
+  mainCallsInitThenStartsWorkers("log_setup");
+  Log.startThread("log_init", "flusher");
+  EXPECT_TRUE(reported(initWrite()));
+}
+
+TEST_F(ProgramGraphHandOffTest, WakeLaterInTheWritesLoopIsReported) {
+  // for (;;) { log_fp = reopen(); queue_push(); }: the next iteration's
+  // write follows the push.
+  flusherWaitsFirst();
+  mainCallsInitThenStartsWorkers();
+  Log.startThread("log_init", "flusher");
+  CandidateFact C = initWrite();
+  Log.get("log_init").Accesses.back().Loop = 7;
+  Log.call("log_init", "queue_push", {}, 7);
+  EXPECT_TRUE(reported(C));
+}
+
 TEST(ProgramGraphTest, LockTakenByTheWriterItselfIsEvidence) {
   TU A("crawler.c");
   A.fn("crawler_start");
@@ -720,7 +910,10 @@ TEST(ProgramFactsTest, JSONRoundTripKeepsEveryFact) {
   A.callInLoop("main", "worker", 5);
   A.get("worker").Acquires.push_back(lock("mu"));
   A.get("worker").Blocking.push_back({"recv", A.at(), {lock("mu")}, 3});
+  A.wait("worker");
+  A.wake("worker", 4);
   FactPos W = A.access("worker", "g", true, {lock("mu")});
+  A.get("worker").Accesses.back().Loop = 4;
   A.unguarded("worker", "g", W);
   A.Facts.Homes["c:@g"] = "a.c";
   A.Facts.Roots.push_back({"c:@F@cb", "cb", RootKind::Callback, A.at(),
@@ -734,6 +927,9 @@ TEST(ProgramFactsTest, JSONRoundTripKeepsEveryFact) {
   EXPECT_EQ(Back->Roots[0].Kind, RootKind::ThreadEntry);
   EXPECT_EQ(Back->Functions[0].ThreadStarts[0].Loop, 5u);
   EXPECT_EQ(Back->Functions[0].Calls[0].Loop, 5u);
+  EXPECT_EQ(Back->Functions[1].Accesses[0].Loop, 4u);
+  EXPECT_EQ(Back->Functions[1].Waits[0].What, "pthread_cond_wait");
+  EXPECT_EQ(Back->Functions[1].Wakes[0].Loop, 4u);
   EXPECT_EQ(Back->Roots[1].Into, "c:@F@registry_add");
   EXPECT_EQ(Back->Roots[1].Signature, "(*)int (void *)");
 }

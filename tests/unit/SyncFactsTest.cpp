@@ -146,6 +146,42 @@ TEST(SyncFacts, SleepsWaitsAndWork) {
   EXPECT_FALSE(isWaitOrConsumeCall(Body(10)));
 }
 
+TEST(SyncFacts, WakesOfWaiters) {
+  Parsed P = parse(R"cpp(
+    #include <semaphore.h>
+    std::condition_variable cv; std::counting_semaphore<4> sem{4};
+    pthread_cond_t pc; sem_t ps; std::mutex mu; std::deque<int> q;
+    void f() {
+      probe(1, [] { cv.notify_one(); });
+      probe(2, [] { cv.notify_all(); });
+      probe(3, [] { pthread_cond_signal(&pc); });
+      probe(4, [] { pthread_cond_broadcast(&pc); });
+      probe(5, [] { sem_post(&ps); });
+      probe(6, [] { sem.release(); });
+      probe(7, [] { mu.unlock(); });
+      probe(8, [] { q.push_back(1); });
+      probe(9, [] { std::unique_lock<std::mutex> l(mu); cv.wait(l); });
+    }
+  )cpp");
+  ASSERT_EQ(P.Args.size(), 9u);
+  auto Call = [&](int N) -> const CallExpr & {
+    const auto *Lambda = dyn_cast<LambdaExpr>(P.Args[N]);
+    EXPECT_TRUE(Lambda);
+    const CallExpr *Found = nullptr;
+    for (const Stmt *S : Lambda->getBody()->children())
+      if (const auto *E = dyn_cast<Expr>(S))
+        Found = firstCall(E);
+    EXPECT_TRUE(Found) << N;
+    return *Found;
+  };
+  for (int N = 1; N <= 6; ++N)
+    EXPECT_TRUE(isWakeCall(Call(N))) << N;
+  EXPECT_FALSE(isWakeCall(Call(7))); // an unlock wakes no waiter of a wait
+  EXPECT_FALSE(isWakeCall(Call(8))); // a std container wakes no one
+  EXPECT_FALSE(isWakeCall(Call(9)));
+  EXPECT_TRUE(isConditionWaitCall(Call(9)));
+}
+
 TEST(SyncFacts, SameObject) {
   Parsed P = parse(R"cpp(
     struct Pair { std::atomic<int> a, b; };
