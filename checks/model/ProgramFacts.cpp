@@ -106,6 +106,9 @@ static Value toJSON(const FunctionFacts &F) {
   putList(O, "blocking", F.Blocking, Site);
   putList(O, "clients", F.ClientCreations, Site);
   putList(O, "thread_starts", F.ThreadStarts, Site);
+  auto Id = [](const std::string &S) { return Value(S); };
+  putList(O, "overrides", F.Overrides, Id);
+  putList(O, "fixture_records", F.FixtureRecords, Id);
   return O;
 }
 
@@ -211,6 +214,27 @@ struct Reader {
     }
     return Out;
   }
+  /// The strings of the list \p Key (absent = empty).
+  std::vector<std::string> strings(const Object &O, llvm::StringRef Key) {
+    std::vector<std::string> Out;
+    const Value *V = O.get(Key);
+    if (!V)
+      return Out;
+    const Array *A = V->getAsArray();
+    if (!A) {
+      Failed = true;
+      return Out;
+    }
+    for (const Value &Item : *A) {
+      std::optional<llvm::StringRef> S = Item.getAsString();
+      if (!S) {
+        Failed = true;
+        return Out;
+      }
+      Out.push_back(S->str());
+    }
+    return Out;
+  }
   /// Calls \p Each for every object of the list \p Key (absent = empty).
   template <typename F>
   void each(const Object &O, llvm::StringRef Key, F Each) {
@@ -271,6 +295,8 @@ struct Reader {
          [&](const Object &S) { F.ClientCreations.push_back(site(S)); });
     each(O, "thread_starts",
          [&](const Object &S) { F.ThreadStarts.push_back(site(S)); });
+    F.Overrides = strings(O, "overrides");
+    F.FixtureRecords = strings(O, "fixture_records");
     if (F.Id.empty())
       Failed = true;
     return F;

@@ -145,6 +145,13 @@ struct FunctionFacts {
   std::vector<SiteFact> Blocking;
   std::vector<SiteFact> ClientCreations;
   std::vector<SiteFact> ThreadStarts;
+  /// The virtual methods of the program it overrides (directly or through
+  /// an intermediate override): a call of one of them may run this one.
+  std::vector<std::string> Overrides;
+  /// The function is a test fixture's per-test set-up (GoogleTest's
+  /// `SetUp()`): the ids of the fixture's class and of its bases in user
+  /// code, whose members it initialises before the test body runs.
+  std::vector<std::string> FixtureRecords;
 };
 
 /// A finding whose verdict needs the program: which check, where the

@@ -1,4 +1,5 @@
-//===--- ProgramLink.h - facts of a TU, linked across the program -*- C++ -*-===//
+//===--- ProgramLink.h - facts of a TU, linked across the program -*- C++
+//-*-===//
 //
 // The seam between the checks and the driver's link stage.
 //
@@ -43,7 +44,7 @@ namespace loadcheck::model {
 
 /// The version of the facts' JSON shape; a payload of another version is
 /// rejected by ProgramLink::addTranslationUnit (a stale cache entry).
-constexpr int ProgramFactsVersion = 3;
+constexpr int ProgramFactsVersion = 4;
 
 /// True in the driver's workers: program-dependent verdicts are left to the
 /// link stage. False (the default) in the plugin.
