@@ -7,6 +7,7 @@
 #include "checks/model/RequestPath.h"
 #include "checks/model/SharedAccess.h"
 #include "checks/model/SyncFacts.h"
+#include "checks/model/TestCode.h"
 #include "checks/model/ThreadEntry.h"
 #include "checks/utils/LlvmCompat.h"
 #include "clang/AST/ASTContext.h"
@@ -406,6 +407,8 @@ private:
   void markArguments(const Expr *Call, llvm::ArrayRef<const Expr *> Args);
   void netLockEffect();
   void accesses(llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas);
+  void overrides(const CXXMethodDecl &Method);
+  void fixtureRecords(const CXXRecordDecl &Record);
 };
 
 void FunctionFactsBuilder::call(const FunctionDecl *Callee, const Expr &E) {
@@ -624,6 +627,31 @@ void FunctionFactsBuilder::accesses(
   forEachAccess(F.getBody(), Record, Lambdas);
 }
 
+void FunctionFactsBuilder::overrides(const CXXMethodDecl &Method) {
+  for (const CXXMethodDecl *Base : Method.overridden_methods()) {
+    if (!userCode(Base))
+      continue;
+    const std::string &Id = Index.idOf(Base);
+    if (llvm::is_contained(Out.Overrides, Id))
+      continue;
+    Out.Overrides.push_back(Id);
+    overrides(*Base);
+  }
+}
+
+void FunctionFactsBuilder::fixtureRecords(const CXXRecordDecl &Record) {
+  if (!userCode(&Record))
+    return;
+  const std::string &Id = Index.idOf(&Record);
+  if (llvm::is_contained(Out.FixtureRecords, Id))
+    return;
+  Out.FixtureRecords.push_back(Id);
+  if (Record.hasDefinition())
+    for (const CXXBaseSpecifier &Base : Record.bases())
+      if (const CXXRecordDecl *B = Base.getType()->getAsCXXRecordDecl())
+        fixtureRecords(*B);
+}
+
 FunctionFacts FunctionFactsBuilder::build(
     llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas) {
   Out.Id = Index.idOf(&F);
@@ -639,6 +667,10 @@ FunctionFacts FunctionFactsBuilder::build(
   Out.IsMain = F.isMain();
   Out.Local = isLocal(&F);
   Out.FatalSink = Index.isFatalSink(F);
+  if (Method && !Method->getParent()->isLambda())
+    overrides(*Method);
+  if (const CXXRecordDecl *Fixture = fixtureOfSetUp(F))
+    fixtureRecords(*Fixture);
   walk(F.getBody());
   netLockEffect();
   accesses(Lambdas);
@@ -701,6 +733,9 @@ private:
     Append(Into.Waits, From.Waits);
     Append(Into.Wakes, From.Wakes);
     Into.FatalSink = Into.FatalSink && From.FatalSink;
+    for (std::string &Base : From.Overrides)
+      if (!llvm::is_contained(Into.Overrides, Base))
+        Into.Overrides.push_back(std::move(Base));
   }
 
   void scanInitialiser(const Stmt *S) {

@@ -110,6 +110,9 @@ static Value toJSON(const FunctionFacts &F) {
   putList(O, "thread_starts", F.ThreadStarts, Site);
   putList(O, "waits", F.Waits, Site);
   putList(O, "wakes", F.Wakes, Site);
+  auto Id = [](const std::string &S) { return Value(S); };
+  putList(O, "overrides", F.Overrides, Id);
+  putList(O, "fixture_records", F.FixtureRecords, Id);
   return O;
 }
 
@@ -215,6 +218,27 @@ struct Reader {
     }
     return Out;
   }
+  /// The strings of the list \p Key (absent = empty).
+  std::vector<std::string> strings(const Object &O, llvm::StringRef Key) {
+    std::vector<std::string> Out;
+    const Value *V = O.get(Key);
+    if (!V)
+      return Out;
+    const Array *A = V->getAsArray();
+    if (!A) {
+      Failed = true;
+      return Out;
+    }
+    for (const Value &Item : *A) {
+      std::optional<llvm::StringRef> S = Item.getAsString();
+      if (!S) {
+        Failed = true;
+        return Out;
+      }
+      Out.push_back(S->str());
+    }
+    return Out;
+  }
   /// Calls \p Each for every object of the list \p Key (absent = empty).
   template <typename F>
   void each(const Object &O, llvm::StringRef Key, F Each) {
@@ -277,6 +301,8 @@ struct Reader {
          [&](const Object &S) { F.ThreadStarts.push_back(site(S)); });
     each(O, "waits", [&](const Object &S) { F.Waits.push_back(site(S)); });
     each(O, "wakes", [&](const Object &S) { F.Wakes.push_back(site(S)); });
+    F.Overrides = strings(O, "overrides");
+    F.FixtureRecords = strings(O, "fixture_records");
     if (F.Id.empty())
       Failed = true;
     return F;

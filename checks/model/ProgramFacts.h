@@ -153,6 +153,13 @@ struct FunctionFacts {
   /// Signals, broadcasts, notifies and semaphore posts it makes itself: they
   /// wake the threads blocked in a wait.
   std::vector<SiteFact> Wakes;
+  /// The virtual methods of the program it overrides (directly or through
+  /// an intermediate override): a call of one of them may run this one.
+  std::vector<std::string> Overrides;
+  /// The function is a test fixture's per-test set-up (GoogleTest's
+  /// `SetUp()`): the ids of the fixture's class and of its bases in user
+  /// code, whose members it initialises before the test body runs.
+  std::vector<std::string> FixtureRecords;
 };
 
 /// A finding whose verdict needs the program: which check, where the

@@ -144,6 +144,7 @@ void ProgramGraph::link() {
   computeLocksTaken();
   computeEntryLocks();
   computeGuards();
+  computeProgramThreads();
 }
 
 /// How many levels of callers startedOnce() follows up to `main`.
@@ -758,9 +759,58 @@ bool ProgramGraph::takenByAny(const llvm::BitVector &Threads,
   return false;
 }
 
+void ProgramGraph::computeProgramThreads() {
+  // The overrides of each virtual method of the program.
+  llvm::StringMap<std::vector<unsigned>> OverridersOf;
+  for (unsigned I = 0; I < Nodes.size(); ++I)
+    for (const std::string &Base : Nodes[I].Facts.Overrides)
+      OverridersOf[Base].push_back(I);
+  std::deque<unsigned> Work;
+  for (unsigned I = 0; I < Nodes.size(); ++I) {
+    Node &N = Nodes[I];
+    if (N.Reached.any() ||
+        (N.Concurrent && N.Reason.What != ConcurrencyReason::Kind::NoCaller)) {
+      N.OnProgramThreads = true;
+      Work.push_back(I);
+    }
+  }
+  auto Reach = [&](unsigned I) {
+    if (!Nodes[I].OnProgramThreads) {
+      Nodes[I].OnProgramThreads = true;
+      Work.push_back(I);
+    }
+  };
+  while (!Work.empty()) {
+    unsigned I = Work.front();
+    Work.pop_front();
+    for (const CallFact &C : Nodes[I].Facts.Calls) {
+      if (auto It = NodeIndex.find(C.Callee); It != NodeIndex.end())
+        Reach(It->second);
+      if (auto It = OverridersOf.find(C.Callee); It != OverridersOf.end())
+        for (unsigned Override : It->second)
+          Reach(Override);
+    }
+  }
+}
+
 bool ProgramGraph::runsOnProgramThreads(const Node &N) const {
-  return N.Reached.any() ||
-         (N.Concurrent && N.Reason.What != ConcurrencyReason::Kind::NoCaller);
+  return N.OnProgramThreads;
+}
+
+bool ProgramGraph::isFixtureInitialisation(const Node &Writer,
+                                           const AccessFact &Write,
+                                           llvm::StringRef Var) const {
+  auto Home = HomeOf.find(Var);
+  if (Home == HomeOf.end() ||
+      !llvm::is_contained(Writer.Facts.FixtureRecords, Home->second))
+    return false;
+  // Any call of the program may register a callback or start a thread (the
+  // fixture's own `start_server()`): only what comes before is set-up.
+  auto Before = [&](unsigned Order) { return Order < Write.Order; };
+  return llvm::none_of(Writer.Facts.Calls,
+                       [&](const CallFact &C) { return Before(C.Order); }) &&
+         llvm::none_of(Writer.Facts.ThreadStarts,
+                       [&](const SiteFact &S) { return Before(S.Order); });
 }
 
 bool ProgramGraph::isConfigurationWrite(const Node &Writer,
@@ -957,6 +1007,9 @@ LinkVerdict ProgramGraph::judgeUnguarded(const CandidateFact &C) const {
   // A lock held here after all (callers' locks, a wrapper in another file):
   // "written without a lock" would be false.
   if (!Held.empty())
+    return {false, {}};
+  // A test fixture initialising its members before the test starts anything.
+  if (Write && isFixtureInitialisation(*N, *Write, C.Var))
     return {false, {}};
   // Another access of the variable that may run at the same time; before
   // any thread exists, or on the one thread that owns it, there is none.

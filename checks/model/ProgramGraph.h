@@ -49,7 +49,10 @@
 //      code only reads, cannot race: the object is configured, then handed
 //      to the threads (setters called before `listen()`). A write the
 //      threads' code makes too (a reset beside a locked increment) keeps
-//      the finding, and so does a setter called from a handler.
+//      the finding, and so does a setter called from a handler. The
+//      threads' code is followed through virtual calls too: an override
+//      runs where a call of the method it overrides runs (a TLS client's
+//      `connect()` override reading the CA store its setter wrote).
 //  (h) the hand-off to a thread that waits for work: a thread whose code
 //      touches a variable only after it waits (a condition-variable or
 //      semaphore wait, or a call of a function that waits, such as a queue's
@@ -62,6 +65,11 @@
 //      wake: `Log::init` starts the flush thread, then opens the file the
 //      thread writes once a line is queued. Waits and wakes are not matched
 //      by condition variable: any wake counts.
+//  (i) test fixtures: GoogleTest runs a fixture's `SetUp()` on the test's
+//      thread before the test body, like a constructor. Its writes of the
+//      fixture's own members before it calls into the program or starts a
+//      thread cannot race; a write after `start_server()`, or in the test
+//      body while the server thread runs, is judged as any other.
 //
 // Callbacks the program registers with itself: a function handed only as an
 // argument to functions of the program (`restart_register(..., save_cb)`) is
@@ -192,6 +200,7 @@ private:
     llvm::BitVector Woken;
     /// main's code may have woken a waiter (queued work) before it runs.
     bool AfterWake = false;
+    bool OnProgramThreads = false; ///< see runsOnProgramThreads()
     bool Startup = false;
     bool Concurrent = false;
     ConcurrencyReason Reason;
@@ -212,6 +221,7 @@ private:
   void computeLocksTaken();
   void computeEntryLocks();
   void computeGuards();
+  void computeProgramThreads();
   std::optional<FactPos> servingLoopStart(const Node &N,
                                           const CallFact &C) const;
   /// Threads started in \p N before a place of it (Order, Loop), leaving
@@ -249,9 +259,10 @@ private:
   /// Whether a thread of \p Threads takes \p L somewhere in its code.
   bool takenByAny(const llvm::BitVector &Threads, const LockRef &L) const;
   /// Code of the program's threads: reached from a thread entry, a handler,
-  /// a callback or main's serving loop. A function reached only because
-  /// nobody in the program calls it (a library's API, an override) is not:
-  /// it runs where its caller runs.
+  /// a callback or main's serving loop, through calls and through virtual
+  /// calls (an override runs where a call of the method it overrides runs).
+  /// A function reached only because nobody in the program calls it (a
+  /// library's API) is not: it runs where its caller runs.
   bool runsOnProgramThreads(const Node &N) const;
   /// A write of \p Var by code that is no thread's code, with no thread
   /// running (\p Running), while the threads' code only reads \p Var: an
@@ -259,6 +270,11 @@ private:
   /// before `listen()`).
   bool isConfigurationWrite(const Node &Writer, const llvm::BitVector &Running,
                             llvm::StringRef Var) const;
+  /// A write of the fixture's own member \p Var in a test fixture's
+  /// per-test set-up, before it calls into the program or starts a thread:
+  /// like a constructor's, it runs before anything of the test exists.
+  bool isFixtureInitialisation(const Node &Writer, const AccessFact &Write,
+                               llvm::StringRef Var) const;
   bool startedOnce(unsigned Function, unsigned Loop) const;
   void addThreadNotes(const Node &Writer, const llvm::BitVector &Running,
                       const Node &Other, const AccessFact &OtherAccess,

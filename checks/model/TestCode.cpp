@@ -3,6 +3,7 @@
 #include "checks/model/ContextCache.h"
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/SmallString.h"
@@ -35,6 +36,32 @@ bool isTestFrameworkHeader(llvm::StringRef IncludedPath) {
       return true;
   // Catch2 v3 and Boost.Test are included through many headers.
   return P.contains("/catch2/") || P.contains("/boost/test/");
+}
+
+/// True when \p Record is `::testing::Test` or derives from it.
+static bool isGoogleTestFixture(const CXXRecordDecl *Record, unsigned Depth) {
+  if (!Record || Depth > 16)
+    return false;
+  if (Record->getName() == "Test")
+    if (const auto *NS = dyn_cast<NamespaceDecl>(Record->getDeclContext());
+        NS && NS->getName() == "testing" &&
+        NS->getParent()->getRedeclContext()->isTranslationUnit())
+      return true;
+  if (!Record->hasDefinition())
+    return false;
+  for (const CXXBaseSpecifier &Base : Record->bases())
+    if (isGoogleTestFixture(Base.getType()->getAsCXXRecordDecl(), Depth + 1))
+      return true;
+  return false;
+}
+
+const CXXRecordDecl *fixtureOfSetUp(const FunctionDecl &F) {
+  const auto *Method = dyn_cast<CXXMethodDecl>(&F);
+  if (!Method || Method->isStatic() || !Method->getIdentifier() ||
+      Method->getName() != "SetUp" || Method->getNumParams() != 0)
+    return nullptr;
+  const CXXRecordDecl *Fixture = Method->getParent();
+  return isGoogleTestFixture(Fixture, 0) ? Fixture : nullptr;
 }
 
 TestCode &TestCode::of(ASTContext &Ctx) { return perContext<TestCode>(Ctx); }

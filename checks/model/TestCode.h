@@ -41,6 +41,8 @@
 
 namespace clang {
 class ASTContext;
+class CXXRecordDecl;
+class FunctionDecl;
 } // namespace clang
 
 namespace loadcheck::model {
@@ -52,6 +54,12 @@ llvm::StringRef defaultTestFilePattern();
 /// True when \p IncludedPath (as the compiler opened it, e.g.
 /// `/usr/include/gtest/gtest.h`) is the main header of a test framework.
 bool isTestFrameworkHeader(llvm::StringRef IncludedPath);
+
+/// The fixture class whose per-test set-up \p F is, or null: \p F is
+/// `SetUp()` of a class derived from GoogleTest's `::testing::Test`. The
+/// framework calls it on the test's thread before the test body, like a
+/// constructor: nothing of the test runs yet.
+const clang::CXXRecordDecl *fixtureOfSetUp(const clang::FunctionDecl &F);
 
 /// The test-code facts of one translation unit, shared by every check that
 /// runs over it (one instance per ASTContext, freed with it).

@@ -9,7 +9,9 @@
 // incidental lock; a callback-registered function; a fatal-log sink; code
 // after a thread start whose thread does not use the variable; a write
 // before a thread that waits for work on a queue of another file can touch
-// it; exits in the serving loop and in startup code after the pool started.
+// it; exits in the serving loop and in startup code after the pool started;
+// a setter of state that a virtual override on a thread only reads; a test
+// fixture's set-up before it starts its server.
 //
 //===----------------------------------------------------------------------===//
 #include "tests/Artifacts.h"
@@ -563,6 +565,124 @@ int apply_checked(int op) {
   EXPECT_FALSE(Found.count("src/log.cpp:13 " + AT)); // the sink itself
   EXPECT_FALSE(Found.count("src/ops.cpp:8 " + AT));  // after LOG_FATAL
   EXPECT_TRUE(Found.count("src/ops.cpp:14 " + AT));  // library code
+}
+
+/// C++ sources under src/ compiled with -I src.
+FileMap cxxProject(FileMap Sources) {
+  std::vector<std::string> Files;
+  for (const auto &[Path, Text] : Sources)
+    if (llvm::StringRef(Path).ends_with(".cpp"))
+      Files.push_back(Path);
+  Sources["build/compile_commands.json"] =
+      compileDatabase(Files, "-x c++ -std=c++17 -I@DIR@/src");
+  return Sources;
+}
+
+TEST(ProgramModel, SetterOfStateAVirtualOverrideOnAThreadOnlyReads) {
+  Workspace Dir(cxxProject({{"src/client.h", R"(#include <mutex>
+class Client {
+public:
+  virtual ~Client() = default;
+  int get();
+protected:
+  virtual bool connect();
+};
+class TlsClient : public Client {
+public:
+  void set_ca_store(int store);
+  void set_verify(bool on);
+  void set_timeout(int seconds);
+protected:
+  bool connect() override;
+private:
+  bool load_certs();
+  std::mutex ctx_mu_;
+  std::once_flag certs_once_;
+  int ca_store_ = 0;
+  bool ca_store_set_ = false;
+  bool verify_ = true;
+  int timeout_ = 30;
+};
+void fetch_in_background(TlsClient &client);
+)"},
+                            {"src/client.cpp", R"(#include <thread>
+#include "client.h"
+int Client::get() { return connect() ? 200 : 500; }
+bool Client::connect() { return true; }
+void TlsClient::set_ca_store(int store) {
+  ca_store_ = store;
+  ca_store_set_ = true;
+}
+void TlsClient::set_verify(bool on) { verify_ = on; }
+void TlsClient::set_timeout(int seconds) { timeout_ = seconds; }
+bool TlsClient::load_certs() {
+  bool ok = false;
+  std::call_once(certs_once_, [&] {
+    std::lock_guard<std::mutex> lock(ctx_mu_);
+    ok = ca_store_set_ && ca_store_ != 0 && timeout_ > 0;
+  });
+  return ok;
+}
+bool TlsClient::connect() {
+  if (!load_certs())
+    return false;
+  std::lock_guard<std::mutex> lock(ctx_mu_);
+  verify_ = verify_ && ca_store_set_;
+  return verify_;
+}
+void fetch_in_background(TlsClient &client) {
+  std::thread([&client] {
+    client.set_timeout(5);
+    client.get();
+  }).detach();
+}
+)"}}));
+  std::set<std::string> Found = findings(Dir);
+  // The worker thread's get() runs the TLS override of connect(), which
+  // only reads what the setter configures.
+  EXPECT_FALSE(Found.count("src/client.cpp:6 " + USS));
+  EXPECT_FALSE(Found.count("src/client.cpp:7 " + USS));
+  // The override writes verify_ on that thread; set_timeout runs there.
+  EXPECT_TRUE(Found.count("src/client.cpp:9 " + USS));
+  EXPECT_TRUE(Found.count("src/client.cpp:10 " + USS));
+}
+
+TEST(ProgramModel, TestFixtureSetUpBeforeItStartsTheServer) {
+  Workspace Dir(cxxProject({{"src/events_test.cpp", R"(#include <gtest/gtest.h>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+class EventsTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    events_.clear();
+    start_server();
+    backlog_.clear();
+  }
+  void TearDown() override { server_thread_.join(); }
+  void start_server() {
+    server_thread_ = std::thread([this] { serve(); });
+  }
+  void serve() {
+    std::lock_guard<std::mutex> lock(mu_);
+    events_.push_back("hello");
+    backlog_.push_back("hello");
+  }
+  std::mutex mu_;
+  std::vector<std::string> events_;
+  std::vector<std::string> backlog_;
+  std::thread server_thread_;
+};
+TEST_F(EventsTest, Receives) {
+  events_.clear();
+  EXPECT_TRUE(backlog_.size() < 2);
+}
+)"}}));
+  std::set<std::string> Found = findings(Dir);
+  EXPECT_FALSE(Found.count("src/events_test.cpp:9 " + USS)); // before start
+  EXPECT_TRUE(Found.count("src/events_test.cpp:11 " + USS)); // after start
+  EXPECT_TRUE(Found.count("src/events_test.cpp:28 " + USS)); // test body
 }
 
 } // namespace

@@ -796,6 +796,115 @@ TEST(ProgramGraphTest, SetterAfterMainStartedTheReadingThreadIsReported) {
   EXPECT_TRUE(G.judge(S.SetterWrite)->Report);
 }
 
+/// A TLS client library: a worker thread calls `connect`, a virtual method
+/// of the base client; the TLS override's `load_certs` reads `ca_set_`
+/// under `ctx_mu`; the API setter `set_ca_store` writes it unlocked and
+/// nobody in the program calls it.
+struct TlsClient {
+  TU Client{"client.h"};
+  CandidateFact SetterWrite;
+  TlsClient() {
+    Client.fn("worker");
+    Client.fn("tls_connect");
+    Client.fn("load_certs");
+    Client.fn("set_ca_store");
+    Client.fn("main");
+    Client.startThread("main", "worker");
+    Client.call("worker", "connect"); // the base's virtual method
+    Client.get("tls_connect").Overrides.push_back("c:@F@connect");
+    Client.call("tls_connect", "load_certs");
+    Client.access("load_certs", "ca_set_", false, {lock("ctx_mu")});
+    Client.access("load_certs", "ca_set_", false, {lock("ctx_mu")});
+    FactPos W = Client.access("set_ca_store", "ca_set_", true);
+    SetterWrite = Client.unguarded("set_ca_store", "ca_set_", W);
+  }
+};
+
+TEST(ProgramGraphTest, SetterOfAVariableAnOverrideOnThreadsOnlyReadsIsSilent) {
+  TlsClient S;
+  ProgramGraph G = linked({&S.Client});
+  EXPECT_FALSE(G.judge(S.SetterWrite)->Report);
+}
+
+TEST(ProgramGraphTest, SetterOfAVariableReadOnlyByUncalledCodeIsReported) {
+  // No thread's code reaches the reader: nothing says the threads only read.
+  TlsClient S;
+  S.Client.get("tls_connect").Overrides.clear();
+  ProgramGraph G = linked({&S.Client});
+  EXPECT_TRUE(G.judge(S.SetterWrite)->Report);
+}
+
+TEST(ProgramGraphTest, SetterOfAVariableAnOverrideOnThreadsWritesIsReported) {
+  TlsClient S;
+  S.Client.access("tls_connect", "ca_set_", true, {lock("ctx_mu")});
+  ProgramGraph G = linked({&S.Client});
+  EXPECT_TRUE(G.judge(S.SetterWrite)->Report);
+}
+
+TEST(ProgramGraphTest, SetterCalledFromAnOverrideOnThreadsIsReported) {
+  TlsClient S;
+  S.Client.call("tls_connect", "set_ca_store");
+  ProgramGraph G = linked({&S.Client});
+  EXPECT_TRUE(G.judge(S.SetterWrite)->Report);
+}
+
+// ---- (h): test fixtures ----------------------------------------------------
+
+/// A GoogleTest fixture: `SetUp` clears `events_`, then `start_server`
+/// starts the server thread whose code uses `events_` under `events_mu`.
+struct ServerFixture {
+  TU Test{"server_test.cc"};
+  CandidateFact Clear, ClearGlobal;
+  ServerFixture() {
+    Test.fn("SetUp").FixtureRecords = {"c:@S@Fixture"};
+    Test.fn("start_server");
+    Test.fn("serve");
+    Test.fn("TestBody");
+    Test.Facts.Homes["c:@events_"] = "c:@S@Fixture";
+    Test.Facts.Homes["c:@g_events"] = "server_test.cc\n3";
+    FactPos W = Test.access("SetUp", "events_", true);
+    FactPos WG = Test.access("SetUp", "g_events", true);
+    Test.call("SetUp", "start_server");
+    Test.startThread("start_server", "serve");
+    Test.access("serve", "events_", true, {lock("events_mu")});
+    Test.access("serve", "events_", false, {lock("events_mu")});
+    Test.access("serve", "g_events", true, {lock("events_mu")});
+    Test.access("serve", "g_events", false, {lock("events_mu")});
+    Clear = Test.unguarded("SetUp", "events_", W);
+    ClearGlobal = Test.unguarded("SetUp", "g_events", WG);
+  }
+};
+
+TEST(ProgramGraphTest, FixtureSetUpBeforeStartingTheServerIsSilent) {
+  ServerFixture S;
+  ProgramGraph G = linked({&S.Test});
+  ASSERT_TRUE(G.guardOf("c:@events_")->evidence());
+  EXPECT_FALSE(G.judge(S.Clear)->Report);
+}
+
+TEST(ProgramGraphTest, FixtureSetUpAfterStartingTheServerIsReported) {
+  ServerFixture S;
+  FactPos W = S.Test.access("SetUp", "events_", true);
+  CandidateFact Late = S.Test.unguarded("SetUp", "events_", W);
+  ProgramGraph G = linked({&S.Test});
+  EXPECT_TRUE(G.judge(Late)->Report);
+}
+
+TEST(ProgramGraphTest, TestBodyWriteWhileTheServerRunsIsReported) {
+  ServerFixture S;
+  FactPos W = S.Test.access("TestBody", "events_", true);
+  CandidateFact Body = S.Test.unguarded("TestBody", "events_", W);
+  ProgramGraph G = linked({&S.Test});
+  EXPECT_TRUE(G.judge(Body)->Report);
+}
+
+TEST(ProgramGraphTest, FixtureSetUpWriteOfAGlobalIsReported) {
+  // Not the fixture's own member: another test's thread may still use it.
+  ServerFixture S;
+  ProgramGraph G = linked({&S.Test});
+  EXPECT_TRUE(G.judge(S.ClearGlobal)->Report);
+}
+
 // ---- callbacks the program registers with itself ----------------------------
 
 /// main registers `save_cb` with the program's own registry, starts the
@@ -916,6 +1025,8 @@ TEST(ProgramFactsTest, JSONRoundTripKeepsEveryFact) {
   A.get("worker").Accesses.back().Loop = 4;
   A.unguarded("worker", "g", W);
   A.Facts.Homes["c:@g"] = "a.c";
+  A.get("worker").Overrides = {"c:@S@Base@F@run#"};
+  A.get("main").FixtureRecords = {"c:@S@Fixture", "c:@S@Base"};
   A.Facts.Roots.push_back({"c:@F@cb", "cb", RootKind::Callback, A.at(),
                            "callback", "c:@F@registry_add",
                            indirectCallee("int (void *)")});
@@ -932,6 +1043,9 @@ TEST(ProgramFactsTest, JSONRoundTripKeepsEveryFact) {
   EXPECT_EQ(Back->Functions[1].Wakes[0].Loop, 4u);
   EXPECT_EQ(Back->Roots[1].Into, "c:@F@registry_add");
   EXPECT_EQ(Back->Roots[1].Signature, "(*)int (void *)");
+  EXPECT_EQ(Back->Functions[1].Overrides,
+            std::vector<std::string>{"c:@S@Base@F@run#"});
+  EXPECT_EQ(Back->Functions[0].FixtureRecords.size(), 2u);
 }
 
 TEST(ProgramFactsTest, MalformedPayloadsAreRejected) {
