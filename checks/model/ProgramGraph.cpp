@@ -504,19 +504,29 @@ ProgramGraph::heldAtDirectCalls(const Node &N) const {
 
 std::optional<std::vector<LockRef>>
 ProgramGraph::heldAtPointerCalls(const Node &N) const {
-  std::vector<LockRef> Any;
+  // "May be held" grows from nothing (a least fixpoint inside the greatest
+  // one): a caller not known yet adds nothing for now, so that pointer calls
+  // in a cycle (a protocol handler that calls the handler pointer again)
+  // do not keep every lock.
+  std::optional<std::vector<LockRef>> Any;
   for (auto [CallerIndex, CallIndex] : N.Callers) {
     const Node &Caller = Nodes[CallerIndex];
     if (!Caller.Entry)
-      return std::nullopt; // "every lock" until that caller is known
+      continue;
+    if (!Any)
+      Any.emplace();
     const CallFact &C = Caller.Facts.Calls[CallIndex];
     for (const LockRef &L : effectiveHeld(Caller.Facts, C.Held, C.Order))
-      addLock(Any, L);
+      addLock(*Any, L);
     for (const LockRef &L : C.MaybeHeld)
-      addLock(Any, L);
+      addLock(*Any, L);
   }
   return Any;
 }
+
+/// At most this many passes of the entry-lock fixpoint (real programs
+/// settle in a handful).
+static constexpr unsigned MaxEntryPasses = 256;
 
 void ProgramGraph::computeEntryLocks() {
   llvm::StringSet<> RootIds;
@@ -533,7 +543,10 @@ void ProgramGraph::computeEntryLocks() {
   // called directly anywhere has what every direct call holds; one reached
   // only through pointers has every lock held, or maybe held, at some of
   // those calls (none when no such call holds any).
-  for (bool Changed = true; Changed;) {
+  // The "may" part grows while the "must" part shrinks: the passes are
+  // bounded so that no shape of calls can make them alternate for ever.
+  bool Changed = true;
+  for (unsigned Pass = 0; Changed && Pass < MaxEntryPasses; ++Pass) {
     Changed = false;
     for (Node &N : Nodes) {
       if (N.Callers.empty() || N.Facts.IsMain || RootIds.contains(N.Facts.Id))

@@ -210,7 +210,7 @@ private:
   /// locks every direct call holds (nullopt: no caller known yet).
   std::optional<std::vector<LockRef>> heldAtDirectCalls(const Node &N) const;
   /// Its step for a function reached only through pointers: the locks held
-  /// or maybe held at any of those calls (nullopt: a caller not known yet).
+  /// or maybe held at any of those calls known so far (nullopt: none).
   std::optional<std::vector<LockRef>> heldAtPointerCalls(const Node &N) const;
   void computeGuards();
   std::optional<FactPos> servingLoopStart(const Node &N,

@@ -794,6 +794,51 @@ TEST(ProgramGraphTest, FieldTheProgramNeverCallsThroughLeavesACallback) {
   EXPECT_TRUE(G.judge(P.Unlink)->Report);
 }
 
+TEST(ProgramGraphTest, PointerCallsInACycleSettleFromTheCallsKnown) {
+  // memcached's connections: `c->try_read_command(c)` in the event loop
+  // goes to the negotiating handler, which picks the protocol's handler and
+  // calls through the same field again. The handlers' callees get their
+  // locks from every caller, those reached through the cycle included.
+  TU A("memcached.c");
+  const std::string Field = "c:@S@conn@FI@try_read_command";
+  A.fn("main");
+  A.fn("worker");
+  A.fn("maintainer");
+  A.fn("negotiate");
+  A.fn("read_ascii");
+  A.fn("crawler_start");
+  A.startThread("main", "worker", 1);
+  A.startThread("main", "maintainer");
+  for (const char *Handler : {"negotiate", "read_ascii"}) {
+    RootFact R{std::string("c:@F@") + Handler, Handler, RootKind::Callback,
+               A.at(), "callback"};
+    R.Field = Field;
+    A.Facts.Roots.push_back(R);
+  }
+  auto ThroughField = [&](const std::string &From, std::vector<LockRef> Held) {
+    FactPos P = A.at();
+    CallFact C{indirectCallee("int (conn *)"),
+               "a function pointer",
+               P,
+               std::move(Held),
+               P.Offset,
+               0};
+    C.Field = Field;
+    A.get(From).Calls.push_back(std::move(C));
+  };
+  ThroughField("worker", {lock("conn_mu")});
+  ThroughField("negotiate", {});
+  A.call("read_ascii", "crawler_start");
+  A.call("maintainer", "crawler_start", {lock("maintainer_lock")});
+  ProgramGraph G = linked({&A});
+  EXPECT_EQ(names(G.locksOnEntry("c:@F@negotiate")),
+            std::vector<std::string>{"conn_mu"});
+  EXPECT_EQ(names(G.locksOnEntry("c:@F@read_ascii")),
+            std::vector<std::string>{"conn_mu"});
+  // Two direct callers with nothing in common: nothing on entry.
+  EXPECT_TRUE(G.locksOnEntry("c:@F@crawler_start").empty());
+}
+
 TEST(ProgramGraphTest, AbruptTerminationVerdicts) {
   TU A("main.c"), B("util.c");
   A.fn("main");
