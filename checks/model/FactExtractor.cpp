@@ -133,6 +133,89 @@ static std::string calleeNameOf(const CallExpr &Call) {
   return Callee ? Callee->getNameAsString() : "";
 }
 
+// ---- functions stored in fields --------------------------------------------
+
+/// The function \p E names, through `&fn` and implicit conversions.
+static const DeclRefExpr *namedFunction(const Expr *E) {
+  if (!E)
+    return nullptr;
+  E = E->IgnoreParenImpCasts();
+  if (const auto *AddressOf = dyn_cast<UnaryOperator>(E);
+      AddressOf && AddressOf->getOpcode() == UO_AddrOf)
+    E = AddressOf->getSubExpr()->IgnoreParenImpCasts();
+  const auto *Ref = dyn_cast<DeclRefExpr>(E);
+  return Ref && isa<FunctionDecl>(Ref->getDecl()) ? Ref : nullptr;
+}
+
+/// A field of a record of the program (not of a system header).
+static const FieldDecl *programField(const ValueDecl *D,
+                                     const SourceManager &SM) {
+  const auto *Field = dyn_cast_or_null<FieldDecl>(D);
+  if (!Field || SM.isInSystemHeader(SM.getFileLoc(Field->getLocation())))
+    return nullptr;
+  return cast<FieldDecl>(canonicalDecl(Field));
+}
+
+/// The functions \p S stores into a field of a program's record, one level
+/// deep (nested initialisers are statements of their own): the members of
+/// a designated or positional initialiser (`{.eval = expired_eval}`), the
+/// right side of `s.f = fn` / `p->f = fn`.
+static void
+noteFieldStores(const Stmt *S, const SourceManager &SM,
+                llvm::DenseMap<const DeclRefExpr *, const FieldDecl *> &Into) {
+  if (const auto *Assign = dyn_cast<BinaryOperator>(S);
+      Assign && Assign->getOpcode() == BO_Assign) {
+    const auto *Member =
+        dyn_cast<MemberExpr>(Assign->getLHS()->IgnoreParenImpCasts());
+    if (const FieldDecl *Field =
+            Member ? programField(Member->getMemberDecl(), SM) : nullptr)
+      if (const DeclRefExpr *Fn = namedFunction(Assign->getRHS()))
+        Into[Fn] = Field;
+    return;
+  }
+  const auto *List = dyn_cast<InitListExpr>(S);
+  if (!List)
+    return;
+  if (!List->isSemanticForm())
+    List = List->getSemanticForm();
+  const RecordDecl *Record =
+      List ? List->getType()->getAsRecordDecl() : nullptr;
+  if (!Record || !Record->getDefinition())
+    return;
+  if (Record->isUnion()) {
+    if (const FieldDecl *Field =
+            programField(List->getInitializedFieldInUnion(), SM))
+      if (const DeclRefExpr *Fn =
+              List->getNumInits() ? namedFunction(List->getInit(0)) : nullptr)
+        Into[Fn] = Field;
+    return;
+  }
+  // A C++ aggregate's bases are initialised first, then its fields.
+  const auto *Class = dyn_cast<CXXRecordDecl>(Record->getDefinition());
+  unsigned Index = Class ? Class->getNumBases() : 0;
+  for (const FieldDecl *Field : Record->getDefinition()->fields()) {
+    if (Field->isUnnamedBitField())
+      continue; // no initialiser of its own
+    if (Index >= List->getNumInits())
+      break;
+    const DeclRefExpr *Fn = namedFunction(List->getInit(Index++));
+    if (const FieldDecl *Own = programField(Field, SM); Own && Fn)
+      Into[Fn] = Own;
+  }
+}
+
+/// The field a call goes through (`p->eval(...)`, `(*s.f)(...)`), when it
+/// is a field of the program's own record.
+static const FieldDecl *calledField(const CallExpr &Call,
+                                    const SourceManager &SM) {
+  const Expr *Callee = Call.getCallee()->IgnoreParenImpCasts();
+  if (const auto *Deref = dyn_cast<UnaryOperator>(Callee);
+      Deref && Deref->getOpcode() == UO_Deref)
+    Callee = Deref->getSubExpr()->IgnoreParenImpCasts();
+  const auto *Member = dyn_cast<MemberExpr>(Callee);
+  return Member ? programField(Member->getMemberDecl(), SM) : nullptr;
+}
+
 // ---- the index -------------------------------------------------------------
 
 ProgramFactsIndex &ProgramFactsIndex::of(ASTContext &Ctx) {
@@ -363,6 +446,8 @@ private:
   /// Functions named as an argument of a call of the program's own code
   /// (`restart_register("main", save_cb)`): the function called.
   llvm::DenseMap<const DeclRefExpr *, const FunctionDecl *> ProgramArgumentOf;
+  /// Functions stored into a field of the program's records: the field.
+  llvm::DenseMap<const DeclRefExpr *, const FieldDecl *> StoredInField;
 
   unsigned orderOf(SourceLocation Loc) {
     return SM.getFileOffset(SM.getFileLoc(Loc));
@@ -377,12 +462,23 @@ private:
     noteHome(Id, L.Id.Decl);
     return {Id, L.Id.name().str()};
   }
-  std::vector<LockRef> heldAt(const Stmt *S) {
+  std::vector<LockRef> lockRefs(llvm::ArrayRef<HeldLock> Held) {
     std::vector<LockRef> Out;
-    for (const HeldLock &L : Locks.heldAt(S))
+    for (const HeldLock &L : Held)
       if (LockRef Ref = lockRef(L); !llvm::is_contained(Out, Ref))
         Out.push_back(std::move(Ref));
     return Out;
+  }
+  std::vector<LockRef> heldAt(const Stmt *S) {
+    return lockRefs(Locks.heldAt(S));
+  }
+  /// A call of \p Callee (an id) at \p E, with the locks held there.
+  CallFact callAt(std::string Callee, std::string Name, const Expr &E,
+                  SourceLocation Loc) {
+    CallFact C{std::move(Callee), std::move(Name), Index.posOf(Loc),
+               heldAt(&E),        orderOf(Loc),    OuterLoop};
+    C.MaybeHeld = lockRefs(Locks.maybeHeldAt(&E));
+    return C;
   }
   SiteFact site(llvm::StringRef What, const Expr &E) {
     return {What.str(), Index.posOf(E.getExprLoc()), heldAt(&E),
@@ -429,9 +525,8 @@ void FunctionFactsBuilder::call(const FunctionDecl *Callee, const Expr &E) {
   }
   if (!userCode(Callee) || Callee->getBuiltinID())
     return;
-  SourceLocation Loc = E.getExprLoc();
-  Out.Calls.push_back({Index.idOf(Callee), displayName(*Callee),
-                       Index.posOf(Loc), heldAt(&E), orderOf(Loc), OuterLoop});
+  Out.Calls.push_back(
+      callAt(Index.idOf(Callee), displayName(*Callee), E, E.getExprLoc()));
 }
 
 /// The type of a free function or of the pointee of a function pointer, as
@@ -445,7 +540,8 @@ static std::string signatureOf(QualType T, ASTContext &Ctx) {
 }
 
 /// A call through a function pointer: resolved at link time to the
-/// callbacks the program registers with itself (ProgramGraph.h).
+/// callbacks the program registers with itself, and to the functions stored
+/// in the field it calls through (ProgramGraph.h).
 void FunctionFactsBuilder::indirectCall(const CallExpr &Call) {
   if (Call.getDirectCallee() || isa<CXXMemberCallExpr>(Call))
     return;
@@ -453,10 +549,11 @@ void FunctionFactsBuilder::indirectCall(const CallExpr &Call) {
       signatureOf(Call.getCallee()->IgnoreParenImpCasts()->getType(), Ctx);
   if (Signature.empty())
     return;
-  SourceLocation Loc = Call.getExprLoc();
-  Out.Calls.push_back({std::move(Signature), "a function pointer",
-                       Index.posOf(Loc), heldAt(&Call), orderOf(Loc),
-                       OuterLoop});
+  CallFact Through = callAt(std::move(Signature), "a function pointer", Call,
+                            Call.getExprLoc());
+  if (const FieldDecl *Field = calledField(Call, SM))
+    Through.Field = Index.idOf(Field);
+  Out.Calls.push_back(std::move(Through));
 }
 
 void FunctionFactsBuilder::markProgramArguments(const CallExpr &Call) {
@@ -483,6 +580,8 @@ RootFact FunctionFactsBuilder::callbackRoot(const FunctionDecl &Fn,
     R.Into = Index.idOf(It->second);
     R.Signature = signatureOf(Fn.getType(), Ctx);
   }
+  if (auto It = StoredInField.find(&Ref); It != StoredInField.end())
+    R.Field = Index.idOf(It->second);
   return R;
 }
 
@@ -533,9 +632,8 @@ void FunctionFactsBuilder::lambda(const LambdaExpr &L) {
       return;
     }
   }
-  SourceLocation Loc = L.getBeginLoc();
-  Out.Calls.push_back({Index.idOf(Operator), "lambda in " + displayName(F),
-                       Index.posOf(Loc), heldAt(&L), orderOf(Loc), OuterLoop});
+  Out.Calls.push_back(callAt(
+      Index.idOf(Operator), "lambda in " + displayName(F), L, L.getBeginLoc()));
 }
 
 void FunctionFactsBuilder::walk(const Stmt *S) {
@@ -555,6 +653,7 @@ void FunctionFactsBuilder::walk(const Stmt *S) {
       walk(Init);
     return;
   }
+  noteFieldStores(S, SM, StoredInField);
   if (const auto *Call = dyn_cast<CallExpr>(S)) {
     CalleePositions.insert(Call->getCallee()->IgnoreParenImpCasts());
     if (const auto *Member =
@@ -717,6 +816,8 @@ private:
   const SourceManager &SM;
   llvm::DenseSet<const FunctionDecl *> Done;
   llvm::StringMap<unsigned> FunctionById;
+  /// Functions a global's initialiser stores into a field: the field.
+  llvm::DenseMap<const DeclRefExpr *, const FieldDecl *> StoredInField;
 
   /// Another instantiation of the same template: one function, all facts.
   static void merge(FunctionFacts &Into, FunctionFacts &&From) {
@@ -741,12 +842,16 @@ private:
   void scanInitialiser(const Stmt *S) {
     if (!S)
       return;
+    noteFieldStores(S, SM, StoredInField);
     if (const auto *Ref = dyn_cast<DeclRefExpr>(S))
       if (const auto *Fn = dyn_cast<FunctionDecl>(Ref->getDecl());
-          Fn && !SM.isInSystemHeader(Fn->getLocation()))
-        Index.Facts.Roots.push_back(
-            {Index.idOf(Fn), displayName(*Fn), RootKind::Callback,
-             Index.posOf(Ref->getExprLoc()), "callback"});
+          Fn && !SM.isInSystemHeader(Fn->getLocation())) {
+        RootFact R{Index.idOf(Fn), displayName(*Fn), RootKind::Callback,
+                   Index.posOf(Ref->getExprLoc()), "callback"};
+        if (auto It = StoredInField.find(Ref); It != StoredInField.end())
+          R.Field = Index.idOf(It->second);
+        Index.Facts.Roots.push_back(std::move(R));
+      }
     if (isa<LambdaExpr>(S))
       return;
     for (const Stmt *Child : S->children())

@@ -385,6 +385,9 @@ private:
   };
   struct State {
     llvm::SmallVector<Active, 4> Held;
+    /// Held on some of the paths that met here and not on the others; none
+    /// of Held.
+    llvm::SmallVector<Active, 1> Maybe;
     /// Locks of the caller (held on entry, not taken here) that this path
     /// released and did not take again.
     llvm::SmallVector<LockId, 1> Released;
@@ -438,12 +441,27 @@ private:
             return M.Lock.Id == L.Lock.Id && M.Guard == L.Guard;
           }))
         Out.Held.push_back(L);
+    // Held on one path only (or by another owner on each): maybe held.
+    auto AddMaybe = [&](llvm::ArrayRef<Active> Locks) {
+      for (const Active &L : Locks)
+        if (!holdsId(Out.Held, L.Lock.Id) && !holdsId(Out.Maybe, L.Lock.Id))
+          Out.Maybe.push_back(L);
+    };
+    for (const State *From : {&A, &B}) {
+      AddMaybe(From->Held);
+      AddMaybe(From->Maybe);
+    }
     // Released on one path: the caller's lock may be free after the join.
     Out.Released = A.Released;
     for (const LockId &Id : B.Released)
       if (!llvm::is_contained(Out.Released, Id))
         Out.Released.push_back(Id);
     return Out;
+  }
+
+  template <typename List> static bool holdsId(const List &Locks, LockId Id) {
+    return llvm::any_of(Locks,
+                        [&](const Active &L) { return L.Lock.Id == Id; });
   }
 
   static void joinInto(std::optional<State> &Into, const State &S) {
@@ -454,7 +472,12 @@ private:
   /// Same locks held (by the same owners) and released: a loop's fixpoint.
   static bool sameLocks(const State &A, const State &B) {
     if (A.Dead != B.Dead || A.Held.size() != B.Held.size() ||
+        A.Maybe.size() != B.Maybe.size() ||
         A.Released.size() != B.Released.size())
+      return false;
+    if (llvm::any_of(A.Maybe, [&](const Active &L) {
+          return !holdsId(B.Maybe, L.Lock.Id);
+        }))
       return false;
     return llvm::all_of(A.Held,
                         [&](const Active &L) {
@@ -468,7 +491,7 @@ private:
   }
 
   void record(const Stmt *S) {
-    if (Cur.Held.empty()) {
+    if (Cur.Held.empty() && Cur.Maybe.empty()) {
       if (Rewalking) // a loop's earlier pass may have seen a lock here
         Out.SnapshotOf.erase(S);
       return;
@@ -477,6 +500,9 @@ private:
       auto &Snapshot = Out.Snapshots.emplace_back();
       for (const Active &L : Cur.Held)
         Snapshot.push_back(L.Lock);
+      auto &Maybe = Out.MaybeSnapshots.emplace_back();
+      for (const Active &L : Cur.Maybe)
+        Maybe.push_back(L.Lock);
       Dirty = false;
     }
     Out.SnapshotOf[S] = Out.Snapshots.size() - 1;
@@ -495,6 +521,7 @@ private:
     for (const Active &L : Cur.Held)
       Before.push_back(L.Lock);
     for (const HeldLock &L : Locks) {
+      dropMaybe(L.Id);
       Out.Acquisitions.push_back({L, Before});
       Cur.Held.push_back({L, Guard, !Guard && restore(L.Id)});
     }
@@ -512,9 +539,20 @@ private:
   }
 
   void releaseGuard(const VarDecl *Guard) {
-    size_t Before = Cur.Held.size();
-    llvm::erase_if(Cur.Held, [&](const Active &L) { return L.Guard == Guard; });
-    Dirty |= Before != Cur.Held.size();
+    size_t Before = Cur.Held.size() + Cur.Maybe.size();
+    auto Owned = [&](const Active &L) { return L.Guard == Guard; };
+    llvm::erase_if(Cur.Held, Owned);
+    llvm::erase_if(Cur.Maybe, Owned);
+    Dirty |= Before != Cur.Held.size() + Cur.Maybe.size();
+  }
+
+  /// Forgets that \p Id may be held (taken again, or released on the path
+  /// that held it): true when it was maybe held.
+  bool dropMaybe(LockId Id) {
+    size_t Before = Cur.Maybe.size();
+    llvm::erase_if(Cur.Maybe, [&](const Active &L) { return L.Lock.Id == Id; });
+    Dirty |= Before != Cur.Maybe.size();
+    return Before != Cur.Maybe.size();
   }
 
   /// Releases the latest explicit hold of \p Id, else the latest of any kind.
@@ -529,7 +567,10 @@ private:
         }
       return false;
     };
-    if (!Match(true) && !Match(false) && !llvm::is_contained(Cur.Released, Id))
+    // Maybe held: released on the path that holds it (`if (x) unlock(&m)`
+    // after `if (!x) unlock(&m)`), not a release of the caller's lock.
+    if (!Match(true) && !Match(false) && !dropMaybe(Id) &&
+        !llvm::is_contained(Cur.Released, Id))
       Cur.Released.push_back(Id);
   }
 
@@ -802,8 +843,10 @@ void LockWalker::declare(const VarDecl &Var, const DeclStmt &Decl) {
   }
   if (Tag == LockTag::Adopt) {
     // Adopting a lock taken by someone else: held, but not acquired here.
-    for (const HeldLock &L : Taken)
+    for (const HeldLock &L : Taken) {
+      dropMaybe(L.Id);
       Cur.Held.push_back({L, &Var});
+    }
     Dirty = true;
     return;
   }
@@ -970,6 +1013,7 @@ void LockWalker::freeCall(const CallExpr &Call) {
           return L.Lock.Id == LockId{D};
         })) {
       restore(LockId{D});
+      dropMaybe(LockId{D});
       Cur.Held.push_back({HeldLock{LockId{D}, Args[1]->getExprLoc(), &Call,
                                    false, HeldBy::Explicit},
                           nullptr, true});
@@ -1049,6 +1093,13 @@ llvm::ArrayRef<HeldLock> FunctionLockModel::heldAt(const Stmt *S) const {
   if (It == SnapshotOf.end())
     return {};
   return Snapshots[It->second];
+}
+
+llvm::ArrayRef<HeldLock> FunctionLockModel::maybeHeldAt(const Stmt *S) const {
+  auto It = SnapshotOf.find(S);
+  if (It == SnapshotOf.end())
+    return {};
+  return MaybeSnapshots[It->second];
 }
 
 LockModels &LockModels::of(ASTContext &Ctx) {

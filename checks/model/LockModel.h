@@ -46,7 +46,11 @@
 // iteration. A lock the function releases without having taken it is its
 // caller's; taking it back on the same path (`unlock(&m); usleep(n);
 // lock(&m);`, or pthread_cond_wait) leaves no net effect, so the function
-// is no unlock wrapper. Lambda and block bodies are not part of the
+// is no unlock wrapper. A lock held on some of the paths that meet and not
+// on the others (`if (!needs_lock) unlock(&m); eval(); if (needs_lock)
+// unlock(&m);`) is "maybe held" after the join (maybeHeldAt): not held, but
+// releasing it later is no release of the caller's lock, and a call made
+// there may run with it held. Lambda and block bodies are not part of the
 // enclosing function: a lambda is its own function (its call operator) and
 // starts with no lock held. This is not path-sensitive beyond that (two
 // branches on the same condition are not correlated); it is precise on the
@@ -138,6 +142,10 @@ public:
   /// it does not yet.
   llvm::ArrayRef<HeldLock> heldAt(const clang::Stmt *S) const;
 
+  /// The locks held on some paths to \p S and not on others (a lock released
+  /// in one branch of an `if` and kept in the other); none of heldAt(S).
+  llvm::ArrayRef<HeldLock> maybeHeldAt(const clang::Stmt *S) const;
+
   /// Every acquisition in the body, in source order (not those held through
   /// requires_capability, which happen in the callers).
   llvm::ArrayRef<Acquisition> acquisitions() const { return Acquisitions; }
@@ -161,6 +169,8 @@ public:
 private:
   friend class LockWalker;
   std::vector<llvm::SmallVector<HeldLock, 2>> Snapshots;
+  /// The maybe-held locks of each snapshot (same index as Snapshots).
+  std::vector<llvm::SmallVector<HeldLock, 1>> MaybeSnapshots;
   llvm::DenseMap<const clang::Stmt *, unsigned> SnapshotOf;
   std::vector<Acquisition> Acquisitions;
   llvm::SmallVector<HeldLock, 1> OnEntry;

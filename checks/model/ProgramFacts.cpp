@@ -80,6 +80,10 @@ static Value toJSON(const FunctionFacts &F) {
       Call["loop"] = C.Loop;
     if (!C.Held.empty())
       Call["held"] = toJSON(C.Held);
+    if (!C.MaybeHeld.empty())
+      Call["maybe_held"] = toJSON(C.MaybeHeld);
+    if (!C.Field.empty())
+      Call["field"] = C.Field;
     return Value(std::move(Call));
   });
   if (!F.Acquires.empty())
@@ -136,6 +140,8 @@ Value toJSON(const TUFacts &Facts) {
       O["into"] = R.Into;
     if (!R.Signature.empty())
       O["signature"] = R.Signature;
+    if (!R.Field.empty())
+      O["field"] = R.Field;
     Roots.push_back(std::move(O));
   }
   Array Candidates;
@@ -280,7 +286,8 @@ struct Reader {
     F.FatalSink = flag(O, "fatal_sink");
     each(O, "calls", [&](const Object &C) {
       F.Calls.push_back({str(C, "callee"), str(C, "name"), pos(C, "at"),
-                         locks(C, "held"), num(C.get("order")), loop(C)});
+                         locks(C, "held"), num(C.get("order")), loop(C),
+                         locks(C, "maybe_held"), str(C, "field")});
     });
     F.Acquires = locks(O, "acquires");
     F.Releases = locks(O, "releases");
@@ -348,7 +355,8 @@ std::optional<TUFacts> fromJSON(const Value &V, std::string &Error) {
     Facts.Roots.push_back({R.str(Root, "function"), R.str(Root, "name"),
                            Kind.value_or(RootKind::ThreadEntry),
                            R.pos(Root, "at"), R.str(Root, "via"),
-                           R.str(Root, "into"), R.str(Root, "signature")});
+                           R.str(Root, "into"), R.str(Root, "signature"),
+                           R.str(Root, "field")});
   });
   R.each(*O, "candidates", [&](const Object &C) {
     Facts.Candidates.push_back({R.str(C, "check"), R.pos(C, "at"),

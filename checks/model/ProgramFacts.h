@@ -64,6 +64,13 @@ struct CallFact {
   /// loop statement plus one; 0: in no loop). Two calls in the same loop
   /// may run in either order: the second iteration follows the first.
   unsigned Loop = 0;
+  /// Locks held on some paths to the call and not on others (released in
+  /// one branch only: `if (!mod->needs_lock) unlock(&m); mod->eval();`).
+  std::vector<LockRef> MaybeHeld;
+  /// A call through a function pointer stored in a field of the program's
+  /// own record (`p->eval(...)`, `s.on_read(...)`): the field's id. The link
+  /// resolves it to every function stored in that field (RootFact::Field).
+  std::string Field;
 };
 
 /// One read or write of shared state.
@@ -118,6 +125,10 @@ struct RootFact {
   /// A callback's function type, as indirectCallee() names it: the program
   /// calls it where it calls a pointer of that type.
   std::string Signature;
+  /// A callback stored into a field of the program's own record (an
+  /// initialiser `.eval = crawler_expired_eval`, `s.f = fn`, `p->f = fn`):
+  /// the field's id. The program calls it where it calls through the field.
+  std::string Field;
 };
 
 /// The callee id of a call through a pointer to a function of type

@@ -4,6 +4,7 @@
 #include "llvm/ADT/StringSet.h"
 #include <climits>
 #include <deque>
+#include <set>
 
 namespace loadcheck::model {
 
@@ -86,39 +87,59 @@ const FunctionFacts *ProgramGraph::function(llvm::StringRef Id) const {
 // ---- fixpoints -------------------------------------------------------------
 
 void ProgramGraph::resolveProgramCallbacks() {
-  // The signature of each callback that is only ever handed to the program.
-  llvm::StringMap<std::string> SignatureOf;
+  // The program's calls through a function pointer: by signature, and by
+  // the field of its own record they call through.
+  using Sites = std::vector<std::pair<unsigned, unsigned>>;
+  llvm::StringMap<Sites> PointerCalls, FieldCalls;
+  for (unsigned I = 0; I < Nodes.size(); ++I) {
+    Nodes[I].DirectCalls = Nodes[I].Facts.Calls.size();
+    for (unsigned C = 0; C < Nodes[I].Facts.Calls.size(); ++C) {
+      const CallFact &Call = Nodes[I].Facts.Calls[C];
+      if (llvm::StringRef(Call.Callee).starts_with("(*)"))
+        PointerCalls[Call.Callee].push_back({I, C});
+      if (!Call.Field.empty())
+        FieldCalls[Call.Field].push_back({I, C});
+    }
+  }
+  // Where each callback handed only to the program is called: by the
+  // signature of a registry of its own (`restart_register(..., save_cb)`),
+  // by the field it is stored into. Handed once to a library, or stored in
+  // a field the program never calls through, it stays a root.
+  llvm::StringMap<std::vector<const Sites *>> CalledAt;
   llvm::StringSet<> HandedElsewhere;
   for (const RootFact &R : Roots) {
     if (R.Kind != RootKind::Callback)
       continue;
-    if (R.Into.empty() || R.Signature.empty() || !NodeIndex.count(R.Into))
+    if (auto Field = FieldCalls.find(R.Field); Field != FieldCalls.end()) {
+      CalledAt[R.Function].push_back(&Field->second);
+    } else if (!R.Into.empty() && !R.Signature.empty() &&
+               NodeIndex.count(R.Into)) {
+      if (auto Pointer = PointerCalls.find(R.Signature);
+          Pointer != PointerCalls.end())
+        CalledAt[R.Function].push_back(&Pointer->second);
+    } else {
       HandedElsewhere.insert(R.Function);
-    else
-      SignatureOf[R.Function] = R.Signature;
+    }
   }
-  // The program's calls through a function pointer, by signature.
-  llvm::StringMap<std::vector<std::pair<unsigned, unsigned>>> PointerCalls;
-  for (unsigned I = 0; I < Nodes.size(); ++I)
-    for (unsigned C = 0; C < Nodes[I].Facts.Calls.size(); ++C)
-      if (llvm::StringRef(Nodes[I].Facts.Calls[C].Callee).starts_with("(*)"))
-        PointerCalls[Nodes[I].Facts.Calls[C].Callee].push_back({I, C});
   std::vector<std::pair<unsigned, CallFact>> Resolved;
   llvm::StringSet<> CalledBack;
-  for (const auto &[Function, Signature] : SignatureOf) {
-    auto Sites = PointerCalls.find(Signature);
+  for (const auto &[Function, Lists] : CalledAt) {
     const Node *Callback = node(Function);
-    if (HandedElsewhere.contains(Function) || !Callback ||
-        Sites == PointerCalls.end())
+    if (HandedElsewhere.contains(Function) || !Callback)
       continue;
-    for (auto [Caller, Call] : Sites->second) {
-      CallFact Through = Nodes[Caller].Facts.Calls[Call];
-      Through.Callee = Function.str();
-      Through.CalleeName = Callback->Facts.Name;
-      Resolved.push_back({Caller, std::move(Through)});
-    }
+    std::set<std::pair<unsigned, unsigned>> Seen;
+    for (const Sites *List : Lists)
+      for (auto [Caller, Call] : *List) {
+        if (!Seen.insert({Caller, Call}).second)
+          continue;
+        CallFact Through = Nodes[Caller].Facts.Calls[Call];
+        Through.Callee = Function.str();
+        Through.CalleeName = Callback->Facts.Name;
+        Resolved.push_back({Caller, std::move(Through)});
+      }
     CalledBack.insert(Function);
   }
+  // Resolved calls follow the direct ones (Node::DirectCalls).
   for (auto &[Caller, Call] : Resolved)
     Nodes[Caller].Facts.Calls.push_back(std::move(Call));
   llvm::erase_if(Roots, [&](const RootFact &R) {
@@ -553,6 +574,75 @@ void ProgramGraph::computeConcurrent() {
   Drain();
 }
 
+std::optional<std::vector<LockRef>>
+ProgramGraph::heldAtDirectCalls(const Node &N) const {
+  // Calls from threaded code hold their locks or clear them. A call of
+  // main's code clears only the locks that the threads already running
+  // there take (before any thread exists, it clears none): a thread that
+  // never takes the lock does not contend for what it guards.
+  std::optional<std::vector<LockRef>> Meet;
+  std::vector<std::pair<std::vector<LockRef>, llvm::BitVector>> FromMain;
+  for (auto [CallerIndex, CallIndex] : N.Callers) {
+    const Node &Caller = Nodes[CallerIndex];
+    if (!Caller.Entry || CallIndex >= Caller.DirectCalls)
+      continue;
+    const CallFact &C = Caller.Facts.Calls[CallIndex];
+    std::vector<LockRef> AtCall = effectiveHeld(Caller.Facts, C.Held, C.Order);
+    if (!runsOnThreads(Caller)) {
+      llvm::BitVector Running = startedBefore(Caller, C.Order, C.Loop, &C);
+      Running |= Caller.Running;
+      if (Running.any())
+        FromMain.push_back({std::move(AtCall), std::move(Running)});
+      continue;
+    }
+    if (!Meet) {
+      Meet = AtCall;
+      continue;
+    }
+    llvm::erase_if(*Meet, [&](const LockRef &L) { return !holds(AtCall, L); });
+  }
+  for (const auto &Call : FromMain) {
+    if (!Meet) {
+      // Called only from main's code: what every such call holds.
+      Meet = Call.first;
+      for (const auto &Other : FromMain)
+        llvm::erase_if(
+            *Meet, [&](const LockRef &L) { return !holds(Other.first, L); });
+      break;
+    }
+    llvm::erase_if(*Meet, [&](const LockRef &L) {
+      return !holds(Call.first, L) && takenByAny(Call.second, L);
+    });
+  }
+  return Meet;
+}
+
+std::optional<std::vector<LockRef>>
+ProgramGraph::heldAtPointerCalls(const Node &N) const {
+  // "May be held" grows from nothing (a least fixpoint inside the greatest
+  // one): a caller not known yet adds nothing for now, so that pointer calls
+  // in a cycle (a protocol handler that calls the handler pointer again)
+  // do not keep every lock.
+  std::optional<std::vector<LockRef>> Any;
+  for (auto [CallerIndex, CallIndex] : N.Callers) {
+    const Node &Caller = Nodes[CallerIndex];
+    if (!Caller.Entry)
+      continue;
+    if (!Any)
+      Any.emplace();
+    const CallFact &C = Caller.Facts.Calls[CallIndex];
+    for (const LockRef &L : effectiveHeld(Caller.Facts, C.Held, C.Order))
+      addLock(*Any, L);
+    for (const LockRef &L : C.MaybeHeld)
+      addLock(*Any, L);
+  }
+  return Any;
+}
+
+/// At most this many passes of the entry-lock fixpoint (real programs
+/// settle in a handful).
+static constexpr unsigned MaxEntryPasses = 256;
+
 void ProgramGraph::computeEntryLocks() {
   llvm::StringSet<> RootIds;
   for (const RootFact &R : Roots)
@@ -561,53 +651,26 @@ void ProgramGraph::computeEntryLocks() {
     if (N.Facts.IsMain || N.Callers.empty() || RootIds.contains(N.Facts.Id))
       N.Entry = std::vector<LockRef>{};
   // Greatest fixpoint: unknown (nullopt) means "every lock" until a caller
-  // shows otherwise.
-  for (bool Changed = true; Changed;) {
+  // shows otherwise. A call through a pointer resolved by the link goes to
+  // every function registered or stored for it, though the program's values
+  // pick one (the crawler calls its expiry module with the LRU lock held
+  // and its dump modules without): such a call removes no lock. A function
+  // called directly anywhere has what every direct call holds; one reached
+  // only through pointers has every lock held, or maybe held, at some of
+  // those calls (none when no such call holds any).
+  // The "may" part grows while the "must" part shrinks: the passes are
+  // bounded so that no shape of calls can make them alternate for ever.
+  bool Changed = true;
+  for (unsigned Pass = 0; Changed && Pass < MaxEntryPasses; ++Pass) {
     Changed = false;
     for (Node &N : Nodes) {
       if (N.Callers.empty() || N.Facts.IsMain || RootIds.contains(N.Facts.Id))
         continue;
-      // Calls from threaded code hold their locks or clear them. A call of
-      // main's code clears only the locks that the threads already running
-      // there take (before any thread exists, it clears none): a thread
-      // that never takes the lock does not contend for what it guards.
-      std::optional<std::vector<LockRef>> Meet;
-      std::vector<std::pair<std::vector<LockRef>, llvm::BitVector>> FromMain;
-      for (auto [CallerIndex, CallIndex] : N.Callers) {
-        const Node &Caller = Nodes[CallerIndex];
-        if (!Caller.Entry)
-          continue;
-        const CallFact &C = Caller.Facts.Calls[CallIndex];
-        std::vector<LockRef> AtCall =
-            effectiveHeld(Caller.Facts, C.Held, C.Order);
-        if (!runsOnThreads(Caller)) {
-          llvm::BitVector Running = startedBefore(Caller, C.Order, C.Loop, &C);
-          Running |= Caller.Running;
-          if (Running.any())
-            FromMain.push_back({std::move(AtCall), std::move(Running)});
-          continue;
-        }
-        if (!Meet) {
-          Meet = AtCall;
-          continue;
-        }
-        llvm::erase_if(*Meet,
-                       [&](const LockRef &L) { return !holds(AtCall, L); });
-      }
-      for (const auto &Call : FromMain) {
-        if (!Meet) {
-          // Called only from main's code: what every such call holds.
-          Meet = Call.first;
-          for (const auto &Other : FromMain)
-            llvm::erase_if(*Meet, [&](const LockRef &L) {
-              return !holds(Other.first, L);
-            });
-          break;
-        }
-        llvm::erase_if(*Meet, [&](const LockRef &L) {
-          return !holds(Call.first, L) && takenByAny(Call.second, L);
-        });
-      }
+      bool CalledDirectly = llvm::any_of(N.Callers, [&](const auto &Call) {
+        return Call.second < Nodes[Call.first].DirectCalls;
+      });
+      std::optional<std::vector<LockRef>> Meet =
+          CalledDirectly ? heldAtDirectCalls(N) : heldAtPointerCalls(N);
       if (!Meet)
         continue;
       if (!N.Entry || N.Entry->size() != Meet->size() ||

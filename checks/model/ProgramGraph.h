@@ -32,6 +32,14 @@
 //      clears only the locks those threads take somewhere in their code (a
 //      logger thread running during the slab preallocation does not contend
 //      for the slab lock). Annotated requires_capability locks are added.
+//      A call through a pointer that the link resolved (below) removes no
+//      lock: it goes to every function stored for it, while the program's
+//      values choose one per call (modules that need the LRU lock are
+//      called where it is held, the others where it may be released). A
+//      function called directly anywhere has what its direct calls hold;
+//      one reached only through pointers has the locks held, or maybe held
+//      (CallFact::MaybeHeld), at any of those calls: none when none holds
+//      a lock, so a callback no call site protects stays unprotected.
 //  (d) lock wrappers: a call of a function whose net effect is "acquires L"
 //      makes L held for the rest of the caller's calls and accesses (in
 //      source order, not path-sensitive); "releases L" ends that. Wrappers of
@@ -73,10 +81,13 @@
 //
 // Callbacks the program registers with itself: a function handed only as an
 // argument to functions of the program (`restart_register(..., save_cb)`) is
-// called where the program calls a function pointer of its type; those calls
+// called where the program calls a function pointer of its type; a function
+// stored into a field of the program's own record (`.eval = expired_eval`
+// in an initialiser, `s.f = fn`, `p->f = fn`) is called where the program
+// calls through that field of that record (`mod->eval(...)`). Those calls
 // become its callers and it is no root. Handed once to a library (libevent,
-// pthread, signal) or stored by an initialiser, it stays a root: it may run
-// on any thread.
+// pthread, signal), or stored in a field the program never calls through,
+// it stays a root: it may run on any thread.
 //
 // Same id = same function (a function defined in a header and compiled in
 // several TUs is merged; the first TU's facts are kept). TU-local ids carry
@@ -188,6 +199,10 @@ private:
   struct Node {
     FunctionFacts Facts;
     std::vector<std::pair<unsigned, unsigned>> Callers; ///< (node, call)
+    /// Facts.Calls below this index are the function's own; those after
+    /// are calls through a pointer resolved by the link (over-approximated:
+    /// to every function registered or stored for that call).
+    unsigned DirectCalls = 0;
     bool MayStartThreads = false;
     llvm::BitVector Starts;   ///< thread functions it may start
     llvm::BitVector Reached;  ///< thread functions whose code reaches it
@@ -220,6 +235,12 @@ private:
   void computeConcurrent();
   void computeLocksTaken();
   void computeEntryLocks();
+  /// computeEntryLocks' step for a function called directly somewhere: the
+  /// locks every direct call holds (nullopt: no caller known yet).
+  std::optional<std::vector<LockRef>> heldAtDirectCalls(const Node &N) const;
+  /// Its step for a function reached only through pointers: the locks held
+  /// or maybe held at any of those calls known so far (nullopt: none).
+  std::optional<std::vector<LockRef>> heldAtPointerCalls(const Node &N) const;
   void computeGuards();
   void computeProgramThreads();
   std::optional<FactPos> servingLoopStart(const Node &N,

@@ -6,12 +6,13 @@
 // per fact class, each with a lookalike that must still be reported:
 // init from main in another file; a helper called under a lock from another
 // file; a lock wrapper function and an RAII wrapper class in other files; an
-// incidental lock; a callback-registered function; a fatal-log sink; code
-// after a thread start whose thread does not use the variable; a write
-// before a thread that waits for work on a queue of another file can touch
-// it; exits in the serving loop and in startup code after the pool started;
-// a setter of state that a virtual override on a thread only reads; a test
-// fixture's set-up before it starts its server.
+// incidental lock; a callback-registered function; a function stored in a
+// struct field and called through it; a fatal-log sink; code after a thread
+// start whose thread does not use the variable; a write before a thread that
+// waits for work on a queue of another file can touch it; exits in the
+// serving loop and in startup code after the pool started; a setter of state
+// that a virtual override on a thread only reads; a test fixture's set-up
+// before it starts its server.
 //
 //===----------------------------------------------------------------------===//
 #include "tests/Artifacts.h"
@@ -459,6 +460,93 @@ int main(void) {
   std::set<std::string> Found = findings(Dir);
   EXPECT_TRUE(Found.count("src/timer.c:6 " + USS));
   EXPECT_FALSE(Found.count("src/timer.c:7 " + USS));
+}
+
+TEST(ProgramModel, ModuleCalledThroughAStructFieldUnderALock) {
+  // The crawler stores its modules in `.eval` of a module struct and calls
+  // `active->eval(i)` with the LRU lock held for the module that needs it
+  // (released just before for the others), and in a hash crawl without it.
+  Workspace Dir(project({{"src/items.h", R"(#include <pthread.h>
+extern pthread_mutex_t lru_locks[4];
+extern long dumped[4];
+extern long crawled;
+void do_item_unlink_q(int id);
+)"},
+                         {"src/items.c", R"(#include "items.h"
+pthread_mutex_t lru_locks[4];
+long sizes[4];
+long dumped[4];
+void do_item_unlink_q(int id) { sizes[id]--; }
+void item_unlink(int id) {
+  pthread_mutex_lock(&lru_locks[id]);
+  do_item_unlink_q(id);
+  pthread_mutex_unlock(&lru_locks[id]);
+}
+long crawled;
+long item_sizes(int id) {
+  pthread_mutex_lock(&lru_locks[id]);
+  long n = sizes[id] + dumped[id] + crawled;
+  pthread_mutex_unlock(&lru_locks[id]);
+  return n;
+}
+long item_stats(int id) {
+  pthread_mutex_lock(&lru_locks[id]);
+  long n = sizes[id] + dumped[id] + crawled;
+  pthread_mutex_unlock(&lru_locks[id]);
+  return n;
+}
+)"},
+                         {"src/crawler.c", R"(#include <stdbool.h>
+#include "items.h"
+typedef struct {
+  void (*eval)(int id);
+  bool needs_lock;
+} module_t;
+typedef struct { void (*done)(int id); } finisher_t;
+static void expired_eval(int id) { do_item_unlink_q(id); }
+static void dump_eval(int id) { (void)id; }
+static void finish(int id) { dumped[id] = 0; }
+module_t expired_mod = {.eval = expired_eval, .needs_lock = true};
+module_t dump_mod = {dump_eval, false};
+module_t *active = &expired_mod;
+finisher_t finisher = {.done = finish};
+void *crawler_thread(void *arg) {
+  for (int i = 0; i < 4; i++) {
+    pthread_mutex_lock(&lru_locks[i]);
+    if (!active->needs_lock)
+      pthread_mutex_unlock(&lru_locks[i]);
+    active->eval(i);
+    crawled++;
+    if (active->needs_lock)
+      pthread_mutex_unlock(&lru_locks[i]);
+  }
+  active->eval(0);
+  return arg;
+}
+long crawler_stats(int i) {
+  pthread_mutex_lock(&lru_locks[i]);
+  long n = dumped[i] + crawled;
+  pthread_mutex_unlock(&lru_locks[i]);
+  return n;
+}
+void crawler_reset(int i) { finisher.done(i); }
+)"},
+                         {"src/main.c", R"(#include <pthread.h>
+void *crawler_thread(void *);
+int main(void) {
+  pthread_t t;
+  pthread_create(&t, 0, crawler_thread, 0);
+  pthread_join(t, 0);
+  return 0;
+}
+)"}}));
+  std::set<std::string> Found = findings(Dir);
+  // Reached only through `active->eval`, one of whose calls holds the lock.
+  EXPECT_FALSE(Found.count("src/items.c:5 " + USS));
+  // Lookalikes: a field called with no lock at any call site, and a write
+  // after a conditional unlock (the lock is held on some paths only).
+  EXPECT_TRUE(Found.count("src/crawler.c:10 " + USS));
+  EXPECT_TRUE(Found.count("src/crawler.c:21 " + USS));
 }
 
 TEST(ProgramModel, FatalLogSinkAndStartupExitsInOtherFiles) {

@@ -242,6 +242,73 @@ TEST(FactExtractorTest, CallbacksHandedToTheProgramAndPointerCalls) {
   }));
 }
 
+TEST(FactExtractorTest, FunctionsStoredInFieldsAndCallsThroughThem) {
+  auto AST = parse(R"(
+    pthread_mutex_t lru;
+    struct module { void (*eval)(int); bool needs_lock; };
+    struct ops { int (*run)(void); };
+    void expired_eval(int) {}
+    void dump_eval(int) {}
+    int run_ops(void) { return 0; }
+    void on_signal(int) {}
+    struct module expired_mod = {.eval = expired_eval, .needs_lock = true};
+    struct module dump_mod = {dump_eval, false};
+    struct module *active = &expired_mod;
+    void crawl(int i) {
+      pthread_mutex_lock(&lru);
+      if (!active->needs_lock)
+        pthread_mutex_unlock(&lru);
+      active->eval(i);
+      if (active->needs_lock)
+        pthread_mutex_unlock(&lru);
+    }
+    int setup(struct ops *o) {
+      struct ops local = {.run = run_ops};
+      o->run = &run_ops;
+      signal(SIGHUP, on_signal);
+      return local.run() + (*o->run)();
+    }
+  )");
+  const TUFacts &Facts = ProgramFactsIndex::of(AST->getASTContext()).facts();
+  auto FieldsOf = [&](llvm::StringRef Name) {
+    std::vector<std::string> Out;
+    for (const RootFact &R : Facts.Roots)
+      if (R.FunctionName == Name)
+        Out.push_back(R.Field);
+    return Out;
+  };
+  std::vector<std::string> Expired = FieldsOf("expired_eval");
+  ASSERT_EQ(Expired.size(), 1u);
+  EXPECT_FALSE(Expired[0].empty());
+  EXPECT_EQ(FieldsOf("dump_eval"), Expired); // positional: the same field
+  std::vector<std::string> Run = FieldsOf("run_ops");
+  ASSERT_EQ(Run.size(), 2u); // a local's initialiser and an assignment
+  EXPECT_FALSE(Run[0].empty());
+  EXPECT_EQ(Run[1], Run[0]);
+  EXPECT_NE(Run[0], Expired[0]);
+  EXPECT_EQ(FieldsOf("on_signal"), std::vector<std::string>{""});
+
+  // The call through the field, with the lock released on one branch only:
+  // not held, maybe held.
+  const FunctionFacts *Crawl = fn(Facts, "crawl");
+  ASSERT_TRUE(Crawl);
+  const CallFact *Eval = nullptr;
+  for (const CallFact &C : Crawl->Calls)
+    if (!C.Field.empty())
+      Eval = &C;
+  ASSERT_TRUE(Eval);
+  EXPECT_EQ(Eval->Field, Expired[0]);
+  EXPECT_EQ(Eval->Callee, indirectCallee("void (int)"));
+  EXPECT_EQ(held(Eval->Held), "");
+  EXPECT_EQ(held(Eval->MaybeHeld), "lru");
+  const FunctionFacts *Setup = fn(Facts, "setup");
+  ASSERT_TRUE(Setup);
+  std::vector<std::string> Through;
+  for (const CallFact &C : Setup->Calls)
+    Through.push_back(C.Field);
+  EXPECT_EQ(llvm::count(Through, Run[0]), 2);
+}
+
 TEST(FactExtractorTest, ExitsSinksAndBlockingCalls) {
   auto AST = parse(R"(
     void fatal(const char *msg) {

@@ -548,6 +548,93 @@ void unlock_in_loop(int n) {
   EXPECT_EQ(probes(Code), (P{{0, "crawler_mu"}}));
 }
 
+/// probe number -> "a,b": the locks maybe held there (held on some paths).
+std::map<int, std::string> maybeProbes(ASTUnit &AST) {
+  std::map<int, std::string> Out;
+  ASTContext &Ctx = AST.getASTContext();
+  auto Found = match(
+      traverse(TK_AsIs,
+               findAll(callExpr(callee(functionDecl(hasName("::probe"))),
+                                hasArgument(0, integerLiteral().bind("n")))
+                           .bind("probe"))),
+      Ctx);
+  for (const BoundNodes &Node : Found) {
+    const auto *Call = Node.getNodeAs<CallExpr>("probe");
+    int N = Node.getNodeAs<IntegerLiteral>("n")->getValue().getSExtValue();
+    const FunctionDecl *F = LockModels::of(Ctx).enclosingFunction(*Call);
+    std::string Maybe;
+    if (F)
+      for (const HeldLock &L :
+           LockModels::of(Ctx).function(*F).maybeHeldAt(Call))
+        Maybe += (Maybe.empty() ? "" : ",") + L.Id.name().str();
+    Out[N] = Maybe;
+  }
+  return Out;
+}
+
+TEST(LockModel, LockReleasedOnOneBranchIsMaybeHeld) {
+  // The crawler's shape: the LRU lock is let go before the module runs
+  // when the module does not need it, and after it otherwise.
+  const char *Code = R"cpp(
+#include <pthread.h>
+#include <mutex>
+pthread_mutex_t lru, crawler;
+std::mutex m;
+struct module { bool needs_lock; };
+void crawl(const module *mod) {
+  pthread_mutex_lock(&crawler);
+  pthread_mutex_lock(&lru);
+  if (!mod->needs_lock)
+    pthread_mutex_unlock(&lru);
+  probe(0);
+  if (mod->needs_lock)
+    pthread_mutex_unlock(&lru);
+  probe(1);
+  pthread_mutex_unlock(&crawler);
+}
+void guarded(bool early) {
+  {
+    std::unique_lock g(m);
+    if (early)
+      g.unlock();
+    probe(2);
+  }
+  probe(3);
+}
+void taken_back(bool c) {
+  pthread_mutex_lock(&lru);
+  if (c)
+    pthread_mutex_unlock(&lru);
+  else
+    probe(4);
+  pthread_mutex_lock(&crawler);
+  probe(5);
+  pthread_mutex_unlock(&crawler);
+  if (!c)
+    pthread_mutex_unlock(&lru);
+}
+)cpp";
+  auto AST = parse(Code);
+  ASSERT_TRUE(AST);
+  // Maybe held is not held: the write after a conditional unlock is still
+  // unguarded.
+  EXPECT_EQ(probes(*AST), (P{{0, "crawler"},
+                             {1, "crawler"},
+                             {2, ""},
+                             {3, ""},
+                             {4, "lru"},
+                             {5, "crawler"}}));
+  // Branches are not correlated: after the second `if`, the path that took
+  // neither still holds lru as far as the model knows.
+  EXPECT_EQ(
+      maybeProbes(*AST),
+      (P{{0, "lru"}, {1, "lru"}, {2, "m"}, {3, ""}, {4, ""}, {5, "lru"}}));
+  // The second, conditional unlock releases the lock the first one kept:
+  // no release of a caller's lock, no unlock wrapper.
+  EXPECT_EQ(netEffect(Code, "crawl"), "");
+  EXPECT_EQ(netEffect(Code, "taken_back"), "");
+}
+
 TEST(LockModel, LocksAcrossLoopBackEdges) {
   EXPECT_EQ(probes(R"cpp(
 #include <pthread.h>

@@ -973,6 +973,171 @@ TEST(ProgramGraphTest, CallbackTheProgramNeverCallsStaysARoot) {
   EXPECT_TRUE(G.judge(P.Exit)->Report);
 }
 
+// ---- calls through a field of the program's own struct ----------------------
+
+/// memcached's crawler: modules stored in `.eval` of a module struct, called
+/// through `mod->eval(...)` by the crawler thread, with the LRU lock held
+/// for the expiry module (maybe held at the call: released just before for
+/// the modules that do not need it) and without it in the hash crawl.
+struct Crawler {
+  TU Main{"memcached.c"}, Crawl{"crawler.c"}, Items{"items.c"};
+  const std::string Eval = "c:@S@crawler_module_reg_t@FI@eval";
+  CandidateFact Unlink;
+  Crawler() {
+    Main.fn("main");
+    Main.fn("worker");
+    Crawl.fn("crawler_thread");
+    Crawl.fn("crawl_hash");
+    Crawl.fn("expired_eval");
+    Crawl.fn("metadump_eval");
+    Items.fn("item_unlink");
+    Items.fn("do_item_unlink_q");
+    Main.startThread("main", "worker", 1);
+    Main.startThread("main", "crawler_thread");
+    store("expired_eval");
+    store("metadump_eval");
+    Crawl.call("crawler_thread", "crawl_hash", {lock("crawler_lock")});
+    fieldCall("crawl_hash", {}, {});
+    fieldCall("crawler_thread", {lock("crawler_lock")}, {lock("lru_locks")});
+    Crawl.call("expired_eval", "do_item_unlink_q");
+    Main.call("worker", "item_unlink");
+    Items.call("item_unlink", "do_item_unlink_q", {lock("lru_locks")});
+    Items.access("item_unlink", "sizes", false, {lock("lru_locks")});
+    Main.access("worker", "sizes", false, {lock("lru_locks")});
+    FactPos W = Items.access("do_item_unlink_q", "sizes", true);
+    Unlink = Items.unguarded("do_item_unlink_q", "sizes", W);
+  }
+  /// `.eval = Fn` in a global's initialiser.
+  void store(const std::string &Fn) {
+    RootFact R{"c:@F@" + Fn, Fn, RootKind::Callback, Crawl.at(), "callback"};
+    R.Field = Eval;
+    Crawl.Facts.Roots.push_back(R);
+  }
+  /// `active_crawler_mod.mod->eval(...)` in \p From.
+  void fieldCall(const std::string &From, std::vector<LockRef> Held,
+                 std::vector<LockRef> Maybe) {
+    FactPos P = Crawl.at();
+    CallFact C{indirectCallee("void (crawler_module_t *, item *)"),
+               "a function pointer",
+               P,
+               std::move(Held),
+               P.Offset,
+               0};
+    C.MaybeHeld = std::move(Maybe);
+    C.Field = Eval;
+    Crawl.get(From).Calls.push_back(std::move(C));
+  }
+  ProgramGraph link() { return linked({&Main, &Crawl, &Items}); }
+};
+
+TEST(ProgramGraphTest, FunctionStoredInAFieldRunsWhereTheFieldIsCalled) {
+  Crawler P;
+  ProgramGraph G = P.link();
+  std::optional<ConcurrencyReason> Why = G.whyConcurrent("c:@F@expired_eval");
+  ASSERT_TRUE(Why);
+  EXPECT_EQ(Why->What, ConcurrencyReason::Kind::Root);
+  EXPECT_EQ(Why->RootFunction, "c:@F@crawler_thread");
+  // Every function stored in the field is called at every call through it.
+  EXPECT_TRUE(G.whyConcurrent("c:@F@metadump_eval"));
+  EXPECT_EQ(G.whyConcurrent("c:@F@metadump_eval")->RootFunction,
+            "c:@F@crawler_thread");
+}
+
+TEST(ProgramGraphTest, PointerCallsRemoveNoLockHeldAtAnotherOfThem) {
+  Crawler P;
+  ProgramGraph G = P.link();
+  // The hash crawl's call holds no LRU lock; the LRU crawl's call may hold
+  // it: the expiry module has it on entry, and so do its direct callees.
+  EXPECT_EQ(names(G.locksOnEntry("c:@F@expired_eval")),
+            (std::vector<std::string>{"crawler_lock", "lru_locks"}));
+  EXPECT_EQ(names(G.locksOnEntry("c:@F@do_item_unlink_q")),
+            std::vector<std::string>{"lru_locks"});
+  EXPECT_FALSE(G.judge(P.Unlink)->Report);
+}
+
+TEST(ProgramGraphTest, FieldCalledWithoutALockAnywhereIsReported) {
+  Crawler P;
+  for (CallFact &C : P.Crawl.get("crawler_thread").Calls)
+    if (!C.Field.empty()) {
+      C.Held.clear();
+      C.MaybeHeld.clear();
+    }
+  P.Crawl.get("crawler_thread")
+      .Calls.erase(P.Crawl.get("crawler_thread")
+                       .Calls.begin()); // no crawler_lock either
+  ProgramGraph G = P.link();
+  EXPECT_TRUE(G.locksOnEntry("c:@F@expired_eval").empty());
+  EXPECT_TRUE(G.judge(P.Unlink)->Report);
+}
+
+TEST(ProgramGraphTest, DirectCallWithoutTheLockStillClearsIt) {
+  // A direct call keeps the must-hold rule: pointer calls do not add locks
+  // to a function someone calls directly without them.
+  Crawler P;
+  P.Main.call("worker", "expired_eval");
+  ProgramGraph G = P.link();
+  EXPECT_TRUE(G.locksOnEntry("c:@F@expired_eval").empty());
+  EXPECT_TRUE(G.judge(P.Unlink)->Report);
+}
+
+TEST(ProgramGraphTest, FieldTheProgramNeverCallsThroughLeavesACallback) {
+  Crawler P;
+  for (RootFact &R : P.Crawl.Facts.Roots)
+    if (R.FunctionName == "expired_eval")
+      R.Field = "c:@S@event_ops@FI@on_read"; // handed to a library
+  ProgramGraph G = P.link();
+  std::optional<ConcurrencyReason> Why = G.whyConcurrent("c:@F@expired_eval");
+  ASSERT_TRUE(Why && Why->Root);
+  EXPECT_EQ(Why->Root->Kind, RootKind::Callback);
+  EXPECT_TRUE(G.locksOnEntry("c:@F@expired_eval").empty());
+  EXPECT_TRUE(G.judge(P.Unlink)->Report);
+}
+
+TEST(ProgramGraphTest, PointerCallsInACycleSettleFromTheCallsKnown) {
+  // memcached's connections: `c->try_read_command(c)` in the event loop
+  // goes to the negotiating handler, which picks the protocol's handler and
+  // calls through the same field again. The handlers' callees get their
+  // locks from every caller, those reached through the cycle included.
+  TU A("memcached.c");
+  const std::string Field = "c:@S@conn@FI@try_read_command";
+  A.fn("main");
+  A.fn("worker");
+  A.fn("maintainer");
+  A.fn("negotiate");
+  A.fn("read_ascii");
+  A.fn("crawler_start");
+  A.startThread("main", "worker", 1);
+  A.startThread("main", "maintainer");
+  for (const char *Handler : {"negotiate", "read_ascii"}) {
+    RootFact R{std::string("c:@F@") + Handler, Handler, RootKind::Callback,
+               A.at(), "callback"};
+    R.Field = Field;
+    A.Facts.Roots.push_back(R);
+  }
+  auto ThroughField = [&](const std::string &From, std::vector<LockRef> Held) {
+    FactPos P = A.at();
+    CallFact C{indirectCallee("int (conn *)"),
+               "a function pointer",
+               P,
+               std::move(Held),
+               P.Offset,
+               0};
+    C.Field = Field;
+    A.get(From).Calls.push_back(std::move(C));
+  };
+  ThroughField("worker", {lock("conn_mu")});
+  ThroughField("negotiate", {});
+  A.call("read_ascii", "crawler_start");
+  A.call("maintainer", "crawler_start", {lock("maintainer_lock")});
+  ProgramGraph G = linked({&A});
+  EXPECT_EQ(names(G.locksOnEntry("c:@F@negotiate")),
+            std::vector<std::string>{"conn_mu"});
+  EXPECT_EQ(names(G.locksOnEntry("c:@F@read_ascii")),
+            std::vector<std::string>{"conn_mu"});
+  // Two direct callers with nothing in common: nothing on entry.
+  EXPECT_TRUE(G.locksOnEntry("c:@F@crawler_start").empty());
+}
+
 TEST(ProgramGraphTest, AbruptTerminationVerdicts) {
   TU A("main.c"), B("util.c");
   A.fn("main");
@@ -1030,6 +1195,15 @@ TEST(ProgramFactsTest, JSONRoundTripKeepsEveryFact) {
   A.Facts.Roots.push_back({"c:@F@cb", "cb", RootKind::Callback, A.at(),
                            "callback", "c:@F@registry_add",
                            indirectCallee("int (void *)")});
+  A.Facts.Roots.back().Field = "c:@S@entry@FI@save";
+  A.get("worker").Calls.push_back({indirectCallee("int (void *)"),
+                                   "a function pointer",
+                                   A.at(),
+                                   {},
+                                   90,
+                                   0,
+                                   {lock("lru")},
+                                   "c:@S@entry@FI@save"});
   std::string Error;
   std::optional<TUFacts> Back = fromJSON(toJSON(A.Facts), Error);
   ASSERT_TRUE(Back) << Error;
@@ -1046,6 +1220,9 @@ TEST(ProgramFactsTest, JSONRoundTripKeepsEveryFact) {
   EXPECT_EQ(Back->Functions[1].Overrides,
             std::vector<std::string>{"c:@S@Base@F@run#"});
   EXPECT_EQ(Back->Functions[0].FixtureRecords.size(), 2u);
+  EXPECT_EQ(Back->Roots[1].Field, "c:@S@entry@FI@save");
+  EXPECT_EQ(Back->Functions[1].Calls[0].MaybeHeld[0].Name, "lru");
+  EXPECT_EQ(Back->Functions[1].Calls[0].Field, "c:@S@entry@FI@save");
 }
 
 TEST(ProgramFactsTest, MalformedPayloadsAreRejected) {
