@@ -182,8 +182,8 @@ void analyseUnits(Run &R, const std::string &Executable) {
                R.Inputs->Files.size(), R.Context.Root);
   std::vector<std::string> WorkerArgs = workerArguments(Opts);
   R.Results = runWorkers(
-      R.Inputs->Files, Jobs, Executable, WorkerArgs, Opts.HasCompilerArgs,
-      Opts.CompilerArgs,
+      R.Inputs->Files, *R.Inputs->Database, Jobs, Executable, WorkerArgs,
+      Opts.HasCompilerArgs, Opts.CompilerArgs,
       [&](size_t Done, const std::string &File) { Bar.update(Done, File); },
       Opts.TimeoutPerFile);
   Bar.finish();
@@ -251,7 +251,7 @@ void completeFacts(Run &R, const std::string &Executable) {
                Changed.WithoutFacts.size(),
                Changed.WithoutFacts.size() == 1 ? "" : "s");
   std::vector<FileResult> More = runWorkers(
-      Changed.WithoutFacts, jobCount(R.Opts), Executable,
+      Changed.WithoutFacts, *R.Inputs->Database, jobCount(R.Opts), Executable,
       workerArguments(R.Opts), R.Opts.HasCompilerArgs, R.Opts.CompilerArgs,
       [](size_t, const std::string &) {}, R.Opts.TimeoutPerFile);
   for (FileResult &Result : More)

@@ -17,7 +17,11 @@ namespace loadcheck::concurrency {
 static constexpr llvm::StringRef StartId = "start";
 
 void MissingCancellationCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(model::threadStartExpr().bind(StartId), this);
+  // One matcher per node kind a start can be: rooted at `stmt()`, it would
+  // be tried on every statement of the translation unit.
+  for (const auto &Start : {cxxConstructExpr(model::threadStartExpr()),
+                            callExpr(model::threadStartExpr())})
+    Finder->addMatcher(Start.bind(StartId), this);
 }
 
 static bool isLoopOrSwitch(const Stmt *S) {

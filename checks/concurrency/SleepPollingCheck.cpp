@@ -193,10 +193,12 @@ const Expr *exitCondition(const Stmt *Body) {
 
 void SleepPollingCheck::registerMatchers(MatchFinder *Finder) {
   // while (<state>) { ...sleep...; }, do { } while (<state>), for (;<state>;)
-  Finder->addMatcher(
-      stmt(anyOf(whileStmt(), doStmt(), forStmt()), utils::inUserCode())
-          .bind(LoopBinding),
-      this);
+  // One matcher per loop kind: rooted at `stmt()`, it would be tried on every
+  // statement of the translation unit.
+  for (const auto &Loop :
+       {whileStmt(utils::inUserCode()), doStmt(utils::inUserCode()),
+        forStmt(utils::inUserCode())})
+    Finder->addMatcher(Loop.bind(LoopBinding), this);
 }
 
 void SleepPollingCheck::check(const MatchFinder::MatchResult &Result) {

@@ -52,7 +52,11 @@ void UnboundedThreadSpawnCheck::storeOptions(
 
 void UnboundedThreadSpawnCheck::registerMatchers(MatchFinder *Finder) {
   // std::thread t(f); v.emplace_back(f); std::async(f); pthread_create(...)
-  Finder->addMatcher(model::threadStartExpr().bind(StartId), this);
+  // One matcher per node kind a start can be: rooted at `stmt()`, it would
+  // be tried on every statement of the translation unit.
+  for (const auto &Start : {cxxConstructExpr(model::threadStartExpr()),
+                            callExpr(model::threadStartExpr())})
+    Finder->addMatcher(Start.bind(StartId), this);
 }
 
 /// True when \p E calls std::thread::hardware_concurrency() somewhere.

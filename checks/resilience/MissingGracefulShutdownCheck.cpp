@@ -61,11 +61,14 @@ void MissingGracefulShutdownCheck::registerMatchers(MatchFinder *Finder) {
   // while (true) { int fd = accept(listen_fd, ...); ... }
   const auto AcceptCall =
       callExpr(callee(functionDecl(hasAnyName("::accept", "::accept4"))));
-  Finder->addMatcher(
-      stmt(anyOf(whileStmt(), forStmt(), doStmt(), cxxForRangeStmt()),
-           hasDescendant(AcceptCall), InMain, utils::inUserCode())
-          .bind(AcceptLoop),
-      this);
+  // One matcher per loop kind: rooted at `stmt()`, it would be tried on every
+  // statement of the translation unit.
+  const auto AcceptLoopParts =
+      allOf(hasDescendant(AcceptCall), InMain, utils::inUserCode());
+  for (const auto &Loop :
+       {whileStmt(AcceptLoopParts), forStmt(AcceptLoopParts),
+        doStmt(AcceptLoopParts), cxxForRangeStmt(AcceptLoopParts)})
+    Finder->addMatcher(Loop.bind(AcceptLoop), this);
   // signal(SIGTERM, h), sigaction(SIGTERM, &a, nullptr), sigwait(&set, &sig)
   Finder->addMatcher(
       callExpr(callee(functionDecl(hasAnyName(

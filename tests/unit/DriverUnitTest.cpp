@@ -1,9 +1,11 @@
-//===--- DriverUnitTest.cpp - fingerprints, fix application, profile ------===//
+//===--- DriverUnitTest.cpp - fingerprints, fixes, profile, database ------===//
 #include "tests/cli/Workspace.h"
 #include "tool/Paths.h"
+#include "tool/front/Database.h"
 #include "tool/front/Profile.h"
 #include "tool/results/Fingerprint.h"
 #include "tool/results/Fixes.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <gtest/gtest.h>
 
@@ -122,6 +124,78 @@ TEST(Profile, Sections) {
   EXPECT_EQ(sectionOf("clang-diagnostic-error"), "Compiler");
   EXPECT_EQ(sectionOf("modernize-use-nullptr"), "Other");
   EXPECT_EQ(checklistSections().size(), 6u);
+}
+
+/// The database of \p Dir's compile_commands.json, as the driver loads it.
+std::unique_ptr<InputSet> inputsOf(const Workspace &Dir) {
+  DriverOptions Opts;
+  Opts.BuildPath = Dir.path();
+  std::string Error;
+  std::unique_ptr<InputSet> Inputs = loadInputs(Opts, Error);
+  EXPECT_TRUE(Inputs) << Error;
+  return Inputs;
+}
+
+/// A database listing a.c twice, compiled with \p First and \p Second.
+std::string twoCommands(llvm::StringRef First, llvm::StringRef Second) {
+  return llvm::formatv(R"([
+  {{"directory": "@DIR@", "file": "a.c", "command": "cc {0} -c a.c"},
+  {{"directory": "@DIR@", "file": "a.c", "command": "cc {1} -c a.c"}
+])",
+                       First, Second)
+      .str();
+}
+
+TEST(Database, ACommandRepeatedForAnotherObjectFileRunsOnce) {
+  Workspace Dir({{"a.c", "int a;\n"},
+                 {"compile_commands.json",
+                  twoCommands("-DX -o static/a.o", "-DX -o shared/a.o")}});
+  auto Inputs = inputsOf(Dir);
+  ASSERT_TRUE(Inputs);
+  auto Commands = Inputs->Database->getCompileCommands(Dir.path("a.c"));
+  ASSERT_EQ(Commands.size(), 1u);
+  EXPECT_TRUE(llvm::is_contained(Commands[0].CommandLine, "static/a.o"));
+}
+
+TEST(Database, CommandsThatCompileDifferentlyAllRun) {
+  Workspace Dir(
+      {{"a.c", "int a;\n"},
+       {"compile_commands.json", twoCommands("-DX -o x/a.o", "-DY -o y/a.o")}});
+  auto Inputs = inputsOf(Dir);
+  ASSERT_TRUE(Inputs);
+  EXPECT_EQ(Inputs->Database->getCompileCommands(Dir.path("a.c")).size(), 2u);
+}
+
+TEST(Database, WorkerGetsTheCommandsTheDriverResolved) {
+  Workspace Dir(
+      {{"a.c", "int a;\n"},
+       {"compile_commands.json", twoCommands("-DX -o x/a.o", "-DY -o y/a.o")}});
+  auto Inputs = inputsOf(Dir);
+  ASSERT_TRUE(Inputs);
+  std::string File = Dir.path("a.c");
+  std::string Error;
+  auto Handed =
+      commandsFromJSON(commandsToJSON(*Inputs->Database, File), Error);
+  ASSERT_TRUE(Handed) << Error;
+  auto Resolved = Inputs->Database->getCompileCommands(File);
+  auto Received = Handed->getCompileCommands(File);
+  ASSERT_EQ(Received.size(), Resolved.size());
+  for (size_t I = 0; I < Resolved.size(); ++I) {
+    EXPECT_EQ(Received[I].Directory, Resolved[I].Directory);
+    EXPECT_EQ(Received[I].Filename, Resolved[I].Filename);
+    EXPECT_EQ(Received[I].CommandLine, Resolved[I].CommandLine);
+    EXPECT_EQ(Received[I].Output, Resolved[I].Output);
+  }
+  // Resolved: the driver's adjustments are in, and not applied twice.
+  EXPECT_EQ(llvm::count(Received[0].CommandLine, "-Wno-error"), 1);
+}
+
+TEST(Database, WorkerRefusesCommandsThatAreNotAList) {
+  std::string Error;
+  EXPECT_FALSE(commandsFromJSON(R"({"directory": "/"})", Error));
+  EXPECT_FALSE(Error.empty());
+  EXPECT_FALSE(commandsFromJSON(R"([{"directory": "/"}])", Error));
+  EXPECT_FALSE(commandsFromJSON("[", Error));
 }
 
 } // namespace

@@ -88,14 +88,67 @@ loadDatabase(const std::string &Path, std::string &Error) {
       JSONCommandLineSyntax::AutoDetect);
 }
 
+namespace {
+
+/// A database's commands for a file, each distinct compilation once. Build
+/// systems often list a file several times with the same command except its
+/// object file (curl's CMake compiles each source for a static and a shared
+/// target); analysing each copy would only repeat the same findings.
+class DistinctCompilations : public CompilationDatabase {
+public:
+  explicit DistinctCompilations(std::unique_ptr<CompilationDatabase> Inner)
+      : Inner(std::move(Inner)) {}
+
+  std::vector<CompileCommand>
+  getCompileCommands(llvm::StringRef File) const override {
+    std::vector<CompileCommand> Distinct;
+    for (CompileCommand &Command : Inner->getCompileCommands(File))
+      if (llvm::none_of(Distinct, [&](const CompileCommand &Kept) {
+            return sameCompilation(Kept, Command);
+          }))
+        Distinct.push_back(std::move(Command));
+    return Distinct;
+  }
+  std::vector<std::string> getAllFiles() const override {
+    return Inner->getAllFiles();
+  }
+  std::vector<CompileCommand> getAllCompileCommands() const override {
+    return Inner->getAllCompileCommands();
+  }
+
+private:
+  /// The command line without its `-o <object>`: what the compiler sees.
+  static std::vector<llvm::StringRef>
+  withoutOutput(const std::vector<std::string> &CommandLine) {
+    std::vector<llvm::StringRef> Kept;
+    for (size_t I = 0; I < CommandLine.size(); ++I) {
+      if (CommandLine[I] == "-o") {
+        ++I; // and its argument
+        continue;
+      }
+      Kept.push_back(CommandLine[I]);
+    }
+    return Kept;
+  }
+  static bool sameCompilation(const CompileCommand &A,
+                              const CompileCommand &B) {
+    return A.Directory == B.Directory && A.Filename == B.Filename &&
+           withoutOutput(A.CommandLine) == withoutOutput(B.CommandLine);
+  }
+
+  std::unique_ptr<CompilationDatabase> Inner;
+};
+
+} // namespace
+
 /// Adds what every compile needs whatever the database says: clang 19's
 /// builtin headers (the binary may live anywhere), and -Wno-error so that a
 /// project's -Werror does not turn compiler warnings into analysis failures.
 static std::unique_ptr<CompilationDatabase>
 adjust(std::unique_ptr<CompilationDatabase> Database,
        const std::vector<std::string> &ExtraArgs) {
-  auto Adjusted =
-      std::make_unique<ArgumentsAdjustingCompilations>(std::move(Database));
+  auto Adjusted = std::make_unique<ArgumentsAdjustingCompilations>(
+      std::make_unique<DistinctCompilations>(std::move(Database)));
   Adjusted->appendArgumentsAdjuster(
       [](const CommandLineArguments &Args, llvm::StringRef) {
         bool HasResourceDir = llvm::any_of(Args, [](llvm::StringRef A) {
@@ -113,6 +166,93 @@ adjust(std::unique_ptr<CompilationDatabase> Database,
   Adjusted->appendArgumentsAdjuster(
       getInsertArgumentAdjuster(Extra, ArgumentInsertPosition::END));
   return Adjusted;
+}
+
+namespace {
+
+/// The compile commands the driver resolved for the one file a worker
+/// analyses, used as they are. The driver already matched them to the file
+/// (through symlinks too), so they are the answer for that file whatever its
+/// spelling.
+class ResolvedCommands : public CompilationDatabase {
+public:
+  explicit ResolvedCommands(std::vector<CompileCommand> Commands)
+      : Commands(std::move(Commands)) {}
+
+  std::vector<CompileCommand>
+  getCompileCommands(llvm::StringRef) const override {
+    return Commands;
+  }
+  std::vector<std::string> getAllFiles() const override {
+    std::vector<std::string> Files;
+    for (const CompileCommand &Command : Commands)
+      if (!llvm::is_contained(Files, Command.Filename))
+        Files.push_back(Command.Filename);
+    return Files;
+  }
+  std::vector<CompileCommand> getAllCompileCommands() const override {
+    return Commands;
+  }
+
+private:
+  std::vector<CompileCommand> Commands;
+};
+
+} // namespace
+
+std::string commandsToJSON(const CompilationDatabase &Database,
+                           llvm::StringRef File) {
+  llvm::json::Array Commands;
+  for (const CompileCommand &Command : Database.getCompileCommands(File)) {
+    llvm::json::Array Arguments;
+    for (const std::string &Argument : Command.CommandLine)
+      Arguments.push_back(Argument);
+    Commands.push_back(llvm::json::Object{
+        {"directory", Command.Directory},
+        {"file", Command.Filename},
+        {"arguments", std::move(Arguments)},
+        {"output", Command.Output},
+        {"heuristic", Command.Heuristic},
+    });
+  }
+  return llvm::formatv("{0}", llvm::json::Value(std::move(Commands))).str();
+}
+
+std::unique_ptr<CompilationDatabase> commandsFromJSON(llvm::StringRef Text,
+                                                      std::string &Error) {
+  llvm::Expected<llvm::json::Value> Parsed = llvm::json::parse(Text);
+  if (!Parsed) {
+    Error = "not valid JSON: " + llvm::toString(Parsed.takeError());
+    return nullptr;
+  }
+  const llvm::json::Array *Entries = Parsed->getAsArray();
+  if (!Entries) {
+    Error = "not a list of compile commands";
+    return nullptr;
+  }
+  std::vector<CompileCommand> Commands;
+  for (const llvm::json::Value &Entry : *Entries) {
+    const llvm::json::Object *Object = Entry.getAsObject();
+    const llvm::json::Array *Arguments =
+        Object ? Object->getArray("arguments") : nullptr;
+    std::optional<llvm::StringRef> Directory =
+        Object ? Object->getString("directory") : std::nullopt;
+    std::optional<llvm::StringRef> File =
+        Object ? Object->getString("file") : std::nullopt;
+    if (!Arguments || !Directory || !File) {
+      Error = "a compile command without directory, file or arguments";
+      return nullptr;
+    }
+    std::vector<std::string> CommandLine;
+    for (const llvm::json::Value &Argument : *Arguments)
+      if (std::optional<llvm::StringRef> Text = Argument.getAsString())
+        CommandLine.push_back(Text->str());
+    CompileCommand Command(*Directory, *File, std::move(CommandLine),
+                           Object->getString("output").value_or(""));
+    Command.Heuristic = Object->getString("heuristic").value_or("").str();
+    Commands.push_back(std::move(Command));
+  }
+  return std::make_unique<ResolvedCommands>(std::move(Commands));
 }
 
 std::unique_ptr<InputSet> loadInputs(const DriverOptions &Opts,

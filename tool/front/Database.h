@@ -12,7 +12,8 @@ namespace loadcheck {
 
 struct InputSet {
   /// The database every file is compiled with, adjusted with the resource
-  /// dir of clang 19 and --extra-arg.
+  /// dir of clang 19 and --extra-arg; a file's commands that differ only by
+  /// their object file count once.
   std::unique_ptr<clang::tooling::CompilationDatabase> Database;
   /// Where the database came from, for messages ("compiler args after --"
   /// for a fixed database).
@@ -28,6 +29,17 @@ struct InputSet {
 /// inputs. Returns null and an error line when no usable database exists.
 std::unique_ptr<InputSet> loadInputs(const DriverOptions &Opts,
                                      std::string &Error);
+
+/// \p File's commands in \p Database, resolved (adjusted) as they are, as
+/// JSON: what the driver hands a worker instead of the whole database.
+std::string commandsToJSON(const clang::tooling::CompilationDatabase &Database,
+                           llvm::StringRef File);
+
+/// The database of commandsToJSON's text: those commands, the answer for the
+/// one file they were resolved for, used as they are. Null and an error line
+/// when \p Text is not such a list.
+std::unique_ptr<clang::tooling::CompilationDatabase>
+commandsFromJSON(llvm::StringRef Text, std::string &Error);
 
 } // namespace loadcheck
 

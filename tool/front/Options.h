@@ -79,6 +79,10 @@ struct DriverOptions {
   std::vector<std::string> OwnArgs;
   std::string WorkerFile;   ///< hidden --internal-worker
   std::string WorkerOutput; ///< hidden --internal-output
+  /// hidden --internal-commands: the worker's file's compile commands, as
+  /// the driver resolved them (commandsToJSON), so that workers do not each
+  /// load the whole database again.
+  std::string WorkerCommands;
   /// hidden --internal-executable-hash: the driver's cacheExecutableHash(),
   /// so workers do not each hash the executable again.
   std::string ExecutableHash;

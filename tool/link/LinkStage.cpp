@@ -29,13 +29,11 @@ private:
 
 } // namespace
 
-json::Value withFilesNormalised(const json::Value &Facts,
-                                PathNormaliser Normalise) {
-  json::Value Out = Facts;
-  json::Object *O = Out.getAsObject();
+json::Value withFilesNormalised(json::Value Facts, PathNormaliser Normalise) {
+  json::Object *O = Facts.getAsObject();
   json::Array *Files = O ? O->getArray("files") : nullptr;
   if (!Files)
-    return Out;
+    return Facts;
   for (json::Value &File : *Files)
     if (std::optional<llvm::StringRef> Path = File.getAsString()) {
       // Facts are JSON: a path that is not UTF-8 (rare) can only be kept
@@ -44,7 +42,7 @@ json::Value withFilesNormalised(const json::Value &Facts,
       File = json::isUTF8(Normalised) ? std::move(Normalised)
                                       : json::fixUTF8(Normalised);
     }
-  return Out;
+  return Facts;
 }
 
 std::string factsProblem(const json::Value &Facts) {

@@ -38,8 +38,9 @@ struct UnitFacts {
 using PathNormaliser = llvm::function_ref<std::string(llvm::StringRef)>;
 
 /// \p Facts with every path of its "files" table passed through
-/// \p Normalise (other entries untouched).
-llvm::json::Value withFilesNormalised(const llvm::json::Value &Facts,
+/// \p Normalise (other entries untouched). Taken by value: facts just
+/// collected are moved in, not copied.
+llvm::json::Value withFilesNormalised(llvm::json::Value Facts,
                                       PathNormaliser Normalise);
 
 /// Why the link would refuse \p Facts (malformed, another version), or "".

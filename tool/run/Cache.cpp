@@ -478,7 +478,7 @@ std::string encodeCacheEntry(llvm::StringRef Key, const FileResult &Result) {
   Stored.Cache = FileResult::CacheStatus::Off;
   Stored.CacheWarnings.clear();
   std::string Payload;
-  llvm::raw_string_ostream(Payload) << resultToJSON(Stored);
+  llvm::raw_string_ostream(Payload) << resultToJSON(std::move(Stored));
   return encodeFramed(Magic, Key, Payload);
 }
 

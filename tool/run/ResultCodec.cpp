@@ -106,7 +106,7 @@ bool findingFromJSON(const json::Value &V, Finding &F) {
 
 } // namespace
 
-json::Value resultToJSON(const FileResult &Result) {
+json::Value resultToJSON(FileResult Result) {
   json::Array Findings;
   for (const Finding &F : Result.Findings)
     Findings.push_back(findingToJSON(F));
@@ -119,7 +119,7 @@ json::Value resultToJSON(const FileResult &Result) {
                    {"findings", std::move(Findings)},
                    {"analysed", std::move(Analysed)}};
   if (Result.Facts.kind() != json::Value::Null)
-    Out["facts"] = Result.Facts;
+    Out["facts"] = std::move(Result.Facts);
   // Only counted by the driver: optional, absent when nothing was hidden.
   if (!Result.HiddenInHeaders.empty()) {
     json::Array Hidden;

@@ -16,7 +16,9 @@
 
 namespace loadcheck {
 
-llvm::json::Value resultToJSON(const FileResult &Result);
+/// \p Result as JSON. Taken by value: a result written once is moved in, so
+/// that its program facts (most of its size) are not copied.
+llvm::json::Value resultToJSON(FileResult Result);
 
 /// Fills \p Result from \p Value; false when \p Value is not a result.
 bool resultFromJSON(const llvm::json::Value &Value, FileResult &Result);

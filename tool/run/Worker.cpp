@@ -37,9 +37,10 @@ namespace {
 /// One running worker.
 struct Child {
   size_t Index;
-  std::string Output; ///< its result file
-  std::string Log;    ///< its stderr
-  int PidFd = -1;     ///< readable once it has ended; -1 if unavailable
+  std::string Output;   ///< its result file
+  std::string Log;      ///< its stderr
+  std::string Commands; ///< its file's compile commands, from the driver
+  int PidFd = -1;       ///< readable once it has ended; -1 if unavailable
   std::chrono::steady_clock::time_point Deadline;
   bool Stopping = false; ///< asked to stop at its deadline
 };
@@ -138,6 +139,50 @@ void prepareWorkerProcess() {
   }
 }
 
+/// The worker's compile commands: those the driver resolved and handed
+/// over (--internal-commands), else the database loaded as the driver loads
+/// it (a worker started by hand).
+std::unique_ptr<clang::tooling::CompilationDatabase>
+workerDatabase(const std::string &File, const DriverOptions &Opts,
+               std::string &Error) {
+  if (!Opts.WorkerCommands.empty()) {
+    auto Text = llvm::MemoryBuffer::getFile(Opts.WorkerCommands);
+    if (!Text) {
+      Error = fmt::format("cannot read the compile commands of '{}': {}", File,
+                          Text.getError().message());
+      return nullptr;
+    }
+    return commandsFromJSON((*Text)->getBuffer(), Error);
+  }
+  DriverOptions WorkerOpts = Opts;
+  WorkerOpts.Inputs = {File};
+  std::unique_ptr<InputSet> Inputs = loadInputs(WorkerOpts, Error);
+  return Inputs ? std::move(Inputs->Database) : nullptr;
+}
+
+/// Writes \p File's resolved compile commands to a new temporary file for
+/// its worker. Returns its path, or an empty string and \p EC.
+std::string
+writeWorkerCommands(const clang::tooling::CompilationDatabase &Database,
+                    const std::string &File, std::error_code &EC) {
+  llvm::SmallString<128> Path;
+  int FD = -1;
+  EC = llvm::sys::fs::createTemporaryFile("loadcheck_worker", "commands.json",
+                                          FD, Path);
+  if (EC)
+    return "";
+  llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
+  OS << commandsToJSON(Database, File);
+  OS.close();
+  if (OS.has_error()) {
+    EC = OS.error();
+    OS.clear_error();
+    bestEffort(llvm::sys::fs::remove(Path));
+    return "";
+  }
+  return std::string(Path);
+}
+
 } // namespace
 
 int runWorker(const std::string &File, const std::string &Output,
@@ -146,30 +191,29 @@ int runWorker(const std::string &File, const std::string &Output,
   // Findings that depend on the whole program are decided by the driver's
   // link stage, over the facts every worker returns.
   model::setProgramVerdictsDeferred(true);
-  DriverOptions WorkerOpts = Opts;
-  WorkerOpts.Inputs = {File};
   std::string Error;
-  std::unique_ptr<InputSet> Inputs = loadInputs(WorkerOpts, Error);
+  std::unique_ptr<clang::tooling::CompilationDatabase> Database =
+      workerDatabase(File, Opts, Error);
   FileResult Result;
   Result.File = File;
-  if (!Inputs)
+  if (!Database)
     Result.Failure = Error;
   else
-    Result = Opts.CacheDir.empty()
-                 ? analyzeFile(File, *Inputs->Database, Opts)
-                 : analyzeFileCached(File, *Inputs->Database, Opts);
+    Result = Opts.CacheDir.empty() ? analyzeFile(File, *Database, Opts)
+                                   : analyzeFileCached(File, *Database, Opts);
 
   std::error_code EC;
   llvm::raw_fd_ostream OS(Output, EC);
   if (EC)
     return 1;
-  OS << resultToJSON(Result);
+  OS << resultToJSON(std::move(Result));
   OS.close();
   return OS.has_error() ? 1 : 0;
 }
 
 std::vector<FileResult>
-runWorkers(const std::vector<std::string> &Files, unsigned Jobs,
+runWorkers(const std::vector<std::string> &Files,
+           const clang::tooling::CompilationDatabase &Database, unsigned Jobs,
            const std::string &Executable,
            const std::vector<std::string> &OwnArgs, bool HasCompilerArgs,
            const std::vector<std::string> &CompilerArgs,
@@ -211,6 +255,7 @@ runWorkers(const std::vector<std::string> &Files, unsigned Jobs,
     }
     bestEffort(llvm::sys::fs::remove(C.Output));
     bestEffort(llvm::sys::fs::remove(C.Log));
+    bestEffort(llvm::sys::fs::remove(C.Commands));
     if (C.PidFd >= 0)
       ::close(C.PidFd);
     OnDone(++Done, R.File);
@@ -219,16 +264,22 @@ runWorkers(const std::vector<std::string> &Files, unsigned Jobs,
   auto Start = [&](size_t Index) {
     llvm::SmallString<128> Output, Log;
     int OutputFD = -1, LogFD = -1;
-    std::error_code EC = llvm::sys::fs::createTemporaryFile(
-        "loadcheck_worker", "json", OutputFD, Output);
+    std::error_code EC;
+    std::string Commands = writeWorkerCommands(Database, Files[Index], EC);
+    if (!EC)
+      EC = llvm::sys::fs::createTemporaryFile("loadcheck_worker", "json",
+                                              OutputFD, Output);
     if (!EC) {
       ::close(OutputFD);
       EC = llvm::sys::fs::createTemporaryFile("loadcheck_worker", "log", LogFD,
                                               Log);
     }
     if (EC) {
-      if (!Output.empty())
-        bestEffort(llvm::sys::fs::remove(Output));
+      for (llvm::StringRef Made :
+           {llvm::StringRef(Output), llvm::StringRef(Log),
+            llvm::StringRef(Commands)})
+        if (!Made.empty())
+          bestEffort(llvm::sys::fs::remove(Made));
       return Fail(Index,
                   fmt::format("cannot create a temporary file for '{}': {}",
                               Files[Index], EC.message()));
@@ -237,6 +288,7 @@ runWorkers(const std::vector<std::string> &Files, unsigned Jobs,
     Args.insert(Args.end(), OwnArgs.begin(), OwnArgs.end());
     Args.push_back("--internal-worker=" + Files[Index]);
     Args.push_back("--internal-output=" + std::string(Output));
+    Args.push_back("--internal-commands=" + Commands);
     if (HasCompilerArgs) {
       Args.push_back("--");
       Args.insert(Args.end(), CompilerArgs.begin(), CompilerArgs.end());
@@ -257,11 +309,13 @@ runWorkers(const std::vector<std::string> &Files, unsigned Jobs,
     if (Err) {
       bestEffort(llvm::sys::fs::remove(Output));
       bestEffort(llvm::sys::fs::remove(Log));
+      bestEffort(llvm::sys::fs::remove(Commands));
       return Fail(Index, fmt::format("cannot start a worker for '{}': {}",
                                      Files[Index], strerror(Err)));
     }
-    Running.emplace(Pid, Child{Index, std::string(Output), std::string(Log),
-                               openPidFd(Pid), Clock::now() + Timeout});
+    Running.emplace(Pid,
+                    Child{Index, std::string(Output), std::string(Log),
+                          Commands, openPidFd(Pid), Clock::now() + Timeout});
   };
 
   // Past its deadline a worker gets SIGQUIT, on which LLVM's handler prints

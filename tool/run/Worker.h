@@ -20,7 +20,9 @@
 
 namespace loadcheck {
 
-/// Runs one worker per file, at most \p Jobs at once. \p Executable and
+/// Runs one worker per file, at most \p Jobs at once. Each worker gets its
+/// file's commands from \p Database (it does not load the database again).
+/// \p Executable and
 /// \p OwnArgs / \p CompilerArgs are the driver's own command line (the
 /// worker parses the same options). Results are in the order of \p Files,
 /// whatever order the workers finish in. \p OnDone is called in the driver
@@ -29,7 +31,8 @@ namespace loadcheck {
 /// timed out; a worker that crashes or is killed costs only its own file,
 /// whose Failure then says why (see WorkerFailure.h).
 std::vector<FileResult> runWorkers(
-    const std::vector<std::string> &Files, unsigned Jobs,
+    const std::vector<std::string> &Files,
+    const clang::tooling::CompilationDatabase &Database, unsigned Jobs,
     const std::string &Executable, const std::vector<std::string> &OwnArgs,
     bool HasCompilerArgs, const std::vector<std::string> &CompilerArgs,
     const std::function<void(size_t Done, const std::string &File)> &OnDone,
