@@ -103,11 +103,13 @@ def children_cpu():
 
 
 def parse_cpu(database):
-    """user + sys CPU seconds of `-fsyntax-only` over every TU of the
-    database, with each TU's own command (the limit loadcheck is held to)."""
+    """user + sys CPU seconds of `-fsyntax-only` over every distinct compile
+    of the database, with each TU's own command (the limit loadcheck is held
+    to)."""
     with open(database, encoding="utf-8") as handle:
         entries = json.load(handle)
     before = children_cpu()
+    seen = set()
     for entry in entries:
         argv = entry.get("arguments") or shlex.split(entry["command"])
         kept, skip = [], False
@@ -120,6 +122,13 @@ def parse_cpu(database):
                 continue
             else:
                 kept.append(arg)
+        # A command that differs from another of the same file only by its
+        # object file (a static and a shared build) is one compile, as
+        # loadcheck analyses it once.
+        key = (entry["directory"], tuple(kept))
+        if key in seen:
+            continue
+        seen.add(key)
         subprocess.run([argv[0], "-fsyntax-only", "-w"] + kept,
                        cwd=entry["directory"], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, check=False)

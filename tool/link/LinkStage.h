@@ -31,6 +31,24 @@ struct UnitFacts {
   std::string File; ///< the translation unit's main file
   llvm::json::Value Facts = nullptr;
   std::string Origin; ///< where they were read, for warnings ("" in a run)
+
+  UnitFacts() = default;
+  UnitFacts(std::string File, llvm::json::Value Facts, std::string Origin = "")
+      : File(std::move(File)), Facts(std::move(Facts)),
+        Origin(std::move(Origin)) {}
+  // json::Value's move does not allocate but is not declared noexcept; said
+  // here, a growing vector of facts moves them instead of copying each one.
+  UnitFacts(UnitFacts &&Other) noexcept
+      : File(std::move(Other.File)), Facts(std::move(Other.Facts)),
+        Origin(std::move(Other.Origin)) {}
+  UnitFacts &operator=(UnitFacts &&Other) noexcept {
+    File = std::move(Other.File);
+    Facts = std::move(Other.Facts);
+    Origin = std::move(Other.Origin);
+    return *this;
+  }
+  UnitFacts(const UnitFacts &) = default;
+  UnitFacts &operator=(const UnitFacts &) = default;
 };
 
 /// How a path of the facts' "files" table becomes the spelling the

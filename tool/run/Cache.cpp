@@ -494,7 +494,7 @@ bool decodeCacheEntry(llvm::StringRef Data, llvm::StringRef Key,
     return false;
   }
   FileResult Decoded;
-  if (!resultFromJSON(*Value, Decoded)) {
+  if (!resultFromJSON(std::move(*Value), Decoded)) {
     Reason = "payload is not a result";
     return false;
   }

@@ -138,8 +138,8 @@ json::Value resultToJSON(FileResult Result) {
   return Out;
 }
 
-bool resultFromJSON(const json::Value &Value, FileResult &Result) {
-  const json::Object *O = Value.getAsObject();
+bool resultFromJSON(json::Value Value, FileResult &Result) {
+  json::Object *O = Value.getAsObject();
   if (!O)
     return false;
   auto File = textFrom(O->get("file")), Failure = textFrom(O->get("failure"));
@@ -154,8 +154,8 @@ bool resultFromJSON(const json::Value &Value, FileResult &Result) {
       return false;
     Result.Findings.push_back(std::move(F));
   }
-  if (const json::Value *Facts = O->get("facts"))
-    Result.Facts = *Facts;
+  if (json::Value *Facts = O->get("facts"))
+    Result.Facts = std::move(*Facts); // megabytes for a large TU: not copied
   if (const json::Array *Hidden = O->getArray("hiddenInHeaders"))
     for (const json::Value &V : *Hidden) {
       Finding F;

@@ -21,7 +21,8 @@ namespace loadcheck {
 llvm::json::Value resultToJSON(FileResult Result);
 
 /// Fills \p Result from \p Value; false when \p Value is not a result.
-bool resultFromJSON(const llvm::json::Value &Value, FileResult &Result);
+/// Taken by value: the facts are moved out, not copied.
+bool resultFromJSON(llvm::json::Value Value, FileResult &Result);
 
 } // namespace loadcheck
 

@@ -242,7 +242,7 @@ runWorkers(const std::vector<std::string> &Files,
     if (WIFEXITED(Status) && WEXITSTATUS(Status) == 0) {
       if (auto Buffer = llvm::MemoryBuffer::getFile(C.Output)) {
         if (auto Value = json::parse((*Buffer)->getBuffer()))
-          Parsed = resultFromJSON(*Value, R);
+          Parsed = resultFromJSON(std::move(*Value), R);
         else
           llvm::consumeError(Value.takeError());
       }
