@@ -1,5 +1,6 @@
 #include "tool/front/Database.h"
 #include "tool/Paths.h"
+#include "tool/run/ResultCodec.h"
 
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
@@ -204,15 +205,16 @@ std::string commandsToJSON(const CompilationDatabase &Database,
                            llvm::StringRef File) {
   llvm::json::Array Commands;
   for (const CompileCommand &Command : Database.getCompileCommands(File)) {
+    // Paths need not be UTF-8: they travel as the results' paths do.
     llvm::json::Array Arguments;
     for (const std::string &Argument : Command.CommandLine)
-      Arguments.push_back(Argument);
+      Arguments.push_back(textToJSON(Argument));
     Commands.push_back(llvm::json::Object{
-        {"directory", Command.Directory},
-        {"file", Command.Filename},
+        {"directory", textToJSON(Command.Directory)},
+        {"file", textToJSON(Command.Filename)},
         {"arguments", std::move(Arguments)},
-        {"output", Command.Output},
-        {"heuristic", Command.Heuristic},
+        {"output", textToJSON(Command.Output)},
+        {"heuristic", textToJSON(Command.Heuristic)},
     });
   }
   return llvm::formatv("{0}", llvm::json::Value(std::move(Commands))).str();
@@ -235,21 +237,21 @@ std::unique_ptr<CompilationDatabase> commandsFromJSON(llvm::StringRef Text,
     const llvm::json::Object *Object = Entry.getAsObject();
     const llvm::json::Array *Arguments =
         Object ? Object->getArray("arguments") : nullptr;
-    std::optional<llvm::StringRef> Directory =
-        Object ? Object->getString("directory") : std::nullopt;
-    std::optional<llvm::StringRef> File =
-        Object ? Object->getString("file") : std::nullopt;
+    std::optional<std::string> Directory =
+        Object ? textFromJSON(Object->get("directory")) : std::nullopt;
+    std::optional<std::string> File =
+        Object ? textFromJSON(Object->get("file")) : std::nullopt;
     if (!Arguments || !Directory || !File) {
       Error = "a compile command without directory, file or arguments";
       return nullptr;
     }
     std::vector<std::string> CommandLine;
     for (const llvm::json::Value &Argument : *Arguments)
-      if (std::optional<llvm::StringRef> Text = Argument.getAsString())
-        CommandLine.push_back(Text->str());
+      if (std::optional<std::string> Text = textFromJSON(&Argument))
+        CommandLine.push_back(std::move(*Text));
     CompileCommand Command(*Directory, *File, std::move(CommandLine),
-                           Object->getString("output").value_or(""));
-    Command.Heuristic = Object->getString("heuristic").value_or("").str();
+                           textFromJSON(Object->get("output")).value_or(""));
+    Command.Heuristic = textFromJSON(Object->get("heuristic")).value_or("");
     Commands.push_back(std::move(Command));
   }
   return std::make_unique<ResolvedCommands>(std::move(Commands));

@@ -6,18 +6,13 @@ namespace json = llvm::json;
 
 namespace loadcheck {
 
-namespace {
-
-/// JSON strings must be UTF-8, paths and source text need not be: bytes
-/// that are not UTF-8 travel as {"hex": "..."} so that the driver gets the
-/// exact path back (JSON would replace them with U+FFFD).
-json::Value text(llvm::StringRef S) {
+json::Value textToJSON(llvm::StringRef S) {
   if (json::isUTF8(S))
     return S.str();
   return json::Object{{"hex", llvm::toHex(S)}};
 }
 
-std::optional<std::string> textFrom(const json::Value *V) {
+std::optional<std::string> textFromJSON(const json::Value *V) {
   if (!V)
     return std::nullopt;
   if (auto S = V->getAsString())
@@ -28,6 +23,14 @@ std::optional<std::string> textFrom(const json::Value *V) {
   if (!Hex || !llvm::tryGetFromHex(*Hex, Bytes))
     return std::nullopt;
   return Bytes;
+}
+
+namespace {
+
+json::Value text(llvm::StringRef S) { return textToJSON(S); }
+
+std::optional<std::string> textFrom(const json::Value *V) {
+  return textFromJSON(V);
 }
 
 json::Value locationToJSON(const Location &L) {

@@ -13,8 +13,17 @@
 
 #include "tool/run/FileResult.h"
 #include "llvm/Support/JSON.h"
+#include <optional>
+#include <string>
 
 namespace loadcheck {
+
+/// JSON strings must be UTF-8, paths and source text need not be: bytes
+/// that are not UTF-8 travel as {"hex": "..."} and come back byte for byte
+/// (JSON would replace them with U+FFFD).
+llvm::json::Value textToJSON(llvm::StringRef Text);
+/// The text of textToJSON's value; nullopt when \p Value is neither shape.
+std::optional<std::string> textFromJSON(const llvm::json::Value *Value);
 
 /// \p Result as JSON. Taken by value: a result written once is moved in, so
 /// that its program facts (most of its size) are not copied.
