@@ -1,13 +1,13 @@
 //===--- ClientPerRequestCheck.cpp ----------------------------------------===//
 #include "checks/connections/ClientPerRequestCheck.h"
 #include "checks/model/HandOver.h"
+#include "checks/model/HandleCalls.h"
 #include "checks/utils/CurlOption.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
 #include "checks/utils/UserLocation.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
-#include <functional>
 
 using namespace clang;
 using namespace clang::ast_matchers;
@@ -90,22 +90,19 @@ static QualType createdType(const CallExpr &Call) {
   return Args->get(0).getAsType();
 }
 
+static bool setsCurlShare(const CallExpr &Call, const NamedDecl &Handle) {
+  return utils::setsCurlOption(Call, Handle, {"CURLOPT_SHARE"});
+}
+
 /// True when the function declaring the curl handle \p Handle gives it a
-/// CURLSH share (`CURLOPT_SHARE`): the connection cache, DNS and TLS
-/// sessions live in the share, so a new handle reuses connections.
-static bool usesCurlShare(const VarDecl &Handle) {
+/// CURLSH share (`CURLOPT_SHARE`), itself or through a helper it passes the
+/// handle to: the connection cache, DNS and TLS sessions live in the share,
+/// so a new handle reuses connections.
+static bool usesCurlShare(const VarDecl &Handle, const SourceManager &SM) {
   const auto *Function =
       dyn_cast_or_null<FunctionDecl>(Handle.getParentFunctionOrMethod());
-  const Stmt *Body = Function ? Function->getBody() : nullptr;
-  std::function<bool(const Stmt *)> Sets = [&](const Stmt *S) {
-    if (!S)
-      return false;
-    if (const auto *Call = dyn_cast<CallExpr>(S);
-        Call && utils::setsCurlOption(*Call, Handle, {"CURLOPT_SHARE"}))
-      return true;
-    return llvm::any_of(S->children(), Sets);
-  };
-  return Sets(Body);
+  return Function &&
+         model::callsOnHandle(Function->getBody(), Handle, setsCurlShare, SM);
 }
 
 /// True when the handler of \p Why is a method of the class of \p Created
@@ -149,7 +146,7 @@ void ClientPerRequestCheck::check(const MatchFinder::MatchResult &Result) {
   }
   if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>(FactoryCall)) {
     const VarDecl *Var = utils::initializedVariable(*Call, Ctx);
-    if (Var && usesCurlShare(*Var))
+    if (Var && usesCurlShare(*Var, Ctx.getSourceManager()))
       return;
     report(*Call, Var, "", Call->getDirectCallee(), Ctx);
   }

@@ -202,8 +202,11 @@ struct Reader {
       Failed = true;
     return P;
   }
-  std::vector<LockRef> locks(const Object &O, llvm::StringRef Key) {
-    std::vector<LockRef> Out;
+  /// The items of the list \p Key (absent = empty), each read by \p Read,
+  /// which answers nullopt for an item of the wrong shape.
+  template <typename T, typename F>
+  std::vector<T> list(const Object &O, llvm::StringRef Key, F Read) {
+    std::vector<T> Out;
     const Value *V = O.get(Key);
     if (!V)
       return Out;
@@ -213,37 +216,33 @@ struct Reader {
       return Out;
     }
     for (const Value &Item : *A) {
-      const Array *Pair = Item.getAsArray();
-      if (!Pair || Pair->size() != 2 || !(*Pair)[0].getAsString() ||
-          !(*Pair)[1].getAsString()) {
+      std::optional<T> Parsed = Read(Item);
+      if (!Parsed) {
         Failed = true;
         return Out;
       }
-      Out.push_back(
-          {(*Pair)[0].getAsString()->str(), (*Pair)[1].getAsString()->str()});
+      Out.push_back(std::move(*Parsed));
     }
     return Out;
   }
+  std::vector<LockRef> locks(const Object &O, llvm::StringRef Key) {
+    return list<LockRef>(
+        O, Key, [](const Value &Item) -> std::optional<LockRef> {
+          const Array *Pair = Item.getAsArray();
+          if (!Pair || Pair->size() != 2 || !(*Pair)[0].getAsString() ||
+              !(*Pair)[1].getAsString())
+            return std::nullopt;
+          return LockRef{(*Pair)[0].getAsString()->str(),
+                         (*Pair)[1].getAsString()->str()};
+        });
+  }
   /// The strings of the list \p Key (absent = empty).
   std::vector<std::string> strings(const Object &O, llvm::StringRef Key) {
-    std::vector<std::string> Out;
-    const Value *V = O.get(Key);
-    if (!V)
-      return Out;
-    const Array *A = V->getAsArray();
-    if (!A) {
-      Failed = true;
-      return Out;
-    }
-    for (const Value &Item : *A) {
-      std::optional<llvm::StringRef> S = Item.getAsString();
-      if (!S) {
-        Failed = true;
-        return Out;
-      }
-      Out.push_back(S->str());
-    }
-    return Out;
+    return list<std::string>(
+        O, Key, [](const Value &Item) -> std::optional<std::string> {
+          std::optional<llvm::StringRef> S = Item.getAsString();
+          return S ? std::optional<std::string>(S->str()) : std::nullopt;
+        });
   }
   /// Calls \p Each for every object of the list \p Key (absent = empty).
   template <typename F>

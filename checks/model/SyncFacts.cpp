@@ -76,19 +76,36 @@ bool isSleepCall(const CallExpr &Call) {
          (Name == "sleep" || Name == "usleep" || Name == "nanosleep");
 }
 
+namespace {
+/// What a member call is made on, for the wait and wake questions.
+enum class SyncObject { None, ConditionVariable, Semaphore, Other };
+
+SyncObject syncObjectOf(const CXXMemberCallExpr &Member) {
+  const Expr *ObjectExpr = Member.getImplicitObjectArgument();
+  if (!ObjectExpr)
+    return SyncObject::None;
+  QualType Object = ObjectExpr->getType();
+  if (isConditionVariableType(Object))
+    return SyncObject::ConditionVariable;
+  if (isNamed(recordOf(Object), "std",
+              {"counting_semaphore", "binary_semaphore"}))
+    return SyncObject::Semaphore;
+  return SyncObject::Other;
+}
+} // namespace
+
 bool isConditionWaitCall(const CallExpr &Call) {
   llvm::StringRef Name = calleeName(Call);
   if (const auto *Member = dyn_cast<CXXMemberCallExpr>(&Call)) {
-    const Expr *ObjectExpr = Member->getImplicitObjectArgument();
-    if (!ObjectExpr)
-      return false;
-    QualType Object = ObjectExpr->getType();
-    if (isConditionVariableType(Object))
+    switch (syncObjectOf(*Member)) {
+    case SyncObject::ConditionVariable:
       return Name.starts_with("wait") || Name == "Wait" ||
              Name == "WaitWithTimeout";
-    const CXXRecordDecl *R = recordOf(Object);
-    return isNamed(R, "std", {"counting_semaphore", "binary_semaphore"}) &&
-           Name.contains("acquire");
+    case SyncObject::Semaphore:
+      return Name.contains("acquire");
+    default:
+      return false;
+    }
   }
   return Name == "pthread_cond_wait" || Name == "pthread_cond_timedwait" ||
          Name == "sem_wait" || Name == "sem_timedwait";
@@ -97,16 +114,15 @@ bool isConditionWaitCall(const CallExpr &Call) {
 bool isWakeCall(const CallExpr &Call) {
   llvm::StringRef Name = calleeName(Call);
   if (const auto *Member = dyn_cast<CXXMemberCallExpr>(&Call)) {
-    const Expr *ObjectExpr = Member->getImplicitObjectArgument();
-    if (!ObjectExpr)
-      return false;
-    QualType Object = ObjectExpr->getType();
-    if (isConditionVariableType(Object))
+    switch (syncObjectOf(*Member)) {
+    case SyncObject::ConditionVariable:
       return Name.starts_with("notify") || Name == "Signal" ||
              Name == "SignalAll";
-    const CXXRecordDecl *R = recordOf(Object);
-    return isNamed(R, "std", {"counting_semaphore", "binary_semaphore"}) &&
-           Name == "release";
+    case SyncObject::Semaphore:
+      return Name == "release";
+    default:
+      return false;
+    }
   }
   return Name == "pthread_cond_signal" || Name == "pthread_cond_broadcast" ||
          Name == "cnd_signal" || Name == "cnd_broadcast" || Name == "sem_post";
