@@ -1,6 +1,7 @@
 //===--- BlockingUnderLockCheck.cpp ---------------------------------------===//
 #include "checks/concurrency/BlockingUnderLockCheck.h"
 #include "checks/model/BlockingApis.h"
+#include "checks/model/FactExtractor.h"
 #include "checks/model/LockModel.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/UserLocation.h"
@@ -14,6 +15,7 @@ namespace loadcheck::concurrency {
 
 static constexpr llvm::StringRef CallId = "call";
 static constexpr llvm::StringRef CalleeId = "callee";
+static constexpr llvm::StringRef HelperId = "helper";
 
 BlockingUnderLockCheck::BlockingUnderLockCheck(
     llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
@@ -68,12 +70,21 @@ void BlockingUnderLockCheck::registerMatchers(MatchFinder *Finder) {
       hasAnyName("getline", "read"),
       ofClass(hasAnyName("::std::basic_istream", "::std::basic_iostream")));
 
+  const auto Blocking =
+      functionDecl(anyOf(hasAnyName(Names), FutureWait, Join, HttplibRequest,
+                         PqxxExec, GrpcStubCall, StreamRead));
+  Finder->addMatcher(
+      callExpr(utils::inUserCode(), callee(Blocking.bind(CalleeId)))
+          .bind(CallId),
+      this);
+  // A call of a function of the program: it may block further down, in this
+  // file or in another (the program model's may-block fixpoint decides).
   Finder->addMatcher(
       callExpr(utils::inUserCode(),
-               callee(functionDecl(anyOf(hasAnyName(Names), FutureWait, Join,
-                                         HttplibRequest, PqxxExec, GrpcStubCall,
-                                         StreamRead))
-                          .bind(CalleeId)))
+               callee(functionDecl(unless(Blocking),
+                                   unless(isExpansionInSystemHeader()),
+                                   unless(isImplicit()))
+                          .bind(HelperId)))
           .bind(CallId),
       this);
 }
@@ -102,7 +113,8 @@ void BlockingUnderLockCheck::check(const MatchFinder::MatchResult &Result) {
     return; // test code is not served under load
   const auto *Call = Result.Nodes.getNodeAs<CallExpr>(CallId);
   const auto *Callee = Result.Nodes.getNodeAs<FunctionDecl>(CalleeId);
-  if (!Call || !Callee || readsMemoryStream(*Call, *Callee))
+  const auto *Helper = Result.Nodes.getNodeAs<FunctionDecl>(HelperId);
+  if (!Call || (Callee && readsMemoryStream(*Call, *Callee)))
     return;
   model::LockModels &Models = model::LockModels::of(*Result.Context);
   const FunctionDecl *Owner = Models.enclosingFunction(*Call);
@@ -110,6 +122,12 @@ void BlockingUnderLockCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   llvm::ArrayRef<model::HeldLock> Held = Models.function(*Owner).heldAt(Call);
   if (Held.empty())
+    return;
+  if (Helper) {
+    checkHelperCall(*Call, *Helper, *Owner, Held, *Result.Context);
+    return;
+  }
+  if (!Callee)
     return;
   // At the callee's name: `sleep_for` in std::this_thread::sleep_for(...).
   SourceLocation Loc = Call->getExprLoc();
@@ -125,6 +143,41 @@ void BlockingUnderLockCheck::check(const MatchFinder::MatchResult &Result) {
       << Callee->getDeclName() << cast<NamedDecl>(Innermost.Id.Decl)
       << utils::fileRange(Call->getSourceRange(), *Result.SourceManager,
                           getLangOpts());
+  addLockNotes(Held);
+}
+
+void BlockingUnderLockCheck::checkHelperCall(
+    const CallExpr &Call, const FunctionDecl &Helper, const FunctionDecl &Owner,
+    llvm::ArrayRef<model::HeldLock> Held, ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  SourceLocation Loc = Call.getExprLoc();
+  if (!Reported.insert(SM.getFileLoc(Loc)).second)
+    return;
+  // A candidate of the program model: the driver's link stage keeps it when
+  // the function called may block somewhere in the program; the plugin asks
+  // its own TU and stays silent without evidence there.
+  model::ProgramFactsIndex &Index = model::ProgramFactsIndex::of(Ctx);
+  model::CandidateFact Candidate =
+      Index.addCandidate(model::BlockingUnderLockCheckName, Loc, Owner);
+  std::optional<model::LinkVerdict> Verdict;
+  if (!model::programVerdictsDeferred()) {
+    Verdict = Index.tuGraph().judge(Candidate);
+    if (!Verdict || !Verdict->Report)
+      return;
+  }
+  diag(Loc, "%0 may block while %1 is held, stalling all threads needing it; "
+            "release it first")
+      << &Helper << cast<NamedDecl>(Held.back().Id.Decl)
+      << utils::fileRange(Call.getSourceRange(), SM, getLangOpts());
+  addLockNotes(Held);
+  if (Verdict)
+    for (const model::LinkNote &Note : Verdict->Notes)
+      if (SourceLocation At = Index.locationOf(Note); At.isValid())
+        diag(At, "%0", DiagnosticIDs::Note) << Note.Message;
+}
+
+void BlockingUnderLockCheck::addLockNotes(
+    llvm::ArrayRef<model::HeldLock> Held) {
   for (const model::HeldLock &Lock : llvm::reverse(Held)) {
     if (Lock.Kind == model::HeldBy::Annotation)
       diag(Lock.AcquiredAt, "%0 held by every caller (requires_capability)",

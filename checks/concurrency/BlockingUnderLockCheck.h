@@ -2,6 +2,7 @@
 #ifndef LOADCHECK_CHECKS_CONCURRENCY_BLOCKINGUNDERLOCKCHECK_H
 #define LOADCHECK_CHECKS_CONCURRENCY_BLOCKINGUNDERLOCKCHECK_H
 
+#include "checks/model/LockModel.h"
 #include "checks/model/TestCode.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/DenseSet.h"
@@ -17,6 +18,11 @@ namespace loadcheck::concurrency {
 /// guards that went out of scope or were unlock()ed no longer count.
 /// condition_variable waits are not blocking calls here: they release the
 /// lock they wait on.
+///
+/// A call of a function of the program that may block (it makes a blocking
+/// call, or calls a function that may, in any file) is reported too, with
+/// the way down to the blocking call as notes: the driver decides it at its
+/// link stage, the plugin within its translation unit.
 class BlockingUnderLockCheck final : public model::TestCodeAwareCheck {
 public:
   BlockingUnderLockCheck(llvm::StringRef Name,
@@ -32,6 +38,16 @@ public:
   void onStartOfTranslationUnit() override { Reported.clear(); }
 
 private:
+  /// A call, under \p Held, of a function of the program that may block
+  /// further down: a candidate of the program model.
+  void checkHelperCall(const clang::CallExpr &Call,
+                       const clang::FunctionDecl &Helper,
+                       const clang::FunctionDecl &Owner,
+                       llvm::ArrayRef<model::HeldLock> Held,
+                       clang::ASTContext &Ctx);
+  /// Where each lock of \p Held was taken, innermost first.
+  void addLockNotes(llvm::ArrayRef<model::HeldLock> Held);
+
   /// Option BlockingFunctions: more qualified names, `;`-separated.
   const std::string BlockingFunctions;
   /// Calls already reported (templates: once per spelling location).

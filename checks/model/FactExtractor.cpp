@@ -6,10 +6,12 @@
 #include "checks/model/LockModel.h"
 #include "checks/model/RequestPath.h"
 #include "checks/model/SharedAccess.h"
+#include "checks/model/StringProvenance.h"
 #include "checks/model/SyncFacts.h"
 #include "checks/model/TestCode.h"
 #include "checks/model/ThreadEntry.h"
 #include "checks/utils/LlvmCompat.h"
+#include "checks/utils/NamedEntity.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -354,11 +356,9 @@ bool ProgramFactsIndex::isFatalSink(const FunctionDecl &F) {
   return Sinks[Def] = Sink;
 }
 
-CandidateFact ProgramFactsIndex::addCandidate(llvm::StringRef Check,
-                                              SourceLocation Loc,
-                                              const FunctionDecl &Function,
-                                              const ValueDecl *Var,
-                                              const FunctionDecl *After) {
+CandidateFact ProgramFactsIndex::addCandidate(
+    llvm::StringRef Check, SourceLocation Loc, const FunctionDecl &Function,
+    const ValueDecl *Var, const FunctionDecl *After, const NamedDecl *Source) {
   CandidateFact C;
   C.Check = Check.str();
   C.At = posOf(Loc);
@@ -369,6 +369,8 @@ CandidateFact ProgramFactsIndex::addCandidate(llvm::StringRef Check,
   }
   if (After)
     C.After = idOf(After);
+  if (Source)
+    C.Source = idOf(Source);
   Facts.Candidates.push_back(C);
   return C;
 }
@@ -448,6 +450,12 @@ private:
   llvm::DenseMap<const DeclRefExpr *, const FunctionDecl *> ProgramArgumentOf;
   /// Functions stored into a field of the program's records: the field.
   llvm::DenseMap<const DeclRefExpr *, const FieldDecl *> StoredInField;
+  /// A literal of the function reads like SQL: its text joins are facts.
+  bool SqlText = false;
+  /// Calls that may write text into a member, and the returns: the places
+  /// where text may leave the function (textJoins).
+  std::vector<const CallExpr *> TextWrites;
+  std::vector<const ReturnStmt *> Returns;
 
   unsigned orderOf(SourceLocation Loc) {
     return SM.getFileOffset(SM.getFileLoc(Loc));
@@ -505,6 +513,8 @@ private:
   void accesses(llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas);
   void overrides(const CXXMethodDecl &Method);
   void fixtureRecords(const CXXRecordDecl &Record);
+  void noteText(const Stmt &S);
+  void textJoins();
 };
 
 void FunctionFactsBuilder::call(const FunctionDecl *Callee, const Expr &E) {
@@ -654,6 +664,7 @@ void FunctionFactsBuilder::walk(const Stmt *S) {
     return;
   }
   noteFieldStores(S, SM, StoredInField);
+  noteText(*S);
   if (const auto *Call = dyn_cast<CallExpr>(S)) {
     CalleePositions.insert(Call->getCallee()->IgnoreParenImpCasts());
     if (const auto *Member =
@@ -751,6 +762,57 @@ void FunctionFactsBuilder::fixtureRecords(const CXXRecordDecl &Record) {
         fixtureRecords(*B);
 }
 
+/// Collects what textJoins() needs, in the walk that already runs.
+void FunctionFactsBuilder::noteText(const Stmt &S) {
+  if (const auto *Literal = dyn_cast<StringLiteral>(&S))
+    SqlText = SqlText ||
+              (Literal->isOrdinary() && looksLikeSql(Literal->getString()));
+  else if (const auto *Call = dyn_cast<CallExpr>(&S))
+    TextWrites.push_back(Call);
+  else if (const auto *Return = dyn_cast<ReturnStmt>(&S))
+    Returns.push_back(Return);
+}
+
+/// A function that returns text: a std::string or a character pointer.
+static bool returnsText(const FunctionDecl &F) {
+  QualType T = F.getReturnType();
+  if (T->isPointerType())
+    return T->getPointeeType()->isAnyCharacterType();
+  const CXXRecordDecl *Record = T->getAsCXXRecordDecl();
+  return Record && Record->isInStdNamespace() && Record->getIdentifier() &&
+         Record->getName() == "basic_string";
+}
+
+/// The name of a joined value for the notes, empty when it has none.
+static std::string partName(const RuntimePart &Part) {
+  if (const NamedDecl *D = utils::namedEntity(Part.Part))
+    if (D->getIdentifier())
+      return D->getName().str();
+  return "";
+}
+
+/// Run-time values joined into members or into the returned string, in a
+/// function whose literals read like SQL (ProgramGraph.h, (k)).
+void FunctionFactsBuilder::textJoins() {
+  if (!SqlText)
+    return;
+  const Stmt *Body = F.getBody();
+  llvm::DenseSet<const FieldDecl *> Members;
+  for (const CallExpr *Call : TextWrites)
+    if (std::optional<MemberJoin> J = findMemberJoin(*Call, Body, Ctx);
+        J && Members.insert(J->Member).second)
+      Out.Joins.push_back({Index.idOf(J->Member), partName(J->Part),
+                           Index.posOf(J->Part.Part->getBeginLoc())});
+  if (returnsText(F))
+    for (const ReturnStmt *Return : Returns)
+      if (std::optional<RuntimePart> Part =
+              findRuntimePart(Return->getRetValue(), Body, Ctx)) {
+        Out.Joins.push_back(
+            {"", partName(*Part), Index.posOf(Part->Part->getBeginLoc())});
+        break;
+      }
+}
+
 FunctionFacts FunctionFactsBuilder::build(
     llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas) {
   Out.Id = Index.idOf(&F);
@@ -771,6 +833,7 @@ FunctionFacts FunctionFactsBuilder::build(
   if (const CXXRecordDecl *Fixture = fixtureOfSetUp(F))
     fixtureRecords(*Fixture);
   walk(F.getBody());
+  textJoins();
   netLockEffect();
   accesses(Lambdas);
   return std::move(Out);

@@ -43,6 +43,7 @@ namespace clang {
 class ASTContext;
 class Decl;
 class FunctionDecl;
+class NamedDecl;
 class SourceManager;
 class ValueDecl;
 } // namespace clang
@@ -74,11 +75,13 @@ public:
 
   /// Records a candidate and returns it (positions as in facts()).
   /// \p Var is the variable an unguarded write writes; \p After the function
-  /// called just before an exit.
+  /// called just before an exit; \p Source the function or member a query
+  /// arrives whole from.
   CandidateFact addCandidate(llvm::StringRef Check, clang::SourceLocation Loc,
                              const clang::FunctionDecl &Function,
                              const clang::ValueDecl *Var = nullptr,
-                             const clang::FunctionDecl *After = nullptr);
+                             const clang::FunctionDecl *After = nullptr,
+                             const clang::NamedDecl *Source = nullptr);
 
   /// The stable id of a function, global, field or lock (see ProgramFacts.h).
   const std::string &idOf(const clang::Decl *D);

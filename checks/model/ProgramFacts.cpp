@@ -117,6 +117,14 @@ static Value toJSON(const FunctionFacts &F) {
   auto Id = [](const std::string &S) { return Value(S); };
   putList(O, "overrides", F.Overrides, Id);
   putList(O, "fixture_records", F.FixtureRecords, Id);
+  putList(O, "joins", F.Joins, [](const JoinFact &J) {
+    Object Join{{"at", toJSON(J.At)}};
+    if (!J.Member.empty())
+      Join["member"] = J.Member;
+    if (!J.Part.empty())
+      Join["part"] = J.Part;
+    return Value(std::move(Join));
+  });
   return O;
 }
 
@@ -155,6 +163,8 @@ Value toJSON(const TUFacts &Facts) {
     }
     if (!C.After.empty())
       O["after"] = C.After;
+    if (!C.Source.empty())
+      O["source"] = C.Source;
     Candidates.push_back(std::move(O));
   }
   Object Homes;
@@ -309,6 +319,9 @@ struct Reader {
     each(O, "wakes", [&](const Object &S) { F.Wakes.push_back(site(S)); });
     F.Overrides = strings(O, "overrides");
     F.FixtureRecords = strings(O, "fixture_records");
+    each(O, "joins", [&](const Object &J) {
+      F.Joins.push_back({str(J, "member"), str(J, "part"), pos(J, "at")});
+    });
     if (F.Id.empty())
       Failed = true;
     return F;
@@ -360,7 +373,8 @@ std::optional<TUFacts> fromJSON(const Value &V, std::string &Error) {
   R.each(*O, "candidates", [&](const Object &C) {
     Facts.Candidates.push_back({R.str(C, "check"), R.pos(C, "at"),
                                 R.str(C, "function"), R.str(C, "var"),
-                                R.str(C, "var_name"), R.str(C, "after")});
+                                R.str(C, "var_name"), R.str(C, "after"),
+                                R.str(C, "source")});
   });
   if (const Object *Homes = O->getObject("homes"))
     for (const auto &[Id, Home] : *Homes) {

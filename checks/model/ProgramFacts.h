@@ -101,6 +101,15 @@ struct SiteFact {
   unsigned Loop = 0;  ///< the outermost loop around it, as CallFact::Loop
 };
 
+/// A run-time value joined into text that leaves the function: the string
+/// it returns, or a member (string, string stream, buffer) other methods
+/// read (a query built here and executed elsewhere).
+struct JoinFact {
+  std::string Member; ///< the member's id; empty: the returned string
+  std::string Part;   ///< the value joined (`name`), empty when unnamed
+  FactPos At;         ///< where it is joined
+};
+
 /// Why a function may run on any thread.
 enum class RootKind {
   ThreadEntry, ///< started as a thread (At = where it is started)
@@ -171,6 +180,9 @@ struct FunctionFacts {
   /// `SetUp()`): the ids of the fixture's class and of its bases in user
   /// code, whose members it initialises before the test body runs.
   std::vector<std::string> FixtureRecords;
+  /// Run-time values it joins into the string it returns or into members,
+  /// in a function whose literals read like SQL (StringProvenance.h).
+  std::vector<JoinFact> Joins;
 };
 
 /// A finding whose verdict needs the program: which check, where the
@@ -185,6 +197,9 @@ struct CandidateFact {
   /// same block (`fatal("..."); abort();`): if it never returns, the exit
   /// is unreachable.
   std::string After;
+  /// sql-concatenation: the function whose result, or the member whose
+  /// text, arrives whole as the query.
+  std::string Source;
 };
 
 /// The facts of one translation unit.

@@ -49,6 +49,8 @@ void ProgramGraph::add(const TUFacts &TU) {
          {&F.Blocking, &F.ClientCreations, &F.ThreadStarts, &F.Waits, &F.Wakes})
       for (SiteFact &S : *Sites)
         Fix(S.At);
+    for (JoinFact &J : F.Joins)
+      Fix(J.At);
     Statistics.Functions++;
     Statistics.Calls += F.Calls.size();
     NodeIndex[F.Id] = Nodes.size();
@@ -166,6 +168,7 @@ void ProgramGraph::link() {
   computeEntryLocks();
   computeGuards();
   computeProgramThreads();
+  computeMayBlock();
 }
 
 /// How many levels of callers startedOnce() follows up to `main`.
@@ -974,6 +977,10 @@ ProgramGraph::judge(const CandidateFact &Candidate) const {
     return judgeUnguarded(Candidate);
   if (Candidate.Check == AbruptTerminationCheckName)
     return judgeTermination(Candidate);
+  if (Candidate.Check == BlockingUnderLockCheckName)
+    return judgeBlockingUnderLock(Candidate);
+  if (Candidate.Check == SqlConcatenationCheckName)
+    return judgeSqlConcatenation(Candidate);
   return std::nullopt;
 }
 

@@ -78,6 +78,20 @@
 //      fixture's own members before it calls into the program or starts a
 //      thread cannot race; a write after `start_server()`, or in the test
 //      body while the server thread runs, is judged as any other.
+//  (j) may block: a function that makes a blocking call (BlockingApis.h),
+//      or calls a function that may block, directly or through a pointer the
+//      link resolved; a least fixpoint, found breadth first so that the
+//      witness kept per function is a shortest way down to a blocking call.
+//      Waits on a condition variable are no blocking call: they release the
+//      lock they wait on. A call of a function that releases every lock
+//      its caller holds there (`unlock_and_wait(&mu)`) is no blocking under
+//      those locks; the order of release and blocking call inside it is not
+//      known.
+//  (k) SQL joined in another function: a query that arrives whole at the
+//      call that executes it, as the result of a function of the program or
+//      as a member, was built from a run-time value when that function
+//      returns a string it joined one into, or when a method of the program
+//      joins one into that member (FunctionFacts::Joins).
 //
 // Callbacks the program registers with itself: a function handed only as an
 // argument to functions of the program (`restart_register(..., save_cb)`) is
@@ -119,6 +133,10 @@ inline constexpr llvm::StringLiteral UnguardedSharedStateCheckName =
     "loadcheck-unguarded-shared-state";
 inline constexpr llvm::StringLiteral AbruptTerminationCheckName =
     "loadcheck-abrupt-termination";
+inline constexpr llvm::StringLiteral BlockingUnderLockCheckName =
+    "loadcheck-blocking-under-lock";
+inline constexpr llvm::StringLiteral SqlConcatenationCheckName =
+    "loadcheck-sql-concatenation";
 
 /// Why a function is concurrent: the root it is reached from and the first
 /// call on the way (for notes).
@@ -333,6 +351,33 @@ private:
   /// touches before its first wait.
   std::vector<llvm::StringSet<>> TouchedBeforeWaiting;
   LinkStatistics Statistics;
+
+  // ---- blocking through calls (BlockingLink.cpp) ---------------------------
+public:
+  /// One step of the way from a function down to a blocking call: a call of
+  /// a function that may block, or the blocking call itself.
+  struct BlockingStep {
+    std::string Function; ///< the function that makes the step
+    std::string Callee;   ///< the function called, or the blocking API
+    FactPos At;
+  };
+  /// The way from \p Id down to a blocking call, outermost first; empty when
+  /// \p Id does not block (as far as the program shows).
+  std::vector<BlockingStep> blockingPath(llvm::StringRef Id) const;
+
+private:
+  /// Per node, why it may block: its own blocking call (Own, index into
+  /// Facts.Blocking) or a call of one that may (index into Facts.Calls).
+  struct BlockingWitness {
+    bool Own = false;
+    unsigned Index = 0;
+  };
+  std::vector<std::optional<BlockingWitness>> MayBlock;
+  void computeMayBlock();
+  LinkVerdict judgeBlockingUnderLock(const CandidateFact &C) const;
+
+  // ---- SQL built across functions (SqlLink.cpp) ----------------------------
+  LinkVerdict judgeSqlConcatenation(const CandidateFact &C) const;
 };
 
 } // namespace loadcheck::model

@@ -38,6 +38,12 @@ public:
 
   /// A run-time value the query-level expression \p E was built from.
   Found query(const Expr *E);
+  /// \p E used as a part of a string being built: null when constant.
+  Found join(const Expr *E, const Expr *JoinedAt) { return part(E, JoinedAt); }
+  /// The function or member a whole query \p E comes from.
+  const NamedDecl *source(const Expr *E);
+  /// The member \p S joins a run-time value into.
+  std::optional<MemberJoin> memberJoin(const Stmt &S);
 
 private:
   /// Whether an expression is the whole query or one part joined into it.
@@ -281,6 +287,17 @@ std::vector<Source> Provenance::sourcesOf(const VarDecl *Var, bool &Unknown) {
                           : cast<CXXOperatorCallExpr>(E)->getArg(1);
     Out.push_back({RHS, E, true});
   }
+  // buf[i] = c: a buffer filled element by element (a field copied out of
+  // the request one character at a time) holds what its elements were.
+  for (const BoundNodes &B :
+       match(findAll(binaryOperator(hasOperatorName("="),
+                                    hasLHS(ignoringParenImpCasts(
+                                        arraySubscriptExpr(hasBase(Names)))))
+                         .bind(Node)),
+             *Body, Ctx)) {
+    const auto *E = B.getNodeAs<BinaryOperator>(Node);
+    Out.push_back({E->getRHS(), E, false});
+  }
   // q += x
   for (const BoundNodes &B :
        match(findAll(cxxOperatorCallExpr(hasOverloadedOperatorName("+="),
@@ -392,7 +409,141 @@ std::vector<Source> Provenance::sourcesOf(const VarDecl *Var, bool &Unknown) {
   return Out;
 }
 
+/// The member holding text that \p E names: `m_sql`, `this->m_buf` (a
+/// std::string, a string stream, a character array or pointer).
+static const FieldDecl *textMember(const Expr *E) {
+  const auto *Member =
+      dyn_cast_or_null<MemberExpr>(E ? E->IgnoreParenImpCasts() : nullptr);
+  const auto *Field =
+      Member ? dyn_cast<FieldDecl>(Member->getMemberDecl()) : nullptr;
+  if (!Field)
+    return nullptr;
+  QualType T = Field->getType();
+  if (T->isArrayType() || T->isPointerType())
+    return T->getPointeeOrArrayElementType()->isAnyCharacterType() ? Field
+                                                                   : nullptr;
+  const CXXRecordDecl *Record = T->getAsCXXRecordDecl();
+  return Record && Record->isInStdNamespace() && Record->getIdentifier() &&
+                 llvm::is_contained({"basic_string", "basic_ostringstream",
+                                     "basic_stringstream"},
+                                    Record->getName())
+             ? Field
+             : nullptr;
+}
+
+const NamedDecl *Provenance::source(const Expr *E) {
+  E = utils::ignoreStringWrappers(E);
+  if (!E)
+    return nullptr;
+  E = streamOf(E);
+  if (const FieldDecl *Field = textMember(E))
+    return Field;
+  if (const auto *Call = dyn_cast<CallExpr>(E->IgnoreParenImpCasts()))
+    if (const FunctionDecl *Callee = Call->getDirectCallee())
+      if (!Ctx.getSourceManager().isInSystemHeader(
+              Ctx.getSourceManager().getFileLoc(Callee->getLocation())))
+        return Callee;
+  const VarDecl *Var = localVar(E);
+  if (!Var || !Visiting.insert(Var).second)
+    return nullptr;
+  bool Unknown = false;
+  const NamedDecl *Found = nullptr;
+  for (const Source &S : sourcesOf(Var, Unknown))
+    if (S.Whole && (Found = source(S.Value)))
+      break;
+  Visiting.erase(Var);
+  return Found;
+}
+
+std::optional<MemberJoin> Provenance::memberJoin(const Stmt &S) {
+  auto Joined = [](const FieldDecl *Member,
+                   Found Part) -> std::optional<MemberJoin> {
+    if (!Member || !Part)
+      return std::nullopt;
+    return MemberJoin{Member, *Part};
+  };
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(&S)) {
+    if (Op->getNumArgs() != 2)
+      return std::nullopt;
+    const FieldDecl *Target = textMember(Op->getArg(0));
+    switch (Op->getOperator()) {
+    case OO_Equal: // m_sql = "SELECT ... '" + name + "'"
+      return Joined(Target, query(Op->getArg(1)));
+    case OO_PlusEqual: // m_sql += name
+      return Joined(Target, part(Op->getArg(1), Op));
+    case OO_LessLess: { // m_sql << "INSERT ... " << name: every operand
+      const Expr *Root = Op->getArg(0)->IgnoreParenImpCasts();
+      while (const auto *Inner = dyn_cast<CXXOperatorCallExpr>(Root)) {
+        if (Inner->getOperator() != OO_LessLess || Inner->getNumArgs() != 2)
+          break;
+        Root = Inner->getArg(0)->IgnoreParenImpCasts();
+      }
+      Target = textMember(Root);
+      if (!Target || !isStringStream(Target->getType()))
+        return std::nullopt;
+      return Joined(Target, part(Op->getArg(1), Op));
+    }
+    default:
+      return std::nullopt;
+    }
+  }
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(&S)) {
+    const CXXMethodDecl *Method = Call->getMethodDecl();
+    if (!Method || !Method->getIdentifier() ||
+        !llvm::is_contained({"append", "insert", "assign"}, Method->getName()))
+      return std::nullopt;
+    const FieldDecl *Target = textMember(Call->getImplicitObjectArgument());
+    if (!Target)
+      return std::nullopt;
+    for (const Expr *Arg : Call->arguments())
+      if (!isa<CXXDefaultArgExpr>(Arg))
+        if (Found F = part(Arg, Call))
+          return Joined(Target, F);
+    return std::nullopt;
+  }
+  const auto *Call = dyn_cast<CallExpr>(&S);
+  const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+  if (!Callee || !Callee->getIdentifier() || Call->getNumArgs() < 2 ||
+      !llvm::is_contained({"snprintf", "sprintf", "strcat", "strncat"},
+                          Callee->getName()))
+    return std::nullopt;
+  const FieldDecl *Target = textMember(Call->getArg(0));
+  if (!Target)
+    return std::nullopt;
+  const llvm::StringRef Name = Callee->getName();
+  const unsigned First = Name == "snprintf" ? 2 : 1;
+  const bool Format = Name.ends_with("printf");
+  for (unsigned I = First; I < Call->getNumArgs(); ++I)
+    if (!(Name == "strncat" && I == 2) &&
+        !(Format && I > First && printsOnlyDigits(*Call, *Call->getArg(I))))
+      if (Found F = part(Call->getArg(I), Call))
+        return Joined(Target, F);
+  return std::nullopt;
+}
+
 } // namespace
+
+const NamedDecl *wholeQuerySource(const Expr *Arg, const Stmt *Body,
+                                  ASTContext &Ctx) {
+  if (!Arg)
+    return nullptr;
+  return Provenance(Body, Ctx).source(Arg);
+}
+
+std::optional<MemberJoin> findMemberJoin(const Stmt &S, const Stmt *Body,
+                                         ASTContext &Ctx) {
+  return Provenance(Body, Ctx).memberJoin(S);
+}
+
+bool looksLikeSql(llvm::StringRef Text) {
+  std::string Upper = Text.ltrim().upper();
+  llvm::StringRef T(Upper);
+  for (llvm::StringRef Start :
+       {"SELECT ", "INSERT ", "UPDATE ", "DELETE ", "REPLACE "})
+    if (T.starts_with(Start))
+      return true;
+  return T.contains(" WHERE ") || T.contains(" VALUES");
+}
 
 std::optional<RuntimePart> findRuntimePart(const Expr *Arg, const Stmt *Body,
                                            ASTContext &Ctx) {

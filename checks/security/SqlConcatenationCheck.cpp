@@ -1,5 +1,6 @@
 //===--- SqlConcatenationCheck.cpp ----------------------------------------===//
 #include "checks/security/SqlConcatenationCheck.h"
+#include "checks/model/FactExtractor.h"
 #include "checks/model/StringProvenance.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
@@ -121,8 +122,10 @@ void SqlConcatenationCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   std::optional<model::RuntimePart> Part =
       model::findRuntimePart(Sql, InFunction->getBody(), *Result.Context);
-  if (!Part)
+  if (!Part) {
+    checkBuiltElsewhere(*Call, *Sql, *InFunction, *Result.Context);
     return;
+  }
 
   llvm::StringRef PartName;
   if (const NamedDecl *D = utils::namedEntity(Part->Part))
@@ -144,6 +147,38 @@ void SqlConcatenationCheck::check(const MatchFinder::MatchResult &Result) {
     diag(JoinLoc, "%select{a run-time value|'%1'}0 joined into the query here",
          DiagnosticIDs::Note)
         << !PartName.empty() << PartName;
+}
+
+void SqlConcatenationCheck::checkBuiltElsewhere(const CallExpr &Call,
+                                                const Expr &Sql,
+                                                const FunctionDecl &InFunction,
+                                                ASTContext &Ctx) {
+  const NamedDecl *Source =
+      model::wholeQuerySource(&Sql, InFunction.getBody(), Ctx);
+  if (!Source)
+    return;
+  // A candidate of the program model: the driver's link stage keeps it when
+  // that function returns, or a method writes into that member, text joined
+  // from a run-time value; the plugin asks its own TU.
+  model::ProgramFactsIndex &Index = model::ProgramFactsIndex::of(Ctx);
+  model::CandidateFact Candidate =
+      Index.addCandidate(model::SqlConcatenationCheckName, Sql.getBeginLoc(),
+                         InFunction, nullptr, nullptr, Source);
+  std::optional<model::LinkVerdict> Verdict;
+  if (!model::programVerdictsDeferred()) {
+    Verdict = Index.tuGraph().judge(Candidate);
+    if (!Verdict || !Verdict->Report)
+      return;
+  }
+  diag(Sql.getBeginLoc(), "SQL for %0 built in %1 from run-time values is "
+                          "injectable and re-parsed; use parameters")
+      << Call.getDirectCallee()->getDeclName() << Source
+      << utils::fileRange(Sql.getSourceRange(), Ctx.getSourceManager(),
+                          getLangOpts());
+  if (Verdict)
+    for (const model::LinkNote &Note : Verdict->Notes)
+      if (SourceLocation At = Index.locationOf(Note); At.isValid())
+        diag(At, "%0", DiagnosticIDs::Note) << Note.Message;
 }
 
 } // namespace loadcheck::security

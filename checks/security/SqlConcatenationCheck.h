@@ -18,7 +18,11 @@ namespace loadcheck::security {
 /// result...) rather than a literal or a compile-time constant. Values passed
 /// through an escaping function (`pqxx` `quote`/`esc`, `PQescapeLiteral`,
 /// `mysql_real_escape_string`...) are treated as safe parts, and a SQL
-/// argument that arrives whole (a parameter, a call result) is not judged.
+/// argument that arrives whole (a parameter, a library's result) is not
+/// judged. One that arrives whole from a function of the program (a helper
+/// that returns the query) or from a member written in another method is
+/// judged by the program model: the driver's link stage, across files; the
+/// plugin, within its translation unit.
 class SqlConcatenationCheck final : public model::TestCodeAwareCheck {
 public:
   SqlConcatenationCheck(llvm::StringRef Name,
@@ -31,6 +35,14 @@ public:
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void
   check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+
+private:
+  /// A query that arrives whole from a function of the program or from a
+  /// member: a candidate of the program model (built by a helper that
+  /// returns it, or in another method).
+  void checkBuiltElsewhere(const clang::CallExpr &Call, const clang::Expr &Sql,
+                           const clang::FunctionDecl &InFunction,
+                           clang::ASTContext &Ctx);
 };
 
 } // namespace loadcheck::security

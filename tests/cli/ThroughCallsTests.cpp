@@ -1,0 +1,279 @@
+//===--- ThroughCallsTests.cpp - hazards split over functions and files ---===//
+//
+// Small multi-file projects run through the driver, where the link stage
+// decides with every TU's facts:
+//  - blocking-under-lock through calls: a function of another file that
+//    may block (a socket writer with retries: poll + write), called while a
+//    lock is held, with the way down to the blocking call as notes; its
+//    lookalikes (a helper that does not block, the same helper called
+//    without the lock, a helper that waits on a condition variable with the
+//    lock, one that releases the caller's lock before it blocks);
+//  - sql-concatenation across functions: a query returned by a helper of
+//    another file, and one built into a string-stream member in one method
+//    and executed in another; their lookalikes (a helper returning a
+//    constant query or one with a number formatted safely, a member
+//    holding a prepared statement's placeholders).
+//
+//===----------------------------------------------------------------------===//
+#include "tests/Artifacts.h"
+#include "tests/cli/Workspace.h"
+#include "tests/harness/FixtureRunner.h"
+
+#include "llvm/Support/JSON.h"
+#include <algorithm>
+#include <gtest/gtest.h>
+#include <map>
+#include <set>
+
+namespace loadcheck::testing {
+namespace {
+
+namespace json = llvm::json;
+
+/// C++ sources under src/ compiled with -I src (and MySQL's headers).
+FileMap cxxProject(FileMap Sources) {
+  std::vector<std::string> Files;
+  for (const auto &[Path, Text] : Sources)
+    if (llvm::StringRef(Path).ends_with(".cpp"))
+      Files.push_back(Path);
+  Sources["build/compile_commands.json"] = compileDatabase(
+      Files, "-x c++ -std=c++17 -I@DIR@/src -I/usr/include/mysql");
+  return Sources;
+}
+
+/// The findings of \p Check over \p Dir: "file:line" -> their notes, each
+/// "file:line message".
+std::map<std::string, std::vector<std::string>>
+findingsWithNotes(const Workspace &Dir, const std::string &Check) {
+  ProcessResult Run =
+      runProcess(LOADCHECK_BINARY,
+                 {"--root=" + Dir.path(), "--checks=-*," + Check, "-p", "build",
+                  "--format=json", "-o", "out.json"},
+                 Dir.path(), "-u NO_COLOR");
+  EXPECT_LE(Run.ExitCode, 1) << Run.Err;
+  std::map<std::string, std::vector<std::string>> Out;
+  auto Value = json::parse(Dir.read("out.json"));
+  if (!Value) {
+    ADD_FAILURE() << llvm::toString(Value.takeError());
+    return Out;
+  }
+  const json::Array *List = Value->getAsObject()->getArray("findings");
+  for (const json::Value &F : List ? *List : json::Array()) {
+    const json::Object *O = F.getAsObject();
+    if (O->getString("check").value_or("") != Check)
+      continue;
+    auto &Notes = Out[O->getString("file").value_or("").str() + ":" +
+                      std::to_string(O->getInteger("line").value_or(0))];
+    if (const json::Array *N = O->getArray("notes"))
+      for (const json::Value &Note : *N) {
+        const json::Object *NO = Note.getAsObject();
+        Notes.push_back(NO->getString("file").value_or("").str() + ":" +
+                        std::to_string(NO->getInteger("line").value_or(0)) +
+                        " " + NO->getString("message").value_or("").str());
+      }
+  }
+  return Out;
+}
+
+const std::string BUL = "loadcheck-blocking-under-lock";
+const std::string SQL = "loadcheck-sql-concatenation";
+
+TEST(ThroughCalls, BlockingHelperOfAnotherFileCalledUnderALock) {
+  Workspace Dir(cxxProject({{"src/net.h", R"(#include <cstddef>
+#include <mutex>
+bool send_all(int fd, const char *data, size_t n);
+bool reply(int fd, const char *msg);
+int count_items();
+void wait_ready(std::unique_lock<std::mutex> &lock);
+extern std::mutex mu;
+void unlock_and_back_off();
+)"},
+                            {"src/net.cpp", R"(#include <condition_variable>
+#include <poll.h>
+#include <unistd.h>
+#include "net.h"
+bool send_all(int fd, const char *data, size_t n) {
+  while (n > 0) {
+    struct pollfd p = {fd, POLLOUT, 0};
+    if (poll(&p, 1, 60000) <= 0)
+      return false;
+    ssize_t w = write(fd, data, n);
+    if (w < 0)
+      return false;
+    data += w;
+    n -= size_t(w);
+  }
+  return true;
+}
+bool reply(int fd, const char *msg) { return send_all(fd, msg, 5); }
+int items;
+int count_items() { return items; }
+std::condition_variable ready_cv;
+bool ready;
+void wait_ready(std::unique_lock<std::mutex> &lock) {
+  ready_cv.wait(lock, [] { return ready; });
+}
+void unlock_and_back_off() {
+  mu.unlock();
+  usleep(1000);
+}
+)"},
+                            {"src/server.cpp", R"(#include <mutex>
+#include "net.h"
+std::mutex mu;
+void broadcast(int fd) {
+  std::lock_guard<std::mutex> guard(mu);
+  reply(fd, "hello");
+}
+int locked_helpers() {
+  std::unique_lock<std::mutex> lock(mu);
+  wait_ready(lock);
+  return count_items();
+}
+void unlocked_reply(int fd) {
+  int n;
+  {
+    std::lock_guard<std::mutex> guard(mu);
+    n = count_items();
+  }
+  if (n > 0)
+    reply(fd, "hello");
+}
+void retry_later() {
+  mu.lock();
+  unlock_and_back_off();
+}
+)"}}));
+  auto Found = findingsWithNotes(Dir, BUL);
+  ASSERT_TRUE(Found.count("src/server.cpp:6")) << Found.size();
+  const std::vector<std::string> &Notes = Found["src/server.cpp:6"];
+  EXPECT_NE(std::find(Notes.begin(), Notes.end(),
+                      "src/net.cpp:18 'reply' calls 'send_all' here"),
+            Notes.end());
+  EXPECT_NE(std::find(Notes.begin(), Notes.end(),
+                      "src/net.cpp:8 'send_all' calls 'poll' here"),
+            Notes.end());
+  EXPECT_FALSE(Found.count("src/server.cpp:10")); // waits with the lock
+  EXPECT_FALSE(Found.count("src/server.cpp:11")); // does not block
+  EXPECT_FALSE(Found.count("src/server.cpp:17")); // does not block
+  EXPECT_FALSE(Found.count("src/server.cpp:20")); // no lock held
+  EXPECT_FALSE(Found.count("src/server.cpp:24")); // releases it first
+  EXPECT_EQ(Found.size(), 1u);
+}
+
+TEST(ThroughCalls, BlockingThroughAFunctionPointerStoredInAField) {
+  Workspace Dir(cxxProject({{"src/sink.h", R"(struct Sink {
+  void (*flush)(int fd);
+};
+void file_flush(int fd);
+void flush_log(Sink &s, int fd);
+)"},
+                            {"src/sink.cpp", R"(#include <unistd.h>
+#include "sink.h"
+void file_flush(int fd) { write(fd, "\n", 1); }
+void flush_log(Sink &s, int fd) { s.flush(fd); }
+)"},
+                            {"src/log.cpp", R"(#include <mutex>
+#include "sink.h"
+std::mutex log_mu;
+void setup(Sink &s) { s.flush = file_flush; }
+void drain(Sink &s, int fd) {
+  std::lock_guard<std::mutex> guard(log_mu);
+  flush_log(s, fd);
+}
+)"}}));
+  auto Found = findingsWithNotes(Dir, BUL);
+  ASSERT_TRUE(Found.count("src/log.cpp:7")) << Found.size();
+  const std::vector<std::string> &Notes = Found["src/log.cpp:7"];
+  EXPECT_NE(std::find(Notes.begin(), Notes.end(),
+                      "src/sink.cpp:4 'flush_log' calls 'file_flush' here"),
+            Notes.end());
+  EXPECT_NE(std::find(Notes.begin(), Notes.end(),
+                      "src/sink.cpp:3 'file_flush' calls 'write' here"),
+            Notes.end());
+}
+
+TEST(ThroughCalls, QueryReturnedByAHelperOfAnotherFile) {
+  Workspace Dir(cxxProject({{"src/queries.h", R"(#include <string>
+std::string build_query(const std::string &name);
+std::string constant_query();
+std::string page_query(int page);
+)"},
+                            {"src/queries.cpp", R"(#include <cstdio>
+#include "queries.h"
+std::string build_query(const std::string &name) {
+  return "SELECT id FROM users WHERE name = '" + name + "'";
+}
+std::string constant_query() { return "SELECT id, name FROM users"; }
+std::string page_query(int page) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "SELECT id FROM users LIMIT 20 OFFSET %d", page * 20);
+  return buf;
+}
+)"},
+                            {"src/users.cpp", R"(#include <mysql.h>
+#include "queries.h"
+int find_user(MYSQL *conn, const std::string &name) {
+  return mysql_query(conn, build_query(name).c_str());
+}
+int list_users(MYSQL *conn, int page) {
+  mysql_query(conn, constant_query().c_str());
+  std::string q = page_query(page);
+  return mysql_query(conn, q.c_str());
+}
+)"}}));
+  auto Found = findingsWithNotes(Dir, SQL);
+  ASSERT_TRUE(Found.count("src/users.cpp:4")) << Found.size();
+  EXPECT_EQ(Found["src/users.cpp:4"],
+            std::vector<std::string>{"src/queries.cpp:4 'name' is joined "
+                                     "into the query in 'build_query' here"});
+  EXPECT_FALSE(Found.count("src/users.cpp:7")); // a constant query
+  EXPECT_FALSE(Found.count("src/users.cpp:9")); // a number, formatted
+  EXPECT_EQ(Found.size(), 1u);
+}
+
+TEST(ThroughCalls, QueryBuiltIntoAMemberAndExecutedInAnotherFile) {
+  Workspace Dir(cxxProject({{"src/store.h", R"(#include <mysql.h>
+#include <sstream>
+#include <string>
+class UserStore {
+public:
+  void prepare_insert(const std::string &name);
+  int flush();
+  void prepare_lookup();
+  int lookup();
+private:
+  MYSQL *m_conn = nullptr;
+  std::ostringstream m_sql;
+  std::string m_lookup;
+};
+)"},
+                            {"src/build.cpp", R"cpp(#include "store.h"
+void UserStore::prepare_insert(const std::string &name) {
+  m_sql << "INSERT INTO users(name) VALUES('" << name << "')";
+}
+void UserStore::prepare_lookup() {
+  m_lookup = "SELECT id FROM users WHERE name = ?";
+}
+)cpp"},
+                            {"src/run.cpp", R"(#include "store.h"
+int UserStore::flush() {
+  return mysql_query(m_conn, m_sql.str().c_str());
+}
+int UserStore::lookup() {
+  MYSQL_STMT *stmt = mysql_stmt_init(m_conn);
+  return mysql_stmt_prepare(stmt, m_lookup.c_str(), m_lookup.size());
+}
+)"}}));
+  auto Found = findingsWithNotes(Dir, SQL);
+  ASSERT_TRUE(Found.count("src/run.cpp:3")) << Found.size();
+  EXPECT_EQ(Found["src/run.cpp:3"],
+            std::vector<std::string>{
+                "src/build.cpp:3 'name' is joined into the query in "
+                "'UserStore::prepare_insert' here"});
+  EXPECT_FALSE(Found.count("src/run.cpp:7")); // placeholders
+  EXPECT_EQ(Found.size(), 1u);
+}
+
+} // namespace
+} // namespace loadcheck::testing
