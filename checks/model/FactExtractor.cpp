@@ -502,6 +502,7 @@ private:
   bool userCode(const Decl *D) {
     return D && !SM.isInSystemHeader(SM.getFileLoc(D->getLocation()));
   }
+  bool dropsCallersLockAround(const Expr &E);
   void call(const FunctionDecl *Callee, const Expr &E);
   void indirectCall(const CallExpr &Call);
   void markProgramArguments(const CallExpr &Call);
@@ -517,6 +518,62 @@ private:
   void textJoins();
 };
 
+/// A blocking API called so that it does not wait: a poll with a zero
+/// timeout (`poll(fds, n, 0)`, `epoll_wait(ep, evs, n, 0)`), or a write of
+/// one integer's bytes (`write(wake_fd, &u, sizeof u)`): the signal of a
+/// wakeup eventfd or pipe, which a full counter or pipe alone would stall.
+static bool returnsAtOnce(const FunctionDecl &Callee, const Expr &E,
+                          const ASTContext &Ctx) {
+  const auto *Call = dyn_cast<CallExpr>(&E);
+  if (!Call)
+    return false;
+  llvm::StringRef Name = Callee.getName();
+  auto ArgIsZero = [&](unsigned I) {
+    Expr::EvalResult R;
+    return I < Call->getNumArgs() && Call->getArg(I)->EvaluateAsInt(R, Ctx) &&
+           R.Val.getInt() == 0;
+  };
+  if (Name == "poll")
+    return ArgIsZero(2);
+  if (Name == "epoll_wait")
+    return ArgIsZero(3);
+  if (Name == "write" && Call->getNumArgs() == 3) {
+    const auto *AddressOf =
+        dyn_cast<UnaryOperator>(Call->getArg(1)->IgnoreParenImpCasts());
+    return AddressOf && AddressOf->getOpcode() == UO_AddrOf &&
+           AddressOf->getSubExpr()->getType()->isIntegerType();
+  }
+  return false;
+}
+
+/// Whether the function makes \p E with its caller's lock dropped: a lock
+/// not held at \p E that the function takes only after it (`unlock(&m);
+/// usleep(n); lock(&m);` in a helper called with m held). Such a call
+/// blocks no caller's lock: it is no blocking fact (ProgramGraph.h, (j)).
+bool FunctionFactsBuilder::dropsCallersLockAround(const Expr &E) {
+  if (Locks.acquisitions().empty())
+    return false;
+  const unsigned At = orderOf(E.getExprLoc());
+  llvm::ArrayRef<HeldLock> Held = Locks.heldAt(&E);
+  auto HeldHere = [&](const LockId &Id) {
+    return llvm::any_of(Held, [&](const HeldLock &L) { return L.Id == Id; });
+  };
+  for (const Acquisition &Later : Locks.acquisitions()) {
+    if (!Later.Lock.Acquisition ||
+        orderOf(Later.Lock.Acquisition->getBeginLoc()) <= At ||
+        HeldHere(Later.Lock.Id))
+      continue;
+    bool TakenBefore =
+        llvm::any_of(Locks.acquisitions(), [&](const Acquisition &Earlier) {
+          return Earlier.Lock.Id == Later.Lock.Id && Earlier.Lock.Acquisition &&
+                 orderOf(Earlier.Lock.Acquisition->getBeginLoc()) < At;
+        });
+    if (!TakenBefore)
+      return true;
+  }
+  return false;
+}
+
 void FunctionFactsBuilder::call(const FunctionDecl *Callee, const Expr &E) {
   if (!Callee)
     return;
@@ -526,7 +583,8 @@ void FunctionFactsBuilder::call(const FunctionDecl *Callee, const Expr &E) {
                          Index.posOf(E.getExprLoc())});
   if (Callee->getIdentifier()) {
     std::string Qualified = "::" + connections::plainQualifiedName(*Callee);
-    if (isDefaultBlockingFunction(Qualified))
+    if (isDefaultBlockingFunction(Qualified) &&
+        !returnsAtOnce(*Callee, E, Ctx) && !dropsCallersLockAround(E))
       Out.Blocking.push_back(site(Callee->getName(), E));
     static const connections::NameList Factories(
         connections::defaultClientFactories());

@@ -1170,7 +1170,7 @@ TEST(ProgramGraphTest, OtherChecksHaveNoVerdict) {
   A.fn("f");
   ProgramGraph G = linked({&A});
   CandidateFact C{
-      "loadcheck-blocking-under-lock", A.at(), "c:@F@f", "", "", ""};
+      "loadcheck-sleep-polling", A.at(), "c:@F@f", "", "", ""};
   EXPECT_FALSE(G.judge(C));
 }
 
