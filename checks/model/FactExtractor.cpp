@@ -518,10 +518,46 @@ private:
   void textJoins();
 };
 
+/// Whether \p Arg is a std::chrono::duration built from a constant count
+/// (`std::chrono::microseconds{1}`) shorter than a millisecond: a pause to
+/// yield (before retrying on EINTR), not a wait.
+static bool isSubMillisecondDuration(const Expr *Arg, const ASTContext &Ctx) {
+  const auto *Construct =
+      dyn_cast_or_null<CXXConstructExpr>(Arg ? Arg->IgnoreImplicit() : nullptr);
+  if (const auto *Cast = dyn_cast_or_null<CXXFunctionalCastExpr>(
+          Arg ? Arg->IgnoreImplicit() : nullptr))
+    Construct =
+        dyn_cast<CXXConstructExpr>(Cast->getSubExpr()->IgnoreImplicit());
+  const auto *Duration = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      Construct ? Construct->getType()->getAsCXXRecordDecl() : nullptr);
+  if (!Duration || !Duration->getIdentifier() ||
+      Duration->getName() != "duration" || Construct->getNumArgs() != 1 ||
+      Duration->getTemplateArgs().size() != 2 ||
+      Duration->getTemplateArgs()[1].getKind() != TemplateArgument::Type)
+    return false;
+  const auto *Ratio = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      Duration->getTemplateArgs()[1].getAsType()->getAsCXXRecordDecl());
+  if (!Ratio || Ratio->getTemplateArgs().size() != 2 ||
+      Ratio->getTemplateArgs()[0].getKind() != TemplateArgument::Integral ||
+      Ratio->getTemplateArgs()[1].getKind() != TemplateArgument::Integral)
+    return false;
+  Expr::EvalResult Count;
+  if (!Construct->getArg(0)->EvaluateAsInt(Count, Ctx))
+    return false;
+  // count * num / den seconds < 1/1000 s
+  int64_t N = Count.Val.getInt().getExtValue();
+  int64_t Num = Ratio->getTemplateArgs()[0].getAsIntegral().getExtValue();
+  int64_t Den = Ratio->getTemplateArgs()[1].getAsIntegral().getExtValue();
+  return N >= 0 && Num > 0 && Den > 0 && N < 1000000 && Num < 1000000 &&
+         N * Num * 1000 < Den;
+}
+
 /// A blocking API called so that it does not wait: a poll with a zero
-/// timeout (`poll(fds, n, 0)`, `epoll_wait(ep, evs, n, 0)`), or a write of
-/// one integer's bytes (`write(wake_fd, &u, sizeof u)`): the signal of a
-/// wakeup eventfd or pipe, which a full counter or pipe alone would stall.
+/// timeout (`poll(fds, n, 0)`, `epoll_wait(ep, evs, n, 0)`), a write of one
+/// integer's bytes (`write(wake_fd, &u, sizeof u)`: the signal of a wakeup
+/// eventfd or pipe, which a full counter or pipe alone would stall), or a
+/// sleep shorter than a millisecond (`sleep_for(microseconds{1})`, `usleep(1)`
+/// before retrying a call interrupted by a signal).
 static bool returnsAtOnce(const FunctionDecl &Callee, const Expr &E,
                           const ASTContext &Ctx) {
   const auto *Call = dyn_cast<CallExpr>(&E);
@@ -537,6 +573,13 @@ static bool returnsAtOnce(const FunctionDecl &Callee, const Expr &E,
     return ArgIsZero(2);
   if (Name == "epoll_wait")
     return ArgIsZero(3);
+  if (Name == "usleep") {
+    Expr::EvalResult R;
+    return Call->getNumArgs() == 1 && Call->getArg(0)->EvaluateAsInt(R, Ctx) &&
+           R.Val.getInt().getExtValue() < 1000;
+  }
+  if (Name == "sleep_for" && Call->getNumArgs() == 1)
+    return isSubMillisecondDuration(Call->getArg(0), Ctx);
   if (Name == "write" && Call->getNumArgs() == 3) {
     const auto *AddressOf =
         dyn_cast<UnaryOperator>(Call->getArg(1)->IgnoreParenImpCasts());

@@ -17,7 +17,12 @@
 //    the function is a fatal-log sink: every statement of its body formats
 //    or writes a message, then it ends the process unconditionally;
 //  - blocking calls (BlockingApis.h), client creations (ClientApis.h) and
-//    thread starts, with the locks held;
+//    thread starts, with the locks held; blocking calls that do not wait (a
+//    poll with a zero timeout, one integer written to a wakeup fd) and those
+//    made with the caller's lock dropped around them (`unlock(&m);
+//    usleep(n); lock(&m);` in a helper) are no blocking facts;
+//  - in a function with a literal that reads like SQL: the run-time values
+//    it joins into the string it returns or into members (StringProvenance);
 //  - condition-variable and semaphore waits and the calls that wake them
 //    (SyncFacts.h), for the hand-off to a thread that waits for work
 //    (ProgramGraph.h); calls, accesses and sites carry their place in the

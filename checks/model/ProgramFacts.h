@@ -164,6 +164,7 @@ struct FunctionFacts {
   std::vector<LockRef> RequiresHeld;
   std::vector<AccessFact> Accesses;
   std::vector<ExitFact> Exits;
+  /// Blocking calls that may wait (FactExtractor.h says which are left out).
   std::vector<SiteFact> Blocking;
   std::vector<SiteFact> ClientCreations;
   std::vector<SiteFact> ThreadStarts;

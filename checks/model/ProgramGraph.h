@@ -83,7 +83,8 @@
 //      link resolved; a least fixpoint, found breadth first so that the
 //      witness kept per function is a shortest way down to a blocking call.
 //      Waits on a condition variable are no blocking call: they release the
-//      lock they wait on. A call of a function that releases every lock
+//      lock they wait on; nor are calls that do not wait, or that a function
+//      makes with its caller's lock dropped (FactExtractor.h). A call of a function that releases every lock
 //      its caller holds there (`unlock_and_wait(&mu)`) is no blocking under
 //      those locks; the order of release and blocking call inside it is not
 //      known.
