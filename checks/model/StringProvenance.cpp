@@ -468,9 +468,9 @@ std::optional<MemberJoin> Provenance::memberJoin(const Stmt &S) {
     const FieldDecl *Target = textMember(Op->getArg(0));
     switch (Op->getOperator()) {
     case OO_Equal: // m_sql = "SELECT ... '" + name + "'"
-      return Joined(Target, query(Op->getArg(1)));
+      return Target ? Joined(Target, query(Op->getArg(1))) : std::nullopt;
     case OO_PlusEqual: // m_sql += name
-      return Joined(Target, part(Op->getArg(1), Op));
+      return Target ? Joined(Target, part(Op->getArg(1), Op)) : std::nullopt;
     case OO_LessLess: { // m_sql << "INSERT ... " << name: every operand
       const Expr *Root = Op->getArg(0)->IgnoreParenImpCasts();
       while (const auto *Inner = dyn_cast<CXXOperatorCallExpr>(Root)) {
