@@ -250,7 +250,8 @@ void completeFacts(Run &R) {
                Changed.WithoutFacts.size() == 1 ? "" : "s");
   std::vector<FileResult> More = runWorkers(
       Changed.WithoutFacts, *R.Inputs->Database, jobCount(R.Opts),
-      workerOptions(R.Opts), [](size_t, const std::string &) {}, R.Opts.TimeoutPerFile);
+      workerOptions(R.Opts), [](size_t, const std::string &) {},
+      R.Opts.TimeoutPerFile);
   for (FileResult &Result : More)
     if (Result.Failure.empty() &&
         Result.Facts.kind() != llvm::json::Value::Null)

@@ -34,7 +34,7 @@ namespace {
 /// One running worker.
 struct Child {
   size_t Index;
-  std::string Output;   ///< its result file
+  std::string Output; ///< its result file
   std::string Log;    ///< its stderr
   int PidFd = -1;     ///< readable once it has ended; -1 if unavailable
   std::chrono::steady_clock::time_point Deadline;
@@ -129,8 +129,8 @@ workerDatabase(const std::string &File, const DriverOptions &Opts,
 /// stage, and writes the result to \p Output. Returns the exit code.
 int analyseAndWrite(const std::string &File,
                     const clang::tooling::CompilationDatabase *Database,
-                    const std::string &DatabaseError,
-                    const std::string &Output, const DriverOptions &Opts) {
+                    const std::string &DatabaseError, const std::string &Output,
+                    const DriverOptions &Opts) {
   // Findings that depend on the whole program are decided by the driver's
   // link stage, over the facts every worker returns.
   model::setProgramVerdictsDeferred(true);
@@ -154,10 +154,11 @@ int analyseAndWrite(const std::string &File,
 /// LogFD, it analyses its file with the driver's options and database, and
 /// leaves with _exit so that nothing of the driver's (buffered output,
 /// static destructors, the LLVM libraries' teardown) runs twice.
-[[noreturn]] void runForkedWorker(
-    const std::string &File,
-    const clang::tooling::CompilationDatabase &Database, int LogFD,
-    const std::string &Output, const DriverOptions &Opts, pid_t Driver) {
+[[noreturn]] void
+runForkedWorker(const std::string &File,
+                const clang::tooling::CompilationDatabase &Database, int LogFD,
+                const std::string &Output, const DriverOptions &Opts,
+                pid_t Driver) {
   int Null = ::open("/dev/null", O_WRONLY);
   if (Null < 0 || ::dup2(Null, 1) < 0 || ::dup2(LogFD, 2) < 0)
     ::_exit(1);
