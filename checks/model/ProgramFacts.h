@@ -101,6 +101,27 @@ struct SiteFact {
   unsigned Loop = 0;  ///< the outermost loop around it, as CallFact::Loop
 };
 
+/// A lock a function takes itself and may wait for (try-locks left out).
+struct AcquisitionFact {
+  LockRef Lock;
+  FactPos At;
+  /// Locks already held there (wrappers of the same TU applied), the
+  /// acquired lock itself left out (a recursive acquisition is no order).
+  std::vector<LockRef> Held;
+  unsigned Order = 0; ///< among the function's calls and accesses
+};
+
+/// What a function does with a std::thread data member (or a container of
+/// them, `std::vector<std::thread> workers_`).
+struct ThreadMemberFact {
+  std::string Field; ///< the member's id
+  std::string Name;  ///< `worker_`
+  FactPos At;
+  /// Settled: joined or detached (itself or an element), moved or swapped
+  /// out; else started: a running thread is stored into it.
+  bool Settled = false;
+};
+
 /// Why a function may run on any thread.
 enum class RootKind {
   ThreadEntry, ///< started as a thread (At = where it is started)
@@ -171,6 +192,11 @@ struct FunctionFacts {
   /// `SetUp()`): the ids of the fixture's class and of its bases in user
   /// code, whose members it initialises before the test body runs.
   std::vector<std::string> FixtureRecords;
+  /// Locks it acquires itself, with the locks already held: the order
+  /// edges of lock-order-inversion (LockOrderLink.cpp).
+  std::vector<AcquisitionFact> Acquisitions;
+  /// Starts, joins and detaches of std::thread members (unjoined-thread).
+  std::vector<ThreadMemberFact> ThreadMembers;
 };
 
 /// A finding whose verdict needs the program: which check, where the

@@ -49,6 +49,10 @@ void ProgramGraph::add(const TUFacts &TU) {
          {&F.Blocking, &F.ClientCreations, &F.ThreadStarts, &F.Waits, &F.Wakes})
       for (SiteFact &S : *Sites)
         Fix(S.At);
+    for (AcquisitionFact &A : F.Acquisitions)
+      Fix(A.At);
+    for (ThreadMemberFact &T : F.ThreadMembers)
+      Fix(T.At);
     Statistics.Functions++;
     Statistics.Calls += F.Calls.size();
     NodeIndex[F.Id] = Nodes.size();
@@ -166,6 +170,7 @@ void ProgramGraph::link() {
   computeEntryLocks();
   computeGuards();
   computeProgramThreads();
+  computeLockOrder();
 }
 
 /// How many levels of callers startedOnce() follows up to `main`.
@@ -974,6 +979,10 @@ ProgramGraph::judge(const CandidateFact &Candidate) const {
     return judgeUnguarded(Candidate);
   if (Candidate.Check == AbruptTerminationCheckName)
     return judgeTermination(Candidate);
+  if (Candidate.Check == LockOrderInversionCheckName)
+    return judgeLockOrder(Candidate);
+  if (Candidate.Check == UnjoinedThreadCheckName)
+    return judgeThreadMember(Candidate);
   return std::nullopt;
 }
 
