@@ -802,11 +802,18 @@ void FunctionFactsBuilder::fixtureRecords(const CXXRecordDecl &Record) {
 /// lock class's own lock() takes the object's lock, not an order of its
 /// member (netLockEffect).
 void FunctionFactsBuilder::acquisitions() {
+  // A guard class's constructor locks the mutex it was given, not an order.
   if (const auto *Method = dyn_cast<CXXMethodDecl>(&F);
-      Method && isLockType(compat::recordType(Ctx, Method->getParent())))
+      Method && (isLockType(compat::recordType(Ctx, Method->getParent())) ||
+                 Method->getParent()->hasAttr<ScopedLockableAttr>()))
     return;
   for (const Acquisition &A : Locks.acquisitions()) {
     if (A.Lock.Try || A.Lock.Kind == HeldBy::Annotation)
+      continue;
+    // A reference member (`MutexLock &mutex_`) is whichever lock its object
+    // was given: one id for all of them would make false orders.
+    if (const auto *Field = dyn_cast_or_null<FieldDecl>(A.Lock.Id.Decl);
+        Field && Field->getType()->isReferenceType())
       continue;
     AcquisitionFact Fact{lockRef(A.Lock),
                          Index.posOf(A.Lock.AcquiredAt),
