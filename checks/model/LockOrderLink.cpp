@@ -158,7 +158,27 @@ void ProgramGraph::computeLockOrder() {
              ordersLocks(C);
     });
   };
+  // A deadlock needs two of the cycle's orders on two threads at once: a
+  // cycle all of whose orders run on one thread, one after the other, is
+  // none.
+  auto MayDeadlock = [&](const std::vector<std::string> &Locks) {
+    std::vector<std::set<unsigned>> Functions(Locks.size());
+    for (size_t I = 0; I < Locks.size(); ++I)
+      for (const OrderSite &S :
+           Edges[{Locks[I], Locks[(I + 1) % Locks.size()]}])
+        Functions[I].insert(S.Node);
+    for (size_t I = 0; I < Locks.size(); ++I)
+      for (size_t J = I + 1; J < Locks.size(); ++J)
+        for (unsigned A : Functions[I])
+          for (unsigned B : Functions[J])
+            if (mayRunTogether(Nodes[A], Nodes[A].Running, Nodes[B],
+                               Nodes[B].Running))
+              return true;
+    return false;
+  };
   for (const std::vector<std::string> &Locks : Cycles) {
+    if (!MayDeadlock(Locks))
+      continue;
     LockCycle Cycle;
     const OrderSite *Representative = nullptr;
     size_t RepresentedEdge = 0;

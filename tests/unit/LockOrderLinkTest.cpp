@@ -60,6 +60,14 @@ struct TU {
     return {std::string(LockOrderInversionCheckName), Facts.Files[At.File],
             At.Offset};
   }
+  /// \p In starts \p Entry as a thread (in the loop \p Loop, 0: none).
+  void startThread(const std::string &In, const std::string &Entry,
+                   unsigned Loop = 0) {
+    FactPos P = at();
+    get(In).ThreadStarts.push_back({"pthread_create", P, {}, P.Offset, Loop});
+    Facts.Roots.push_back(
+        {"c:@F@" + Entry, Entry, RootKind::ThreadEntry, P, "pthread_create"});
+  }
   void member(const std::string &In, const std::string &Field, bool Settled) {
     get(In).ThreadMembers.push_back(
         {"c:@S@Worker@FI@" + Field, Field, at(), Settled});
@@ -167,6 +175,27 @@ TEST(LockOrderLinkTest, SameOrderAndRecursionMakeNoCycle) {
   EXPECT_FALSE(reported(G, F));
   EXPECT_FALSE(reported(G, G1));
   EXPECT_FALSE(reported(G, H));
+}
+
+/// main starts `worker` (in a loop when \p Pool); the worker calls `ab`,
+/// which takes a then b, and `ba`, which takes b then a.
+bool bothOrdersOnWorkers(bool Pool) {
+  TU A("main.c");
+  A.fn("main").IsMain = true;
+  A.fn("worker");
+  A.fn("ab");
+  A.fn("ba");
+  A.startThread("main", "worker", Pool ? 1 : 0);
+  A.call("worker", "ab");
+  A.call("worker", "ba");
+  A.candidate("ab", A.acquire("ab", "b", {lock("a")}));
+  CandidateKey Last = A.candidate("ba", A.acquire("ba", "a", {lock("b")}));
+  return reported(linked({&A}), Last);
+}
+
+TEST(LockOrderLinkTest, BothOrdersOnOneThreadStartedOnceCannotDeadlock) {
+  EXPECT_FALSE(bothOrdersOnWorkers(/*Pool=*/false));
+  EXPECT_TRUE(bothOrdersOnWorkers(/*Pool=*/true));
 }
 
 CandidateFact memberCandidate(const std::string &Field) {
