@@ -86,9 +86,11 @@
 //      A is held of a function that acquires B. Every elementary cycle of
 //      up to four locks is one finding, placed at the last of its places
 //      (by file path, then offset) where the check emitted a candidate
-//      (ordersLocks); the first place of each other edge is a note. A lock
-//      taken again while held is recursion, not an order; a member lock is
-//      one lock for every object of its class.
+//      (ordersLocks); the first place of each other edge is a note. A cycle
+//      none of whose two orders may run together (f) is none: one thread
+//      started once takes its locks one after the other. A lock taken again
+//      while held is recursion, not an order; a member lock is one lock for
+//      every object of its class.
 //  (k) thread members (LockOrderLink.cpp): a std::thread member (or a
 //      container of them) that some function starts (an assignment, an
 //      emplace_back, a constructor's initialiser) and no function of the
