@@ -857,8 +857,9 @@ threadMemberOf(const Expr *E,
   return Field && isThreadMemberType(Field->getType()) ? Field : nullptr;
 }
 
-/// Joins, detaches, moves and swaps settle a thread member; an assignment
-/// of a thread, an emplace_back or a push_back starts one.
+/// Joins, detaches, swaps and hand-overs to a function (a move included)
+/// settle a thread member; an assignment of a thread, an emplace_back or a
+/// push_back starts one.
 void FunctionFactsBuilder::threadMemberUse(const Stmt &S) {
   static const llvm::DenseMap<const VarDecl *, const FieldDecl *> NoLoop;
   if (const auto *Loop = dyn_cast<CXXForRangeStmt>(&S)) {
@@ -885,13 +886,19 @@ void FunctionFactsBuilder::threadMemberUse(const Stmt &S) {
       Assign && Assign->getOperator() == OO_Equal && Assign->getNumArgs() == 2)
     if (const FieldDecl *Field = threadMemberOf(Assign->getArg(0), NoLoop))
       threadMember(*Field, Assign->getExprLoc(), /*Settled=*/false);
-  // `std::thread t = std::move(worker_);`: handed over.
-  if (const auto *Move = dyn_cast<CallExpr>(&S);
-      Move && Move->getNumArgs() == 1 && Move->getDirectCallee() &&
-      Move->getDirectCallee()->isInStdNamespace() &&
-      Move->getDirectCallee()->getName() == "move")
-    if (const FieldDecl *Field = threadMemberOf(Move->getArg(0), NoLoop))
-      threadMember(*Field, Move->getExprLoc(), /*Settled=*/true);
+  // Handed to a function (`std::move(worker_)`, `join_all(workers_)`,
+  // `std::swap(worker_, t)`): that function settles it, or keeps it.
+  const auto *Call = dyn_cast<CallExpr>(&S);
+  if (!Call || isa<CXXOperatorCallExpr>(Call))
+    return;
+  for (const Expr *Arg : Call->arguments()) {
+    const Expr *E = Arg->IgnoreParenImpCasts();
+    if (const auto *AddressOf = dyn_cast<UnaryOperator>(E);
+        AddressOf && AddressOf->getOpcode() == UO_AddrOf)
+      E = AddressOf->getSubExpr();
+    if (const FieldDecl *Field = threadMemberOf(E, NoLoop))
+      threadMember(*Field, Arg->getExprLoc(), /*Settled=*/true);
+  }
 }
 
 /// `worker_(&Server::run, this)` in a constructor's initialiser list.

@@ -21,12 +21,18 @@ static constexpr size_t MaxCycles = 256;
 
 bool ordersLocks(const AcquisitionFact &A) { return !A.Held.empty(); }
 
+/// The names the facts give a lambda (FactExtractor.cpp), as a function and
+/// at the place where it is written.
+static bool isLambdaName(llvm::StringRef Name) {
+  return Name == "lambda" || Name.starts_with("lambda in ");
+}
+
 bool ordersLocks(const CallFact &C) {
   // A lambda's "call" is where it is written, not where it runs; a call
   // through a pointer goes to whichever function the program stored.
   return !C.Held.empty() && C.Field.empty() &&
          !llvm::StringRef(C.Callee).starts_with("(*)") &&
-         !llvm::StringRef(C.CalleeName).starts_with("lambda");
+         !isLambdaName(C.CalleeName);
 }
 
 namespace {
@@ -68,8 +74,7 @@ void ProgramGraph::computeLockOrder() {
     for (auto [Caller, CallIndex] : Nodes[Callee].Callers) {
       const Node &N = Nodes[Caller];
       if (CallIndex >= N.DirectCalls ||
-          llvm::StringRef(N.Facts.Calls[CallIndex].CalleeName)
-              .starts_with("lambda"))
+          isLambdaName(N.Facts.Calls[CallIndex].CalleeName))
         continue;
       bool Grew = false;
       for (const auto &[Id, W] : Takes[Callee])
@@ -93,7 +98,7 @@ void ProgramGraph::computeLockOrder() {
     const Node &N = Nodes[I];
     // A lambda's callers are where it is written: it may run later,
     // elsewhere, without the locks held there.
-    bool Lambda = llvm::StringRef(N.Facts.Name).starts_with("lambda");
+    bool Lambda = isLambdaName(N.Facts.Name);
     auto HeldAt = [&](const std::vector<LockRef> &Own, unsigned Order) {
       return Lambda ? Own : effectiveHeld(N.Facts, Own, Order);
     };

@@ -117,8 +117,9 @@ struct ThreadMemberFact {
   std::string Field; ///< the member's id
   std::string Name;  ///< `worker_`
   FactPos At;
-  /// Settled: joined or detached (itself or an element), moved or swapped
-  /// out; else started: a running thread is stored into it.
+  /// Settled: joined or detached (itself or an element), swapped, or handed
+  /// to a function (moved out, `join_all(workers_)`); else started: a
+  /// running thread is stored into it.
   bool Settled = false;
 };
 

@@ -94,7 +94,8 @@
 //  (k) thread members (LockOrderLink.cpp): a std::thread member (or a
 //      container of them) that some function starts (an assignment, an
 //      emplace_back, a constructor's initialiser) and no function of the
-//      program joins, detaches, moves or swaps, is destroyed joinable.
+//      program joins, detaches, swaps or hands to a function (a move, a
+//      `join_all(workers_)`), is destroyed joinable.
 //
 // Callbacks the program registers with itself: a function handed only as an
 // argument to functions of the program (`restart_register(..., save_cb)`) is
