@@ -1,102 +1,93 @@
 //===--- LockOrderInversionCheck.cpp --------------------------------------===//
 #include "checks/concurrency/LockOrderInversionCheck.h"
-#include "checks/model/SharedAccess.h"
-#include "checks/utils/Matchers.h"
-#include "checks/utils/UserLocation.h"
-#include "clang/AST/ExprCXX.h"
+#include "checks/model/FactExtractor.h"
+#include "checks/model/ProgramGraph.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
-#include <set>
 
 using namespace clang;
 using namespace clang::ast_matchers;
 
 namespace loadcheck::concurrency {
 
-static constexpr llvm::StringRef FunctionId = "function";
-static constexpr llvm::StringRef LambdaId = "lambda";
-
 void LockOrderInversionCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(functionDecl(isDefinition(), hasBody(stmt()),
-                                  unless(isImplicit()), unless(isDefaulted()),
-                                  utils::inUserCode())
-                         .bind(FunctionId),
-                     this);
-  Finder->addMatcher(lambdaExpr(utils::inUserCode()).bind(LambdaId), this);
-}
-
-void LockOrderInversionCheck::onStartOfTranslationUnit() {
-  Edges.clear();
-  Seen.clear();
-  SeenAcquisitions.clear();
+  // The orders are read from the program facts at the end of the TU.
+  Finder->addMatcher(translationUnitDecl().bind("tu"), this);
 }
 
 void LockOrderInversionCheck::check(const MatchFinder::MatchResult &Result) {
-  SM = Result.SourceManager;
-  const FunctionDecl *Function =
-      Result.Nodes.getNodeAs<FunctionDecl>(FunctionId);
-  if (const auto *Lambda = Result.Nodes.getNodeAs<LambdaExpr>(LambdaId))
-    Function = Lambda->getCallOperator();
-  if (!Function || !Seen.insert(Function).second)
-    return;
-  const model::FunctionLockModel &Model =
-      model::LockModels::of(*Result.Context).function(*Function);
-  for (const model::Acquisition &Acquired : Model.acquisitions()) {
-    // A try-lock never waits: it cannot close a deadlock cycle.
-    if (Acquired.Lock.Try || Acquired.AlreadyHeld.empty())
+  Context = Result.Context;
+}
+
+/// `'a'`, `'a', 'b'`: the locks held at an order place.
+static std::string heldNames(const std::vector<model::LockRef> &Held) {
+  std::string Out;
+  for (const model::LockRef &L : Held)
+    Out += (Out.empty() ? "'" : ", '") + L.Name + "'";
+  return Out;
+}
+
+std::optional<model::LinkVerdict>
+LockOrderInversionCheck::decide(model::ProgramFactsIndex &Index,
+                                const model::FactPos &At,
+                                const std::string &Function) {
+  model::CandidateFact Candidate =
+      Index.addCandidate(model::LockOrderInversionCheckName, At, Function);
+  if (model::programVerdictsDeferred())
+    return model::LinkVerdict{};
+  std::optional<model::LinkVerdict> Verdict = Index.tuGraph().judge(Candidate);
+  if (!Verdict || !Verdict->Report)
+    return std::nullopt;
+  return Verdict;
+}
+
+void LockOrderInversionCheck::addNotes(model::ProgramFactsIndex &Index,
+                                       const model::LinkVerdict &Verdict) {
+  for (const model::LinkNote &Note : Verdict.Notes)
+    if (SourceLocation Loc = Index.locationOf(Note); Loc.isValid())
+      diag(Loc, "%0", DiagnosticIDs::Note) << Note.Message;
+}
+
+void LockOrderInversionCheck::reportOrders(const model::FunctionFacts &Function,
+                                           model::ProgramFactsIndex &Index) {
+  for (const model::AcquisitionFact &A : Function.Acquisitions) {
+    if (!model::ordersLocks(A) ||
+        !Reported.insert({A.At.File, A.At.Offset}).second)
       continue;
-    // Template instantiations repeat their pattern's acquisitions.
-    if (!SeenAcquisitions.insert(SM->getFileLoc(Acquired.Lock.AcquiredAt))
-             .second)
+    std::optional<model::LinkVerdict> Verdict =
+        decide(Index, A.At, Function.Id);
+    if (!Verdict)
       continue;
-    for (const model::HeldLock &Held : Acquired.AlreadyHeld)
-      if (Held.Id != Acquired.Lock.Id)
-        Edges.push_back({Held, Acquired.Lock, Function});
+    diag(Index.locationOf(A.At),
+         "%0 taken holding %1 closes a lock-order cycle and can deadlock; keep "
+         "one lock order")
+        << ("'" + A.Lock.Name + "'") << heldNames(A.Held);
+    addNotes(Index, *Verdict);
+  }
+  for (const model::CallFact &C : Function.Calls) {
+    if (!model::ordersLocks(C) ||
+        !Reported.insert({C.At.File, C.At.Offset}).second)
+      continue;
+    std::optional<model::LinkVerdict> Verdict =
+        decide(Index, C.At, Function.Id);
+    if (!Verdict)
+      continue;
+    diag(Index.locationOf(C.At),
+         "%0 called holding %1 takes a lock of a lock-order cycle and can "
+         "deadlock; use one order")
+        << ("'" + C.CalleeName + "'") << heldNames(C.Held);
+    addNotes(Index, *Verdict);
   }
 }
 
 void LockOrderInversionCheck::onEndOfTranslationUnit() {
-  if (!SM)
+  if (!Context)
     return;
-  // Source order of the second acquisition: the later edge is reported.
-  std::stable_sort(
-      Edges.begin(), Edges.end(), [&](const Edge &A, const Edge &B) {
-        return SM->isBeforeInTranslationUnit(SM->getFileLoc(A.To.AcquiredAt),
-                                             SM->getFileLoc(B.To.AcquiredAt));
-      });
-  std::set<std::pair<const void *, const void *>> ReportedPairs;
-  for (size_t I = 0; I < Edges.size(); ++I) {
-    const Edge &Later = Edges[I];
-    const Edge *Earlier = nullptr;
-    for (size_t J = 0; J < I && !Earlier; ++J)
-      if (Edges[J].From.Id == Later.To.Id && Edges[J].To.Id == Later.From.Id)
-        Earlier = &Edges[J];
-    if (!Earlier)
-      continue;
-    const void *A = Later.From.Id.Decl, *B = Later.To.Id.Decl;
-    if (!ReportedPairs.insert({std::min(A, B), std::max(A, B)}).second)
-      continue;
-    const auto *Taken = cast<NamedDecl>(Later.To.Id.Decl);
-    const auto *Holding = cast<NamedDecl>(Later.From.Id.Decl);
-    diag(Later.To.AcquiredAt,
-         "%0 taken under %1 inverts the order in '%2' and can deadlock; use "
-         "std::scoped_lock")
-        << Taken << Holding << model::functionDisplayName(*Earlier->Function)
-        << utils::fileRange(Later.To.Acquisition
-                                ? Later.To.Acquisition->getSourceRange()
-                                : SourceRange(Later.To.AcquiredAt),
-                            *SM, getLangOpts());
-    if (Earlier->From.Kind == model::HeldBy::Annotation)
-      diag(Earlier->From.AcquiredAt,
-           "%0 held by every caller (requires_capability)", DiagnosticIDs::Note)
-          << Taken;
-    else
-      diag(Earlier->From.AcquiredAt, "%0 acquired here", DiagnosticIDs::Note)
-          << Taken;
-    diag(Earlier->To.AcquiredAt, "%0 then acquired here while holding %1",
-         DiagnosticIDs::Note)
-        << Holding << Taken;
-  }
-  Edges.clear();
+  model::ProgramFactsIndex &Index = model::ProgramFactsIndex::of(*Context);
+  // Candidates are added to the facts' own list, not to their functions.
+  Reported.clear();
+  for (const model::FunctionFacts &Function : Index.facts().Functions)
+    reportOrders(Function, Index);
+  Context = nullptr;
 }
 
 } // namespace loadcheck::concurrency

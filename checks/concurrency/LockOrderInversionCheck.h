@@ -2,22 +2,31 @@
 #ifndef LOADCHECK_CHECKS_CONCURRENCY_LOCKORDERINVERSIONCHECK_H
 #define LOADCHECK_CHECKS_CONCURRENCY_LOCKORDERINVERSIONCHECK_H
 
-#include "checks/model/LockModel.h"
+#include "checks/model/ProgramFacts.h"
+#include "checks/model/ProgramLink.h"
 #include "clang-tidy/ClangTidyCheck.h"
-#include "llvm/ADT/DenseSet.h"
-#include <vector>
+#include <optional>
+#include <set>
+
+namespace loadcheck::model {
+class ProgramFactsIndex;
+} // namespace loadcheck::model
 
 namespace loadcheck::concurrency {
 
-/// Flags two functions that acquire the same two locks in opposite orders, a
-/// potential deadlock.
+/// Flags a cycle of lock acquisitions, a potential deadlock: two locks taken
+/// in opposite orders, or three and more in a circle (A then B, B then C,
+/// C then A), by functions of any file.
 ///
-/// Every acquisition made while another lock is held is an ordered edge
-/// (held -> acquired) from the lock model; at the end of the translation
-/// unit, an edge whose reverse was seen earlier is reported on its second
-/// acquisition, with notes on the other function's two acquisitions. Locks
-/// taken together (std::scoped_lock(a, b), std::lock(a, b)) and try-locks
-/// make no edge.
+/// Every acquisition made while another lock is held orders the two locks,
+/// and so does a call made while a lock is held of a function that acquires
+/// a lock itself or in its callees. Those places are the candidates of the
+/// program model (ProgramGraph.h); the link finds the cycles among the
+/// orders of the whole program and keeps one place per cycle (the last in
+/// file order), with every other order of the cycle as a note. Locks taken
+/// together (std::scoped_lock(a, b), std::lock(a, b)) and try-locks make no
+/// order; a lock is one per variable or per member of a class (two objects
+/// of one class are one lock).
 class LockOrderInversionCheck final : public clang::tidy::ClangTidyCheck {
 public:
   LockOrderInversionCheck(llvm::StringRef Name,
@@ -30,20 +39,22 @@ public:
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void
   check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
-  void onStartOfTranslationUnit() override;
   void onEndOfTranslationUnit() override;
 
 private:
-  /// `To` acquired while `From` was held, in `Function`.
-  struct Edge {
-    model::HeldLock From;
-    model::HeldLock To;
-    const clang::FunctionDecl *Function;
-  };
-  std::vector<Edge> Edges;
-  llvm::DenseSet<const clang::FunctionDecl *> Seen;
-  llvm::DenseSet<clang::SourceLocation> SeenAcquisitions;
-  clang::SourceManager *SM = nullptr;
+  void reportOrders(const model::FunctionFacts &Function,
+                    model::ProgramFactsIndex &Index);
+  /// Emits the finding at \p At unless the plugin's own TU shows no cycle
+  /// through it; returns the notes' verdict to add (or nothing).
+  std::optional<model::LinkVerdict> decide(model::ProgramFactsIndex &Index,
+                                           const model::FactPos &At,
+                                           const std::string &Function);
+  void addNotes(model::ProgramFactsIndex &Index,
+                const model::LinkVerdict &Verdict);
+  clang::ASTContext *Context = nullptr;
+  /// Places already reported: (file, offset) of the facts (template
+  /// instantiations repeat their pattern's places).
+  std::set<std::pair<unsigned, unsigned>> Reported;
 };
 
 } // namespace loadcheck::concurrency

@@ -1,5 +1,7 @@
 //===--- UnjoinedThreadCheck.cpp ------------------------------------------===//
 #include "checks/concurrency/UnjoinedThreadCheck.h"
+#include "checks/model/FactExtractor.h"
+#include "checks/model/ProgramGraph.h"
 #include "checks/utils/JThreadFix.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/UserLocation.h"
@@ -11,6 +13,7 @@ using namespace clang::ast_matchers;
 namespace loadcheck::concurrency {
 
 static constexpr llvm::StringRef ThreadVar = "thread-var";
+static constexpr llvm::StringRef ThreadMember = "thread-member";
 
 /// A std::thread with automatic storage declared in user code:
 ///   std::thread t(work);   auto t = std::thread(work);   Worker t(work);
@@ -32,6 +35,49 @@ static const model::ObligationPolicy ThreadPolicy{NeutralMethods, "joinable"};
 
 void UnjoinedThreadCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(localThread().bind(ThreadVar), this);
+  Finder->addMatcher(fieldDecl(utils::inUserCode()).bind(ThreadMember), this);
+}
+
+/// Every method the class declares is defined in this TU (or needs no
+/// body): the TU sees every place that could join its members.
+static bool definedHere(const CXXRecordDecl &Record) {
+  return llvm::all_of(Record.methods(), [](const CXXMethodDecl *M) {
+    return M->isImplicit() || M->isDeleted() || M->isDefaulted() ||
+           M->isPureVirtual() || M->hasBody();
+  });
+}
+
+/// A std::thread member (or a container of them): the link decides
+/// whether any function of the program joins or detaches it.
+void UnjoinedThreadCheck::checkMember(const FieldDecl &Member,
+                                      ASTContext &Ctx) {
+  const auto *Record = dyn_cast<CXXRecordDecl>(Member.getParent());
+  // Templates: each instantiation's member is another id; left out.
+  if (!Record || Record->isDependentContext() ||
+      isa<ClassTemplateSpecializationDecl>(Record) ||
+      !model::isThreadMemberType(Member.getType()))
+    return;
+  model::ProgramFactsIndex &Index = model::ProgramFactsIndex::of(Ctx);
+  model::CandidateFact Candidate = Index.addCandidate(
+      model::UnjoinedThreadCheckName, Index.posOf(Member.getLocation()), "",
+      Index.idOf(&Member), Member.getNameAsString());
+  model::LinkVerdict Verdict;
+  if (!model::programVerdictsDeferred()) {
+    // The plugin: silence unless the whole class is in view.
+    if (!definedHere(*Record))
+      return;
+    std::optional<model::LinkVerdict> Judged = Index.tuGraph().judge(Candidate);
+    if (!Judged || !Judged->Report)
+      return;
+    Verdict = std::move(*Judged);
+  }
+  diag(Member.getLocation(),
+       "thread member %0 is never joined; its destructor calls "
+       "std::terminate; join it or use jthread")
+      << &Member;
+  for (const model::LinkNote &Note : Verdict.Notes)
+    if (SourceLocation Loc = Index.locationOf(Note); Loc.isValid())
+      diag(Loc, "%0", DiagnosticIDs::Note) << Note.Message;
 }
 
 void UnjoinedThreadCheck::onStartOfTranslationUnit() {
@@ -60,6 +106,10 @@ UnjoinedThreadCheck::exitsOf(const Decl &Function, ASTContext &Ctx) {
 }
 
 void UnjoinedThreadCheck::check(const MatchFinder::MatchResult &Result) {
+  if (const auto *Member = Result.Nodes.getNodeAs<FieldDecl>(ThreadMember)) {
+    checkMember(*Member, *Result.Context);
+    return;
+  }
   const auto *Thread = Result.Nodes.getNodeAs<VarDecl>(ThreadVar);
   const DeclContext *Owner = Thread->getParentFunctionOrMethod();
   if (!Owner) // not inside a function body: no paths to follow

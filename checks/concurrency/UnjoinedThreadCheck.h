@@ -18,6 +18,13 @@ namespace loadcheck::concurrency {
 /// A `join()`, `detach()`, move, swap or hand-over by reference settles the
 /// thread; `if (t.joinable()) t.join();` is understood. In C++20 the fix-it
 /// changes the declared type to std::jthread when that is provably safe.
+///
+/// A std::thread data member (or a container of them) that no function of
+/// the program joins or detaches, and that some function starts, is flagged
+/// on its declaration: the owner's destructor calls std::terminate while the
+/// thread runs. That verdict needs every method of the class, in any file:
+/// the driver's link stage takes it (ProgramGraph.h); the plugin reports
+/// only when every method of the class is defined in its TU.
 class UnjoinedThreadCheck final : public clang::tidy::ClangTidyCheck {
 public:
   UnjoinedThreadCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
@@ -32,6 +39,7 @@ public:
   void onStartOfTranslationUnit() override;
 
 private:
+  void checkMember(const clang::FieldDecl &Member, clang::ASTContext &Ctx);
   using Exits = llvm::DenseMap<const clang::VarDecl *, model::OpenExit>;
   /// The open exits of every thread of a function, computed on the first
   /// thread matched in it: one CFG per function.

@@ -48,6 +48,23 @@ bool isSharedState(const ValueDecl *D, const SourceManager &SM) {
   return false;
 }
 
+static bool isStdThread(QualType T) {
+  const CXXRecordDecl *Record = T.getNonReferenceType()->getAsCXXRecordDecl();
+  return Record && Record->isInStdNamespace() && Record->getIdentifier() &&
+         Record->getName() == "thread";
+}
+
+bool isThreadMemberType(QualType T) {
+  if (isStdThread(T))
+    return true;
+  const auto *Container = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      T.getNonReferenceType()->getAsCXXRecordDecl());
+  return Container && Container->isInStdNamespace() &&
+         Container->getTemplateArgs().size() >= 1 &&
+         Container->getTemplateArgs()[0].getKind() == TemplateArgument::Type &&
+         isStdThread(Container->getTemplateArgs()[0].getAsType());
+}
+
 bool isProcessExit(const FunctionDecl &Callee) {
   if (!Callee.getIdentifier())
     return false;
@@ -375,6 +392,29 @@ CandidateFact ProgramFactsIndex::addCandidate(
   return C;
 }
 
+CandidateFact ProgramFactsIndex::addCandidate(llvm::StringRef Check,
+                                              const FactPos &At,
+                                              llvm::StringRef Function,
+                                              llvm::StringRef Var,
+                                              llvm::StringRef VarName) {
+  CandidateFact C;
+  C.Check = Check.str();
+  C.At = At;
+  C.Function = Function.str();
+  C.Var = Var.str();
+  C.VarName = VarName.str();
+  Facts.Candidates.push_back(C);
+  return C;
+}
+
+SourceLocation ProgramFactsIndex::locationOf(const FactPos &At) {
+  if (At.File >= FileIds.size())
+    return {};
+  return Ctx.getSourceManager()
+      .getLocForStartOfFile(FileIds[At.File])
+      .getLocWithOffset(At.Offset);
+}
+
 const TUFacts &ProgramFactsIndex::facts() {
   if (!Extracted) {
     Extracted = true;
@@ -516,6 +556,12 @@ private:
   void fixtureRecords(const CXXRecordDecl &Record);
   void noteText(const Stmt &S);
   void textJoins();
+  void acquisitions();
+  void threadMemberUse(const Stmt &S);
+  void threadMemberStarts(const CXXConstructorDecl &Ctor);
+  void threadMember(const FieldDecl &Field, SourceLocation Loc, bool Settled);
+  /// Range-for variables over a thread container member: that member.
+  llvm::DenseMap<const VarDecl *, const FieldDecl *> ElementOf;
 };
 
 /// Whether \p Arg is a std::chrono::duration built from a constant count
@@ -750,6 +796,7 @@ void FunctionFactsBuilder::lambda(const LambdaExpr &L) {
 void FunctionFactsBuilder::walk(const Stmt *S) {
   if (!S)
     return;
+  threadMemberUse(*S);
   if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S) && !OuterLoop) {
     OuterLoop = orderOf(S->getBeginLoc()) + 1;
     Loops.push_back({OuterLoop - 1, orderOf(S->getEndLoc())});
@@ -914,6 +961,123 @@ void FunctionFactsBuilder::textJoins() {
       }
 }
 
+/// The lock model's own acquisitions (try-locks never wait: no order). A
+/// lock class's own lock() takes the object's lock, not an order of its
+/// member (netLockEffect).
+void FunctionFactsBuilder::acquisitions() {
+  // A guard class's constructor locks the mutex it was given, not an order.
+  if (const auto *Method = dyn_cast<CXXMethodDecl>(&F);
+      Method && (isLockType(compat::recordType(Ctx, Method->getParent())) ||
+                 Method->getParent()->hasAttr<ScopedLockableAttr>()))
+    return;
+  for (const Acquisition &A : Locks.acquisitions()) {
+    if (A.Lock.Try || A.Lock.Kind == HeldBy::Annotation)
+      continue;
+    // A reference member (`MutexLock &mutex_`) is whichever lock its object
+    // was given: one id for all of them would make false orders.
+    if (const auto *Field = dyn_cast_or_null<FieldDecl>(A.Lock.Id.Decl);
+        Field && Field->getType()->isReferenceType())
+      continue;
+    AcquisitionFact Fact{lockRef(A.Lock),
+                         Index.posOf(A.Lock.AcquiredAt),
+                         {},
+                         orderOf(A.Lock.AcquiredAt)};
+    for (const HeldLock &H : A.AlreadyHeld)
+      if (LockRef Held = lockRef(H);
+          !(Held == Fact.Lock) && !llvm::is_contained(Fact.Held, Held))
+        Fact.Held.push_back(std::move(Held));
+    Out.Acquisitions.push_back(std::move(Fact));
+  }
+}
+
+void FunctionFactsBuilder::threadMember(const FieldDecl &Field,
+                                        SourceLocation Loc, bool Settled) {
+  Out.ThreadMembers.push_back(
+      {Index.idOf(&Field), Field.getNameAsString(), Index.posOf(Loc), Settled});
+}
+
+/// The thread member \p E names (`worker_`, `workers_[i]`, a range-for
+/// variable over `workers_`), or null.
+static const FieldDecl *
+threadMemberOf(const Expr *E,
+               const llvm::DenseMap<const VarDecl *, const FieldDecl *> &Loop) {
+  if (!E)
+    return nullptr;
+  E = E->IgnoreParenImpCasts();
+  if (const auto *Index = dyn_cast<CXXOperatorCallExpr>(E);
+      Index && Index->getOperator() == OO_Subscript)
+    E = Index->getArg(0)->IgnoreParenImpCasts();
+  else if (const auto *At = dyn_cast<CXXMemberCallExpr>(E);
+           At && At->getMethodDecl() &&
+           At->getMethodDecl()->getNameAsString() == "at")
+    E = At->getImplicitObjectArgument()->IgnoreParenImpCasts();
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
+    if (const auto *Var = dyn_cast<VarDecl>(Ref->getDecl()))
+      return Loop.lookup(Var);
+  const auto *Member = dyn_cast<MemberExpr>(E);
+  const auto *Field =
+      Member ? dyn_cast<FieldDecl>(Member->getMemberDecl()) : nullptr;
+  return Field && isThreadMemberType(Field->getType()) ? Field : nullptr;
+}
+
+/// Joins, detaches, swaps and hand-overs to a function (a move included)
+/// settle a thread member; an assignment of a thread, an emplace_back or a
+/// push_back starts one.
+void FunctionFactsBuilder::threadMemberUse(const Stmt &S) {
+  static const llvm::DenseMap<const VarDecl *, const FieldDecl *> NoLoop;
+  if (const auto *Loop = dyn_cast<CXXForRangeStmt>(&S)) {
+    if (const FieldDecl *Field = threadMemberOf(Loop->getRangeInit(), NoLoop))
+      ElementOf[Loop->getLoopVariable()] = Field;
+    return;
+  }
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(&S)) {
+    const CXXMethodDecl *Method = Call->getMethodDecl();
+    if (!Method || !Method->getIdentifier())
+      return;
+    llvm::StringRef Name = Method->getName();
+    const FieldDecl *Field =
+        threadMemberOf(Call->getImplicitObjectArgument(), ElementOf);
+    if (!Field)
+      return;
+    if (Name == "join" || Name == "detach" || Name == "swap")
+      threadMember(*Field, Call->getExprLoc(), /*Settled=*/true);
+    else if (Name == "emplace_back" || Name == "push_back" || Name == "emplace")
+      threadMember(*Field, Call->getExprLoc(), /*Settled=*/false);
+    return;
+  }
+  if (const auto *Assign = dyn_cast<CXXOperatorCallExpr>(&S);
+      Assign && Assign->getOperator() == OO_Equal && Assign->getNumArgs() == 2)
+    if (const FieldDecl *Field = threadMemberOf(Assign->getArg(0), NoLoop))
+      threadMember(*Field, Assign->getExprLoc(), /*Settled=*/false);
+  // Handed to a function (`std::move(worker_)`, `join_all(workers_)`,
+  // `std::swap(worker_, t)`): that function settles it, or keeps it.
+  const auto *Call = dyn_cast<CallExpr>(&S);
+  if (!Call || isa<CXXOperatorCallExpr>(Call))
+    return;
+  for (const Expr *Arg : Call->arguments()) {
+    const Expr *E = Arg->IgnoreParenImpCasts();
+    if (const auto *AddressOf = dyn_cast<UnaryOperator>(E);
+        AddressOf && AddressOf->getOpcode() == UO_AddrOf)
+      E = AddressOf->getSubExpr();
+    if (const FieldDecl *Field = threadMemberOf(E, NoLoop))
+      threadMember(*Field, Arg->getExprLoc(), /*Settled=*/true);
+  }
+}
+
+/// `worker_(&Server::run, this)` in a constructor's initialiser list.
+void FunctionFactsBuilder::threadMemberStarts(const CXXConstructorDecl &Ctor) {
+  for (const CXXCtorInitializer *Init : Ctor.inits()) {
+    const FieldDecl *Field = Init->getMember();
+    if (!Field || !Init->isWritten() || !isThreadMemberType(Field->getType()))
+      continue;
+    const auto *Construct =
+        dyn_cast_or_null<CXXConstructExpr>(Init->getInit()->IgnoreImplicit());
+    if (Construct && Construct->getNumArgs() > 0 &&
+        !Construct->getConstructor()->isMoveConstructor())
+      threadMember(*Field, Init->getSourceLocation(), /*Settled=*/false);
+  }
+}
+
 FunctionFacts FunctionFactsBuilder::build(
     llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas) {
   Out.Id = Index.idOf(&F);
@@ -933,9 +1097,12 @@ FunctionFacts FunctionFactsBuilder::build(
     overrides(*Method);
   if (const CXXRecordDecl *Fixture = fixtureOfSetUp(F))
     fixtureRecords(*Fixture);
+  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(&F))
+    threadMemberStarts(*Ctor);
   walk(F.getBody());
   textJoins();
   netLockEffect();
+  acquisitions();
   accesses(Lambdas);
   return std::move(Out);
 }
@@ -997,6 +1164,8 @@ private:
     Append(Into.ThreadStarts, From.ThreadStarts);
     Append(Into.Waits, From.Waits);
     Append(Into.Wakes, From.Wakes);
+    Append(Into.Acquisitions, From.Acquisitions);
+    Append(Into.ThreadMembers, From.ThreadMembers);
     Into.FatalSink = Into.FatalSink && From.FatalSink;
     for (std::string &Base : From.Overrides)
       if (!llvm::is_contained(Into.Overrides, Base))

@@ -47,6 +47,7 @@
 namespace clang {
 class ASTContext;
 class Decl;
+class QualType;
 class FunctionDecl;
 class NamedDecl;
 class SourceManager;
@@ -60,6 +61,10 @@ namespace loadcheck::model {
 /// static data members, and data members of a class that owns a mutex
 /// (unless annotated guarded_by). Declarations in system headers are not.
 bool isSharedState(const clang::ValueDecl *D, const clang::SourceManager &SM);
+
+/// True for std::thread and the standard containers of them
+/// (`std::vector<std::thread>`): a member the owner must join or detach.
+bool isThreadMemberType(clang::QualType T);
 
 /// True for exit, _Exit, _exit, quick_exit, abort, std::terminate (and their
 /// std:: spellings): calls that end the process at once.
@@ -87,6 +92,14 @@ public:
                              const clang::ValueDecl *Var = nullptr,
                              const clang::FunctionDecl *After = nullptr,
                              const clang::NamedDecl *Source = nullptr);
+
+  /// Records a candidate at a place of the facts (a check that reports on
+  /// the facts themselves); \p Function and \p Var are ids.
+  CandidateFact addCandidate(llvm::StringRef Check, const FactPos &At,
+                             llvm::StringRef Function, llvm::StringRef Var = "",
+                             llvm::StringRef VarName = "");
+  /// A place of the facts, back as a location of this TU.
+  clang::SourceLocation locationOf(const FactPos &At);
 
   /// The stable id of a function, global, field or lock (see ProgramFacts.h).
   const std::string &idOf(const clang::Decl *D);

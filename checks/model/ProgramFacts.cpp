@@ -125,6 +125,20 @@ static Value toJSON(const FunctionFacts &F) {
       Join["part"] = J.Part;
     return Value(std::move(Join));
   });
+  putList(O, "acquisitions", F.Acquisitions, [](const AcquisitionFact &A) {
+    Object Acquired{{"lock", toJSON(std::vector<LockRef>{A.Lock})},
+                    {"at", toJSON(A.At)},
+                    {"order", A.Order}};
+    if (!A.Held.empty())
+      Acquired["held"] = toJSON(A.Held);
+    return Value(std::move(Acquired));
+  });
+  putList(O, "thread_members", F.ThreadMembers, [](const ThreadMemberFact &T) {
+    Object Use{{"field", T.Field}, {"name", T.Name}, {"at", toJSON(T.At)}};
+    if (T.Settled)
+      Use["settled"] = true;
+    return Value(std::move(Use));
+  });
   return O;
 }
 
@@ -321,6 +335,19 @@ struct Reader {
     F.FixtureRecords = strings(O, "fixture_records");
     each(O, "joins", [&](const Object &J) {
       F.Joins.push_back({str(J, "member"), str(J, "part"), pos(J, "at")});
+    });
+    each(O, "acquisitions", [&](const Object &A) {
+      std::vector<LockRef> Lock = locks(A, "lock");
+      if (Lock.size() != 1) {
+        Failed = true;
+        return;
+      }
+      F.Acquisitions.push_back(
+          {Lock.front(), pos(A, "at"), locks(A, "held"), num(A.get("order"))});
+    });
+    each(O, "thread_members", [&](const Object &T) {
+      F.ThreadMembers.push_back(
+          {str(T, "field"), str(T, "name"), pos(T, "at"), flag(T, "settled")});
     });
     if (F.Id.empty())
       Failed = true;

@@ -110,6 +110,28 @@ struct JoinFact {
   FactPos At;         ///< where it is joined
 };
 
+/// A lock a function takes itself and may wait for (try-locks left out).
+struct AcquisitionFact {
+  LockRef Lock;
+  FactPos At;
+  /// Locks already held there (wrappers of the same TU applied), the
+  /// acquired lock itself left out (a recursive acquisition is no order).
+  std::vector<LockRef> Held;
+  unsigned Order = 0; ///< among the function's calls and accesses
+};
+
+/// What a function does with a std::thread data member (or a container of
+/// them, `std::vector<std::thread> workers_`).
+struct ThreadMemberFact {
+  std::string Field; ///< the member's id
+  std::string Name;  ///< `worker_`
+  FactPos At;
+  /// Settled: joined or detached (itself or an element), swapped, or handed
+  /// to a function (moved out, `join_all(workers_)`); else started: a
+  /// running thread is stored into it.
+  bool Settled = false;
+};
+
 /// Why a function may run on any thread.
 enum class RootKind {
   ThreadEntry, ///< started as a thread (At = where it is started)
@@ -184,6 +206,11 @@ struct FunctionFacts {
   /// Run-time values it joins into the string it returns or into members,
   /// in a function whose literals read like SQL (StringProvenance.h).
   std::vector<JoinFact> Joins;
+  /// Locks it acquires itself, with the locks already held: the order
+  /// edges of lock-order-inversion (LockOrderLink.cpp).
+  std::vector<AcquisitionFact> Acquisitions;
+  /// Starts, joins and detaches of std::thread members (unjoined-thread).
+  std::vector<ThreadMemberFact> ThreadMembers;
 };
 
 /// A finding whose verdict needs the program: which check, where the

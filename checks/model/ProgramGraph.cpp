@@ -51,6 +51,10 @@ void ProgramGraph::add(const TUFacts &TU) {
         Fix(S.At);
     for (JoinFact &J : F.Joins)
       Fix(J.At);
+    for (AcquisitionFact &A : F.Acquisitions)
+      Fix(A.At);
+    for (ThreadMemberFact &T : F.ThreadMembers)
+      Fix(T.At);
     Statistics.Functions++;
     Statistics.Calls += F.Calls.size();
     NodeIndex[F.Id] = Nodes.size();
@@ -169,6 +173,7 @@ void ProgramGraph::link() {
   computeGuards();
   computeProgramThreads();
   computeMayBlock();
+  computeLockOrder();
 }
 
 /// How many levels of callers startedOnce() follows up to `main`.
@@ -981,6 +986,10 @@ ProgramGraph::judge(const CandidateFact &Candidate) const {
     return judgeBlockingUnderLock(Candidate);
   if (Candidate.Check == SqlConcatenationCheckName)
     return judgeSqlConcatenation(Candidate);
+  if (Candidate.Check == LockOrderInversionCheckName)
+    return judgeLockOrder(Candidate);
+  if (Candidate.Check == UnjoinedThreadCheckName)
+    return judgeThreadMember(Candidate);
   return std::nullopt;
 }
 

@@ -93,6 +93,24 @@
 //      as a member, was built from a run-time value when that function
 //      returns a string it joined one into, or when a method of the program
 //      joins one into that member (FunctionFacts::Joins).
+//  (l) lock order (LockOrderLink.cpp): the locks each function acquires,
+//      itself or in its direct callees, a least fixpoint (a lambda's
+//      "call" where it is written is left out: it may run elsewhere). An
+//      order edge A -> B is an acquisition of B while A is held (its own
+//      locks, locks on entry (c), wrappers (d)), or a direct call made while
+//      A is held of a function that acquires B. Every elementary cycle of
+//      up to four locks is one finding, placed at the last of its places
+//      (by file path, then offset) where the check emitted a candidate
+//      (ordersLocks); the first place of each other edge is a note. A cycle
+//      none of whose two orders may run together (f) is none: one thread
+//      started once takes its locks one after the other. A lock taken again
+//      while held is recursion, not an order; a member lock is one lock for
+//      every object of its class.
+//  (m) thread members (LockOrderLink.cpp): a std::thread member (or a
+//      container of them) that some function starts (an assignment, an
+//      emplace_back, a constructor's initialiser) and no function of the
+//      program joins, detaches, swaps or hands to a function (a move, a
+//      `join_all(workers_)`), is destroyed joinable.
 //
 // Callbacks the program registers with itself: a function handed only as an
 // argument to functions of the program (`restart_register(..., save_cb)`) is
@@ -138,6 +156,16 @@ inline constexpr llvm::StringLiteral BlockingUnderLockCheckName =
     "loadcheck-blocking-under-lock";
 inline constexpr llvm::StringLiteral SqlConcatenationCheckName =
     "loadcheck-sql-concatenation";
+inline constexpr llvm::StringLiteral LockOrderInversionCheckName =
+    "loadcheck-lock-order-inversion";
+inline constexpr llvm::StringLiteral UnjoinedThreadCheckName =
+    "loadcheck-unjoined-thread";
+
+/// The places a lock-order candidate is emitted at, the same in the check
+/// and in the link: an acquisition made while another lock is held, and a
+/// direct call of a function made while a lock is held.
+bool ordersLocks(const AcquisitionFact &A);
+bool ordersLocks(const CallFact &C);
 
 /// Why a function is concurrent: the root it is reached from and the first
 /// call on the way (for notes).
@@ -214,7 +242,34 @@ public:
 
   LinkStatistics statistics() const { return Statistics; }
 
+  // ---- lock order and thread members (LockOrderLink.cpp) ------------------
+  /// One place that orders two locks: an acquisition of `To` while `From`
+  /// is held, or a call made while `From` is held of a function that
+  /// acquires `To` (itself or in a callee).
+  struct OrderSite {
+    unsigned Node = 0;
+    FactPos At;
+    std::string Callee; ///< empty for an acquisition
+    /// Where `To` is acquired (the call's acquisition, down the callees).
+    FactPos AcquiredAt;
+    std::string AcquiredIn; ///< the function that acquires `To`
+  };
+  /// A cycle of the lock-order graph: Locks[i] is held while Locks[i+1]
+  /// (and the last while the first) is acquired, at Sites[i].
+  struct LockCycle {
+    std::vector<LockRef> Locks;
+    std::vector<OrderSite> Sites;
+  };
+  /// The cycles whose representative (the last candidate place among their
+  /// sites) is \p At; empty when none.
+  const std::vector<LockCycle> *cyclesAt(const FactPos &At) const;
+
 private:
+  void computeLockOrder();
+  LinkVerdict judgeLockOrder(const CandidateFact &C) const;
+  LinkVerdict judgeThreadMember(const CandidateFact &C) const;
+  std::map<std::pair<unsigned, unsigned>, std::vector<LockCycle>> CyclesAt;
+
   struct Node {
     FunctionFacts Facts;
     std::vector<std::pair<unsigned, unsigned>> Callers; ///< (node, call)

@@ -1,0 +1,341 @@
+//===--- LockOrderLinkTests.cpp - lock cycles and thread members, linked --===//
+//
+// Small multi-file projects run through the driver: lock-order-inversion
+// finds cycles of lock orders made by functions of different files (their
+// own acquisitions, calls made under a lock of functions that lock, lock
+// wrappers of other files), one finding per cycle; unjoined-thread decides
+// a std::thread member by every method of its class, wherever it is
+// defined. Each with the lookalikes that must stay silent: two locks always
+// taken in the same order, a lock taken again under itself, a member thread
+// joined in a stop() the destructor of another file calls, a std::jthread
+// member, a member never started, a vector of threads joined in a loop.
+//
+//===----------------------------------------------------------------------===//
+#include "tests/Artifacts.h"
+#include "tests/cli/Workspace.h"
+#include "tests/harness/FixtureRunner.h"
+
+#include "llvm/Support/JSON.h"
+#include <gtest/gtest.h>
+#include <set>
+
+namespace loadcheck::testing {
+namespace {
+
+namespace json = llvm::json;
+
+const std::string LOI = "loadcheck-lock-order-inversion";
+const std::string UT = "loadcheck-unjoined-thread";
+
+/// A project of the \p Ext files under src/ compiled with \p Flags.
+FileMap project(FileMap Sources, llvm::StringRef Ext = ".c",
+                const std::string &Flags = "-x c -std=c11 -I@DIR@/src") {
+  std::vector<std::string> Files;
+  for (const auto &[Path, Text] : Sources)
+    if (llvm::StringRef(Path).ends_with(Ext))
+      Files.push_back(Path);
+  Sources["build/compile_commands.json"] = compileDatabase(Files, Flags);
+  return Sources;
+}
+
+FileMap cxxProject(FileMap Sources) {
+  return project(std::move(Sources), ".cpp",
+                 "-x c++ -std=c++20 -pthread -I@DIR@/src");
+}
+
+/// Runs \p Check over \p Dir; the report stays in out.json.
+void run(const Workspace &Dir, const std::string &Check) {
+  ProcessResult Run =
+      runProcess(LOADCHECK_BINARY,
+                 {"--root=" + Dir.path(), "--checks=-*," + Check, "-p", "build",
+                  "--format=json", "-o", "out.json"},
+                 Dir.path(), "-u NO_COLOR");
+  EXPECT_LE(Run.ExitCode, 1) << Run.Err;
+}
+
+/// "file:line check" of every finding.
+std::set<std::string> findings(const Workspace &Dir, const std::string &Check) {
+  run(Dir, Check);
+  return reportedFindings(Dir, "out.json");
+}
+
+/// The notes of the finding at \p File:\p Line, "file:line message".
+std::vector<std::string> notesOf(const Workspace &Dir, const std::string &File,
+                                 int64_t Line) {
+  std::vector<std::string> Out;
+  auto Value = json::parse(Dir.read("out.json"));
+  if (!Value) {
+    ADD_FAILURE() << llvm::toString(Value.takeError());
+    return Out;
+  }
+  for (const json::Value &F : *Value->getAsObject()->getArray("findings")) {
+    const json::Object &O = *F.getAsObject();
+    if (O.getString("file") != File || O.getInteger("line") != Line)
+      continue;
+    if (const json::Array *Notes = O.getArray("notes"))
+      for (const json::Value &N : *Notes) {
+        const json::Object &Note = *N.getAsObject();
+        Out.push_back(Note.getString("file").value_or("").str() + ":" +
+                      std::to_string(Note.getInteger("line").value_or(0)) +
+                      " " + Note.getString("message").value_or("").str());
+      }
+  }
+  return Out;
+}
+
+const char *LocksHeader = R"(#include <pthread.h>
+extern pthread_mutex_t cache_mu, stats_mu, disk_mu;
+void lock_stats(void);
+void unlock_stats(void);
+void touch_disk(void);
+)";
+
+const char *LocksDefinitions = R"(#include "locks.h"
+pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t stats_mu = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t disk_mu = PTHREAD_MUTEX_INITIALIZER;
+void lock_stats(void) { pthread_mutex_lock(&stats_mu); }
+void unlock_stats(void) { pthread_mutex_unlock(&stats_mu); }
+void touch_disk(void) {
+  pthread_mutex_lock(&disk_mu);
+  pthread_mutex_unlock(&disk_mu);
+}
+)";
+
+TEST(LockOrderLink, OppositeOrdersInTwoFilesAreOneFinding) {
+  Workspace Dir(project({{"src/locks.h", LocksHeader},
+                         {"src/locks.c", LocksDefinitions},
+                         {"src/cache.c", R"(#include "locks.h"
+void cache_get(void) {
+  pthread_mutex_lock(&cache_mu);
+  pthread_mutex_lock(&stats_mu);
+  pthread_mutex_unlock(&stats_mu);
+  pthread_mutex_unlock(&cache_mu);
+}
+)"},
+                         {"src/stats.c", R"(#include "locks.h"
+void stats_dump(void) {
+  pthread_mutex_lock(&stats_mu);
+  pthread_mutex_lock(&cache_mu);
+  pthread_mutex_unlock(&cache_mu);
+  pthread_mutex_unlock(&stats_mu);
+}
+)"}}));
+  std::set<std::string> Found = findings(Dir, LOI);
+  // Once, at the last place in file order; the other order is a note.
+  EXPECT_EQ(Found, std::set<std::string>{"src/stats.c:4 " + LOI});
+  std::vector<std::string> Notes = notesOf(Dir, "src/stats.c", 4);
+  ASSERT_EQ(Notes.size(), 1u);
+  EXPECT_EQ(Notes[0], "src/cache.c:4 'stats_mu' acquired while holding "
+                      "'cache_mu' in 'cache_get'");
+}
+
+TEST(LockOrderLink, ThroughCallsAndWrappersOfOtherFiles) {
+  // cache.c holds cache_mu and calls a function of locks.c that takes
+  // stats_mu; stats.c takes stats_mu through a wrapper of locks.c, then
+  // cache_mu. No file shows both orders.
+  Workspace Dir(project({{"src/locks.h", LocksHeader},
+                         {"src/locks.c", LocksDefinitions},
+                         {"src/count.c", R"(#include "locks.h"
+long hits;
+void count_hit(void) {
+  lock_stats();
+  hits++;
+  unlock_stats();
+}
+)"},
+                         {"src/cache.c", R"(#include "locks.h"
+void count_hit(void);
+void cache_get(void) {
+  pthread_mutex_lock(&cache_mu);
+  count_hit();
+  pthread_mutex_unlock(&cache_mu);
+}
+)"},
+                         {"src/stats.c", R"(#include "locks.h"
+void stats_dump(void) {
+  lock_stats();
+  pthread_mutex_lock(&cache_mu);
+  pthread_mutex_unlock(&cache_mu);
+  unlock_stats();
+}
+)"}}));
+  std::set<std::string> Found = findings(Dir, LOI);
+  // The wrapper's lock is unknown to stats.c alone: the call in cache.c is
+  // the only candidate place of the cycle.
+  EXPECT_EQ(Found, std::set<std::string>{"src/cache.c:5 " + LOI});
+  std::vector<std::string> Notes = notesOf(Dir, "src/cache.c", 5);
+  EXPECT_TRUE(llvm::is_contained(
+      Notes, "src/stats.c:4 'cache_mu' acquired while holding 'stats_mu' in "
+             "'stats_dump'"))
+      << ::testing::PrintToString(Notes);
+  EXPECT_TRUE(llvm::is_contained(
+      Notes, "src/locks.c:5 'stats_mu' acquired here in 'lock_stats'"))
+      << ::testing::PrintToString(Notes);
+}
+
+TEST(LockOrderLink, ThreeLockCycleIsOneFindingWithANotePerOrder) {
+  Workspace Dir(project({{"src/locks.h", LocksHeader},
+                         {"src/locks.c", LocksDefinitions},
+                         {"src/a.c", R"(#include "locks.h"
+void a(void) {
+  pthread_mutex_lock(&cache_mu);
+  pthread_mutex_lock(&stats_mu);
+  pthread_mutex_unlock(&stats_mu);
+  pthread_mutex_unlock(&cache_mu);
+}
+)"},
+                         {"src/b.c", R"(#include "locks.h"
+void b(void) {
+  pthread_mutex_lock(&stats_mu);
+  touch_disk();
+  pthread_mutex_unlock(&stats_mu);
+}
+)"},
+                         {"src/c.c", R"(#include "locks.h"
+void c(void) {
+  pthread_mutex_lock(&disk_mu);
+  pthread_mutex_lock(&cache_mu);
+  pthread_mutex_unlock(&cache_mu);
+  pthread_mutex_unlock(&disk_mu);
+}
+)"}}));
+  std::set<std::string> Found = findings(Dir, LOI);
+  EXPECT_EQ(Found, std::set<std::string>{"src/c.c:4 " + LOI});
+  std::vector<std::string> Notes = notesOf(Dir, "src/c.c", 4);
+  EXPECT_EQ(Notes,
+            (std::vector<std::string>{
+                "src/a.c:4 'stats_mu' acquired while holding 'cache_mu' in "
+                "'a'",
+                "src/b.c:4 'b' calls 'touch_disk' holding 'stats_mu', which "
+                "acquires 'disk_mu'",
+                "src/locks.c:8 'disk_mu' acquired here in 'touch_disk'"}));
+}
+
+TEST(LockOrderLink, SameOrderEverywhereAndRecursionAreSilent) {
+  Workspace Dir(project({{"src/locks.h", LocksHeader},
+                         {"src/locks.c", LocksDefinitions},
+                         {"src/a.c", R"(#include "locks.h"
+void a(void) {
+  pthread_mutex_lock(&cache_mu);
+  lock_stats();
+  touch_disk();
+  unlock_stats();
+  pthread_mutex_unlock(&cache_mu);
+}
+)"},
+                         {"src/b.c", R"(#include "locks.h"
+void b(void) {
+  pthread_mutex_lock(&cache_mu);
+  pthread_mutex_lock(&stats_mu);
+  pthread_mutex_lock(&disk_mu);
+  pthread_mutex_unlock(&disk_mu);
+  pthread_mutex_unlock(&stats_mu);
+  pthread_mutex_unlock(&cache_mu);
+}
+void again(void) {
+  pthread_mutex_lock(&disk_mu);
+  touch_disk();
+  pthread_mutex_unlock(&disk_mu);
+}
+)"}}));
+  EXPECT_TRUE(findings(Dir, LOI).empty());
+}
+
+const char *WorkerHeader = R"(#include <thread>
+#include <vector>
+class Worker {
+public:
+  Worker();
+  ~Worker();
+  void start();
+  void stop();
+
+private:
+  void run();
+  bool running_ = false;
+  std::thread thread_;
+};
+)";
+
+TEST(LockOrderLink, MemberThreadNobodyJoinsIsFlaggedOnItsDeclaration) {
+  Workspace Dir(cxxProject({{"src/worker.h", WorkerHeader},
+                            {"src/worker.cpp", R"(#include "worker.h"
+Worker::Worker() {}
+void Worker::run() {}
+void Worker::start() {
+  running_ = true;
+  thread_ = std::thread(&Worker::run, this);
+}
+)"},
+                            {"src/shutdown.cpp", R"(#include "worker.h"
+void Worker::stop() { running_ = false; }
+Worker::~Worker() { stop(); }
+)"}}));
+  std::set<std::string> Found = findings(Dir, UT);
+  EXPECT_EQ(Found, std::set<std::string>{"src/worker.h:13 " + UT});
+  std::vector<std::string> Notes = notesOf(Dir, "src/worker.h", 13);
+  ASSERT_EQ(Notes.size(), 1u);
+  EXPECT_EQ(Notes[0], "src/worker.cpp:6 'thread_' is started here; no "
+                      "function of the program joins or detaches it");
+}
+
+TEST(LockOrderLink, MemberThreadJoinedInAStopOfAnotherFileIsSilent) {
+  Workspace Dir(cxxProject({{"src/worker.h", WorkerHeader},
+                            {"src/worker.cpp", R"(#include "worker.h"
+Worker::Worker() {}
+void Worker::run() {}
+void Worker::start() { thread_ = std::thread(&Worker::run, this); }
+)"},
+                            {"src/shutdown.cpp", R"(#include "worker.h"
+void Worker::stop() {
+  running_ = false;
+  if (thread_.joinable())
+    thread_.join();
+}
+Worker::~Worker() { stop(); }
+)"}}));
+  EXPECT_TRUE(findings(Dir, UT).empty());
+}
+
+TEST(LockOrderLink, JthreadUnstartedAndPoolJoinedInALoopAreSilent) {
+  Workspace Dir(cxxProject({{"src/pool.h", R"(#include <thread>
+#include <vector>
+class Pool {
+public:
+  Pool(int n);
+  ~Pool();
+
+private:
+  void run();
+  std::vector<std::thread> workers_;
+  std::jthread reaper_;
+  std::thread idle_;
+};
+class Leaky {
+public:
+  Leaky();
+
+private:
+  std::vector<std::thread> workers_;
+};
+)"},
+                            {"src/pool.cpp", R"(#include "pool.h"
+void Pool::run() {}
+Pool::Pool(int n) : reaper_([] {}) {
+  for (int i = 0; i < n; ++i)
+    workers_.emplace_back(&Pool::run, this);
+}
+Leaky::Leaky() { workers_.emplace_back([] {}); }
+)"},
+                            {"src/pool_dtor.cpp", R"(#include "pool.h"
+Pool::~Pool() {
+  for (auto &w : workers_)
+    w.join();
+}
+)"}}));
+  EXPECT_EQ(findings(Dir, UT), std::set<std::string>{"src/pool.h:19 " + UT});
+}
+
+} // namespace
+} // namespace loadcheck::testing
