@@ -166,6 +166,7 @@ void ProgramGraph::link() {
   computeEntryLocks();
   computeGuards();
   computeProgramThreads();
+  computePerRequest();
 }
 
 /// How many levels of callers startedOnce() follows up to `main`.
@@ -974,6 +975,8 @@ ProgramGraph::judge(const CandidateFact &Candidate) const {
     return judgeUnguarded(Candidate);
   if (Candidate.Check == AbruptTerminationCheckName)
     return judgeTermination(Candidate);
+  if (Candidate.Check == ClientPerRequestCheckName)
+    return judgePerRequest(Candidate);
   return std::nullopt;
 }
 

@@ -97,6 +97,20 @@
 // whole program, and a function called only from outside it counts as having
 // no caller (a root): silence needs evidence inside the TU.
 //
+// The request path through calls (j): a function runs per request or per loop
+// iteration when a request handler (RootKind::Handler) calls it, when a call
+// of it sits in a loop of its caller, or when a function that runs per request
+// calls it, transitively. A least fixpoint over the direct calls (calls
+// through pointers resolved by the link are not followed: an event loop
+// dispatching through a table would make every callback per iteration; nor is
+// a recursive call in a loop, which walks a tree rather than serving), breadth
+// first so that the path kept for the notes is a shortest one. One such call
+// site is enough: a helper that creates a client on each call pays the setup
+// per request on that path, even if `main` also calls it once at startup. A
+// function with no caller in the program is not on the request path (silence
+// without evidence); nor is a function reached only from `main`'s straight-
+// line code.
+//
 //===----------------------------------------------------------------------===//
 #ifndef LOADCHECK_CHECKS_MODEL_PROGRAMGRAPH_H
 #define LOADCHECK_CHECKS_MODEL_PROGRAMGRAPH_H
@@ -119,6 +133,8 @@ inline constexpr llvm::StringLiteral UnguardedSharedStateCheckName =
     "loadcheck-unguarded-shared-state";
 inline constexpr llvm::StringLiteral AbruptTerminationCheckName =
     "loadcheck-abrupt-termination";
+inline constexpr llvm::StringLiteral ClientPerRequestCheckName =
+    "loadcheck-client-per-request";
 
 /// Why a function is concurrent: the root it is reached from and the first
 /// call on the way (for notes).
@@ -194,6 +210,28 @@ public:
   const CandidateFact *candidate(const CandidateKey &Key) const;
 
   LinkStatistics statistics() const { return Statistics; }
+
+  // --- the request path through calls (j), RequestPathLink.cpp ------------
+  /// How a function came to run per request: the handler it is, or the
+  /// call that makes it per request (in a loop, or in a function on the
+  /// request path).
+  struct PerRequestStep {
+    bool On = false;      ///< runs per request or per loop iteration
+    bool Handler = false; ///< is a request handler itself
+    bool InLoop = false;  ///< the call sits in a loop of its caller
+    unsigned Caller = 0;  ///< !Handler: the calling node ...
+    unsigned Call = 0;    ///< ... and its call (an index of Facts.Calls)
+  };
+  /// Whether \p Id runs per request or per loop iteration (j).
+  bool isPerRequest(llvm::StringRef Id) const;
+
+private:
+  void computePerRequest();
+  LinkVerdict judgePerRequest(const CandidateFact &C) const;
+  /// Marks node \p Callee per request through \p Step, once.
+  bool markPerRequest(unsigned Callee, const PerRequestStep &Step);
+  std::vector<PerRequestStep> PerRequestVia; ///< per node
+  // --- end of the request path -------------------------------------------
 
 private:
   struct Node {

@@ -1,0 +1,241 @@
+//===--- RequestPathTests.cpp - the request path through calls and files --===//
+//
+// Small multi-file projects run through the driver: a helper that creates a
+// client on every call is reported when a caller in another file calls it
+// per request (in a handler) or per iteration (in a loop), directly or
+// through other functions, with a note at the call that makes it per
+// request. Lookalikes: the same helper called once at startup from main, a
+// helper that takes the client as a parameter, a redis helper called from
+// an init function, a helper no one calls.
+//
+//===----------------------------------------------------------------------===//
+#include "tests/Artifacts.h"
+#include "tests/cli/Workspace.h"
+
+#include "llvm/Support/JSON.h"
+#include <gtest/gtest.h>
+#include <map>
+#include <set>
+
+namespace loadcheck::testing {
+namespace {
+
+namespace json = llvm::json;
+
+const std::string CPR = "loadcheck-client-per-request";
+
+/// A project of C files under src/ compiled with -I src.
+FileMap project(FileMap Sources) {
+  std::vector<std::string> Files;
+  for (const auto &[Path, Text] : Sources)
+    if (llvm::StringRef(Path).ends_with(".c"))
+      Files.push_back(Path);
+  Sources["build/compile_commands.json"] =
+      compileDatabase(Files, "-x c -std=c11 -I@DIR@/src");
+  return Sources;
+}
+
+/// Runs client-per-request over \p Dir; its findings as "file:line" mapped
+/// to their message and notes ("file:line message").
+struct Report {
+  std::map<std::string, std::string> Messages;
+  std::map<std::string, std::set<std::string>> Notes;
+};
+
+Report run(const Workspace &Dir) {
+  ProcessResult Run =
+      runProcess(LOADCHECK_BINARY,
+                 {"--root=" + Dir.path(), "--checks=-*," + CPR, "-p", "build",
+                  "--format=json", "-o", "out.json"},
+                 Dir.path(), "-u NO_COLOR");
+  EXPECT_LE(Run.ExitCode, 1) << Run.Err;
+  Report Out;
+  auto Value = json::parse(Dir.read("out.json"));
+  if (!Value) {
+    ADD_FAILURE() << llvm::toString(Value.takeError());
+    return Out;
+  }
+  const json::Array *List = Value->getAsObject()->getArray("findings");
+  for (const json::Value &F : *List) {
+    const json::Object *O = F.getAsObject();
+    std::string Key = O->getString("file").value_or("").str() + ":" +
+                      std::to_string(O->getInteger("line").value_or(0));
+    Out.Messages[Key] = O->getString("message").value_or("").str();
+    for (const json::Value &N : *O->getArray("notes")) {
+      const json::Object *NO = N.getAsObject();
+      Out.Notes[Key].insert(NO->getString("file").value_or("").str() + ":" +
+                            std::to_string(NO->getInteger("line").value_or(0)) +
+                            " " + NO->getString("message").value_or("").str());
+    }
+  }
+  return Out;
+}
+
+const char *ApiHeader = "long fetch_json(const char *url);\n"
+                        "long fetch_with(void *client, const char *url);\n"
+                        "void cache_set(const char *key);\n"
+                        "void cache_warm(void);\n";
+
+const char *ApiSource = R"(#include <curl/curl.h>
+#include <hiredis/hiredis.h>
+#include "api.h"
+long fetch_json(const char *url) {
+  CURL *c = curl_easy_init();
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  CURLcode rc = curl_easy_perform(c);
+  curl_easy_cleanup(c);
+  return rc;
+}
+long fetch_with(void *client, const char *url) {
+  curl_easy_setopt((CURL *)client, CURLOPT_URL, url);
+  return curl_easy_perform((CURL *)client);
+}
+void cache_set(const char *key) {
+  redisContext *r = redisConnect("cache.internal", 6379);
+  freeReplyObject(redisCommand(r, "SET %s 1", key));
+  redisFree(r);
+}
+void cache_warm(void) {
+  redisContext *r = redisConnect("cache.internal", 6379);
+  freeReplyObject(redisCommand(r, "PING"));
+  redisFree(r);
+}
+)";
+
+TEST(RequestPath, HelperCalledInAHandlerOfAnotherFileIsPerRequest) {
+  Workspace Dir(project({{"src/api.h", ApiHeader},
+                         {"src/api.c", ApiSource},
+                         {"src/server.c", R"(#include <event2/http.h>
+#include <stddef.h>
+#include "api.h"
+static void on_user(struct evhttp_request *req, void *arg) {
+  fetch_json("http://users.internal/1");
+  evhttp_send_reply(req, 200, "OK", NULL);
+}
+void serve(struct evhttp *http) { evhttp_set_cb(http, "/u", on_user, NULL); }
+)"}}));
+  Report R = run(Dir);
+  ASSERT_TRUE(R.Messages.count("src/api.c:5"));
+  EXPECT_EQ(R.Messages["src/api.c:5"],
+            "'curl_easy_init' is called on every call of 'fetch_json', which "
+            "runs per request or iteration, paying connection setup each "
+            "time; reuse one");
+  EXPECT_TRUE(R.Notes["src/api.c:5"].count(
+      "src/server.c:5 'fetch_json' is called per request here, in handler "
+      "'on_user'"));
+  // Nothing else: the redis helpers have no caller.
+  EXPECT_EQ(R.Messages.size(), 1u);
+}
+
+TEST(RequestPath, HelperCalledOnceAtStartupIsSilent) {
+  Workspace Dir(project({{"src/api.h", ApiHeader},
+                         {"src/api.c", ApiSource},
+                         {"src/main.c", R"(#include "api.h"
+int main(void) {
+  cache_warm();
+  return (int)fetch_json("http://config.internal/");
+}
+)"}}));
+  EXPECT_TRUE(run(Dir).Messages.empty());
+}
+
+TEST(RequestPath, HelperCalledInALoopOfAnotherFileIsPerIteration) {
+  Workspace Dir(project({{"src/api.h", ApiHeader},
+                         {"src/api.c", ApiSource},
+                         {"src/main.c", R"(#include "api.h"
+static void refresh(const char **urls, int n) {
+  for (int i = 0; i < n; i++)
+    fetch_json(urls[i]);
+}
+int main(int argc, const char **argv) {
+  refresh(argv, argc);
+  return 0;
+}
+)"}}));
+  Report R = run(Dir);
+  ASSERT_TRUE(R.Messages.count("src/api.c:5"));
+  EXPECT_TRUE(R.Notes["src/api.c:5"].count(
+      "src/main.c:4 'fetch_json' is called per iteration of a loop here"));
+}
+
+TEST(RequestPath, HelperTakingTheClientIsSilent) {
+  Workspace Dir(project({{"src/api.h", ApiHeader},
+                         {"src/api.c", ApiSource},
+                         {"src/server.c", R"(#include <event2/http.h>
+#include <stddef.h>
+#include "api.h"
+static void on_price(struct evhttp_request *req, void *client) {
+  fetch_with(client, "http://prices.internal/1");
+  evhttp_send_reply(req, 200, "OK", NULL);
+}
+void serve(struct evhttp *http, void *client) {
+  evhttp_set_cb(http, "/p", on_price, client);
+}
+)"}}));
+  EXPECT_TRUE(run(Dir).Messages.empty());
+}
+
+TEST(RequestPath, RedisHelperPerCommandThroughAnotherFunction) {
+  Workspace Dir(
+      project({{"src/api.h", ApiHeader},
+               {"src/api.c", ApiSource},
+               {"src/session.h", "void session_touch(const char *);\n"},
+               {"src/session.c", R"(#include "api.h"
+#include "session.h"
+void session_touch(const char *id) {
+  cache_set(id);
+}
+)"},
+               {"src/server.c", R"(#include <event2/http.h>
+#include <stddef.h>
+#include "session.h"
+static void on_login(struct evhttp_request *req, void *arg) {
+  session_touch("s1");
+  evhttp_send_reply(req, 200, "OK", NULL);
+}
+void serve(struct evhttp *http) { evhttp_set_cb(http, "/l", on_login, NULL); }
+)"},
+               {"src/main.c", R"(#include "api.h"
+static void init(void) { cache_warm(); }
+int main(void) {
+  init();
+  return 0;
+}
+)"}}));
+  Report R = run(Dir);
+  ASSERT_TRUE(R.Messages.count("src/api.c:16"));
+  EXPECT_EQ(R.Notes["src/api.c:16"],
+            (std::set<std::string>{
+                "src/server.c:5 'session_touch' is called per request here, "
+                "in handler 'on_login'",
+                "src/session.c:4 'cache_set' is called from 'session_touch' "
+                "here"}));
+  // The init function's connection is made once.
+  EXPECT_FALSE(R.Messages.count("src/api.c:21"));
+  EXPECT_EQ(R.Messages.size(), 1u);
+}
+
+TEST(RequestPath, OnePerRequestCallerIsEnough) {
+  Workspace Dir(project({{"src/api.h", ApiHeader},
+                         {"src/api.c", ApiSource},
+                         {"src/main.c", R"(#include <event2/http.h>
+#include <stddef.h>
+#include "api.h"
+static void on_user(struct evhttp_request *req, void *arg) {
+  fetch_json("http://users.internal/1");
+  evhttp_send_reply(req, 200, "OK", NULL);
+}
+int main(void) {
+  fetch_json("http://config.internal/");
+  evhttp_set_cb(NULL, "/u", on_user, NULL);
+  return 0;
+}
+)"}}));
+  Report R = run(Dir);
+  EXPECT_TRUE(R.Notes["src/api.c:5"].count(
+      "src/main.c:5 'fetch_json' is called per request here, in handler "
+      "'on_user'"));
+}
+
+} // namespace
+} // namespace loadcheck::testing
