@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "tests/Artifacts.h"
 #include "tests/cli/Workspace.h"
+#include "tests/harness/FixtureRunner.h"
 
 #include "llvm/Support/JSON.h"
 #include <gtest/gtest.h>
