@@ -103,7 +103,7 @@ void cache_warm(void) {
 }
 )";
 
-TEST(RequestPath, HelperCalledInAHandlerOfAnotherFileIsPerRequest) {
+TEST(RequestPathThroughCalls, HelperCalledInAHandlerOfAnotherFileIsPerRequest) {
   Workspace Dir(project({{"src/api.h", ApiHeader},
                          {"src/api.c", ApiSource},
                          {"src/server.c", R"(#include <event2/http.h>
@@ -128,7 +128,7 @@ void serve(struct evhttp *http) { evhttp_set_cb(http, "/u", on_user, NULL); }
   EXPECT_EQ(R.Messages.size(), 1u);
 }
 
-TEST(RequestPath, HelperCalledOnceAtStartupIsSilent) {
+TEST(RequestPathThroughCalls, HelperCalledOnceAtStartupIsSilent) {
   Workspace Dir(project({{"src/api.h", ApiHeader},
                          {"src/api.c", ApiSource},
                          {"src/main.c", R"(#include "api.h"
@@ -140,7 +140,7 @@ int main(void) {
   EXPECT_TRUE(run(Dir).Messages.empty());
 }
 
-TEST(RequestPath, HelperCalledInALoopOfAnotherFileIsPerIteration) {
+TEST(RequestPathThroughCalls, HelperCalledInALoopOfAnotherFileIsPerIteration) {
   Workspace Dir(project({{"src/api.h", ApiHeader},
                          {"src/api.c", ApiSource},
                          {"src/main.c", R"(#include "api.h"
@@ -159,7 +159,7 @@ int main(int argc, const char **argv) {
       "src/main.c:4 'fetch_json' is called per iteration of a loop here"));
 }
 
-TEST(RequestPath, HelperTakingTheClientIsSilent) {
+TEST(RequestPathThroughCalls, HelperTakingTheClientIsSilent) {
   Workspace Dir(project({{"src/api.h", ApiHeader},
                          {"src/api.c", ApiSource},
                          {"src/server.c", R"(#include <event2/http.h>
@@ -176,7 +176,7 @@ void serve(struct evhttp *http, void *client) {
   EXPECT_TRUE(run(Dir).Messages.empty());
 }
 
-TEST(RequestPath, RedisHelperPerCommandThroughAnotherFunction) {
+TEST(RequestPathThroughCalls, RedisHelperPerCommandThroughAnotherFunction) {
   Workspace Dir(
       project({{"src/api.h", ApiHeader},
                {"src/api.c", ApiSource},
@@ -216,7 +216,7 @@ int main(void) {
   EXPECT_EQ(R.Messages.size(), 1u);
 }
 
-TEST(RequestPath, OnePerRequestCallerIsEnough) {
+TEST(RequestPathThroughCalls, OnePerRequestCallerIsEnough) {
   Workspace Dir(project({{"src/api.h", ApiHeader},
                          {"src/api.c", ApiSource},
                          {"src/main.c", R"(#include <event2/http.h>
