@@ -25,9 +25,9 @@ bool ProgramGraph::markPerRequest(unsigned Callee, const PerRequestStep &Step) {
 void ProgramGraph::computePerRequest() {
   PerRequestVia.assign(Nodes.size(), {});
   std::deque<unsigned> Work;
-  for (const RootFact &R : Roots)
-    if (R.Kind == RootKind::Handler)
-      if (auto It = NodeIndex.find(R.Function); It != NodeIndex.end()) {
+  for (unsigned R = 0; R < Roots.size(); ++R)
+    if (Roots[R].Kind == RootKind::Handler)
+      if (auto It = NodeIndex.find(Roots[R].Function); It != NodeIndex.end()) {
         PerRequestStep Step;
         Step.Handler = true;
         if (markPerRequest(It->second, Step))
@@ -62,6 +62,17 @@ bool ProgramGraph::isPerRequest(llvm::StringRef Id) const {
          PerRequestVia[It->second].On;
 }
 
+/// A handler as its registration names it (`Get "/users"` for a route
+/// lambda), else as the function is named.
+static std::string handlerNameOf(const std::vector<RootFact> &Roots,
+                                 const FunctionFacts &Handler) {
+  for (const RootFact &R : Roots)
+    if (R.Kind == RootKind::Handler && R.Function == Handler.Id &&
+        !R.FunctionName.empty())
+      return R.FunctionName;
+  return Handler.Name;
+}
+
 LinkVerdict ProgramGraph::judgePerRequest(const CandidateFact &C) const {
   auto It = NodeIndex.find(C.Function);
   if (It == NodeIndex.end() || !isPerRequest(C.Function))
@@ -82,17 +93,16 @@ LinkVerdict ProgramGraph::judgePerRequest(const CandidateFact &C) const {
     const Node &Caller = Nodes[(*Step)->Caller];
     const CallFact &Call = Caller.Facts.Calls[(*Step)->Call];
     std::string Callee = "'" + Call.CalleeName + "'";
+    const PerRequestStep &From = PerRequestVia[(*Step)->Caller];
+    std::string Message;
     if ((*Step)->InLoop)
-      V.Notes.push_back(note(Call.At, Callee + " is called per iteration of "
-                                               "a loop here"));
-    else if (PerRequestVia[(*Step)->Caller].Handler)
-      V.Notes.push_back(note(Call.At, Callee +
-                                          " is called per request here, "
-                                          "in handler '" +
-                                          Caller.Facts.Name + "'"));
+      Message = Callee + " is called per iteration of a loop here";
+    else if (From.Handler)
+      Message = Callee + " is called per request here, in handler '" +
+                handlerNameOf(Roots, Caller.Facts) + "'";
     else
-      V.Notes.push_back(note(Call.At, Callee + " is called from '" +
-                                          Caller.Facts.Name + "' here"));
+      Message = Callee + " is called from '" + Caller.Facts.Name + "' here";
+    V.Notes.push_back(note(Call.At, std::move(Message)));
   }
   return V;
 }

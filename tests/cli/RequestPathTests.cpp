@@ -4,7 +4,8 @@
 // client on every call is reported when a caller in another file calls it
 // per request (in a handler) or per iteration (in a loop), directly or
 // through other functions, with a note at the call that makes it per
-// request. Lookalikes: the same helper called once at startup from main, a
+// request; C and C++ (route lambdas of cpp-httplib named by their route).
+// Lookalikes: the same helper called once at startup from main, a
 // helper that takes the client as a parameter, a redis helper called from
 // an init function, a helper no one calls.
 //
@@ -236,6 +237,69 @@ int main(void) {
   EXPECT_TRUE(R.Notes["src/api.c:5"].count(
       "src/main.c:5 'fetch_json' is called per request here, in handler "
       "'on_user'"));
+}
+
+TEST(RequestPathThroughCalls, CppHelpersCalledFromRouteLambdas) {
+  FileMap Sources = {{"src/api.h",
+                      "#include <string>\n"
+                      "std::string fetch_json(const std::string &url);\n"
+                      "struct Inventory {\n"
+                      "  std::string stock(const std::string &sku);\n"
+                      "  std::string config();\n"
+                      "};\n"},
+                     {"src/api.cpp", R"(#include <curl/curl.h>
+#include <httplib.h>
+#include "api.h"
+std::string fetch_json(const std::string &url) {
+  CURL *c = curl_easy_init();
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_perform(c);
+  curl_easy_cleanup(c);
+  return "";
+}
+std::string Inventory::stock(const std::string &sku) {
+  httplib::Client cli("http://inventory.internal");
+  auto r = cli.Get("/stock/" + sku);
+  return r ? r->body : "";
+}
+std::string Inventory::config() {
+  httplib::Client cli("http://config.internal");
+  auto r = cli.Get("/");
+  return r ? r->body : "";
+}
+)"},
+                     {"src/main.cpp", R"(#include <httplib.h>
+#include "api.h"
+int main() {
+  httplib::Server svr;
+  Inventory inv;
+  inv.config();
+  svr.Get("/users", [&](const httplib::Request &, httplib::Response &res) {
+    res.set_content(fetch_json("http://users.internal/1"), "text/plain");
+  });
+  svr.Get("/stock", [&](const httplib::Request &req, httplib::Response &res) {
+    res.set_content(inv.stock(req.get_param_value("sku")), "text/plain");
+  });
+  svr.listen("0.0.0.0", 8080);
+}
+)"}};
+  Sources["build/compile_commands.json"] = compileDatabase(
+      {"src/api.cpp", "src/main.cpp"}, "-std=c++17 -I@DIR@/src");
+  Workspace Dir(Sources);
+  Report R = run(Dir);
+  EXPECT_TRUE(R.Notes["src/api.cpp:5"].count(
+      "src/main.cpp:8 'fetch_json' is called per request here, in handler "
+      "'Get \"/users\"'"));
+  EXPECT_EQ(R.Messages["src/api.cpp:12"],
+            "client 'cli' of type 'httplib::Client' is made on every call of "
+            "'Inventory::stock', which runs per request or iteration; reuse "
+            "one");
+  EXPECT_TRUE(R.Notes["src/api.cpp:12"].count(
+      "src/main.cpp:11 'Inventory::stock' is called per request here, in "
+      "handler 'Get \"/stock\"'"));
+  // Called once, from main.
+  EXPECT_FALSE(R.Messages.count("src/api.cpp:17"));
+  EXPECT_EQ(R.Messages.size(), 2u);
 }
 
 } // namespace
