@@ -1,16 +1,14 @@
 //===--- ClientPerRequestCheck.cpp ----------------------------------------===//
 #include "checks/connections/ClientPerRequestCheck.h"
-#include "checks/model/FactExtractor.h"
 #include "checks/model/HandOver.h"
 #include "checks/model/HandleCalls.h"
+#include "checks/model/PerRequestCandidate.h"
 #include "checks/model/ProgramGraph.h"
-#include "checks/model/SharedAccess.h"
 #include "checks/model/ThreadEntry.h"
 #include "checks/utils/CurlOption.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
 #include "checks/utils/UserLocation.h"
-#include "clang/AST/ASTLambda.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -239,23 +237,6 @@ static bool addsToMulti(const CallExpr &Call, const NamedDecl &Handle) {
          utils::namedEntity(Call.getArg(1)) == &Handle;
 }
 
-/// The verdict on a client created on every call of \p Function: in the
-/// driver the link stage decides (kept when a caller calls it per request,
-/// anywhere in the program); in the plugin the TU's own calls decide.
-static std::optional<model::LinkVerdict>
-decidePerCall(SourceLocation Loc, const FunctionDecl &Function,
-              ASTContext &Ctx) {
-  model::ProgramFactsIndex &Index = model::ProgramFactsIndex::of(Ctx);
-  model::CandidateFact Candidate =
-      Index.addCandidate(model::ClientPerRequestCheckName, Loc, Function);
-  if (model::programVerdictsDeferred())
-    return model::LinkVerdict{};
-  std::optional<model::LinkVerdict> Verdict = Index.tuGraph().judge(Candidate);
-  if (!Verdict || !Verdict->Report)
-    return std::nullopt;
-  return Verdict;
-}
-
 void ClientPerRequestCheck::reportThroughCallers(const Expr &Created,
                                                  const VarDecl *Var,
                                                  llvm::StringRef TypeName,
@@ -275,18 +256,15 @@ void ClientPerRequestCheck::reportThroughCallers(const Expr &Created,
                                                      : Created.getBeginLoc());
   if (Reported.contains(Loc))
     return;
-  std::optional<model::LinkVerdict> Verdict =
-      decidePerCall(Loc, *Function, Ctx);
+  std::optional<model::LinkVerdict> Verdict = model::decidePerRequestCandidate(
+      model::ClientPerRequestCheckName, Loc, *Function, Ctx);
   if (!Verdict)
     return;
   Reported.insert(Loc);
   CharSourceRange Range = utils::fileRange(
       Var && !Factory ? Var->getSourceRange() : Created.getSourceRange(), SM,
       getLangOpts());
-  std::string Caller =
-      isLambdaCallOperator(Function)
-          ? "lambda in " + model::functionDisplayName(*Function)
-          : model::displayName(*Function);
+  std::string Caller = model::callableName(*Function);
   if (Factory)
     diag(Loc, "'%0' is called on every call of '%1', which runs per request "
               "or iteration, paying connection setup each time; reuse one")
@@ -299,10 +277,7 @@ void ClientPerRequestCheck::reportThroughCallers(const Expr &Created,
     diag(Loc, "'%0' is created on every call of '%1', which runs per request "
               "or iteration, paying setup each time; reuse one")
         << TypeName << Caller << Range;
-  model::ProgramFactsIndex &Index = model::ProgramFactsIndex::of(Ctx);
-  for (const model::LinkNote &Note : Verdict->Notes)
-    if (SourceLocation At = Index.locationOf(Note); At.isValid())
-      diag(At, "%0", DiagnosticIDs::Note) << Note.Message;
+  model::noteLinkVerdict(*this, *Verdict, Ctx);
 }
 
 } // namespace loadcheck::connections
