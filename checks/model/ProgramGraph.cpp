@@ -975,7 +975,8 @@ ProgramGraph::judge(const CandidateFact &Candidate) const {
     return judgeUnguarded(Candidate);
   if (Candidate.Check == AbruptTerminationCheckName)
     return judgeTermination(Candidate);
-  if (Candidate.Check == ClientPerRequestCheckName)
+  if (Candidate.Check == ClientPerRequestCheckName ||
+      Candidate.Check == HotPathAllocationCheckName)
     return judgePerRequest(Candidate);
   return std::nullopt;
 }

@@ -135,6 +135,8 @@ inline constexpr llvm::StringLiteral AbruptTerminationCheckName =
     "loadcheck-abrupt-termination";
 inline constexpr llvm::StringLiteral ClientPerRequestCheckName =
     "loadcheck-client-per-request";
+inline constexpr llvm::StringLiteral HotPathAllocationCheckName =
+    "loadcheck-hot-path-allocation";
 
 /// Why a function is concurrent: the root it is reached from and the first
 /// call on the way (for notes).
