@@ -1,8 +1,9 @@
 //===--- RequestPathTests.cpp - the request path through calls and files --===//
 //
 // Small multi-file projects run through the driver: a helper that creates a
-// client on every call is reported when a caller in another file calls it
-// per request (in a handler) or per iteration (in a loop), directly or
+// client (client-per-request) or allocates a large buffer
+// (hot-path-allocation) on every call is reported when a caller in another file
+// calls it per request (in a handler) or per iteration (in a loop), directly or
 // through other functions, with a note at the call that makes it per
 // request; C and C++ (route lambdas of cpp-httplib named by their route).
 // Lookalikes: the same helper called once at startup from main, a
@@ -25,6 +26,7 @@ namespace {
 namespace json = llvm::json;
 
 const std::string CPR = "loadcheck-client-per-request";
+const std::string HPA = "loadcheck-hot-path-allocation";
 
 /// A project of C files under src/ compiled with -I src.
 FileMap project(FileMap Sources) {
@@ -44,10 +46,10 @@ struct Report {
   std::map<std::string, std::set<std::string>> Notes;
 };
 
-Report run(const Workspace &Dir) {
+Report run(const Workspace &Dir, const std::string &Check = CPR) {
   ProcessResult Run =
       runProcess(LOADCHECK_BINARY,
-                 {"--root=" + Dir.path(), "--checks=-*," + CPR, "-p", "build",
+                 {"--root=" + Dir.path(), "--checks=-*," + Check, "-p", "build",
                   "--format=json", "-o", "out.json"},
                  Dir.path(), "-u NO_COLOR");
   EXPECT_LE(Run.ExitCode, 1) << Run.Err;
@@ -300,6 +302,50 @@ int main() {
   // Called once, from main.
   EXPECT_FALSE(R.Messages.count("src/api.cpp:17"));
   EXPECT_EQ(R.Messages.size(), 2u);
+}
+
+TEST(RequestPathThroughCalls, HotPathBufferOfAHelperCalledPerRequest) {
+  Workspace Dir(project({{"src/render.h", "unsigned long render_page(const "
+                                          "char *);\nvoid load_table(void);\n"},
+                         {"src/render.c", R"(#include <stdlib.h>
+#include <string.h>
+#include "render.h"
+unsigned long render_page(const char *name) {
+  char *page = malloc(65536);
+  strncpy(page, name, 65535);
+  unsigned long n = strlen(page);
+  free(page);
+  return n;
+}
+void load_table(void) {
+  int *table = calloc(4096, sizeof(int));
+  free(table);
+}
+)"},
+                         {"src/server.c", R"(#include <event2/http.h>
+#include <stddef.h>
+#include "render.h"
+static void on_page(struct evhttp_request *req, void *arg) {
+  render_page("index");
+  evhttp_send_reply(req, 200, "OK", NULL);
+}
+int main(void) {
+  load_table();
+  evhttp_set_cb(NULL, "/page", on_page, NULL);
+  return 0;
+}
+)"}}));
+  Report R = run(Dir, HPA);
+  EXPECT_EQ(R.Messages["src/render.c:5"],
+            "65536-byte heap buffer on every call of 'render_page', which "
+            "runs per request or iteration, contends on the allocator; reuse "
+            "a buffer");
+  EXPECT_TRUE(R.Notes["src/render.c:5"].count(
+      "src/server.c:5 'render_page' is called per request here, in handler "
+      "'on_page'"));
+  // The table is allocated once, at startup.
+  EXPECT_FALSE(R.Messages.count("src/render.c:12"));
+  EXPECT_EQ(R.Messages.size(), 1u);
 }
 
 } // namespace
