@@ -9,6 +9,7 @@
 #include "checks/model/SyncFacts.h"
 #include "checks/model/TestCode.h"
 #include "checks/model/ThreadEntry.h"
+#include "checks/utils/Conditions.h"
 #include "checks/utils/LlvmCompat.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
@@ -639,7 +640,9 @@ void FunctionFactsBuilder::lambda(const LambdaExpr &L) {
 void FunctionFactsBuilder::walk(const Stmt *S) {
   if (!S)
     return;
-  if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S) && !OuterLoop) {
+  // `do { ... } while (0)` (a statement-like macro) runs once: no loop.
+  if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S) && !OuterLoop &&
+      !utils::runsOnce(*S, Ctx)) {
     OuterLoop = orderOf(S->getBeginLoc()) + 1;
     Loops.push_back({OuterLoop - 1, orderOf(S->getEndLoc())});
     for (const Stmt *Child : S->children())

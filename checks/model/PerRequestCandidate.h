@@ -1,5 +1,4 @@
-//===--- PerRequestCandidate.h - per call, per request through callers -*- C++
-//-*-===//
+//===--- PerRequestCandidate.h - costs paid on every call -------*- C++ -*-===//
 //
 // Some costs are paid on every call of a function: a client made and
 // closed, a large heap buffer allocated and freed. When nothing in the
