@@ -2,6 +2,9 @@
 #include "checks/connections/ClientPerRequestCheck.h"
 #include "checks/model/HandOver.h"
 #include "checks/model/HandleCalls.h"
+#include "checks/model/PerRequestCandidate.h"
+#include "checks/model/ProgramGraph.h"
+#include "checks/model/ThreadEntry.h"
 #include "checks/utils/CurlOption.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
@@ -105,21 +108,25 @@ static bool usesCurlShare(const VarDecl &Handle, const SourceManager &SM) {
          model::callsOnHandle(Function->getBody(), Handle, setsCurlShare, SM);
 }
 
-/// True when the handler of \p Why is a method of the class of \p Created
-/// or of one of its bases, known only by its request parameter: the client
-/// library's own code, which takes a request to send, not one to serve (a
-/// redirect to another host builds a client for that host).
-static bool isOwnClientMethod(const model::PerRequestReason &Why,
-                              QualType Created) {
-  const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Why.Handler);
+/// True when \p F is a method of the class of \p Created or of one of its
+/// bases: the client library's own code (a redirect to another host builds a
+/// client for that host).
+static bool isOwnClientMethod(const FunctionDecl *F, QualType Created) {
+  const auto *Method = dyn_cast_or_null<CXXMethodDecl>(F);
   const CXXRecordDecl *Client = Created->getAsCXXRecordDecl();
-  if (!Method || Why.HandlerLambda ||
-      Why.Via != model::HandlerVia::RequestParameter || !Client ||
-      !Client->hasDefinition())
+  if (!Method || !Client || !Client->hasDefinition())
     return false;
   const CXXRecordDecl *Owner = Method->getParent()->getCanonicalDecl();
   return Client->getCanonicalDecl() == Owner ||
          Client->isDerivedFrom(Method->getParent());
+}
+
+/// True when the handler of \p Why is such a method, known only by its
+/// request parameter: it takes a request to send, not one to serve.
+static bool isOwnClientMethod(const model::PerRequestReason &Why,
+                              QualType Created) {
+  return !Why.HandlerLambda && Why.Via == model::HandlerVia::RequestParameter &&
+         isOwnClientMethod(Why.Handler, Created);
 }
 
 void ClientPerRequestCheck::check(const MatchFinder::MatchResult &Result) {
@@ -158,7 +165,11 @@ void ClientPerRequestCheck::report(const Expr &Created, const VarDecl *Var,
                                    ASTContext &Ctx) {
   std::optional<model::PerRequestReason> Why =
       model::whyRecreatedPerRequest(Created, Var, Ctx, ReqOpts);
-  if (!Why || (!Factory && isOwnClientMethod(*Why, Created.getType())))
+  if (!Why) {
+    reportThroughCallers(Created, Var, TypeName, Factory, Ctx);
+    return;
+  }
+  if (!Factory && isOwnClientMethod(*Why, Created.getType()))
     return;
 
   const SourceManager &SM = Ctx.getSourceManager();
@@ -184,6 +195,89 @@ void ClientPerRequestCheck::report(const Expr &Created, const VarDecl *Var,
         << TypeName << Why->isRequest() << Why->subject() << Range;
 
   model::notePerRequestReason(*this, *Why);
+}
+
+/// Whether \p Created lives and dies in one call of its function, which
+/// runs once per call as far as the function itself can tell: no loop or
+/// handler around it, a local (not a static or a global), not handed over.
+static bool diesWithEachCall(const Expr &Created, const VarDecl *Var,
+                             ASTContext &Ctx,
+                             const model::RequestPathOptions &Opts) {
+  if (Var && !Var->hasLocalStorage())
+    return false;
+  return !model::whyPerRequest(Created, Ctx, Opts) &&
+         !model::isHandedOver(Created, Ctx);
+}
+
+/// True when \p Created connects a handle its function was given
+/// (`mysql_real_connect(conn, ...)` on a parameter `MYSQL *conn`): the caller
+/// owns the handle, made once or pooled; the caller's own creation is what
+/// is judged.
+static bool connectsGivenHandle(const Expr &Created) {
+  const auto *Call = dyn_cast<CallExpr>(&Created);
+  if (!Call || Call->getNumArgs() == 0)
+    return false;
+  const auto *Ref =
+      dyn_cast<DeclRefExpr>(Call->getArg(0)->IgnoreParenImpCasts());
+  const auto *Param = Ref ? dyn_cast<ParmVarDecl>(Ref->getDecl()) : nullptr;
+  return Param && Param->getType()->isPointerType() &&
+         Param->getType().getCanonicalType().getUnqualifiedType() ==
+             Call->getType().getCanonicalType().getUnqualifiedType();
+}
+
+/// True when \p Call adds the curl easy handle \p Handle to a multi handle:
+/// the multi owns it from then on and its connection cache serves it, so a
+/// helper adding one transfer per call (`add_transfer(multi, url)`) reuses
+/// connections.
+static bool addsToMulti(const CallExpr &Call, const NamedDecl &Handle) {
+  const FunctionDecl *Callee = Call.getDirectCallee();
+  return Callee && Callee->getIdentifier() &&
+         Callee->getName() == "curl_multi_add_handle" &&
+         Call.getNumArgs() == 2 &&
+         utils::namedEntity(Call.getArg(1)) == &Handle;
+}
+
+void ClientPerRequestCheck::reportThroughCallers(const Expr &Created,
+                                                 const VarDecl *Var,
+                                                 llvm::StringRef TypeName,
+                                                 const FunctionDecl *Factory,
+                                                 ASTContext &Ctx) {
+  const FunctionDecl *Function = model::enclosingFunction(Created, Ctx);
+  if (!Function || !diesWithEachCall(Created, Var, Ctx, ReqOpts) ||
+      connectsGivenHandle(Created) ||
+      (!Factory && isOwnClientMethod(Function, Created.getType())))
+    return;
+  if (Var && Factory &&
+      model::callsOnHandle(Function->getBody(), *Var, addsToMulti,
+                           Ctx.getSourceManager()))
+    return;
+  const SourceManager &SM = Ctx.getSourceManager();
+  SourceLocation Loc = SM.getFileLoc(Var && !Factory ? Var->getLocation()
+                                                     : Created.getBeginLoc());
+  if (Reported.contains(Loc))
+    return;
+  std::optional<model::LinkVerdict> Verdict = model::decidePerRequestCandidate(
+      model::ClientPerRequestCheckName, Loc, *Function, Ctx);
+  if (!Verdict)
+    return;
+  Reported.insert(Loc);
+  CharSourceRange Range = utils::fileRange(
+      Var && !Factory ? Var->getSourceRange() : Created.getSourceRange(), SM,
+      getLangOpts());
+  std::string Caller = model::callableName(*Function);
+  if (Factory)
+    diag(Loc, "'%0' is called on every call of '%1', which runs per request "
+              "or iteration, paying connection setup each time; reuse one")
+        << plainQualifiedName(*Factory) << Caller << Range;
+  else if (Var)
+    diag(Loc, "client %0 of type '%1' is made on every call of '%2', which "
+              "runs per request or iteration; reuse one")
+        << Var << TypeName << Caller << Range;
+  else
+    diag(Loc, "'%0' is created on every call of '%1', which runs per request "
+              "or iteration, paying setup each time; reuse one")
+        << TypeName << Caller << Range;
+  model::noteLinkVerdict(*this, *Verdict, Ctx);
 }
 
 } // namespace loadcheck::connections

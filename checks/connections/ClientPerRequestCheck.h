@@ -40,6 +40,14 @@ private:
               llvm::StringRef TypeName, const clang::FunctionDecl *Factory,
               clang::ASTContext &Ctx);
 
+  /// Reports \p Created when it is made on every call of its function and
+  /// that function runs per request because of its callers (a candidate of
+  /// the program model).
+  void reportThroughCallers(const clang::Expr &Created,
+                            const clang::VarDecl *Var, llvm::StringRef TypeName,
+                            const clang::FunctionDecl *Factory,
+                            clang::ASTContext &Ctx);
+
   const std::string ExtraClientTypes;
   const std::string ExtraClientFactories;
   const NameList ClientTypes;

@@ -1,6 +1,9 @@
 //===--- HotPathAllocationCheck.cpp ---------------------------------------===//
 #include "checks/memory/HotPathAllocationCheck.h"
 #include "checks/model/HandOver.h"
+#include "checks/model/PerRequestCandidate.h"
+#include "checks/model/ProgramGraph.h"
+#include "checks/model/ThreadEntry.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/NamedEntity.h"
 #include "checks/utils/UserLocation.h"
@@ -151,10 +154,13 @@ void HotPathAllocationCheck::report(const Expr &Allocation, uint64_t Bytes,
                                     ASTContext &Ctx) {
   if (Bytes < MinBytes)
     return;
-  std::optional<model::PerRequestReason> Why = model::whyRecreatedPerRequest(
-      Allocation, utils::initializedVariable(Allocation, Ctx), Ctx, ReqOpts);
-  if (!Why)
+  const VarDecl *Var = utils::initializedVariable(Allocation, Ctx);
+  std::optional<model::PerRequestReason> Why =
+      model::whyRecreatedPerRequest(Allocation, Var, Ctx, ReqOpts);
+  if (!Why) {
+    reportThroughCallers(Allocation, Var, Bytes, Ctx);
     return;
+  }
   const SourceManager &SM = Ctx.getSourceManager();
   SourceLocation Loc = SM.getFileLoc(Allocation.getBeginLoc());
   if (!Reported.insert(Loc).second)
@@ -165,6 +171,35 @@ void HotPathAllocationCheck::report(const Expr &Allocation, uint64_t Bytes,
       << Why->isRequest() << Why->subject()
       << utils::fileRange(Allocation.getSourceRange(), SM, getLangOpts());
   model::notePerRequestReason(*this, *Why);
+}
+
+/// A buffer allocated and freed on every call of a function that runs once
+/// per call as far as it can tell, reported when a caller anywhere calls the
+/// function per request or per iteration (a candidate of the program model).
+void HotPathAllocationCheck::reportThroughCallers(const Expr &Allocation,
+                                                  const VarDecl *Var,
+                                                  uint64_t Bytes,
+                                                  ASTContext &Ctx) {
+  const FunctionDecl *Function = model::enclosingFunction(Allocation, Ctx);
+  if (!Function || (Var && !Var->hasLocalStorage()) ||
+      model::whyPerRequest(Allocation, Ctx, ReqOpts) ||
+      model::isHandedOver(Allocation, Ctx))
+    return;
+  const SourceManager &SM = Ctx.getSourceManager();
+  SourceLocation Loc = SM.getFileLoc(Allocation.getBeginLoc());
+  if (Reported.contains(Loc))
+    return;
+  std::optional<model::LinkVerdict> Verdict = model::decidePerRequestCandidate(
+      model::HotPathAllocationCheckName, Loc, *Function, Ctx);
+  if (!Verdict)
+    return;
+  Reported.insert(Loc);
+  diag(Loc, "%0-byte heap buffer on every call of '%1', which runs per "
+            "request or iteration, contends on the allocator; reuse a buffer")
+      << static_cast<unsigned>(std::min<uint64_t>(Bytes, UINT32_MAX))
+      << model::callableName(*Function)
+      << utils::fileRange(Allocation.getSourceRange(), SM, getLangOpts());
+  model::noteLinkVerdict(*this, *Verdict, Ctx);
 }
 
 } // namespace loadcheck::memory

@@ -35,6 +35,11 @@ public:
   void onStartOfTranslationUnit() override { Reported.clear(); }
 
 private:
+  /// Reports \p Allocation when it is made on every call of its function
+  /// and that function runs per request because of its callers.
+  void reportThroughCallers(const clang::Expr &Allocation,
+                            const clang::VarDecl *Var, uint64_t Bytes,
+                            clang::ASTContext &Ctx);
   void report(const clang::Expr &Allocation, uint64_t Bytes,
               clang::ASTContext &Ctx);
 

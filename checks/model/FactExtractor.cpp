@@ -10,6 +10,7 @@
 #include "checks/model/SyncFacts.h"
 #include "checks/model/TestCode.h"
 #include "checks/model/ThreadEntry.h"
+#include "checks/utils/Conditions.h"
 #include "checks/utils/LlvmCompat.h"
 #include "checks/utils/NamedEntity.h"
 #include "clang/AST/ASTContext.h"
@@ -797,7 +798,9 @@ void FunctionFactsBuilder::walk(const Stmt *S) {
   if (!S)
     return;
   threadMemberUse(*S);
-  if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S) && !OuterLoop) {
+  // `do { ... } while (0)` (a statement-like macro) runs once: no loop.
+  if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S) && !OuterLoop &&
+      !utils::runsOnce(*S, Ctx)) {
     OuterLoop = orderOf(S->getBeginLoc()) + 1;
     Loops.push_back({OuterLoop - 1, orderOf(S->getEndLoc())});
     for (const Stmt *Child : S->children())

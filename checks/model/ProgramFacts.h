@@ -61,8 +61,9 @@ struct CallFact {
   /// wrappers defined in other TUs are applied in this order at link time.
   unsigned Order = 0;
   /// The outermost loop of the function around the call (the Order of the
-  /// loop statement plus one; 0: in no loop). Two calls in the same loop
-  /// may run in either order: the second iteration follows the first.
+  /// loop statement plus one; 0: in no loop; a `do ... while (0)` runs once
+  /// and is no loop). Two calls in the same loop may run in either order:
+  /// the second iteration follows the first.
   unsigned Loop = 0;
   /// Locks held on some paths to the call and not on others (released in
   /// one branch only: `if (!mod->needs_lock) unlock(&m); mod->eval();`).

@@ -174,6 +174,7 @@ void ProgramGraph::link() {
   computeProgramThreads();
   computeMayBlock();
   computeLockOrder();
+  computePerRequest();
 }
 
 /// How many levels of callers startedOnce() follows up to `main`.
@@ -990,6 +991,9 @@ ProgramGraph::judge(const CandidateFact &Candidate) const {
     return judgeLockOrder(Candidate);
   if (Candidate.Check == UnjoinedThreadCheckName)
     return judgeThreadMember(Candidate);
+  if (Candidate.Check == ClientPerRequestCheckName ||
+      Candidate.Check == HotPathAllocationCheckName)
+    return judgePerRequest(Candidate);
   return std::nullopt;
 }
 

@@ -111,6 +111,20 @@
 //      emplace_back, a constructor's initialiser) and no function of the
 //      program joins, detaches, swaps or hands to a function (a move, a
 //      `join_all(workers_)`), is destroyed joinable.
+//  (n) the request path through calls (RequestPathLink.cpp): a function runs
+//      per request or per loop iteration when a request handler
+//      (RootKind::Handler) calls it, when a call of it sits in a loop of its
+//      caller, or when a function that runs per request calls it, transitively.
+//      A least fixpoint over the direct calls (calls through pointers resolved
+//      by the link are not followed: an event loop dispatching through a table
+//      would make every callback per iteration; nor is a recursive call in a
+//      loop, which walks a tree rather than serving), breadth first so that the
+//      path kept for the notes is a shortest one. One such call site is enough:
+//      a helper that creates a client on each call pays the setup per request
+//      on that path, even if `main` also calls it once at startup. A function
+//      with no caller in the program is not on the request path (silence
+//      without evidence); nor is a function reached only from `main`'s
+//      straight-line code.
 //
 // Callbacks the program registers with itself: a function handed only as an
 // argument to functions of the program (`restart_register(..., save_cb)`) is
@@ -166,6 +180,10 @@ inline constexpr llvm::StringLiteral UnjoinedThreadCheckName =
 /// direct call of a function made while a lock is held.
 bool ordersLocks(const AcquisitionFact &A);
 bool ordersLocks(const CallFact &C);
+inline constexpr llvm::StringLiteral ClientPerRequestCheckName =
+    "loadcheck-client-per-request";
+inline constexpr llvm::StringLiteral HotPathAllocationCheckName =
+    "loadcheck-hot-path-allocation";
 
 /// Why a function is concurrent: the root it is reached from and the first
 /// call on the way (for notes).
@@ -263,6 +281,27 @@ public:
   /// The cycles whose representative (the last candidate place among their
   /// sites) is \p At; empty when none.
   const std::vector<LockCycle> *cyclesAt(const FactPos &At) const;
+  // --- the request path through calls (n), RequestPathLink.cpp ------------
+  /// How a function came to run per request: the handler it is, or the
+  /// call that makes it per request (in a loop, or in a function on the
+  /// request path).
+  struct PerRequestStep {
+    bool On = false;      ///< runs per request or per loop iteration
+    bool Handler = false; ///< is a request handler itself
+    bool InLoop = false;  ///< the call sits in a loop of its caller
+    unsigned Caller = 0;  ///< !Handler: the calling node ...
+    unsigned Call = 0;    ///< ... and its call (an index of Facts.Calls)
+  };
+  /// Whether \p Id runs per request or per loop iteration (n).
+  bool isPerRequest(llvm::StringRef Id) const;
+
+private:
+  void computePerRequest();
+  LinkVerdict judgePerRequest(const CandidateFact &C) const;
+  /// Marks node \p Callee per request through \p Step, once.
+  bool markPerRequest(unsigned Callee, const PerRequestStep &Step);
+  std::vector<PerRequestStep> PerRequestVia; ///< per node
+  // --- end of the request path -------------------------------------------
 
 private:
   void computeLockOrder();

@@ -382,7 +382,8 @@ static std::optional<PerRequestReason> loopReason(const DynTypedNode &Parent,
       Cond = CV->getInit(); // `while (auto x = next())` reads as 'next()'
     R.InfiniteLoop = utils::isInfiniteLoop(*W, Ctx);
   } else if (const auto *D = Parent.get<DoStmt>()) {
-    if (!C || (C != D->getBody() && C != D->getCond()))
+    if (!C || (C != D->getBody() && C != D->getCond()) ||
+        utils::runsOnce(*D, Ctx))
       return std::nullopt;
     R.Loop = D;
     Cond = D->getCond();

@@ -39,7 +39,9 @@
 // Function boundary: a lambda body is its own function. A loop around a
 // lambda *expression* does not make the lambda's body per iteration (it may
 // run elsewhere, once, or never), and a lambda defined in a handler is not a
-// handler unless it is one itself. Loops in callers are not seen either.
+// handler unless it is one itself. Loops in callers are not seen either:
+// the program model's request path through calls (ProgramGraph.h) sees
+// them, for client-per-request's clients made on every call of a helper.
 // Known false negatives of that single-function view: `std::for_each(...,
 // [&](auto &x) { ... })` and immediately invoked lambdas inside loops.
 //

@@ -28,4 +28,12 @@ bool isInfiniteLoop(const Stmt &Loop, const ASTContext &Ctx) {
   return false;
 }
 
+bool runsOnce(const Stmt &Loop, const ASTContext &Ctx) {
+  const auto *Do = dyn_cast<DoStmt>(&Loop);
+  const Expr *Cond = Do ? Do->getCond() : nullptr;
+  bool Value = true;
+  return Cond && !Cond->isValueDependent() &&
+         Cond->EvaluateAsBooleanCondition(Value, Ctx) && !Value;
+}
+
 } // namespace loadcheck::utils

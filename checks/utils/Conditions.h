@@ -20,6 +20,11 @@ bool isAlwaysTrue(const clang::Expr *Cond, const clang::ASTContext &Ctx);
 /// loops and other statements are not infinite loops.
 bool isInfiniteLoop(const clang::Stmt &Loop, const clang::ASTContext &Ctx);
 
+/// True for a loop that runs its body once: `do { ... } while (0)`, the
+/// idiom that makes a macro one statement (`HC_FAIL()`). Calls in it are
+/// not repeated.
+bool runsOnce(const clang::Stmt &Loop, const clang::ASTContext &Ctx);
+
 } // namespace loadcheck::utils
 
 #endif // LOADCHECK_CHECKS_UTILS_CONDITIONS_H

@@ -152,6 +152,13 @@ TEST(UtilsConditions, InfiniteLoops) {
     Infinite.push_back(utils::isInfiniteLoop(*Node.getNodeAs<Stmt>("l"), Ctx));
   EXPECT_EQ(Infinite, (std::vector<bool>{true, true, true, true, false, false,
                                          false, false}));
+  // Only `do {} while (false)` runs its body once.
+  std::vector<bool> Once;
+  for (const BoundNodes &Node :
+       match(stmt(anyOf(forStmt(), whileStmt(), doStmt())).bind("l"), Ctx))
+    Once.push_back(utils::runsOnce(*Node.getNodeAs<Stmt>("l"), Ctx));
+  EXPECT_EQ(Once, (std::vector<bool>{false, false, false, false, false, false,
+                                     false, true}));
 }
 
 TEST(LockModelNames, MutexThroughSmartPointersAndAccessors) {
