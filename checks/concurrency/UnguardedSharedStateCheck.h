@@ -60,6 +60,10 @@ public:
     const model::ThreadEntry *Entry = nullptr;
     /// Function, or its template pattern.
     const clang::FunctionDecl *Accessor = nullptr;
+    /// For a write in no thread entry of the TU: the function may be one of
+    /// the program (a virtual override, a function of external linkage
+    /// started in another file); the program model decides.
+    bool MaybeEntry = false;
   };
 
 private:

@@ -80,6 +80,17 @@ public:
                              const clang::ValueDecl *Var = nullptr,
                              const clang::FunctionDecl *After = nullptr);
 
+  /// Records a candidate about the call of \p Callee at \p Loc in
+  /// \p Function (CandidateFact::Callee) and returns it.
+  CandidateFact addCallCandidate(llvm::StringRef Check,
+                                 clang::SourceLocation Loc,
+                                 const clang::FunctionDecl &Function,
+                                 const clang::FunctionDecl &Callee);
+
+  /// Marks the last candidate added as one that claims its function is a
+  /// thread entry (CandidateFact::EntryOnly) and returns it.
+  CandidateFact markEntryOnly();
+
   /// The stable id of a function, global, field or lock (see ProgramFacts.h).
   const std::string &idOf(const clang::Decl *D);
   /// True when \p F is a fatal-log sink (see above).
