@@ -149,11 +149,12 @@ void UnguardedSharedStateCheck::check(const MatchFinder::MatchResult &Result) {
 /// in the driver every candidate is reported and the link stage decides; in
 /// the plugin the TU's own facts decide (silence without evidence).
 std::optional<model::LinkVerdict>
-UnguardedSharedStateCheck::decide(const Access &Write, const ValueDecl *State) {
+UnguardedSharedStateCheck::decide(const Access &Write, const ValueDecl *State,
+                                  bool InThreadEntry) {
   model::ProgramFactsIndex &Index = model::ProgramFactsIndex::of(*Context);
   model::CandidateFact Candidate = Index.addCandidate(
       model::UnguardedSharedStateCheckName, Write.Loc, *Write.Function, State);
-  if (Write.MaybeEntry)
+  if (InThreadEntry && Write.MaybeEntry)
     Candidate = Index.markEntryOnly();
   if (model::programVerdictsDeferred())
     return model::LinkVerdict{};
@@ -190,7 +191,8 @@ void UnguardedSharedStateCheck::onEndOfTranslationUnit() {
                 [&](const FunctionDecl *F) { return F != A.Accessor; }) ||
             !Reported.insert(SM->getFileLoc(A.Loc)).second)
           continue;
-        std::optional<model::LinkVerdict> Verdict = decide(A, State);
+        std::optional<model::LinkVerdict> Verdict =
+            decide(A, State, /*InThreadEntry=*/true);
         if (!Verdict)
           continue;
         diag(A.Loc, "%0 is written unlocked in a thread entry while others use "

@@ -68,8 +68,10 @@ public:
 
 private:
   void collect(const clang::FunctionDecl &Function, clang::ASTContext &Ctx);
+  /// \p InThreadEntry: the finding says the write is in a thread entry.
   std::optional<model::LinkVerdict> decide(const Access &Write,
-                                           const clang::ValueDecl *State);
+                                           const clang::ValueDecl *State,
+                                           bool InThreadEntry = false);
   void addNotes(const model::LinkVerdict &Verdict);
   bool isSharedState(const clang::ValueDecl *D);
 
