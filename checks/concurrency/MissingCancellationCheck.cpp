@@ -160,10 +160,12 @@ static SourceRange loopHead(const Stmt &Loop) {
 void MissingCancellationCheck::checkLoopFunction(const FunctionDecl &Function,
                                                  ASTContext &Ctx) {
   // Lambdas are entries only where they are started; the entries of the TU
-  // are judged at their start; main is no thread.
+  // are judged at their start; main is no thread. A template is judged in
+  // its instantiations, as the entries of the TU are.
   const auto *Method = dyn_cast<CXXMethodDecl>(&Function);
   if ((Method && Method->getParent()->isLambda()) || Function.isMain() ||
-      !Function.getBody() || !LoopFunctions.insert(&Function).second ||
+      Function.isDependentContext() || !Function.getBody() ||
+      !LoopFunctions.insert(&Function).second ||
       model::ThreadEntryIndex::get(Ctx).isThreadEntry(&Function))
     return;
   llvm::SmallVector<const Stmt *, 2> Loops;

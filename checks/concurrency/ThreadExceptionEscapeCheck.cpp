@@ -238,9 +238,10 @@ void ThreadExceptionEscapeCheck::judgeFunction(const FunctionDecl &Function,
                                                ASTContext &Ctx) {
   // Lambdas are entries only where they are started, and the entries of the
   // TU are judged at their start; constructors, destructors and main are no
-  // thread entries.
+  // thread entries. A template is judged in its instantiations.
   const auto *Method = dyn_cast<CXXMethodDecl>(&Function);
   if ((Method && Method->getParent()->isLambda()) || Function.isMain() ||
+      Function.isDependentContext() ||
       isa<CXXConstructorDecl, CXXDestructorDecl>(Function) ||
       !Function.getBody() || !Judged.insert(&Function).second ||
       model::ThreadEntryIndex::get(Ctx).isThreadEntry(&Function))
