@@ -21,7 +21,9 @@
 //  - condition-variable and semaphore waits and the calls that wake them
 //    (SyncFacts.h), for the hand-off to a thread that waits for work
 //    (ProgramGraph.h); calls, accesses and sites carry their place in the
-//    function (source order, outermost loop).
+//    function (source order, outermost loop);
+//  - `throw` expressions outside the function's try blocks, whether each
+//    call is inside one, and whether the function is noexcept (may throw).
 // The facts are computed once per ASTContext and shared by every check; the
 // checks add their candidates to the same index (addCandidate), and
 // collectTUFacts() ships both. tuGraph() links the TU on its own for the

@@ -81,7 +81,8 @@
 //  (j) thread entries of the program: every function started as a thread
 //      (its start may be in another file), and every override of a virtual
 //      method a thread entry calls (`Thread::Entry` calls `self->Run()`:
-//      each `Run()` override runs as the body of that thread), a fixpoint.
+//      each `Run()` override runs as the body of that thread, and its code
+//      is reached by that thread for (f)), a fixpoint.
 //      A function every caller of which runs as an entry's body (a worker's
 //      `run()` its entry calls) runs as that body too, a few levels deep.
 //      Overrides are not told apart by class: a `Run()` override of a class
