@@ -189,7 +189,7 @@ static void collectCallsOut(const Stmt *S, const SourceManager &SM,
 void ThreadExceptionEscapeCheck::judgeCallsOut(const FunctionDecl &Function,
                                                const Stmt &Body,
                                                llvm::StringRef Thread,
-                                               ASTContext &Ctx) {
+                                               bool IsLambda, ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
   llvm::SmallVector<const CallExpr *, 4> Calls;
   collectCallsOut(&Body, SM, Calls);
@@ -205,9 +205,11 @@ void ThreadExceptionEscapeCheck::judgeCallsOut(const FunctionDecl &Function,
     if (!Verdict)
       continue;
     Reported.insert(Loc);
-    diag(Loc, "'%0' may throw out of thread '%1', killing the process; catch "
-              "its exceptions in the thread")
-        << model::displayName(Callee) << Thread
+    // The type is known only where the callee throws: "an exception".
+    diag(Loc, "%select{a call|'%3'}0 lets %1 escape %select{the thread "
+              "lambda|thread '%4'}2, killing the process; catch it")
+        << true << "an exception" << !IsLambda << model::displayName(Callee)
+        << Thread
         << utils::fileRange(Call->getSourceRange(), SM, getLangOpts());
     addNotes(*Verdict, Ctx);
   }
@@ -243,8 +245,9 @@ void ThreadExceptionEscapeCheck::judgeFunction(const FunctionDecl &Function,
   if ((Method && Method->getParent()->isLambda()) || Function.isMain() ||
       Function.isDependentContext() ||
       isa<CXXConstructorDecl, CXXDestructorDecl>(Function) ||
-      !Function.getBody() || !Judged.insert(&Function).second ||
-      model::ThreadEntryIndex::get(Ctx).isThreadEntry(&Function))
+      !Function.getBody() ||
+      model::ThreadEntryIndex::get(Ctx).isThreadEntry(&Function) ||
+      !Judged.insert(&Function).second)
     return;
   if (!Analyzer)
     onStartOfTranslationUnit();
@@ -252,7 +255,7 @@ void ThreadExceptionEscapeCheck::judgeFunction(const FunctionDecl &Function,
   std::string Name = model::displayName(Function);
   auto Found = findEscape(&Body, Body, *Analyzer, Ctx);
   if (!Found) {
-    judgeCallsOut(Function, Body, Name, Ctx);
+    judgeCallsOut(Function, Body, Name, /*IsLambda=*/false, Ctx);
     return;
   }
   const SourceManager &SM = Ctx.getSourceManager();
@@ -318,8 +321,8 @@ void ThreadExceptionEscapeCheck::check(const MatchFinder::MatchResult &Result) {
   if (!Found) {
     // Callees defined in other files: the program model knows whether they
     // may throw.
-    if (!IsLambda && Judged.insert(Entry->Function).second)
-      judgeCallsOut(*Entry->Function, *Entry->Body, Entry->Name, Ctx);
+    if (Judged.insert(Entry->Function).second)
+      judgeCallsOut(*Entry->Function, *Entry->Body, Entry->Name, IsLambda, Ctx);
     return;
   }
 

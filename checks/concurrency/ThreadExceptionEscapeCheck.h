@@ -53,7 +53,7 @@ private:
   /// defined in other files.
   void judgeCallsOut(const clang::FunctionDecl &Function,
                      const clang::Stmt &Body, llvm::StringRef Thread,
-                     clang::ASTContext &Ctx);
+                     bool IsLambda, clang::ASTContext &Ctx);
   /// The verdict: always a report in the driver (the link decides), the
   /// TU's graph in the plugin; std::nullopt to stay silent.
   std::optional<model::LinkVerdict> judge(const model::CandidateFact &Candidate,

@@ -304,6 +304,7 @@ int parse_checked(const std::string &s);
 int parse_safe(const std::string &s);
 void consume();
 void load_config();
+void start_producer();
 )"},
                              {"src/parse.cpp", R"(#include <stdexcept>
 #include "parse.h"
@@ -321,7 +322,8 @@ int parse_safe(const std::string &s) {
   }
 }
 )"},
-                             {"src/consume.cpp", R"(#include "parse.h"
+                             {"src/consume.cpp", R"(#include <thread>
+#include "parse.h"
 void consume() {
   parse_safe("a"); // safe call
   parse_checked("b"); // checked call
@@ -329,11 +331,23 @@ void consume() {
 void load_config() {
   parse_checked("c"); // config call
 }
+void produce() {
+  parse_checked("d"); // producer call
+}
+void start_producer() {
+  std::thread t(produce);
+  t.join();
+  std::thread l([] {
+    parse_checked("e"); // lambda call
+  });
+  l.join();
+}
 )"},
                              {"src/main.cpp", R"(#include <thread>
 #include "parse.h"
 int main() {
   load_config();
+  start_producer();
   std::thread t(consume);
   t.join();
   return 0;
@@ -347,6 +361,10 @@ int main() {
                               "'consume' runs on the thread started here"));
   EXPECT_TRUE(anyNoteContains(Found[Checked], "calls 'parse_line' here"));
   EXPECT_TRUE(anyNoteContains(Found[Checked], "throws"));
+  // An entry started in its own file, its callee in another.
+  EXPECT_TRUE(
+      Found.count(at(Sources, "src/consume.cpp", "producer call", TEE)));
+  EXPECT_TRUE(Found.count(at(Sources, "src/consume.cpp", "lambda call", TEE)));
   // Catches its own exceptions; called from main, no thread entry.
   EXPECT_FALSE(Found.count(at(Sources, "src/consume.cpp", "safe call", TEE)));
   EXPECT_FALSE(Found.count(at(Sources, "src/consume.cpp", "config call", TEE)));

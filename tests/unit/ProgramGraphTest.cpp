@@ -1351,6 +1351,31 @@ TEST(ProgramFactsTest, JSONRoundTripKeepsEveryFact) {
   EXPECT_EQ(Back->Functions[1].Calls[0].Field, "c:@S@entry@FI@save");
 }
 
+TEST(ProgramFactsTest, JSONRoundTripKeepsThrowsAndEntryCandidates) {
+  TU A("a.cpp");
+  A.fn("parse");
+  FactPos T = A.at();
+  A.get("parse").Throws.push_back({"std::runtime_error", T, {}, T.Offset});
+  A.fn("safe").NoExcept = true;
+  A.call("safe", "parse");
+  A.get("safe").Calls.back().InTry = true;
+  FactPos W = A.access("parse", "g", true);
+  A.unguarded("parse", "g", W);
+  A.Facts.Candidates.back().EntryOnly = true;
+  A.Facts.Candidates.push_back(
+      {std::string(ThreadExceptionEscapeCheckName), A.at(), "c:@F@safe"});
+  A.Facts.Candidates.back().Callee = "c:@F@parse";
+  std::string Error;
+  std::optional<TUFacts> Back = fromJSON(toJSON(A.Facts), Error);
+  ASSERT_TRUE(Back) << Error;
+  EXPECT_EQ(llvm::json::Value(toJSON(*Back)), toJSON(A.Facts));
+  EXPECT_EQ(Back->Functions[0].Throws[0].What, "std::runtime_error");
+  EXPECT_TRUE(Back->Functions[1].NoExcept);
+  EXPECT_TRUE(Back->Functions[1].Calls[0].InTry);
+  EXPECT_TRUE(Back->Candidates[0].EntryOnly);
+  EXPECT_EQ(Back->Candidates[1].Callee, "c:@F@parse");
+}
+
 TEST(ProgramFactsTest, MalformedPayloadsAreRejected) {
   std::string Error;
   EXPECT_FALSE(fromJSON(llvm::json::Object{{"version", 1}}, Error));
