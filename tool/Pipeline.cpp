@@ -70,13 +70,13 @@ unsigned jobCount(const DriverOptions &Opts) {
                    : std::max(1u, std::thread::hardware_concurrency());
 }
 
-/// What a worker is started with. The executable is hashed once here, not
-/// by every worker.
-std::vector<std::string> workerArguments(const DriverOptions &Opts) {
-  std::vector<std::string> Args = Opts.OwnArgs;
-  if (!Opts.CacheDir.empty())
-    Args.push_back("--internal-executable-hash=" + cacheExecutableHash());
-  return Args;
+/// The options the workers analyse with: the driver's. The executable is
+/// hashed once here, not by every worker.
+DriverOptions workerOptions(const DriverOptions &Opts) {
+  DriverOptions WorkerOpts = Opts;
+  if (!Opts.CacheDir.empty() && WorkerOpts.ExecutableHash.empty())
+    WorkerOpts.ExecutableHash = cacheExecutableHash();
+  return WorkerOpts;
 }
 
 /// --diff-base, --diff: keeps the translation units the change affects
@@ -175,15 +175,13 @@ bool collectInputs(Run &R) {
 
 /// Every translation unit through a worker process, then the cache's
 /// statistics and warnings (each text once).
-void analyseUnits(Run &R, const std::string &Executable) {
+void analyseUnits(Run &R) {
   const DriverOptions &Opts = R.Opts;
   unsigned Jobs = jobCount(Opts);
   Progress Bar(!Opts.Quiet && llvm::sys::Process::StandardErrIsDisplayed(),
                R.Inputs->Files.size(), R.Context.Root);
-  std::vector<std::string> WorkerArgs = workerArguments(Opts);
   R.Results = runWorkers(
-      R.Inputs->Files, *R.Inputs->Database, Jobs, Executable, WorkerArgs,
-      Opts.HasCompilerArgs, Opts.CompilerArgs,
+      R.Inputs->Files, *R.Inputs->Database, Jobs, workerOptions(Opts),
       [&](size_t Done, const std::string &File) { Bar.update(Done, File); },
       Opts.TimeoutPerFile);
   Bar.finish();
@@ -232,7 +230,7 @@ void deduplicate(Run &R) {
 /// Changed lines: the facts of the unaffected units, from the cache, and,
 /// when a finding's verdict depends on the program, the analysis of those
 /// the cache lacks, so the verdicts are a full run's (ChangedUnits.h).
-void completeFacts(Run &R, const std::string &Executable) {
+void completeFacts(Run &R) {
   ChangedUnits &Changed = *R.Changed;
   for (UnitFacts &Unit : Changed.CachedFacts)
     R.Context.Facts.push_back(std::move(Unit));
@@ -251,9 +249,9 @@ void completeFacts(Run &R, const std::string &Executable) {
                Changed.WithoutFacts.size(),
                Changed.WithoutFacts.size() == 1 ? "" : "s");
   std::vector<FileResult> More = runWorkers(
-      Changed.WithoutFacts, *R.Inputs->Database, jobCount(R.Opts), Executable,
-      workerArguments(R.Opts), R.Opts.HasCompilerArgs, R.Opts.CompilerArgs,
-      [](size_t, const std::string &) {}, R.Opts.TimeoutPerFile);
+      Changed.WithoutFacts, *R.Inputs->Database, jobCount(R.Opts),
+      workerOptions(R.Opts), [](size_t, const std::string &) {},
+      R.Opts.TimeoutPerFile);
   for (FileResult &Result : More)
     if (Result.Failure.empty() &&
         Result.Facts.kind() != llvm::json::Value::Null)
@@ -264,13 +262,13 @@ void completeFacts(Run &R, const std::string &Executable) {
 /// each finding decided by it: dropped, or kept with the path's notes. A
 /// shard sees part of the program only: it keeps every finding and its
 /// facts, and `loadcheck merge` of the JSON shards links them.
-void linkProgram(Run &R, const std::string &Executable) {
+void linkProgram(Run &R) {
   for (FileResult &Result : R.Results)
     if (Result.Failure.empty() &&
         Result.Facts.kind() != llvm::json::Value::Null)
       R.Context.Facts.push_back({Result.File, std::move(Result.Facts)});
   if (R.Changed)
-    completeFacts(R, Executable);
+    completeFacts(R);
   R.Context.FactsLinked = R.Opts.ShardCount == 0;
   if (!R.Context.FactsLinked)
     return;
@@ -472,18 +470,18 @@ std::string describeCheckSet(const DriverOptions &Opts, const std::string &File,
   return fmt::format("{}, {} check{}", Set, Count, Count == 1 ? "" : "s");
 }
 
-int runAnalysis(const DriverOptions &Opts, const std::string &Executable) {
+int runAnalysis(const DriverOptions &Opts) {
   Run R(Opts);
   if (!collectInputs(R))
     return UsageError;
-  analyseUnits(R, Executable);
+  analyseUnits(R);
   if (R.Changed) // what the header filters hid counts on changed lines only
     for (FileResult &Result : R.Results)
       R.Changed->keepChangedLines(Result.HiddenInHeaders);
   deduplicate(R);
   if (R.Changed)
     R.Changed->keepChangedLines(R.Findings);
-  linkProgram(R, Executable);
+  linkProgram(R);
   if (!applyBaseline(R))
     return UsageError;
   if (!report(R))

@@ -19,9 +19,9 @@
 
 namespace loadcheck {
 
-/// Runs the analysis \p Opts describes; \p Executable is the driver itself,
-/// re-executed as the workers. Returns the process exit code.
-int runAnalysis(const DriverOptions &Opts, const std::string &Executable);
+/// Runs the analysis \p Opts describes, each translation unit in a worker
+/// process forked from this one. Returns the process exit code.
+int runAnalysis(const DriverOptions &Opts);
 
 /// The check set that applies to \p File ("" = the current directory),
 /// named by where it comes from, with \p Count checks: "the high-traffic

@@ -1,7 +1,7 @@
 //===--- main.cpp - the loadcheck command-line driver ---------------------===//
 //
-// Parses the command line and dispatches: `loadcheck merge`, a worker
-// process (hidden --internal-worker), --explain, --list-checks, or an
+// Parses the command line and dispatches: `loadcheck merge`, a worker run
+// by hand on one file (hidden --internal-worker), --explain, --list-checks, or an
 // analysis run (Pipeline.h).
 //
 //===----------------------------------------------------------------------===//
@@ -151,5 +151,5 @@ int main(int Argc, const char **Argv) {
     return verifyConfiguration(*Opts);
   if (Opts->ListChecks)
     return listChecks(*Opts);
-  return runAnalysis(*Opts, Executable);
+  return runAnalysis(*Opts);
 }

@@ -69,9 +69,10 @@ def header_filter(project_dir, own_headers):
 
     projects.tsv gives them as a regex relative to the project root; the
     filter matches the paths the compiler sees, which are neither absolute
-    nor normalised: `-I..` from example/ makes `../httplib.h`.
+    nor normalised: `-I..` from example/ makes `../httplib.h`, and
+    `#include "./threadpool/threadpool.h"` makes `<root>/./threadpool/...`.
     """
-    prefix = f"{regex_literal(project_dir)}/|\\.\\./|.*/\\.\\./"
+    prefix = f"{regex_literal(project_dir)}/|\\./|\\.\\./|.*/\\.\\./"
     return f"^({prefix})*({own_headers})$"
 
 

@@ -17,8 +17,11 @@ A finding is keyed by (project, file, line, check); every key a label holds is
 counted once as TP, FP or DEB. It prints, per check, overall, per stratum and
 per project: the labelled findings, precision TP/(TP+FP), the findings no label
 covers (NEW) and the labels whose finding is no longer reported (gone), with
-"TP labels still found: N of M". Then the NEW findings, one line each, and the
-TP labels that are gone. Exit code 0 whatever the scores; 2 on unreadable input.
+"TP labels still found: N of M". Recall counts the lines a reviewer flags: the
+TP labels and missed.tsv's lines; found / (TP labels + missed lines). A missed
+line that is now reported counts as found and is listed: move it to
+labels.tsv as TP. Then the NEW findings, one line each, and the TP labels that
+are gone. Exit code 0 whatever the scores; 2 on unreadable input.
 """
 
 import argparse
@@ -36,6 +39,7 @@ LABELS = ("TP", "FP", "DEB")
 STRATA = ("library", "example", "test")
 LABEL_COLUMNS = ("project", "path", "line", "check", "label", "reason",
                  "stratum", "run")
+MISSED_COLUMNS = ("project", "path", "line", "check", "reason")
 HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx", ".inc", ".ipp", ".tcc")
 TEST_PATH = re.compile(r"(^|/)(tests?|testing|fuzz\w*|unittests?)(/|$)|"
                        r"(^|/)[^/]*(_test|_tests|test_|Test)[^/]*$")
@@ -59,6 +63,18 @@ def read_labels(path):
             fail(f"{path}:{number}: duplicate label for {key}")
         labels[key] = row
     return labels
+
+
+def read_missed(path):
+    """missed.tsv as a dict (project, path, line, check) -> row."""
+    missed = {}
+    for number, row in enumerate(read_rows(path, MISSED_COLUMNS, fail),
+                                 start=2):
+        key = (row["project"], row["path"], int(row["line"]), row["check"])
+        if key in missed:
+            fail(f"{path}:{number}: duplicate line {key}")
+        missed[key] = row
+    return missed
 
 
 def report_files(args):
@@ -115,17 +131,26 @@ class Tally:
         decided = self.counts["TP"] + self.counts["FP"]
         return f"{self.counts['TP'] / decided:.2f}" if decided else "-"
 
+    def flagged(self):
+        """Lines a reviewer flags: TP labels, found or not, and missed."""
+        c = self.counts
+        return c["TP"] + c["gone TP"] + c["missed"]
+
+    def recall(self):
+        flagged = self.flagged()
+        return f"{self.counts['TP'] / flagged:.2f}" if flagged else "-"
+
     def cells(self):
         c = self.counts
         gone = "/".join(str(c["gone " + label]) for label in LABELS)
         tp_labels = c["TP"] + c["gone TP"]
         found = f"{c['TP']}/{tp_labels}" if tp_labels else "-"
         return [c["TP"], c["FP"], c["DEB"], self.precision(), c["NEW"], gone,
-                found]
+                found, c["missed"], self.recall()]
 
 
 HEADINGS = ["TP", "FP", "DEB", "precision", "NEW", "gone TP/FP/DEB",
-            "TP found"]
+            "TP found", "missed", "recall"]
 
 
 def print_table(title, first, tallies, markdown):
@@ -156,6 +181,7 @@ def wanted(args, project, check):
 
 def score(args):
     labels = read_labels(args.labels)
+    missed = read_missed(args.missed)
     reports = report_files(args)
     if not reports:
         fail("no report to score")
@@ -164,7 +190,7 @@ def score(args):
     per_project = collections.defaultdict(Tally)
     per_project_check = collections.defaultdict(Tally)
     overall = Tally()
-    new, gone_tp, notes = [], [], []
+    new, gone_tp, notes, now_found = [], [], [], []
 
     def count(project, check, stratum, what):
         for tally in (per_check[check], per_stratum[stratum],
@@ -193,6 +219,9 @@ def score(args):
             label = labels.get(key)
             if label:
                 count(project, check, label["stratum"], label["label"])
+            elif key in missed:
+                count(project, check, guessed_stratum(file), "TP")
+                now_found.append(key)
             else:
                 count(project, check, guessed_stratum(file), "NEW")
                 new.append((key, finding))
@@ -207,6 +236,10 @@ def score(args):
             count(project, key[3], label["stratum"], "gone " + label["label"])
             if label["label"] == "TP":
                 gone_tp.append((key, label))
+        for key in missed:
+            if (key[0] == project and key not in seen
+                    and wanted(args, project, key[3])):
+                count(project, key[3], guessed_stratum(key[1]), "missed")
         if report.get("failures"):
             notes.append(f"{project}: {len(report['failures'])} files not "
                          "analysed (their findings are missing)")
@@ -233,7 +266,15 @@ def score(args):
                         md)
     print_table("overall", "all", [("all", overall)], md)
     c = overall.counts
-    print(f"\nTP labels still found: {c['TP']} of {c['TP'] + c['gone TP']}")
+    print(f"\nTP labels still found: {c['TP'] - len(now_found)} of "
+          f"{c['TP'] - len(now_found) + c['gone TP']}")
+    print(f"recall: {c['TP']} of {overall.flagged()} lines a reviewer flags "
+          f"({overall.recall()}), {c['missed']} still missed")
+    if now_found:
+        print(f"\nmissed lines now reported ({len(now_found)}; move them to "
+              "labels.tsv as TP):")
+        for key in sorted(now_found):
+            print("  " + "\t".join(str(part) for part in key))
     for note in notes:
         print(f"note: {note}")
     if new:
@@ -258,6 +299,7 @@ def main():
                         help="directory of run.py's reports "
                         "(default: build/realworld)")
     parser.add_argument("--labels", default=os.path.join(HERE, "labels.tsv"))
+    parser.add_argument("--missed", default=os.path.join(HERE, "missed.tsv"))
     parser.add_argument("--project", action="append",
                         help="score only this project (repeatable)")
     parser.add_argument("--check", action="append",

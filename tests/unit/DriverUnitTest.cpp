@@ -166,37 +166,5 @@ TEST(Database, CommandsThatCompileDifferentlyAllRun) {
   EXPECT_EQ(Inputs->Database->getCompileCommands(Dir.path("a.c")).size(), 2u);
 }
 
-TEST(Database, WorkerGetsTheCommandsTheDriverResolved) {
-  Workspace Dir(
-      {{"a.c", "int a;\n"},
-       {"compile_commands.json", twoCommands("-DX -o x/a.o", "-DY -o y/a.o")}});
-  auto Inputs = inputsOf(Dir);
-  ASSERT_TRUE(Inputs);
-  std::string File = Dir.path("a.c");
-  std::string Error;
-  auto Handed =
-      commandsFromJSON(commandsToJSON(*Inputs->Database, File), Error);
-  ASSERT_TRUE(Handed) << Error;
-  auto Resolved = Inputs->Database->getCompileCommands(File);
-  auto Received = Handed->getCompileCommands(File);
-  ASSERT_EQ(Received.size(), Resolved.size());
-  for (size_t I = 0; I < Resolved.size(); ++I) {
-    EXPECT_EQ(Received[I].Directory, Resolved[I].Directory);
-    EXPECT_EQ(Received[I].Filename, Resolved[I].Filename);
-    EXPECT_EQ(Received[I].CommandLine, Resolved[I].CommandLine);
-    EXPECT_EQ(Received[I].Output, Resolved[I].Output);
-  }
-  // Resolved: the driver's adjustments are in, and not applied twice.
-  EXPECT_EQ(llvm::count(Received[0].CommandLine, "-Wno-error"), 1);
-}
-
-TEST(Database, WorkerRefusesCommandsThatAreNotAList) {
-  std::string Error;
-  EXPECT_FALSE(commandsFromJSON(R"({"directory": "/"})", Error));
-  EXPECT_FALSE(Error.empty());
-  EXPECT_FALSE(commandsFromJSON(R"([{"directory": "/"}])", Error));
-  EXPECT_FALSE(commandsFromJSON("[", Error));
-}
-
 } // namespace
 } // namespace loadcheck::testing

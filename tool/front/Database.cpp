@@ -1,6 +1,5 @@
 #include "tool/front/Database.h"
 #include "tool/Paths.h"
-#include "tool/run/ResultCodec.h"
 
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
@@ -167,94 +166,6 @@ adjust(std::unique_ptr<CompilationDatabase> Database,
   Adjusted->appendArgumentsAdjuster(
       getInsertArgumentAdjuster(Extra, ArgumentInsertPosition::END));
   return Adjusted;
-}
-
-namespace {
-
-/// The compile commands the driver resolved for the one file a worker
-/// analyses, used as they are. The driver already matched them to the file
-/// (through symlinks too), so they are the answer for that file whatever its
-/// spelling.
-class ResolvedCommands : public CompilationDatabase {
-public:
-  explicit ResolvedCommands(std::vector<CompileCommand> Commands)
-      : Commands(std::move(Commands)) {}
-
-  std::vector<CompileCommand>
-  getCompileCommands(llvm::StringRef) const override {
-    return Commands;
-  }
-  std::vector<std::string> getAllFiles() const override {
-    std::vector<std::string> Files;
-    for (const CompileCommand &Command : Commands)
-      if (!llvm::is_contained(Files, Command.Filename))
-        Files.push_back(Command.Filename);
-    return Files;
-  }
-  std::vector<CompileCommand> getAllCompileCommands() const override {
-    return Commands;
-  }
-
-private:
-  std::vector<CompileCommand> Commands;
-};
-
-} // namespace
-
-std::string commandsToJSON(const CompilationDatabase &Database,
-                           llvm::StringRef File) {
-  llvm::json::Array Commands;
-  for (const CompileCommand &Command : Database.getCompileCommands(File)) {
-    // Paths need not be UTF-8: they travel as the results' paths do.
-    llvm::json::Array Arguments;
-    for (const std::string &Argument : Command.CommandLine)
-      Arguments.push_back(textToJSON(Argument));
-    Commands.push_back(llvm::json::Object{
-        {"directory", textToJSON(Command.Directory)},
-        {"file", textToJSON(Command.Filename)},
-        {"arguments", std::move(Arguments)},
-        {"output", textToJSON(Command.Output)},
-        {"heuristic", textToJSON(Command.Heuristic)},
-    });
-  }
-  return llvm::formatv("{0}", llvm::json::Value(std::move(Commands))).str();
-}
-
-std::unique_ptr<CompilationDatabase> commandsFromJSON(llvm::StringRef Text,
-                                                      std::string &Error) {
-  llvm::Expected<llvm::json::Value> Parsed = llvm::json::parse(Text);
-  if (!Parsed) {
-    Error = "not valid JSON: " + llvm::toString(Parsed.takeError());
-    return nullptr;
-  }
-  const llvm::json::Array *Entries = Parsed->getAsArray();
-  if (!Entries) {
-    Error = "not a list of compile commands";
-    return nullptr;
-  }
-  std::vector<CompileCommand> Commands;
-  for (const llvm::json::Value &Entry : *Entries) {
-    const llvm::json::Object *Object = Entry.getAsObject();
-    const llvm::json::Array *Arguments =
-        Object ? Object->getArray("arguments") : nullptr;
-    std::optional<std::string> Directory =
-        Object ? textFromJSON(Object->get("directory")) : std::nullopt;
-    std::optional<std::string> File =
-        Object ? textFromJSON(Object->get("file")) : std::nullopt;
-    if (!Arguments || !Directory || !File) {
-      Error = "a compile command without directory, file or arguments";
-      return nullptr;
-    }
-    std::vector<std::string> CommandLine;
-    for (const llvm::json::Value &Argument : *Arguments)
-      if (std::optional<std::string> Text = textFromJSON(&Argument))
-        CommandLine.push_back(std::move(*Text));
-    CompileCommand Command(*Directory, *File, std::move(CommandLine),
-                           textFromJSON(Object->get("output")).value_or(""));
-    Command.Heuristic = textFromJSON(Object->get("heuristic")).value_or("");
-    Commands.push_back(std::move(Command));
-  }
-  return std::make_unique<ResolvedCommands>(std::move(Commands));
 }
 
 std::unique_ptr<InputSet> loadInputs(const DriverOptions &Opts,

@@ -30,17 +30,6 @@ struct InputSet {
 std::unique_ptr<InputSet> loadInputs(const DriverOptions &Opts,
                                      std::string &Error);
 
-/// \p File's commands in \p Database, resolved (adjusted) as they are, as
-/// JSON: what the driver hands a worker instead of the whole database.
-std::string commandsToJSON(const clang::tooling::CompilationDatabase &Database,
-                           llvm::StringRef File);
-
-/// The database of commandsToJSON's text: those commands, the answer for the
-/// one file they were resolved for, used as they are. Null and an error line
-/// when \p Text is not such a list.
-std::unique_ptr<clang::tooling::CompilationDatabase>
-commandsFromJSON(llvm::StringRef Text, std::string &Error);
-
 } // namespace loadcheck
 
 #endif // LOADCHECK_TOOL_FRONT_DATABASE_H

@@ -264,10 +264,6 @@ std::optional<DriverOptions> parseCommandLine(int Argc, const char **Argv,
   // --- end reliability
   App.add_option("--internal-worker", Opts.WorkerFile)->group("");
   App.add_option("--internal-output", Opts.WorkerOutput)->group("");
-  App.add_option("--internal-commands", Opts.WorkerCommands)->group("");
-  App.add_option("--internal-executable-hash", Opts.ExecutableHash)
-      ->group(""); // computed once by the driver (Cache.h)
-  Opts.OwnArgs = OwnArgs;
 
   std::reverse(OwnArgs.begin(), OwnArgs.end()); // CLI11 parses from the back
   try {

@@ -75,16 +75,9 @@ struct DriverOptions {
   // --- reliability
   double TimeoutPerFile = 0; ///< --timeout-per-file seconds; 0 = none
   // --- end reliability
-  /// The options as given (before `--`), for re-executing as a worker.
-  std::vector<std::string> OwnArgs;
   std::string WorkerFile;   ///< hidden --internal-worker
   std::string WorkerOutput; ///< hidden --internal-output
-  /// hidden --internal-commands: the worker's file's compile commands, as
-  /// the driver resolved them (commandsToJSON), so that workers do not each
-  /// load the whole database again.
-  std::string WorkerCommands;
-  /// hidden --internal-executable-hash: the driver's cacheExecutableHash(),
-  /// so workers do not each hash the executable again.
+  /// The driver's cacheExecutableHash(), computed once for every worker.
   std::string ExecutableHash;
 };
 

@@ -18,15 +18,12 @@
 #include <map>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
-
-extern char **environ;
 
 namespace json = llvm::json;
 
@@ -37,10 +34,9 @@ namespace {
 /// One running worker.
 struct Child {
   size_t Index;
-  std::string Output;   ///< its result file
-  std::string Log;      ///< its stderr
-  std::string Commands; ///< its file's compile commands, from the driver
-  int PidFd = -1;       ///< readable once it has ended; -1 if unavailable
+  std::string Output; ///< its result file
+  std::string Log;    ///< its stderr
+  int PidFd = -1;     ///< readable once it has ended; -1 if unavailable
   std::chrono::steady_clock::time_point Deadline;
   bool Stopping = false; ///< asked to stop at its deadline
 };
@@ -57,27 +53,6 @@ std::string logTail(const std::string &Path) {
   if (!Buffer)
     return "";
   return (*Buffer)->getBuffer().take_back(64 * 1024).str();
-}
-
-/// The driver's environment plus LLVM_DISABLE_SYMBOLIZATION: a crashing
-/// worker must not spend seconds looking for llvm-symbolizer, its stack
-/// dump only serves to name the check.
-std::vector<std::string> workerEnvironment() {
-  std::vector<std::string> Env;
-  for (char **E = environ; *E; ++E)
-    if (!llvm::StringRef(*E).starts_with("LLVM_DISABLE_SYMBOLIZATION="))
-      Env.emplace_back(*E);
-  Env.emplace_back("LLVM_DISABLE_SYMBOLIZATION=1");
-  return Env;
-}
-
-std::vector<char *> pointers(std::vector<std::string> &Strings) {
-  std::vector<char *> Result;
-  Result.reserve(Strings.size() + 1);
-  for (std::string &S : Strings)
-    Result.push_back(S.data());
-  Result.push_back(nullptr);
-  return Result;
 }
 
 /// A descriptor that polls readable when \p Pid ends (Linux >= 5.3), or -1.
@@ -139,69 +114,33 @@ void prepareWorkerProcess() {
   }
 }
 
-/// The worker's compile commands: those the driver resolved and handed
-/// over (--internal-commands), else the database loaded as the driver loads
-/// it (a worker started by hand).
+/// The hand-started worker's compile commands: the database loaded as the
+/// driver loads it.
 std::unique_ptr<clang::tooling::CompilationDatabase>
 workerDatabase(const std::string &File, const DriverOptions &Opts,
                std::string &Error) {
-  if (!Opts.WorkerCommands.empty()) {
-    auto Text = llvm::MemoryBuffer::getFile(Opts.WorkerCommands);
-    if (!Text) {
-      Error = fmt::format("cannot read the compile commands of '{}': {}", File,
-                          Text.getError().message());
-      return nullptr;
-    }
-    return commandsFromJSON((*Text)->getBuffer(), Error);
-  }
   DriverOptions WorkerOpts = Opts;
   WorkerOpts.Inputs = {File};
   std::unique_ptr<InputSet> Inputs = loadInputs(WorkerOpts, Error);
   return Inputs ? std::move(Inputs->Database) : nullptr;
 }
 
-/// Writes \p File's resolved compile commands to a new temporary file for
-/// its worker. Returns its path, or an empty string and \p EC.
-std::string
-writeWorkerCommands(const clang::tooling::CompilationDatabase &Database,
-                    const std::string &File, std::error_code &EC) {
-  llvm::SmallString<128> Path;
-  int FD = -1;
-  EC = llvm::sys::fs::createTemporaryFile("loadcheck_worker", "commands.json",
-                                          FD, Path);
-  if (EC)
-    return "";
-  llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
-  OS << commandsToJSON(Database, File);
-  OS.close();
-  if (OS.has_error()) {
-    EC = OS.error();
-    OS.clear_error();
-    bestEffort(llvm::sys::fs::remove(Path));
-    return "";
-  }
-  return std::string(Path);
-}
-
-} // namespace
-
-int runWorker(const std::string &File, const std::string &Output,
-              const DriverOptions &Opts) {
-  prepareWorkerProcess();
+/// Analyses \p File (through the cache when there is one) for the link
+/// stage, and writes the result to \p Output. Returns the exit code.
+int analyseAndWrite(const std::string &File,
+                    const clang::tooling::CompilationDatabase *Database,
+                    const std::string &DatabaseError, const std::string &Output,
+                    const DriverOptions &Opts) {
   // Findings that depend on the whole program are decided by the driver's
   // link stage, over the facts every worker returns.
   model::setProgramVerdictsDeferred(true);
-  std::string Error;
-  std::unique_ptr<clang::tooling::CompilationDatabase> Database =
-      workerDatabase(File, Opts, Error);
   FileResult Result;
   Result.File = File;
   if (!Database)
-    Result.Failure = Error;
+    Result.Failure = DatabaseError;
   else
     Result = Opts.CacheDir.empty() ? analyzeFile(File, *Database, Opts)
                                    : analyzeFileCached(File, *Database, Opts);
-
   std::error_code EC;
   llvm::raw_fd_ostream OS(Output, EC);
   if (EC)
@@ -211,12 +150,42 @@ int runWorker(const std::string &File, const std::string &Output,
   return OS.has_error() ? 1 : 0;
 }
 
+/// The child's side of a fork: its stdout goes nowhere, its stderr to \p
+/// LogFD, it analyses its file with the driver's options and database, and
+/// leaves with _exit so that nothing of the driver's (buffered output,
+/// static destructors, the LLVM libraries' teardown) runs twice.
+[[noreturn]] void
+runForkedWorker(const std::string &File,
+                const clang::tooling::CompilationDatabase &Database, int LogFD,
+                const std::string &Output, const DriverOptions &Opts,
+                pid_t Driver) {
+  int Null = ::open("/dev/null", O_WRONLY);
+  if (Null < 0 || ::dup2(Null, 1) < 0 || ::dup2(LogFD, 2) < 0)
+    ::_exit(1);
+  ::close(Null);
+  ::close(LogFD);
+  ::setenv("LLVM_DISABLE_SYMBOLIZATION", "1", 1);
+  prepareWorkerProcess();
+  if (::getppid() != Driver) // the driver ended before PR_SET_PDEATHSIG
+    ::_exit(1);
+  ::_exit(analyseAndWrite(File, &Database, "", Output, Opts));
+}
+
+} // namespace
+
+int runWorker(const std::string &File, const std::string &Output,
+              const DriverOptions &Opts) {
+  prepareWorkerProcess();
+  std::string Error;
+  std::unique_ptr<clang::tooling::CompilationDatabase> Database =
+      workerDatabase(File, Opts, Error);
+  return analyseAndWrite(File, Database.get(), Error, Output, Opts);
+}
+
 std::vector<FileResult>
 runWorkers(const std::vector<std::string> &Files,
            const clang::tooling::CompilationDatabase &Database, unsigned Jobs,
-           const std::string &Executable,
-           const std::vector<std::string> &OwnArgs, bool HasCompilerArgs,
-           const std::vector<std::string> &CompilerArgs,
+           const DriverOptions &Opts,
            const std::function<void(size_t, const std::string &)> &OnDone,
            double TimeoutSeconds) {
   std::vector<FileResult> Results(Files.size());
@@ -226,8 +195,7 @@ runWorkers(const std::vector<std::string> &Files,
   bool HasDeadlines = TimeoutSeconds > 0;
   auto Timeout = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(HasDeadlines ? TimeoutSeconds : 0));
-  std::vector<std::string> Env = workerEnvironment();
-  std::vector<char *> Envp = pointers(Env);
+  pid_t Driver = ::getpid();
 
   auto Fail = [&](size_t Index, std::string Reason) {
     Results[Index].File = Files[Index];
@@ -255,7 +223,6 @@ runWorkers(const std::vector<std::string> &Files,
     }
     bestEffort(llvm::sys::fs::remove(C.Output));
     bestEffort(llvm::sys::fs::remove(C.Log));
-    bestEffort(llvm::sys::fs::remove(C.Commands));
     if (C.PidFd >= 0)
       ::close(C.PidFd);
     OnDone(++Done, R.File);
@@ -264,58 +231,37 @@ runWorkers(const std::vector<std::string> &Files,
   auto Start = [&](size_t Index) {
     llvm::SmallString<128> Output, Log;
     int OutputFD = -1, LogFD = -1;
-    std::error_code EC;
-    std::string Commands = writeWorkerCommands(Database, Files[Index], EC);
-    if (!EC)
-      EC = llvm::sys::fs::createTemporaryFile("loadcheck_worker", "json",
-                                              OutputFD, Output);
+    std::error_code EC = llvm::sys::fs::createTemporaryFile(
+        "loadcheck_worker", "json", OutputFD, Output);
     if (!EC) {
       ::close(OutputFD);
       EC = llvm::sys::fs::createTemporaryFile("loadcheck_worker", "log", LogFD,
                                               Log);
     }
     if (EC) {
-      for (llvm::StringRef Made :
-           {llvm::StringRef(Output), llvm::StringRef(Log),
-            llvm::StringRef(Commands)})
-        if (!Made.empty())
-          bestEffort(llvm::sys::fs::remove(Made));
+      if (!Output.empty())
+        bestEffort(llvm::sys::fs::remove(Output));
       return Fail(Index,
                   fmt::format("cannot create a temporary file for '{}': {}",
                               Files[Index], EC.message()));
     }
-    std::vector<std::string> Args = {Executable};
-    Args.insert(Args.end(), OwnArgs.begin(), OwnArgs.end());
-    Args.push_back("--internal-worker=" + Files[Index]);
-    Args.push_back("--internal-output=" + std::string(Output));
-    Args.push_back("--internal-commands=" + Commands);
-    if (HasCompilerArgs) {
-      Args.push_back("--");
-      Args.insert(Args.end(), CompilerArgs.begin(), CompilerArgs.end());
-    }
-    std::vector<char *> Argv = pointers(Args);
-    posix_spawn_file_actions_t Actions;
-    posix_spawn_file_actions_init(&Actions);
-    // The worker's result is its JSON file; its stderr is kept to explain
-    // a crash (which check was running) and never shown as is.
-    posix_spawn_file_actions_addopen(&Actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2(&Actions, LogFD, 2);
-    posix_spawn_file_actions_addclose(&Actions, LogFD);
-    pid_t Pid = 0;
-    int Err = posix_spawn(&Pid, Executable.c_str(), &Actions, nullptr,
-                          Argv.data(), Envp.data());
-    posix_spawn_file_actions_destroy(&Actions);
+    // A fork, not an exec: the child has the driver's options and database
+    // already, and the LLVM libraries already loaded and relocated, which
+    // costs a new process as much as a small file's analysis.
+    pid_t Pid = ::fork();
+    if (Pid == 0)
+      runForkedWorker(Files[Index], Database, LogFD, std::string(Output), Opts,
+                      Driver);
+    int Err = errno;
     ::close(LogFD);
-    if (Err) {
+    if (Pid < 0) {
       bestEffort(llvm::sys::fs::remove(Output));
       bestEffort(llvm::sys::fs::remove(Log));
-      bestEffort(llvm::sys::fs::remove(Commands));
       return Fail(Index, fmt::format("cannot start a worker for '{}': {}",
                                      Files[Index], strerror(Err)));
     }
-    Running.emplace(Pid,
-                    Child{Index, std::string(Output), std::string(Log),
-                          Commands, openPidFd(Pid), Clock::now() + Timeout});
+    Running.emplace(Pid, Child{Index, std::string(Output), std::string(Log),
+                               openPidFd(Pid), Clock::now() + Timeout});
   };
 
   // Past its deadline a worker gets SIGQUIT, on which LLVM's handler prints
