@@ -1,7 +1,9 @@
 //===--- MissingCancellationCheck.cpp -------------------------------------===//
 #include "checks/concurrency/MissingCancellationCheck.h"
+#include "checks/model/FactExtractor.h"
 #include "checks/model/ThreadEntry.h"
 #include "checks/utils/Conditions.h"
+#include "checks/utils/Matchers.h"
 #include "checks/utils/UserLocation.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
@@ -15,6 +17,13 @@ using namespace clang::ast_matchers;
 namespace loadcheck::concurrency {
 
 static constexpr llvm::StringRef StartId = "start";
+static constexpr llvm::StringRef LoopFunctionId = "loop-function";
+
+namespace {
+AST_MATCHER(Stmt, isEndlessLoop) {
+  return utils::isInfiniteLoop(Node, Finder->getASTContext());
+}
+} // namespace
 
 void MissingCancellationCheck::registerMatchers(MatchFinder *Finder) {
   // One matcher per node kind a start can be: rooted at `stmt()`, it would
@@ -22,6 +31,17 @@ void MissingCancellationCheck::registerMatchers(MatchFinder *Finder) {
   for (const auto &Start : {cxxConstructExpr(model::threadStartExpr()),
                             callExpr(model::threadStartExpr())})
     Finder->addMatcher(Start.bind(StartId), this);
+  // A function with an endless loop may be a thread's body started in
+  // another file, or through a virtual `Run()`: the program model decides.
+  // The cheap test first: the enclosing function is looked up only for
+  // endless loops.
+  auto InFunction = forCallable(functionDecl().bind(LoopFunctionId));
+  Finder->addMatcher(
+      whileStmt(isEndlessLoop(), utils::inUserCode(), InFunction), this);
+  Finder->addMatcher(forStmt(isEndlessLoop(), utils::inUserCode(), InFunction),
+                     this);
+  Finder->addMatcher(doStmt(isEndlessLoop(), utils::inUserCode(), InFunction),
+                     this);
 }
 
 static bool isLoopOrSwitch(const Stmt *S) {
@@ -137,8 +157,52 @@ static SourceRange loopHead(const Stmt &Loop) {
   return Loop.getBeginLoc();
 }
 
+void MissingCancellationCheck::checkLoopFunction(const FunctionDecl &Function,
+                                                 ASTContext &Ctx) {
+  // Lambdas are entries only where they are started; the entries of the TU
+  // are judged at their start; main is no thread. A template is judged in
+  // its instantiations, as the entries of the TU are.
+  const auto *Method = dyn_cast<CXXMethodDecl>(&Function);
+  if ((Method && Method->getParent()->isLambda()) || Function.isMain() ||
+      Function.isDependentContext() || !Function.getBody() ||
+      !LoopFunctions.insert(&Function).second ||
+      model::ThreadEntryIndex::get(Ctx).isThreadEntry(&Function))
+    return;
+  llvm::SmallVector<const Stmt *, 2> Loops;
+  collectEndlessLoops(Function.getBody(), Ctx, Loops);
+  const SourceManager &SM = Ctx.getSourceManager();
+  model::ProgramFactsIndex &Index = model::ProgramFactsIndex::of(Ctx);
+  for (const Stmt *Loop : Loops) {
+    SourceLocation Loc = SM.getFileLoc(Loop->getBeginLoc());
+    if (Reported.contains(Loc))
+      continue;
+    model::CandidateFact Candidate =
+        Index.addCandidate(model::MissingCancellationCheckName, Loc, Function);
+    // In the driver the link stage keeps it when the function runs as a
+    // thread's body somewhere; in the plugin the TU must show it.
+    std::optional<model::LinkVerdict> Verdict = model::LinkVerdict{};
+    if (!model::programVerdictsDeferred())
+      Verdict = Index.tuGraph().judge(Candidate);
+    if (!Verdict || !Verdict->Report)
+      continue;
+    Reported.insert(Loc);
+    diag(Loc, "'%0' runs on a thread and loops forever with no exit, blocking "
+              "shutdown; check a stop flag")
+        << model::displayName(Function)
+        << utils::fileRange(loopHead(*Loop), SM, getLangOpts());
+    for (const model::LinkNote &Note : Verdict->Notes)
+      if (SourceLocation NoteLoc = Index.locationOf(Note); NoteLoc.isValid())
+        diag(NoteLoc, "%0", DiagnosticIDs::Note) << Note.Message;
+  }
+}
+
 void MissingCancellationCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
+  if (const auto *Function =
+          Result.Nodes.getNodeAs<FunctionDecl>(LoopFunctionId)) {
+    checkLoopFunction(*Function, Ctx);
+    return;
+  }
   auto Entry =
       model::resolveThreadEntry(Result.Nodes.getNodeAs<Expr>(StartId), Ctx);
   if (!Entry || !Entry->Body)

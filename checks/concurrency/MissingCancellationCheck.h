@@ -18,6 +18,12 @@ namespace loadcheck::concurrency {
 /// With an unused, named std::stop_token parameter and a `while (true)` or
 /// `for (;;)` loop in a void entry, the fix-it makes the loop condition
 /// `!st.stop_requested()`.
+///
+/// The same loop in a function that is no thread entry of this TU is a
+/// candidate of the program model: it is reported when the function runs as
+/// a thread's body somewhere in the program (started in another file, an
+/// override of a virtual `Run()` a thread entry calls, or called only by
+/// such bodies). In the plugin the TU alone must show it.
 class MissingCancellationCheck final : public clang::tidy::ClangTidyCheck {
 public:
   MissingCancellationCheck(llvm::StringRef Name,
@@ -30,9 +36,17 @@ public:
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void
   check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
-  void onStartOfTranslationUnit() override { Reported.clear(); }
+  void onStartOfTranslationUnit() override {
+    Reported.clear();
+    LoopFunctions.clear();
+  }
 
 private:
+  /// Judges the endless loops of \p Function, no thread entry of the TU.
+  void checkLoopFunction(const clang::FunctionDecl &Function,
+                         clang::ASTContext &Ctx);
+  /// Functions whose endless loops were judged already.
+  llvm::DenseSet<const clang::FunctionDecl *> LoopFunctions;
   /// Spelling locations already reported: an entry started from several
   /// places, or a template instantiated more than once, is reported once.
   llvm::DenseSet<clang::SourceLocation> Reported;

@@ -59,6 +59,16 @@ bool UnguardedSharedStateCheck::isSharedState(const ValueDecl *D) {
   return Shared;
 }
 
+/// A function no thread start of the TU names that another file may start,
+/// or that runs as a thread's body through a virtual call: an override, or
+/// a free function of external linkage.
+static bool mayBeThreadEntry(const FunctionDecl &Function) {
+  if (const auto *Method = dyn_cast<CXXMethodDecl>(&Function))
+    return !Method->getParent()->isLambda() &&
+           Method->size_overridden_methods() > 0;
+  return Function.isExternallyVisible();
+}
+
 void UnguardedSharedStateCheck::collect(const FunctionDecl &Function,
                                         ASTContext &Ctx) {
   if (!Collected.insert(&Function).second || !Function.getBody())
@@ -79,6 +89,7 @@ void UnguardedSharedStateCheck::collect(const FunctionDecl &Function,
   llvm::SmallVector<const model::ThreadEntry *, 2> Entries =
       model::ThreadEntryIndex::get(Ctx).entriesOf(&Function);
   const model::ThreadEntry *Entry = Entries.empty() ? nullptr : Entries[0];
+  const bool MaybeEntry = !Entry && !Exempt && mayBeThreadEntry(Function);
   const FunctionDecl *Accessor = &Function;
   if (const FunctionDecl *Pattern = Function.getTemplateInstantiationPattern())
     Accessor = Pattern;
@@ -110,8 +121,10 @@ void UnguardedSharedStateCheck::collect(const FunctionDecl &Function,
     Access A{Loc, &Function, Write, std::nullopt, nullptr, Accessor};
     if (!Held.empty())
       A.Lock = Held.back();
-    else
+    else {
       A.Entry = Entry;
+      A.MaybeEntry = MaybeEntry;
+    }
     Accesses[R.Decl].push_back(A);
   };
   llvm::SmallVector<const FunctionDecl *, 1> CalledOnce;
@@ -136,10 +149,13 @@ void UnguardedSharedStateCheck::check(const MatchFinder::MatchResult &Result) {
 /// in the driver every candidate is reported and the link stage decides; in
 /// the plugin the TU's own facts decide (silence without evidence).
 std::optional<model::LinkVerdict>
-UnguardedSharedStateCheck::decide(const Access &Write, const ValueDecl *State) {
+UnguardedSharedStateCheck::decide(const Access &Write, const ValueDecl *State,
+                                  bool InThreadEntry) {
   model::ProgramFactsIndex &Index = model::ProgramFactsIndex::of(*Context);
   model::CandidateFact Candidate = Index.addCandidate(
       model::UnguardedSharedStateCheckName, Write.Loc, *Write.Function, State);
+  if (InThreadEntry && Write.MaybeEntry)
+    Candidate = Index.markEntryOnly();
   if (model::programVerdictsDeferred())
     return model::LinkVerdict{};
   std::optional<model::LinkVerdict> Verdict = Index.tuGraph().judge(Candidate);
@@ -169,22 +185,24 @@ void UnguardedSharedStateCheck::onEndOfTranslationUnit() {
       if (!Evidence) {
         // In a thread entry, another function touching the state is enough.
         auto It = Accessors.find(State);
-        if (!A.Entry || It == Accessors.end() ||
+        if ((!A.Entry && !A.MaybeEntry) || It == Accessors.end() ||
             llvm::none_of(
                 It->second,
                 [&](const FunctionDecl *F) { return F != A.Accessor; }) ||
             !Reported.insert(SM->getFileLoc(A.Loc)).second)
           continue;
-        std::optional<model::LinkVerdict> Verdict = decide(A, State);
+        std::optional<model::LinkVerdict> Verdict =
+            decide(A, State, /*InThreadEntry=*/true);
         if (!Verdict)
           continue;
         diag(A.Loc, "%0 is written unlocked in a thread entry while others use "
                     "it; guard it with a mutex or atomic")
             << cast<NamedDecl>(State)
             << utils::fileRange(A.Loc, *SM, getLangOpts());
-        diag(A.Entry->Start.Start->getExprLoc(), "thread started here by %0",
-             DiagnosticIDs::Note)
-            << A.Entry->Start.apiName();
+        if (A.Entry)
+          diag(A.Entry->Start.Start->getExprLoc(), "thread started here by %0",
+               DiagnosticIDs::Note)
+              << A.Entry->Start.apiName();
         addNotes(*Verdict);
         continue;
       }

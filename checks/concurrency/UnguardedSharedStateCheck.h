@@ -30,7 +30,10 @@ namespace loadcheck::concurrency {
 /// RacerD-style inconsistent locking: accesses are collected over the whole
 /// translation unit (held locks from the lock model) and judged at its end.
 /// Also flags such a write inside a thread entry (thread-entry model) when
-/// another function accesses the same state.
+/// another function accesses the same state; a write in a function that is
+/// no entry of the TU but may be one of the program (a virtual override, a
+/// function of external linkage) is such a candidate too, kept only where the
+/// program model shows it is a thread entry (CandidateFact::EntryOnly).
 /// Shared state: globals and statics, static data members, and data members
 /// of a class that owns a mutex. Atomics, const, thread_local and members
 /// annotated guarded_by are left to the type system and -Wthread-safety.
@@ -60,12 +63,18 @@ public:
     const model::ThreadEntry *Entry = nullptr;
     /// Function, or its template pattern.
     const clang::FunctionDecl *Accessor = nullptr;
+    /// For a write in no thread entry of the TU: the function may be one of
+    /// the program (a virtual override, a function of external linkage
+    /// started in another file); the program model decides.
+    bool MaybeEntry = false;
   };
 
 private:
   void collect(const clang::FunctionDecl &Function, clang::ASTContext &Ctx);
+  /// \p InThreadEntry: the finding says the write is in a thread entry.
   std::optional<model::LinkVerdict> decide(const Access &Write,
-                                           const clang::ValueDecl *State);
+                                           const clang::ValueDecl *State,
+                                           bool InThreadEntry = false);
   void addNotes(const model::LinkVerdict &Verdict);
   bool isSharedState(const clang::ValueDecl *D);
 

@@ -416,6 +416,20 @@ SourceLocation ProgramFactsIndex::locationOf(const FactPos &At) {
       .getLocWithOffset(At.Offset);
 }
 
+CandidateFact ProgramFactsIndex::addCallCandidate(llvm::StringRef Check,
+                                                  SourceLocation Loc,
+                                                  const FunctionDecl &Function,
+                                                  const FunctionDecl &Callee) {
+  addCandidate(Check, Loc, Function);
+  Facts.Candidates.back().Callee = idOf(&Callee);
+  return Facts.Candidates.back();
+}
+
+CandidateFact ProgramFactsIndex::markEntryOnly() {
+  Facts.Candidates.back().EntryOnly = true;
+  return Facts.Candidates.back();
+}
+
 const TUFacts &ProgramFactsIndex::facts() {
   if (!Extracted) {
     Extracted = true;
@@ -483,6 +497,8 @@ private:
   llvm::DenseMap<const LambdaExpr *, const Expr *> LambdaArgumentOf;
   /// The outermost loop being walked (CallFact::Loop), 0 outside loops.
   unsigned OuterLoop = 0;
+  /// Try blocks around the statement being walked (CallFact::InTry).
+  unsigned TryDepth = 0;
   /// The outermost loops of the body: (first, last) file offsets, for the
   /// loop of an access (AccessFact::Loop).
   std::vector<std::pair<unsigned, unsigned>> Loops;
@@ -527,6 +543,7 @@ private:
     CallFact C{std::move(Callee), std::move(Name), Index.posOf(Loc),
                heldAt(&E),        orderOf(Loc),    OuterLoop};
     C.MaybeHeld = lockRefs(Locks.maybeHeldAt(&E));
+    C.InTry = TryDepth > 0;
     return C;
   }
   SiteFact site(llvm::StringRef What, const Expr &E) {
@@ -807,6 +824,20 @@ void FunctionFactsBuilder::walk(const Stmt *S) {
       walk(Child);
     OuterLoop = 0;
     return;
+  }
+  if (const auto *Try = dyn_cast<CXXTryStmt>(S)) {
+    ++TryDepth;
+    walk(Try->getTryBlock());
+    --TryDepth;
+    for (unsigned I = 0; I < Try->getNumHandlers(); ++I)
+      walk(Try->getHandler(I));
+    return;
+  }
+  if (const auto *Throw = dyn_cast<CXXThrowExpr>(S); Throw && !TryDepth) {
+    const Expr *Thrown = Throw->getSubExpr();
+    Out.Throws.push_back(site(
+        Thrown ? Thrown->getType().getUnqualifiedType().getAsString() : "throw",
+        *Throw));
   }
   if (const auto *L = dyn_cast<LambdaExpr>(S)) {
     lambda(*L);
@@ -1096,6 +1127,8 @@ FunctionFacts FunctionFactsBuilder::build(
   Out.IsMain = F.isMain();
   Out.Local = isLocal(&F);
   Out.FatalSink = Index.isFatalSink(F);
+  if (const auto *Proto = F.getType()->getAs<FunctionProtoType>())
+    Out.NoExcept = Proto->isNothrow();
   if (Method && !Method->getParent()->isLambda())
     overrides(*Method);
   if (const CXXRecordDecl *Fixture = fixtureOfSetUp(F))
@@ -1169,6 +1202,7 @@ private:
     Append(Into.Wakes, From.Wakes);
     Append(Into.Acquisitions, From.Acquisitions);
     Append(Into.ThreadMembers, From.ThreadMembers);
+    Append(Into.Throws, From.Throws);
     Into.FatalSink = Into.FatalSink && From.FatalSink;
     for (std::string &Base : From.Overrides)
       if (!llvm::is_contained(Into.Overrides, Base))

@@ -26,7 +26,9 @@
 //  - condition-variable and semaphore waits and the calls that wake them
 //    (SyncFacts.h), for the hand-off to a thread that waits for work
 //    (ProgramGraph.h); calls, accesses and sites carry their place in the
-//    function (source order, outermost loop).
+//    function (source order, outermost loop);
+//  - `throw` expressions outside the function's try blocks, whether each
+//    call is inside one, and whether the function is noexcept (may throw).
 // The facts are computed once per ASTContext and shared by every check; the
 // checks add their candidates to the same index (addCandidate), and
 // collectTUFacts() ships both. tuGraph() links the TU on its own for the
@@ -100,6 +102,17 @@ public:
                              llvm::StringRef VarName = "");
   /// A place of the facts, back as a location of this TU.
   clang::SourceLocation locationOf(const FactPos &At);
+
+  /// Records a candidate about the call of \p Callee at \p Loc in
+  /// \p Function (CandidateFact::Callee) and returns it.
+  CandidateFact addCallCandidate(llvm::StringRef Check,
+                                 clang::SourceLocation Loc,
+                                 const clang::FunctionDecl &Function,
+                                 const clang::FunctionDecl &Callee);
+
+  /// Marks the last candidate added as one that claims its function is a
+  /// thread entry (CandidateFact::EntryOnly) and returns it.
+  CandidateFact markEntryOnly();
 
   /// The stable id of a function, global, field or lock (see ProgramFacts.h).
   const std::string &idOf(const clang::Decl *D);

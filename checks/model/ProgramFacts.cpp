@@ -84,6 +84,8 @@ static Value toJSON(const FunctionFacts &F) {
       Call["maybe_held"] = toJSON(C.MaybeHeld);
     if (!C.Field.empty())
       Call["field"] = C.Field;
+    if (C.InTry)
+      Call["in_try"] = true;
     return Value(std::move(Call));
   });
   if (!F.Acquires.empty())
@@ -139,6 +141,9 @@ static Value toJSON(const FunctionFacts &F) {
       Use["settled"] = true;
     return Value(std::move(Use));
   });
+  putList(O, "throws", F.Throws, Site);
+  if (F.NoExcept)
+    O["noexcept"] = true;
   return O;
 }
 
@@ -179,6 +184,10 @@ Value toJSON(const TUFacts &Facts) {
       O["after"] = C.After;
     if (!C.Source.empty())
       O["source"] = C.Source;
+    if (!C.Callee.empty())
+      O["callee"] = C.Callee;
+    if (C.EntryOnly)
+      O["entry_only"] = true;
     Candidates.push_back(std::move(O));
   }
   Object Homes;
@@ -310,7 +319,8 @@ struct Reader {
     each(O, "calls", [&](const Object &C) {
       F.Calls.push_back({str(C, "callee"), str(C, "name"), pos(C, "at"),
                          locks(C, "held"), num(C.get("order")), loop(C),
-                         locks(C, "maybe_held"), str(C, "field")});
+                         locks(C, "maybe_held"), str(C, "field"),
+                         flag(C, "in_try")});
     });
     F.Acquires = locks(O, "acquires");
     F.Releases = locks(O, "releases");
@@ -349,6 +359,8 @@ struct Reader {
       F.ThreadMembers.push_back(
           {str(T, "field"), str(T, "name"), pos(T, "at"), flag(T, "settled")});
     });
+    each(O, "throws", [&](const Object &S) { F.Throws.push_back(site(S)); });
+    F.NoExcept = flag(O, "noexcept");
     if (F.Id.empty())
       Failed = true;
     return F;
@@ -401,7 +413,8 @@ std::optional<TUFacts> fromJSON(const Value &V, std::string &Error) {
     Facts.Candidates.push_back({R.str(C, "check"), R.pos(C, "at"),
                                 R.str(C, "function"), R.str(C, "var"),
                                 R.str(C, "var_name"), R.str(C, "after"),
-                                R.str(C, "source")});
+                                R.str(C, "source"), R.str(C, "callee"),
+                                R.flag(C, "entry_only")});
   });
   if (const Object *Homes = O->getObject("homes"))
     for (const auto &[Id, Home] : *Homes) {

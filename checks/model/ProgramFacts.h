@@ -72,6 +72,9 @@ struct CallFact {
   /// own record (`p->eval(...)`, `s.on_read(...)`): the field's id. The link
   /// resolves it to every function stored in that field (RootFact::Field).
   std::string Field;
+  /// The call is inside a try block of the function: a handler may catch
+  /// what the callee throws (the may-throw fixpoint does not follow it).
+  bool InTry = false;
 };
 
 /// One read or write of shared state.
@@ -212,6 +215,11 @@ struct FunctionFacts {
   std::vector<AcquisitionFact> Acquisitions;
   /// Starts, joins and detaches of std::thread members (unjoined-thread).
   std::vector<ThreadMemberFact> ThreadMembers;
+  /// `throw` expressions outside any try block of the function (What: the
+  /// thrown type, or `throw` for a rethrow): its exceptions leave it.
+  std::vector<SiteFact> Throws;
+  /// Declared noexcept: nothing it calls gets out of it.
+  bool NoExcept = false;
 };
 
 /// A finding whose verdict needs the program: which check, where the
@@ -229,6 +237,13 @@ struct CandidateFact {
   /// sql-concatenation: the function whose result, or the member whose
   /// text, arrives whole as the query.
   std::string Source;
+  /// thread-exception-escape: the function called at the candidate, defined
+  /// in another file; the finding stands when it may throw.
+  std::string Callee;
+  /// unguarded-shared-state: the finding says the write is in a thread
+  /// entry, and its function is no entry of its own TU: it stands only when
+  /// the function is one of the program.
+  bool EntryOnly = false;
 };
 
 /// The facts of one translation unit.

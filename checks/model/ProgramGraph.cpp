@@ -161,6 +161,7 @@ void ProgramGraph::link() {
           It != NodeIndex.end())
         Nodes[It->second].Callers.push_back({I, C});
   computeThreadFunctions();
+  computeProgramEntries();
   computeMayStartThreads();
   computeWaits();
   computeWrappers();
@@ -175,6 +176,7 @@ void ProgramGraph::link() {
   computeMayBlock();
   computeLockOrder();
   computePerRequest();
+  computeMayThrow();
 }
 
 /// How many levels of callers startedOnce() follows up to `main`.
@@ -411,6 +413,12 @@ void ProgramGraph::computeThreadsReaching() {
     Nodes[I].Reached.set(ThreadIndex.lookup(T.Function));
     Work.push_back(I);
   }
+  // An override of a virtual a thread entry calls runs on that thread (j).
+  for (const auto &[I, Link] : EntryOf)
+    if (Link.Virtual && !Nodes[I].Reached.test(Link.Thread)) {
+      Nodes[I].Reached.set(Link.Thread);
+      Work.push_back(I);
+    }
   auto Propagate = [&](auto Each) {
     while (!Work.empty()) {
       unsigned I = Work.front();
@@ -435,7 +443,7 @@ void ProgramGraph::computeThreadsReaching() {
   // A thread entry has no caller but runs on its own threads only.
   for (unsigned I = 0; I < Nodes.size(); ++I)
     if (Nodes[I].Callers.empty() && !Nodes[I].Facts.IsMain &&
-        !ThreadIndex.count(Nodes[I].Facts.Id))
+        !ThreadIndex.count(Nodes[I].Facts.Id) && !EntryOf.count(I))
       Work.push_back(I);
   for (unsigned I : Work)
     Nodes[I].OnAnyThread = true;
@@ -994,6 +1002,10 @@ ProgramGraph::judge(const CandidateFact &Candidate) const {
   if (Candidate.Check == ClientPerRequestCheckName ||
       Candidate.Check == HotPathAllocationCheckName)
     return judgePerRequest(Candidate);
+  if (Candidate.Check == MissingCancellationCheckName)
+    return judgeEndlessLoop(Candidate);
+  if (Candidate.Check == ThreadExceptionEscapeCheckName)
+    return judgeExceptionEscape(Candidate);
   return std::nullopt;
 }
 
@@ -1080,6 +1092,10 @@ LinkVerdict ProgramGraph::judgeUnguarded(const CandidateFact &C) const {
   const Node *N = node(C.Function);
   if (!N)
     return {};
+  // Written in a function its own TU does not start: it is one of the
+  // program's thread entries, or the finding is not about it.
+  if (C.EntryOnly && !isThreadEntry(C.Function))
+    return {false, {}};
   const AccessFact *Write = nullptr;
   for (const AccessFact &A : N->Facts.Accesses)
     if (A.Write && A.At.File == C.At.File && A.At.Offset == C.At.Offset)
@@ -1131,9 +1147,14 @@ LinkVerdict ProgramGraph::judgeUnguarded(const CandidateFact &C) const {
   }
   // No lock is evidence; a write in a thread entry still races with the
   // other functions that touch the variable on other threads.
-  bool ThreadEntry = ThreadIndex.count(C.Function);
-  if (ThreadEntry && OtherNode != N)
-    return V; // the check's own note already points at the thread start
+  bool ThreadEntry = isThreadEntry(C.Function);
+  if (ThreadEntry && OtherNode != N) {
+    // The check's own note points at a start in its TU; one elsewhere, or
+    // the virtual call that makes the override an entry, is named here.
+    if (C.EntryOnly)
+      addEntryNotes(NodeIndex.lookup(C.Function), V);
+    return V;
+  }
   return {false, {}};
 }
 

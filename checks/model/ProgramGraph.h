@@ -125,6 +125,19 @@
 //      with no caller in the program is not on the request path (silence
 //      without evidence); nor is a function reached only from `main`'s
 //      straight-line code.
+//  (o) thread entries of the program: every function started as a thread
+//      (its start may be in another file), and every override of a virtual
+//      method a thread entry calls (`Thread::Entry` calls `self->Run()`:
+//      each `Run()` override runs as the body of that thread, and its code
+//      is reached by that thread for (f)), a fixpoint.
+//      A function every caller of which runs as an entry's body (a worker's
+//      `run()` its entry calls) runs as that body too, a few levels deep.
+//      Overrides are not told apart by class: a `Run()` override of a class
+//      never started still counts once `Thread::Run` is called by an entry.
+//  (p) may throw: a function that throws outside any try block of its own,
+//      or calls outside a try block a function that may throw, and is not
+//      noexcept; a least fixpoint. A call inside a try block is taken as
+//      caught (handlers are not matched against types).
 //
 // Callbacks the program registers with itself: a function handed only as an
 // argument to functions of the program (`restart_register(..., save_cb)`) is
@@ -184,6 +197,10 @@ inline constexpr llvm::StringLiteral ClientPerRequestCheckName =
     "loadcheck-client-per-request";
 inline constexpr llvm::StringLiteral HotPathAllocationCheckName =
     "loadcheck-hot-path-allocation";
+inline constexpr llvm::StringLiteral MissingCancellationCheckName =
+    "loadcheck-missing-cancellation";
+inline constexpr llvm::StringLiteral ThreadExceptionEscapeCheckName =
+    "loadcheck-thread-exception-escape";
 
 /// Why a function is concurrent: the root it is reached from and the first
 /// call on the way (for notes).
@@ -294,6 +311,12 @@ public:
   };
   /// Whether \p Id runs per request or per loop iteration (n).
   bool isPerRequest(llvm::StringRef Id) const;
+  // ---- thread entries of the program (ThreadEntryLink.cpp) ----------------
+  /// Whether \p Id is a thread entry of the program: started as a thread
+  /// anywhere, or an override of a virtual method a thread entry calls (o).
+  bool isThreadEntry(llvm::StringRef Id) const;
+  /// Whether \p Id may throw out of its body (p).
+  bool mayThrow(llvm::StringRef Id) const;
 
 private:
   void computePerRequest();
@@ -415,6 +438,36 @@ private:
                       LinkVerdict &V) const;
   LinkVerdict judgeUnguarded(const CandidateFact &C) const;
   LinkVerdict judgeTermination(const CandidateFact &C) const;
+
+  // ---- thread entries of the program (ThreadEntryLink.cpp) ----------------
+  /// How a node became a thread entry: the thread it is (Threads index) and,
+  /// for an override, the call of the virtual it overrides (Caller, Call).
+  struct EntryLink {
+    unsigned Thread = 0;
+    bool Virtual = false;
+    unsigned Caller = 0;
+    unsigned Call = 0;
+  };
+  /// How a node may throw: its own throw, or the call that lets a callee's
+  /// exception out (Call into Facts.Calls).
+  struct ThrowLink {
+    const SiteFact *Throw = nullptr;
+    unsigned Call = 0;
+  };
+  void computeProgramEntries();
+  void computeMayThrow();
+  /// The entry \p N runs as the body of: itself, or the entry every caller
+  /// of it runs as the body of (a worker's `run()` its thread entry calls).
+  /// \p Path gets the calls from that entry down to N.
+  std::optional<unsigned>
+  bodyOfEntry(unsigned N, unsigned Depth,
+              std::vector<std::pair<unsigned, unsigned>> &Path) const;
+  void addEntryNotes(unsigned Entry, LinkVerdict &V) const;
+  void addThrowNotes(unsigned Thrower, LinkVerdict &V) const;
+  LinkVerdict judgeEndlessLoop(const CandidateFact &C) const;
+  LinkVerdict judgeExceptionEscape(const CandidateFact &C) const;
+  std::map<unsigned, EntryLink> EntryOf;
+  std::map<unsigned, ThrowLink> ThrowerOf;
   void addPathNotes(const std::string &Function, LinkVerdict &V) const;
   LinkNote note(const FactPos &At, std::string Message) const;
   const Node *node(llvm::StringRef Id) const;

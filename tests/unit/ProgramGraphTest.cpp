@@ -843,6 +843,9 @@ TEST(ProgramGraphTest, SetterOfAVariableAnOverrideOnThreadsWritesIsReported) {
 
 TEST(ProgramGraphTest, SetterCalledFromAnOverrideOnThreadsIsReported) {
   TlsClient S;
+  // Several workers: the override runs on each of them at once (on one
+  // worker started once, the setter and the reads would run in turn).
+  S.Client.startThread("main", "worker", /*Loop=*/1);
   S.Client.call("tls_connect", "set_ca_store");
   ProgramGraph G = linked({&S.Client});
   EXPECT_TRUE(G.judge(S.SetterWrite)->Report);
@@ -1174,6 +1177,129 @@ TEST(ProgramGraphTest, OtherChecksHaveNoVerdict) {
   EXPECT_FALSE(G.judge(C));
 }
 
+// ---- (o), (p): thread entries of the program, may throw
+// ----------------------
+
+/// A thread class: `Thread::Entry` is started in thread.cpp and calls the
+/// virtual `Thread::Run`; `Worker::Run` (worker.cpp) overrides it, and
+/// `Spinner::run` overrides `Job::run`, which only main calls.
+struct VirtualRun {
+  TU Thread{"thread.cpp"}, Worker{"worker.cpp"};
+  VirtualRun() {
+    Thread.fn("main");
+    Thread.fn("Entry");
+    Thread.fn("start");
+    Thread.call("main", "start");
+    Thread.startThread("start", "Entry");
+    Thread.call("Entry", "Thread::Run");
+    Thread.call("main", "Job::run");
+    Worker.fn("Worker::Run").Overrides.push_back("c:@F@Thread::Run");
+    Worker.fn("Spinner::run").Overrides.push_back("c:@F@Job::run");
+    Worker.fn("helper");
+    Worker.call("Worker::Run", "helper");
+  }
+  CandidateFact loop(const std::string &In) {
+    return {std::string(MissingCancellationCheckName), Worker.at(),
+            "c:@F@" + In};
+  }
+};
+
+TEST(ProgramGraphTest, OverrideOfAVirtualAThreadEntryCallsIsAnEntry) {
+  VirtualRun S;
+  ProgramGraph G = linked({&S.Thread, &S.Worker});
+  EXPECT_TRUE(G.isThreadEntry("c:@F@Entry"));
+  EXPECT_TRUE(G.isThreadEntry("c:@F@Worker::Run"));
+  EXPECT_FALSE(G.isThreadEntry("c:@F@Spinner::run"));
+  EXPECT_FALSE(G.isThreadEntry("c:@F@helper"));
+  std::optional<LinkVerdict> V = G.judge(S.loop("Worker::Run"));
+  ASSERT_TRUE(V && V->Report);
+  ASSERT_EQ(V->Notes.size(), 2u);
+  EXPECT_EQ(V->Notes[0].Message, "'Entry' runs on the thread started here");
+  EXPECT_EQ(V->Notes[1].Message,
+            "'Entry' calls virtual 'Thread::Run' here, so its override "
+            "'Worker::Run' runs as that thread's body");
+  EXPECT_FALSE(G.judge(S.loop("Spinner::run"))->Report);
+}
+
+TEST(ProgramGraphTest, FunctionOnlyAnEntryCallsRunsAsItsBody) {
+  VirtualRun S;
+  ProgramGraph G = linked({&S.Thread, &S.Worker});
+  std::optional<LinkVerdict> V = G.judge(S.loop("helper"));
+  ASSERT_TRUE(V && V->Report);
+  EXPECT_EQ(V->Notes.back().Message,
+            "'helper' is called from 'Worker::Run' here, as the thread's body");
+  // One call from main's code: it returns there, it is no thread's body.
+  S.Thread.call("main", "helper");
+  ProgramGraph Again = linked({&S.Thread, &S.Worker});
+  EXPECT_FALSE(Again.judge(S.loop("helper"))->Report);
+}
+
+TEST(ProgramGraphTest, MayThrowIsALeastFixpointOverCallsOutsideTryBlocks) {
+  TU Lib("parse.cpp");
+  Lib.fn("parse_line");
+  FactPos Throw = Lib.at();
+  Lib.get("parse_line")
+      .Throws.push_back({"std::runtime_error", Throw, {}, Throw.Offset});
+  Lib.fn("checked");
+  Lib.call("checked", "parse_line");
+  Lib.fn("twice");
+  Lib.call("twice", "checked");
+  Lib.fn("safe");
+  Lib.call("safe", "parse_line");
+  Lib.get("safe").Calls.back().InTry = true;
+  Lib.fn("nothrow_wrapper").NoExcept = true;
+  Lib.call("nothrow_wrapper", "parse_line");
+  Lib.fn("loop_a");
+  Lib.fn("loop_b");
+  Lib.call("loop_a", "loop_b");
+  Lib.call("loop_b", "loop_a");
+  ProgramGraph G = linked({&Lib});
+  EXPECT_TRUE(G.mayThrow("c:@F@parse_line"));
+  EXPECT_TRUE(G.mayThrow("c:@F@checked"));
+  EXPECT_TRUE(G.mayThrow("c:@F@twice"));
+  EXPECT_FALSE(G.mayThrow("c:@F@safe"));
+  EXPECT_FALSE(G.mayThrow("c:@F@nothrow_wrapper"));
+  // A cycle with no throw in it throws nothing (least fixpoint).
+  EXPECT_FALSE(G.mayThrow("c:@F@loop_a"));
+}
+
+TEST(ProgramGraphTest, CallOfAThrowingFunctionInAThreadEntry) {
+  TU Main("main.cpp"), Lib("parse.cpp");
+  Main.fn("main");
+  Main.fn("consume");
+  Main.startThread("main", "consume");
+  Main.fn("load_config");
+  Main.call("main", "load_config");
+  Lib.fn("parse_line");
+  FactPos Throw = Lib.at();
+  Lib.get("parse_line")
+      .Throws.push_back({"std::runtime_error", Throw, {}, Throw.Offset});
+  Lib.fn("parse_safe");
+  auto Candidate = [&](const std::string &In, const std::string &Callee) {
+    CandidateFact C{std::string(ThreadExceptionEscapeCheckName), Main.at(),
+                    "c:@F@" + In};
+    C.Callee = "c:@F@" + Callee;
+    return C;
+  };
+  ProgramGraph G = linked({&Main, &Lib});
+  std::optional<LinkVerdict> V = G.judge(Candidate("consume", "parse_line"));
+  ASSERT_TRUE(V && V->Report);
+  EXPECT_EQ(V->Notes.back().Message,
+            "'parse_line' throws std::runtime_error here");
+  EXPECT_FALSE(G.judge(Candidate("consume", "parse_safe"))->Report);
+  EXPECT_FALSE(G.judge(Candidate("load_config", "parse_line"))->Report);
+}
+
+TEST(ProgramGraphTest, UnguardedWriteClaimedInAThreadEntryNeedsOne) {
+  VirtualRun S;
+  FactPos W = S.Worker.access("Spinner::run", "tally", true);
+  S.Thread.access("main", "tally", false);
+  CandidateFact C = S.Worker.unguarded("Spinner::run", "tally", W);
+  C.EntryOnly = true;
+  ProgramGraph G = linked({&S.Thread, &S.Worker});
+  EXPECT_FALSE(G.judge(C)->Report);
+}
+
 // ---- codec and ProgramLink -------------------------------------------------
 
 TEST(ProgramFactsTest, JSONRoundTripKeepsEveryFact) {
@@ -1223,6 +1349,31 @@ TEST(ProgramFactsTest, JSONRoundTripKeepsEveryFact) {
   EXPECT_EQ(Back->Roots[1].Field, "c:@S@entry@FI@save");
   EXPECT_EQ(Back->Functions[1].Calls[0].MaybeHeld[0].Name, "lru");
   EXPECT_EQ(Back->Functions[1].Calls[0].Field, "c:@S@entry@FI@save");
+}
+
+TEST(ProgramFactsTest, JSONRoundTripKeepsThrowsAndEntryCandidates) {
+  TU A("a.cpp");
+  A.fn("parse");
+  FactPos T = A.at();
+  A.get("parse").Throws.push_back({"std::runtime_error", T, {}, T.Offset});
+  A.fn("safe").NoExcept = true;
+  A.call("safe", "parse");
+  A.get("safe").Calls.back().InTry = true;
+  FactPos W = A.access("parse", "g", true);
+  A.unguarded("parse", "g", W);
+  A.Facts.Candidates.back().EntryOnly = true;
+  A.Facts.Candidates.push_back(
+      {std::string(ThreadExceptionEscapeCheckName), A.at(), "c:@F@safe"});
+  A.Facts.Candidates.back().Callee = "c:@F@parse";
+  std::string Error;
+  std::optional<TUFacts> Back = fromJSON(toJSON(A.Facts), Error);
+  ASSERT_TRUE(Back) << Error;
+  EXPECT_EQ(llvm::json::Value(toJSON(*Back)), toJSON(A.Facts));
+  EXPECT_EQ(Back->Functions[0].Throws[0].What, "std::runtime_error");
+  EXPECT_TRUE(Back->Functions[1].NoExcept);
+  EXPECT_TRUE(Back->Functions[1].Calls[0].InTry);
+  EXPECT_TRUE(Back->Candidates[0].EntryOnly);
+  EXPECT_EQ(Back->Candidates[1].Callee, "c:@F@parse");
 }
 
 TEST(ProgramFactsTest, MalformedPayloadsAreRejected) {
