@@ -266,16 +266,13 @@ void ClientPerRequestCheck::reportThroughCallers(const Expr &Created,
       getLangOpts());
   std::string Caller = model::callableName(*Function);
   if (Factory)
-    diag(Loc, "'%0' is called on every call of '%1', which runs per request "
-              "or iteration, paying connection setup each time; reuse one")
+    diag(Loc, "'%0' on each call of per-request '%1' pays connection setup every time; reuse one client")
         << plainQualifiedName(*Factory) << Caller << Range;
   else if (Var)
-    diag(Loc, "client %0 of type '%1' is made on every call of '%2', which "
-              "runs per request or iteration; reuse one")
+    diag(Loc, "client %0 ('%1') made on each call of '%2', which runs per request; reuse one")
         << Var << TypeName << Caller << Range;
   else
-    diag(Loc, "'%0' is created on every call of '%1', which runs per request "
-              "or iteration, paying setup each time; reuse one")
+    diag(Loc, "'%0' created on each call of per-request '%1' pays setup every time; reuse one")
         << TypeName << Caller << Range;
   model::noteLinkVerdict(*this, *Verdict, Ctx);
 }

@@ -194,8 +194,7 @@ void HotPathAllocationCheck::reportThroughCallers(const Expr &Allocation,
   if (!Verdict)
     return;
   Reported.insert(Loc);
-  diag(Loc, "%0-byte heap buffer on every call of '%1', which runs per "
-            "request or iteration, contends on the allocator; reuse a buffer")
+  diag(Loc, "%0-byte heap buffer per call of per-request '%1' contends on the allocator; reuse one")
       << static_cast<unsigned>(std::min<uint64_t>(Bytes, UINT32_MAX))
       << model::callableName(*Function)
       << utils::fileRange(Allocation.getSourceRange(), SM, getLangOpts());

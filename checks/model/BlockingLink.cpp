@@ -12,6 +12,20 @@ namespace loadcheck::model {
 /// How many steps of the way down to the blocking call become notes.
 static constexpr unsigned MaxBlockingSteps = 8;
 
+/// Whether call \p Call of node \p Caller is a pointer call the link resolved
+/// to more than one function (resolved calls follow the direct ones).
+bool ProgramGraph::ambiguousPointerCall(unsigned Caller, unsigned Call) const {
+  const Node &N = Nodes[Caller];
+  if (Call < N.DirectCalls)
+    return false;
+  const FactPos &At = N.Facts.Calls[Call].At;
+  unsigned Targets = 0;
+  for (unsigned C = N.DirectCalls; C < N.Facts.Calls.size(); ++C)
+    Targets += N.Facts.Calls[C].At.File == At.File &&
+               N.Facts.Calls[C].At.Offset == At.Offset;
+  return Targets > 1;
+}
+
 void ProgramGraph::computeMayBlock() {
   MayBlock.assign(Nodes.size(), std::nullopt);
   std::deque<unsigned> Work;
@@ -20,13 +34,17 @@ void ProgramGraph::computeMayBlock() {
       MayBlock[I] = BlockingWitness{true, 0};
       Work.push_back(I);
     }
-  // Breadth first from the blocking calls up through the callers (resolved
-  // pointer calls included): each caller keeps a shortest way down.
+  // Breadth first from the blocking calls up through the callers: each
+  // caller keeps a shortest way down. A pointer call the link resolved is
+  // followed only when it resolves to one function: a list's element
+  // destructor or a table of handlers stores many, and the program's values
+  // pick one of them per call (curl's `list->dtor` would make every list
+  // removal reach a socket write).
   while (!Work.empty()) {
     unsigned Callee = Work.front();
     Work.pop_front();
     for (auto [Caller, Call] : Nodes[Callee].Callers)
-      if (!MayBlock[Caller]) {
+      if (!MayBlock[Caller] && !ambiguousPointerCall(Caller, Call)) {
         MayBlock[Caller] = BlockingWitness{false, Call};
         Work.push_back(Caller);
       }

@@ -616,9 +616,11 @@ static bool isSubMillisecondDuration(const Expr *Arg, const ASTContext &Ctx) {
          N * Num * 1000 < Den;
 }
 
-/// A blocking API called so that it does not wait: a poll with a zero
-/// timeout (`poll(fds, n, 0)`, `epoll_wait(ep, evs, n, 0)`), a write of one
-/// integer's bytes (`write(wake_fd, &u, sizeof u)`: the signal of a wakeup
+/// A blocking API called so that it does not wait: an `fwrite` into a stdio
+/// stream's buffer (a logging helper writing a line under its own lock: the
+/// check treats `fprintf` so; the stream is flushed elsewhere), a poll with a
+/// zero timeout (`poll(fds, n, 0)`, `epoll_wait(ep, evs, n, 0)`), a write of
+/// one integer's bytes (`write(wake_fd, &u, sizeof u)`: the signal of a wakeup
 /// eventfd or pipe, which a full counter or pipe alone would stall), or a
 /// sleep shorter than a millisecond (`sleep_for(microseconds{1})`, `usleep(1)`
 /// before retrying a call interrupted by a signal).
@@ -633,6 +635,8 @@ static bool returnsAtOnce(const FunctionDecl &Callee, const Expr &E,
     return I < Call->getNumArgs() && Call->getArg(I)->EvaluateAsInt(R, Ctx) &&
            R.Val.getInt() == 0;
   };
+  if (Name == "fwrite")
+    return true;
   if (Name == "poll")
     return ArgIsZero(2);
   if (Name == "epoll_wait")

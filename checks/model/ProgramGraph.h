@@ -80,14 +80,16 @@
 //      body while the server thread runs, is judged as any other.
 //  (j) may block: a function that makes a blocking call (BlockingApis.h),
 //      or calls a function that may block, directly or through a pointer the
-//      link resolved; a least fixpoint, found breadth first so that the
-//      witness kept per function is a shortest way down to a blocking call.
-//      Waits on a condition variable are no blocking call: they release the
-//      lock they wait on; nor are calls that do not wait, or that a function
-//      makes with its caller's lock dropped (FactExtractor.h). A call of a function that releases every lock
-//      its caller holds there (`unlock_and_wait(&mu)`) is no blocking under
-//      those locks; the order of release and blocking call inside it is not
-//      known.
+//      link resolved to one function only; a least fixpoint, found breadth
+//      first so that the witness kept per function is a shortest way down to
+//      a blocking call. Waits on a condition variable are no blocking call:
+//      they release the lock they wait on; nor are calls that do not wait,
+//      buffered stdio writes (a logging helper's `fwrite` to a FILE*, as the
+//      check treats `fprintf`), or calls a function makes with its caller's
+//      lock dropped (FactExtractor.h). A call of a function that releases
+//      every lock its caller holds there (`unlock_and_wait(&mu)`) is no
+//      blocking under those locks; the order of release and blocking call
+//      inside it is not known.
 //  (k) SQL joined in another function: a query that arrives whole at the
 //      call that executes it, as the result of a function of the program or
 //      as a member, was built from a run-time value when that function
@@ -523,6 +525,7 @@ private:
   std::vector<std::optional<BlockingWitness>> MayBlock;
   void computeMayBlock();
   LinkVerdict judgeBlockingUnderLock(const CandidateFact &C) const;
+  bool ambiguousPointerCall(unsigned Caller, unsigned Call) const;
 
   // ---- SQL built across functions (SqlLink.cpp) ----------------------------
   LinkVerdict judgeSqlConcatenation(const CandidateFact &C) const;

@@ -121,9 +121,8 @@ void serve(struct evhttp *http) { evhttp_set_cb(http, "/u", on_user, NULL); }
   Report R = run(Dir);
   ASSERT_TRUE(R.Messages.count("src/api.c:5"));
   EXPECT_EQ(R.Messages["src/api.c:5"],
-            "'curl_easy_init' is called on every call of 'fetch_json', which "
-            "runs per request or iteration, paying connection setup each "
-            "time; reuse one");
+            "'curl_easy_init' on each call of per-request 'fetch_json' pays "
+            "connection setup every time; reuse one client");
   EXPECT_TRUE(R.Notes["src/api.c:5"].count(
       "src/server.c:5 'fetch_json' is called per request here, in handler "
       "'on_user'"));
@@ -293,9 +292,8 @@ int main() {
       "src/main.cpp:8 'fetch_json' is called per request here, in handler "
       "'Get \"/users\"'"));
   EXPECT_EQ(R.Messages["src/api.cpp:12"],
-            "client 'cli' of type 'httplib::Client' is made on every call of "
-            "'Inventory::stock', which runs per request or iteration; reuse "
-            "one");
+            "client 'cli' ('httplib::Client') made on each call of "
+            "'Inventory::stock', which runs per request; reuse one");
   EXPECT_TRUE(R.Notes["src/api.cpp:12"].count(
       "src/main.cpp:11 'Inventory::stock' is called per request here, in "
       "handler 'Get \"/stock\"'"));
@@ -337,9 +335,8 @@ int main(void) {
 )"}}));
   Report R = run(Dir, HPA);
   EXPECT_EQ(R.Messages["src/render.c:5"],
-            "65536-byte heap buffer on every call of 'render_page', which "
-            "runs per request or iteration, contends on the allocator; reuse "
-            "a buffer");
+            "65536-byte heap buffer per call of per-request 'render_page' "
+            "contends on the allocator; reuse one");
   EXPECT_TRUE(R.Notes["src/render.c:5"].count(
       "src/server.c:5 'render_page' is called per request here, in handler "
       "'on_page'"));

@@ -193,6 +193,45 @@ void drain(Sink &s, int fd) {
             Notes.end());
 }
 
+// Lookalikes from curl: a list's element destructor stored for many lists
+// (one of them writes to a wakeup socket), and a trace helper that writes
+// its line to a FILE* under the pool's lock.
+TEST(ThroughCalls, PointerOfManyTargetsAndBufferedLogWriteDoNotBlock) {
+  Workspace Dir(cxxProject({{"src/list.h", R"(struct List {
+  void (*dtor)(void *item);
+};
+void list_remove(List &l, void *item);
+void trace(const char *line);
+)"},
+                            {"src/list.cpp", R"(#include <cstdio>
+#include <unistd.h>
+#include "list.h"
+void list_remove(List &l, void *item) { l.dtor(item); }
+void wake_owner(void *item) { write(3, item, 8); }
+void free_item(void *item) { (void)item; }
+void trace(const char *line) { fwrite(line, 1, 8, stderr); }
+)"},
+                            {"src/pool.cpp", R"(#include <mutex>
+#include "list.h"
+void wake_owner(void *item);
+void free_item(void *item);
+std::mutex pool_mu;
+void setup(List &jobs, List &done) {
+  jobs.dtor = wake_owner;
+  done.dtor = free_item;
+}
+void reap(List &done, void *item) {
+  std::lock_guard<std::mutex> guard(pool_mu);
+  list_remove(done, item);
+  trace("reaped\n");
+}
+)"}}));
+  auto Found = findingsWithNotes(Dir, BUL);
+  EXPECT_FALSE(Found.count("src/pool.cpp:12")); // dtor: two targets
+  EXPECT_FALSE(Found.count("src/pool.cpp:13")); // fwrite into a FILE*
+  EXPECT_EQ(Found.size(), 0u);
+}
+
 TEST(ThroughCalls, QueryReturnedByAHelperOfAnotherFile) {
   Workspace Dir(cxxProject({{"src/queries.h", R"(#include <string>
 std::string build_query(const std::string &name);
