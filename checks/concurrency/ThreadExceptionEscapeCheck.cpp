@@ -134,10 +134,14 @@ static bool insideTryBlock(const Stmt &S, const Stmt &Body, ASTContext &Ctx) {
 
 /// The first `throw` or call in \p S (pre-order, skipping nested lambdas
 /// and the handlers' own rethrows only when caught) whose exception escapes
-/// \p Body.
+/// \p Body. With \p OwnThrowsOnly, calls are not analysed: the exception
+/// analysis of every call of every function of a TU is too slow (minutes on
+/// a large C++ TU), and where the function is no thread entry of its TU its
+/// calls are candidates the link's may-throw fixpoint decides.
 static std::optional<Escape> findEscape(const Stmt *S, const Stmt &Body,
                                         ExceptionAnalyzer &Analyzer,
-                                        ASTContext &Ctx) {
+                                        ASTContext &Ctx,
+                                        bool OwnThrowsOnly = false) {
   if (!S || isa<LambdaExpr>(S))
     return std::nullopt;
   if (const auto *Throw = dyn_cast<CXXThrowExpr>(S);
@@ -148,21 +152,22 @@ static std::optional<Escape> findEscape(const Stmt *S, const Stmt &Body,
       return Escape{S, nullptr};
     return std::nullopt;
   }
-  if (isa<CXXThrowExpr>(S) || isa<CallExpr>(S) || isa<CXXConstructExpr>(S)) {
+  if (isa<CXXThrowExpr>(S) ||
+      (!OwnThrowsOnly && (isa<CallExpr>(S) || isa<CXXConstructExpr>(S)))) {
     ExceptionAnalyzer::ExceptionInfo Info = Analyzer.analyze(S);
     filterByEnclosingTries(Info, *S, Body, Ctx);
     const Type *Thrown = compat::firstThrownType(Info);
     if (Info.getBehaviour() == ExceptionAnalyzer::State::Throwing && Thrown) {
       // Prefer the innermost site: `f(g())` reports `g()` when it throws.
       for (const Stmt *Child : S->children())
-        if (auto Inner = findEscape(Child, Body, Analyzer, Ctx))
+        if (auto Inner = findEscape(Child, Body, Analyzer, Ctx, OwnThrowsOnly))
           return Inner;
       return Escape{S, Thrown};
     }
     // The analyzer looks at a call's callee, not at its arguments: go on.
   }
   for (const Stmt *Child : S->children())
-    if (auto E = findEscape(Child, Body, Analyzer, Ctx))
+    if (auto E = findEscape(Child, Body, Analyzer, Ctx, OwnThrowsOnly))
       return E;
   return std::nullopt;
 }
@@ -253,7 +258,7 @@ void ThreadExceptionEscapeCheck::judgeFunction(const FunctionDecl &Function,
     onStartOfTranslationUnit();
   const Stmt &Body = *Function.getBody();
   std::string Name = model::displayName(Function);
-  auto Found = findEscape(&Body, Body, *Analyzer, Ctx);
+  auto Found = findEscape(&Body, Body, *Analyzer, Ctx, /*OwnThrowsOnly=*/true);
   if (!Found) {
     judgeCallsOut(Function, Body, Name, /*IsLambda=*/false, Ctx);
     return;
