@@ -3,6 +3,7 @@
 #include "checks/model/BlockingApis.h"
 #include "checks/model/FactExtractor.h"
 #include "checks/model/LockModel.h"
+#include "checks/model/ZeroWait.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/UserLocation.h"
 #include "clang-tidy/utils/OptionsUtils.h"
@@ -128,6 +129,10 @@ void BlockingUnderLockCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   }
   if (!Callee)
+    return;
+  // A zero-timeout poll or select, or a read of a descriptor such a probe
+  // found ready before it, returns at once (ZeroWait.h).
+  if (model::readyAtOnceIn(*Call, *Owner, *Result.Context))
     return;
   // At the callee's name: `sleep_for` in std::this_thread::sleep_for(...).
   SourceLocation Loc = Call->getExprLoc();

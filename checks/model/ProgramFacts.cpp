@@ -86,6 +86,8 @@ static Value toJSON(const FunctionFacts &F) {
       Call["field"] = C.Field;
     if (C.InTry)
       Call["in_try"] = true;
+    if (C.AtOnce)
+      Call["at_once"] = true;
     return Value(std::move(Call));
   });
   if (!F.Acquires.empty())
@@ -320,7 +322,7 @@ struct Reader {
       F.Calls.push_back({str(C, "callee"), str(C, "name"), pos(C, "at"),
                          locks(C, "held"), num(C.get("order")), loop(C),
                          locks(C, "maybe_held"), str(C, "field"),
-                         flag(C, "in_try")});
+                         flag(C, "in_try"), flag(C, "at_once")});
     });
     F.Acquires = locks(O, "acquires");
     F.Releases = locks(O, "releases");
@@ -410,11 +412,10 @@ std::optional<TUFacts> fromJSON(const Value &V, std::string &Error) {
                            R.str(Root, "field")});
   });
   R.each(*O, "candidates", [&](const Object &C) {
-    Facts.Candidates.push_back({R.str(C, "check"), R.pos(C, "at"),
-                                R.str(C, "function"), R.str(C, "var"),
-                                R.str(C, "var_name"), R.str(C, "after"),
-                                R.str(C, "source"), R.str(C, "callee"),
-                                R.flag(C, "entry_only")});
+    Facts.Candidates.push_back(
+        {R.str(C, "check"), R.pos(C, "at"), R.str(C, "function"),
+         R.str(C, "var"), R.str(C, "var_name"), R.str(C, "after"),
+         R.str(C, "source"), R.str(C, "callee"), R.flag(C, "entry_only")});
   });
   if (const Object *Homes = O->getObject("homes"))
     for (const auto &[Id, Home] : *Homes) {
