@@ -75,8 +75,7 @@ struct Facts {
   std::unique_ptr<ASTUnit> AST;
   ProgramFactsIndex *Index;
   explicit Facts(llvm::StringRef Code)
-      : AST(parse(Code)),
-        Index(&ProgramFactsIndex::of(AST->getASTContext())) {}
+      : AST(parse(Code)), Index(&ProgramFactsIndex::of(AST->getASTContext())) {}
 
   const FunctionFacts *fn(llvm::StringRef Name) {
     for (const FunctionFacts &F : Index->facts().Functions)
