@@ -10,6 +10,8 @@
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/MathExtras.h"
+#include <cstdint>
 #include <functional>
 #include <optional>
 
@@ -295,14 +297,15 @@ std::optional<int64_t> Follow::value(const Expr *E, unsigned K,
     E = Default->getExpr()->IgnoreParens();
   if (!E->getType()->isIntegralOrEnumerationType())
     return std::nullopt;
-  if (Expr::EvalResult R; !E->isValueDependent() && E->EvaluateAsInt(R, Ctx))
+  if (Expr::EvalResult R; !E->isValueDependent() && E->EvaluateAsInt(R, Ctx) &&
+                          R.Val.getInt().getSignificantBits() <= 64)
     return R.Val.getInt().getExtValue();
   if (const auto *Cast = dyn_cast<CastExpr>(E))
     return value(Cast->getSubExpr(), K, Steps + 1);
   if (const auto *Op = dyn_cast<UnaryOperator>(E)) {
     std::optional<int64_t> V = value(Op->getSubExpr(), K, Steps + 1);
     if (V && Op->getOpcode() == UO_Minus)
-      return -*V;
+      return *V == INT64_MIN ? std::nullopt : std::optional<int64_t>(-*V);
     return V && Op->getOpcode() == UO_Plus ? V : std::nullopt;
   }
   if (const auto *Op = dyn_cast<BinaryOperator>(E)) {
@@ -310,18 +313,26 @@ std::optional<int64_t> Follow::value(const Expr *E, unsigned K,
     std::optional<int64_t> R = value(Op->getRHS(), K, Steps + 1);
     if (!L || !R)
       return std::nullopt;
+    int64_t Result = 0;
+    bool Overflow = true;
     switch (Op->getOpcode()) {
     case BO_Add:
-      return *L + *R;
+      Overflow = llvm::AddOverflow(*L, *R, Result);
+      break;
     case BO_Sub:
-      return *L - *R;
+      Overflow = llvm::SubOverflow(*L, *R, Result);
+      break;
     case BO_Mul:
-      return *L * *R;
+      Overflow = llvm::MulOverflow(*L, *R, Result);
+      break;
     case BO_Div:
-      return *R ? std::optional<int64_t>(*L / *R) : std::nullopt;
+      Overflow = *R == 0 || (*R == -1 && *L == INT64_MIN);
+      Result = Overflow ? 0 : *L / *R;
+      break;
     default:
-      return std::nullopt;
+      break;
     }
+    return Overflow ? std::nullopt : std::optional<int64_t>(Result);
   }
   const VarDecl *V = referencedVar(E);
   std::optional<unsigned> J = V ? frameOf(*V, K) : std::nullopt;
@@ -463,8 +474,9 @@ void Follow::visit(const FunctionDecl *Callee, const Expr &Call,
     return;
   }
   if (!Callee) {
-    // A call through a pointer: the link may resolve it to anything.
-    Waits = Waits || isa<CallExpr>(Call) && !isa<CXXMemberCallExpr>(Call);
+    // A call through a pointer: the link may resolve it to anything. (A
+    // member pointer call, like the facts, is not followed.)
+    Waits = Waits || !isa<CXXMemberCallExpr>(Call);
     return;
   }
   if (Callee->getBuiltinID())
