@@ -171,6 +171,32 @@ TEST(ZeroWaitTest, FixedTimeoutsOtherBlockingCallsAndRecursionMayWait) {
   EXPECT_TRUE(TU.mayBlock("caller"));
 }
 
+TEST(ZeroWaitTest, HelpersNotKnownHereAreNotAtOnce) {
+  Facts TU(R"(
+    long remote_probe(int sock, int ms); // defined in another file
+    struct Prober {
+      virtual int probe(int sock, int ms) {
+        struct pollfd p = {sock, POLLIN, 0};
+        return poll(&p, 1, ms);
+      }
+    };
+    int (*probe_fn)(int, int);
+    int through_pointer(int sock, int ms) {
+      select_read(sock, 0, 0);
+      return probe_fn(sock, ms);
+    }
+    void caller(int sock, Prober &p) {
+      remote_probe(sock, 0);
+      p.probe(sock, 0);
+      through_pointer(sock, 0);
+    }
+  )");
+  std::vector<std::string> Calls = TU.calls("caller");
+  EXPECT_EQ(Calls.size(), 3u);
+  for (const std::string &Call : Calls)
+    EXPECT_EQ(Call.find(":at-once"), std::string::npos) << Call;
+}
+
 TEST(ZeroWaitTest, ReadOfTheDescriptorAProbeFoundReadyDoesNotWait) {
   Facts TU(R"(
     bool is_socket_alive(int sock) {
