@@ -146,6 +146,7 @@ static Value toJSON(const FunctionFacts &F) {
   putList(O, "throws", F.Throws, Site);
   if (F.NoExcept)
     O["noexcept"] = true;
+  putList(O, "thread_joins", F.ThreadJoins, Site);
   return O;
 }
 
@@ -171,6 +172,8 @@ Value toJSON(const TUFacts &Facts) {
       O["signature"] = R.Signature;
     if (!R.Field.empty())
       O["field"] = R.Field;
+    if (!R.Handle.empty())
+      O["handle"] = R.Handle;
     Roots.push_back(std::move(O));
   }
   Array Candidates;
@@ -363,6 +366,8 @@ struct Reader {
     });
     each(O, "throws", [&](const Object &S) { F.Throws.push_back(site(S)); });
     F.NoExcept = flag(O, "noexcept");
+    each(O, "thread_joins",
+         [&](const Object &S) { F.ThreadJoins.push_back(site(S)); });
     if (F.Id.empty())
       Failed = true;
     return F;
@@ -409,7 +414,7 @@ std::optional<TUFacts> fromJSON(const Value &V, std::string &Error) {
                            Kind.value_or(RootKind::ThreadEntry),
                            R.pos(Root, "at"), R.str(Root, "via"),
                            R.str(Root, "into"), R.str(Root, "signature"),
-                           R.str(Root, "field")});
+                           R.str(Root, "field"), R.str(Root, "handle")});
   });
   R.each(*O, "candidates", [&](const Object &C) {
     Facts.Candidates.push_back(
