@@ -490,7 +490,7 @@ void Follow::visit(const FunctionDecl *Callee, const Expr &Call,
     return;
   }
   if (SM.isInSystemHeader(SM.getFileLoc(Callee->getLocation())) ||
-      Callee->isImplicit() || Callee->isTrivial())
+      Callee->isImplicit() || Callee->isDefaulted() || Callee->isTrivial())
     return; // a library's function: not blocking by the list
   enter(*Callee, Call, Probed);
 }
