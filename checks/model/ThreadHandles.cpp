@@ -1,6 +1,7 @@
 //===--- ThreadHandles.cpp - where a started thread's handle is kept ------===//
 #include "checks/model/ThreadHandles.h"
 #include "checks/model/ThreadEntry.h"
+#include "checks/utils/NamedEntity.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -10,24 +11,13 @@ using namespace clang;
 
 namespace loadcheck::model {
 
-/// The global (not a static local) or field \p E names, through `&`, an
-/// array element and parentheses: `&tid`, `t->thread_id`, `tids[i]`.
+/// The global (not a static local) or field \p E names (through `&`, an
+/// array element, parentheses): `&tid`, `t->thread_id`, `tids[i]`.
 static const ValueDecl *handleObject(const Expr *E) {
-  if (!E)
-    return nullptr;
-  E = E->IgnoreParenImpCasts();
-  if (const auto *AddressOf = dyn_cast<UnaryOperator>(E);
-      AddressOf && AddressOf->getOpcode() == UO_AddrOf)
-    E = AddressOf->getSubExpr()->IgnoreParenImpCasts();
-  if (const auto *Element = dyn_cast<ArraySubscriptExpr>(E))
-    E = Element->getBase()->IgnoreParenImpCasts();
-  if (const auto *Member = dyn_cast<MemberExpr>(E))
-    return dyn_cast<FieldDecl>(Member->getMemberDecl());
-  if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
-    if (const auto *Var = dyn_cast<VarDecl>(Ref->getDecl());
-        Var && Var->hasGlobalStorage() && !Var->isStaticLocal())
-      return Var;
-  return nullptr;
+  const ValueDecl *D = utils::namedObject(E);
+  if (const auto *Var = dyn_cast_or_null<VarDecl>(D))
+    return Var->hasGlobalStorage() && !Var->isStaticLocal() ? Var : nullptr;
+  return D;
 }
 
 /// The object a thread construction is stored into: the left side of

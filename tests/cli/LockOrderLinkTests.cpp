@@ -12,76 +12,37 @@
 // and the orders of a thread the shutdown joins before it takes the others.
 //
 //===----------------------------------------------------------------------===//
-#include "tests/Artifacts.h"
-#include "tests/cli/Workspace.h"
-#include "tests/harness/FixtureRunner.h"
+#include "tests/cli/ProjectRuns.h"
 
-#include "llvm/Support/JSON.h"
 #include <gtest/gtest.h>
 #include <set>
 
 namespace loadcheck::testing {
 namespace {
 
-namespace json = llvm::json;
-
 const std::string LOI = "loadcheck-lock-order-inversion";
 const std::string UT = "loadcheck-unjoined-thread";
 
-/// A project of the \p Ext files under src/ compiled with \p Flags.
-FileMap project(FileMap Sources, llvm::StringRef Ext = ".c",
-                const std::string &Flags = "-x c -std=c11 -I@DIR@/src") {
-  std::vector<std::string> Files;
-  for (const auto &[Path, Text] : Sources)
-    if (llvm::StringRef(Path).ends_with(Ext))
-      Files.push_back(Path);
-  Sources["build/compile_commands.json"] = compileDatabase(Files, Flags);
-  return Sources;
-}
+FileMap project(FileMap Sources) { return cProject(std::move(Sources)); }
 
 FileMap cxxProject(FileMap Sources) {
-  return project(std::move(Sources), ".cpp",
-                 "-x c++ -std=c++20 -pthread -I@DIR@/src");
+  return withCompileDatabase(std::move(Sources), ".cpp",
+                             "-x c++ -std=c++20 -pthread -I@DIR@/src");
 }
 
-/// Runs \p Check over \p Dir; the report stays in out.json.
-void run(const Workspace &Dir, const std::string &Check) {
-  ProcessResult Run =
-      runProcess(LOADCHECK_BINARY,
-                 {"--root=" + Dir.path(), "--checks=-*," + Check, "-p", "build",
-                  "--format=json", "-o", "out.json"},
-                 Dir.path(), "-u NO_COLOR");
-  EXPECT_LE(Run.ExitCode, 1) << Run.Err;
-}
-
-/// "file:line check" of every finding.
+/// "file:line check" of every finding of \p Check.
 std::set<std::string> findings(const Workspace &Dir, const std::string &Check) {
-  run(Dir, Check);
+  runChecks(Dir, Check);
   return reportedFindings(Dir, "out.json");
 }
 
 /// The notes of the finding at \p File:\p Line, "file:line message".
 std::vector<std::string> notesOf(const Workspace &Dir, const std::string &File,
                                  int64_t Line) {
-  std::vector<std::string> Out;
-  auto Value = json::parse(Dir.read("out.json"));
-  if (!Value) {
-    ADD_FAILURE() << llvm::toString(Value.takeError());
-    return Out;
-  }
-  for (const json::Value &F : *Value->getAsObject()->getArray("findings")) {
-    const json::Object &O = *F.getAsObject();
-    if (O.getString("file") != File || O.getInteger("line") != Line)
-      continue;
-    if (const json::Array *Notes = O.getArray("notes"))
-      for (const json::Value &N : *Notes) {
-        const json::Object &Note = *N.getAsObject();
-        Out.push_back(Note.getString("file").value_or("").str() + ":" +
-                      std::to_string(Note.getInteger("line").value_or(0)) +
-                      " " + Note.getString("message").value_or("").str());
-      }
-  }
-  return Out;
+  for (const ReportedFinding &F : reportedFindingsOf(Dir))
+    if (F.Place == File + ":" + std::to_string(Line))
+      return F.Notes;
+  return {};
 }
 
 const char *LocksHeader = R"(#include <pthread.h>

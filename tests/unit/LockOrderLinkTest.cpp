@@ -8,74 +8,25 @@
 //===----------------------------------------------------------------------===//
 #include "checks/model/ProgramGraph.h"
 #include "checks/model/ProgramLink.h"
+#include "tests/unit/HandBuiltFacts.h"
 
 #include <gtest/gtest.h>
 
 namespace loadcheck::model {
 namespace {
 
-LockRef lock(const std::string &Name) { return {"c:@" + Name, Name}; }
+using handbuilt::linked;
+using handbuilt::lock;
 
-struct TU {
-  TUFacts Facts;
-  unsigned Next = 1;
-  explicit TU(const std::string &File) { Facts.Files.push_back(File); }
-  FactPos at() {
-    unsigned O = Next;
-    Next += 10;
-    return FactPos{0, O, O / 10 + 1, 1};
-  }
-  FunctionFacts &fn(const std::string &Name) {
-    FunctionFacts F;
-    F.Id = "c:@F@" + Name;
-    F.Name = Name;
-    F.At = at();
-    Facts.Functions.push_back(F);
-    return Facts.Functions.back();
-  }
-  FunctionFacts &get(const std::string &Name) {
-    for (FunctionFacts &F : Facts.Functions)
-      if (F.Name == Name)
-        return F;
-    ADD_FAILURE() << "no function " << Name;
-    return Facts.Functions.front();
-  }
-  FactPos call(const std::string &From, const std::string &To,
-               std::vector<LockRef> Held = {}) {
-    FactPos P = at();
-    get(From).Calls.push_back(
-        {"c:@F@" + To, To, P, std::move(Held), P.Offset, 0});
-    return P;
-  }
-  FactPos acquire(const std::string &In, const std::string &Lock,
-                  std::vector<LockRef> Held = {}) {
-    FactPos P = at();
-    get(In).Acquisitions.push_back({lock(Lock), P, std::move(Held), P.Offset});
-    return P;
-  }
+/// The hand-built TU with lock-order candidates and thread members.
+struct TU : handbuilt::TU {
+  using handbuilt::TU::TU;
   /// A candidate at \p At; its key, for the linked graph's copy.
   CandidateKey candidate(const std::string &In, FactPos At) {
     Facts.Candidates.push_back({std::string(LockOrderInversionCheckName), At,
                                 "c:@F@" + In, "", "", ""});
     return {std::string(LockOrderInversionCheckName), Facts.Files[At.File],
             At.Offset};
-  }
-  /// \p In starts \p Entry as a thread (in the loop \p Loop, 0: none).
-  /// Its handle is kept in the global \p Handle when one is given.
-  void startThread(const std::string &In, const std::string &Entry,
-                   unsigned Loop = 0, const std::string &Handle = "") {
-    FactPos P = at();
-    get(In).ThreadStarts.push_back({"pthread_create", P, {}, P.Offset, Loop});
-    RootFact Root{"c:@F@" + Entry, Entry, RootKind::ThreadEntry, P,
-                  "pthread_create"};
-    if (!Handle.empty())
-      Root.Handle = "c:@" + Handle;
-    Facts.Roots.push_back(Root);
-  }
-  /// \p In joins the thread kept in the global \p Handle.
-  void join(const std::string &In, const std::string &Handle) {
-    FactPos P = at();
-    get(In).ThreadJoins.push_back({"c:@" + Handle, P, {}, P.Offset, 0});
   }
   void member(const std::string &In, const std::string &Field, bool Settled) {
     get(In).ThreadMembers.push_back(
@@ -95,14 +46,6 @@ std::optional<LinkVerdict> verdict(const ProgramGraph &G,
                                    const CandidateKey &Key) {
   const CandidateFact *C = G.candidate(Key);
   return C ? G.judge(*C) : std::nullopt;
-}
-
-ProgramGraph linked(std::initializer_list<const TU *> Units) {
-  ProgramGraph G;
-  for (const TU *U : Units)
-    G.add(U->Facts);
-  G.link();
-  return G;
 }
 
 TEST(LockOrderLinkTest, OppositeOrdersInTwoTUsAreOneCycleAtTheLastPlace) {
