@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "checks/model/FactExtractor.h"
 #include "checks/model/ProgramGraph.h"
+#include "tests/unit/HandBuiltFacts.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/Frontend/ASTUnit.h"
@@ -277,25 +278,16 @@ TEST(ZeroWaitTest, ReadOfAnotherDescriptorWithoutOrBeforeAProbeMayWait) {
 }
 
 TEST(ZeroWaitTest, AtOnceSurvivesTheJsonRoundTripAndStopsTheFixpoint) {
-  TUFacts Facts;
-  Facts.Files = {"net.cpp"};
-  FunctionFacts Probe;
-  Probe.Id = "c:@F@select_read";
-  Probe.Name = "select_read";
-  Probe.Blocking.push_back({"poll", {0, 10, 2, 1}, {}, 10});
-  FunctionFacts Alive;
-  Alive.Id = "c:@F@is_socket_alive";
-  Alive.Name = "is_socket_alive";
-  Alive.Calls.push_back({Probe.Id, "select_read", {0, 30, 4, 1}, {}, 30});
-  Alive.Calls.back().AtOnce = true;
-  FunctionFacts Wait;
-  Wait.Id = "c:@F@wait_readable";
-  Wait.Name = "wait_readable";
-  Wait.Calls.push_back({Probe.Id, "select_read", {0, 50, 6, 1}, {}, 50});
-  Facts.Functions = {Probe, Alive, Wait};
+  handbuilt::TU Net("net.cpp");
+  Net.blocks(Net.fn("select_read"), "poll");
+  Net.fn("is_socket_alive");
+  Net.call("is_socket_alive", "select_read");
+  Net.get("is_socket_alive").Calls.back().AtOnce = true;
+  Net.fn("wait_readable");
+  Net.call("wait_readable", "select_read");
 
   std::string Error;
-  std::optional<TUFacts> Back = fromJSON(toJSON(Facts), Error);
+  std::optional<TUFacts> Back = fromJSON(toJSON(Net.Facts), Error);
   ASSERT_TRUE(Back) << Error;
   EXPECT_TRUE(Back->Functions[1].Calls[0].AtOnce);
   EXPECT_FALSE(Back->Functions[2].Calls[0].AtOnce);
