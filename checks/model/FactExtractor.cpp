@@ -619,7 +619,10 @@ static bool isSubMillisecondDuration(const Expr *Arg, const ASTContext &Ctx) {
 
 /// A blocking API called so that it does not wait: an `fwrite` into a stdio
 /// stream's buffer (a logging helper writing a line under its own lock: the
-/// check treats `fprintf` so; the stream is flushed elsewhere), a poll with a
+/// check treats `fprintf` so; the stream is flushed elsewhere), or that
+/// helper's `fflush` of it (a trace or log line written out by the helper:
+/// reported where it is made under a lock itself, not through every caller
+/// of the logger), a poll with a
 /// zero timeout (`poll(fds, n, 0)`, `epoll_wait(ep, evs, n, 0)`), a write of
 /// one integer's bytes (`write(wake_fd, &u, sizeof u)`: the signal of a wakeup
 /// eventfd or pipe, which a full counter or pipe alone would stall), or a
@@ -636,7 +639,7 @@ static bool returnsAtOnce(const FunctionDecl &Callee, const Expr &E,
     return I < Call->getNumArgs() && Call->getArg(I)->EvaluateAsInt(R, Ctx) &&
            R.Val.getInt() == 0;
   };
-  if (Name == "fwrite")
+  if (Name == "fwrite" || Name == "fflush")
     return true;
   if (Name == "poll")
     return ArgIsZero(2);
