@@ -64,7 +64,7 @@ bool returnsAtOnce(const FunctionDecl &Callee, const Expr &E,
     return I < Call->getNumArgs() && Call->getArg(I)->EvaluateAsInt(R, Ctx) &&
            R.Val.getInt() == 0;
   };
-  if (Name == "fwrite")
+  if (Name == "fwrite" || Name == "fflush")
     return true;
   if (Name == "poll")
     return ArgIsZero(2);

@@ -43,7 +43,9 @@ class FunctionDecl;
 namespace loadcheck::model {
 
 /// A blocking API called so that it does not wait, judged on the call
-/// alone: an `fwrite` into a stdio stream's buffer, a poll with a zero
+/// alone: an `fwrite` into a stdio stream's buffer or that stream's
+/// `fflush` (a logging helper's line: reported where it is made under a lock
+/// itself, not through every caller of the logger), a poll with a zero
 /// timeout (`poll(fds, n, 0)`, `epoll_wait(ep, evs, n, 0)`), a write of one
 /// integer's bytes (`write(wake_fd, &u, sizeof u)`: the signal of a wakeup
 /// eventfd or pipe), or a sleep shorter than a millisecond
