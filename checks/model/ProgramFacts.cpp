@@ -144,6 +144,8 @@ static Value toJSON(const FunctionFacts &F) {
   putList(O, "throws", F.Throws, Site);
   if (F.NoExcept)
     O["noexcept"] = true;
+  if (F.Logger)
+    O["logger"] = true;
   return O;
 }
 
@@ -169,6 +171,8 @@ Value toJSON(const TUFacts &Facts) {
       O["signature"] = R.Signature;
     if (!R.Field.empty())
       O["field"] = R.Field;
+    if (R.LoggingSink)
+      O["logging_sink"] = true;
     Roots.push_back(std::move(O));
   }
   Array Candidates;
@@ -361,6 +365,7 @@ struct Reader {
     });
     each(O, "throws", [&](const Object &S) { F.Throws.push_back(site(S)); });
     F.NoExcept = flag(O, "noexcept");
+    F.Logger = flag(O, "logger");
     if (F.Id.empty())
       Failed = true;
     return F;
@@ -407,7 +412,7 @@ std::optional<TUFacts> fromJSON(const Value &V, std::string &Error) {
                            Kind.value_or(RootKind::ThreadEntry),
                            R.pos(Root, "at"), R.str(Root, "via"),
                            R.str(Root, "into"), R.str(Root, "signature"),
-                           R.str(Root, "field")});
+                           R.str(Root, "field"), R.flag(Root, "logging_sink")});
   });
   R.each(*O, "candidates", [&](const Object &C) {
     Facts.Candidates.push_back({R.str(C, "check"), R.pos(C, "at"),

@@ -164,6 +164,10 @@ struct RootFact {
   /// initialiser `.eval = crawler_expired_eval`, `s.f = fn`, `p->f = fn`):
   /// the field's id. The program calls it where it calls through the field.
   std::string Field;
+  /// A callback installed as the program's logging sink (LoggingSink.h:
+  /// `svr.set_logger(...)`, a function named like a logger passed on): its
+  /// prints, and those of the functions it calls, are where the log goes.
+  bool LoggingSink = false;
 };
 
 /// The callee id of a call through a pointer to a function of type
@@ -220,6 +224,10 @@ struct FunctionFacts {
   std::vector<SiteFact> Throws;
   /// Declared noexcept: nothing it calls gets out of it.
   bool NoExcept = false;
+  /// The program's own logger: variadic or takes a `va_list`, it formats a
+  /// message for its caller (LoggingSink.h); the prints reached through it
+  /// are the log (unstructured-logging's logging path).
+  bool Logger = false;
 };
 
 /// A finding whose verdict needs the program: which check, where the

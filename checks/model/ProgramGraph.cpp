@@ -154,6 +154,7 @@ void ProgramGraph::resolveProgramCallbacks() {
 }
 
 void ProgramGraph::link() {
+  collectLoggingSinks();
   resolveProgramCallbacks();
   for (unsigned I = 0; I < Nodes.size(); ++I)
     for (unsigned C = 0; C < Nodes[I].Facts.Calls.size(); ++C)
@@ -177,6 +178,7 @@ void ProgramGraph::link() {
   computeLockOrder();
   computePerRequest();
   computeMayThrow();
+  computeLoggingPath();
 }
 
 /// How many levels of callers startedOnce() follows up to `main`.
@@ -1006,6 +1008,8 @@ ProgramGraph::judge(const CandidateFact &Candidate) const {
     return judgeEndlessLoop(Candidate);
   if (Candidate.Check == ThreadExceptionEscapeCheckName)
     return judgeExceptionEscape(Candidate);
+  if (Candidate.Check == UnstructuredLoggingCheckName)
+    return judgeLoggingPath(Candidate);
   return std::nullopt;
 }
 

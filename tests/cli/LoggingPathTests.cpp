@@ -1,0 +1,239 @@
+//===--- LoggingPathTests.cpp - prints reached from handlers and threads --===//
+//
+// Small multi-file projects run through the driver: unstructured-logging
+// reports a print in a helper of one file when a request handler or a thread
+// entry of another file calls it, directly or through other functions, with
+// notes from the handler or the thread's start down to the helper.
+// Lookalikes: a helper called only from main, or in a loop of main (a
+// command-line tool's output), the program's own logger (a variadic
+// function, or one taking a va_list) called from a handler and what only it
+// calls, and a logging sink (the callback installed with set_logger) and
+// what it calls.
+//
+//===----------------------------------------------------------------------===//
+#include "tests/Artifacts.h"
+#include "tests/cli/Workspace.h"
+#include "tests/harness/FixtureRunner.h"
+
+#include "llvm/Support/JSON.h"
+#include <gtest/gtest.h>
+#include <map>
+#include <set>
+
+namespace loadcheck::testing {
+namespace {
+
+namespace json = llvm::json;
+
+/// A project of the C or C++ files of \p Sources, under src/.
+FileMap project(FileMap Sources, const std::string &Flags) {
+  std::vector<std::string> Files;
+  for (const auto &[Path, Text] : Sources)
+    if (llvm::StringRef(Path).ends_with(".c") ||
+        llvm::StringRef(Path).ends_with(".cpp"))
+      Files.push_back(Path);
+  Sources["build/compile_commands.json"] = compileDatabase(Files, Flags);
+  return Sources;
+}
+FileMap cProject(FileMap Sources) {
+  return project(std::move(Sources), "-x c -std=c11 -I@DIR@/src");
+}
+FileMap cppProject(FileMap Sources) {
+  return project(std::move(Sources), "-std=c++17 -I@DIR@/src");
+}
+
+/// The findings of unstructured-logging over \p Dir, as "file:line" mapped
+/// to their message and notes ("file:line message").
+struct Report {
+  std::map<std::string, std::string> Messages;
+  std::map<std::string, std::vector<std::string>> Notes;
+};
+
+Report run(const Workspace &Dir) {
+  ProcessResult Run = runProcess(
+      LOADCHECK_BINARY,
+      {"--root=" + Dir.path(), "--checks=-*,loadcheck-unstructured-logging",
+       "-p", "build", "--format=json", "-o", "out.json"},
+      Dir.path(), "-u NO_COLOR");
+  EXPECT_LE(Run.ExitCode, 1) << Run.Err;
+  Report Out;
+  auto Value = json::parse(Dir.read("out.json"));
+  if (!Value) {
+    ADD_FAILURE() << llvm::toString(Value.takeError());
+    return Out;
+  }
+  for (const json::Value &F : *Value->getAsObject()->getArray("findings")) {
+    const json::Object *O = F.getAsObject();
+    std::string Key = O->getString("file").value_or("").str() + ":" +
+                      std::to_string(O->getInteger("line").value_or(0));
+    Out.Messages[Key] = O->getString("message").value_or("").str();
+    for (const json::Value &N : *O->getArray("notes")) {
+      const json::Object *NO = N.getAsObject();
+      Out.Notes[Key].push_back(
+          NO->getString("file").value_or("").str() + ":" +
+          std::to_string(NO->getInteger("line").value_or(0)) + " " +
+          NO->getString("message").value_or("").str());
+    }
+  }
+  return Out;
+}
+
+const char *DumpHeader =
+    "#include <string>\n"
+    "void dump_request(const std::string &path);\n"
+    "void trace_body(const std::string &body);\n"
+    "void log_msg(const char *fmt, ...);\n"
+    "void write_access(const std::string &path, int st);\n";
+
+const char *DumpSource = R"(#include <cstdarg>
+#include <cstdio>
+#include <iostream>
+#include "dump.h"
+void trace_body(const std::string &body) {
+  std::cout << "body " << body << '\n';
+}
+void dump_request(const std::string &path) {
+  std::fprintf(stderr, "request %s\n", path.c_str());
+  trace_body(path);
+}
+static void emit_line(const char *line) { std::fputs(line, stderr); }
+void log_msg(const char *fmt, ...) {
+  char line[256];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  emit_line(line);
+}
+void write_access(const std::string &path, int st) {
+  std::printf("%s %d\n", path.c_str(), st);
+}
+)";
+
+TEST(LoggingPathThroughCalls, HelperOfAnotherFileCalledByAHandler) {
+  Workspace Dir(cppProject({{"src/dump.h", DumpHeader},
+                            {"src/dump.cpp", DumpSource},
+                            {"src/server.cpp", R"(#include <httplib.h>
+#include "dump.h"
+void handle_users(const httplib::Request &req, httplib::Response &res) {
+  dump_request(req.path);
+  res.status = 200;
+}
+int main() {
+  httplib::Server svr;
+  svr.Get("/users", handle_users);
+  svr.listen("0.0.0.0", 8080);
+}
+)"}}));
+  Report R = run(Dir);
+  EXPECT_EQ(R.Messages["src/dump.cpp:9"],
+            "'fprintf' in 'dump_request', called from handlers or threads, "
+            "interleaves lines; use a structured logger");
+  EXPECT_EQ(R.Notes["src/dump.cpp:9"],
+            (std::vector<std::string>{
+                "src/server.cpp:4 'dump_request' is called per request here, "
+                "in handler 'handle_users'"}));
+  // Two calls down: the notes give both.
+  EXPECT_EQ(R.Messages["src/dump.cpp:6"],
+            "'std::cout' in 'trace_body', called from handlers or threads, "
+            "interleaves lines; use a structured logger");
+  EXPECT_EQ(R.Notes["src/dump.cpp:6"],
+            (std::vector<std::string>{
+                "src/server.cpp:4 'dump_request' is called per request here, "
+                "in handler 'handle_users'",
+                "src/dump.cpp:10 'trace_body' is called from 'dump_request' "
+                "here"}));
+  // Nothing else: the logger and the access writer have no caller.
+  EXPECT_EQ(R.Messages.size(), 2u);
+}
+
+TEST(LoggingPathThroughCalls, TheProgramsLoggerAndTheLoggingSinkAreSilent) {
+  Workspace Dir(cppProject({{"src/dump.h", DumpHeader},
+                            {"src/dump.cpp", DumpSource},
+                            {"src/server.cpp", R"(#include <httplib.h>
+#include "dump.h"
+void handle_orders(const httplib::Request &req, httplib::Response &res) {
+  log_msg("order %s", req.path.c_str());
+  res.status = 201;
+}
+int main() {
+  httplib::Server svr;
+  svr.Post("/orders", handle_orders);
+  svr.set_logger([](const httplib::Request &req, const httplib::Response &res) {
+    write_access(req.path, res.status);
+  });
+  svr.listen("0.0.0.0", 8080);
+}
+)"}}));
+  // log_msg formats for its callers: its own print (through emit_line) is
+  // the log; write_access is called only by the access-log sink.
+  EXPECT_TRUE(run(Dir).Messages.empty());
+}
+
+const char *ReportHeader = "void report_progress(int done);\n"
+                           "void print_row(int i);\n"
+                           "void print_summary(void);\n"
+                           "void *worker(void *arg);\n";
+
+const char *ReportSource = R"(#include <stdio.h>
+#include "report.h"
+void report_progress(int done) {
+  printf("done %d\n", done);
+}
+void print_row(int i) {
+  printf("row %d\n", i);
+}
+void print_summary(void) {
+  fprintf(stdout, "summary\n");
+}
+)";
+
+TEST(LoggingPathThroughCalls, HelperCalledByAThreadStartedInAnotherFile) {
+  Workspace Dir(cProject({{"src/report.h", ReportHeader},
+                          {"src/report.c", ReportSource},
+                          {"src/worker.c", R"(#include "report.h"
+void *worker(void *arg) {
+  for (int i = 0; i < 100; i++)
+    report_progress(i);
+  return arg;
+}
+)"},
+                          {"src/main.c", R"(#include <pthread.h>
+#include "report.h"
+int main(void) {
+  pthread_t t;
+  pthread_create(&t, NULL, worker, NULL);
+  pthread_join(t, NULL);
+  return 0;
+}
+)"}}));
+  Report R = run(Dir);
+  EXPECT_EQ(R.Messages["src/report.c:4"],
+            "'printf' in 'report_progress', called from handlers or threads, "
+            "interleaves lines; use a structured logger");
+  EXPECT_EQ(R.Notes["src/report.c:4"],
+            (std::vector<std::string>{
+                "src/main.c:5 'worker' runs on the thread started here",
+                "src/worker.c:4 'report_progress' is called from 'worker' "
+                "here"}));
+  EXPECT_EQ(R.Messages.size(), 1u);
+}
+
+TEST(LoggingPathThroughCalls, HelpersOfMainAndOfItsLoopsAreSilent) {
+  Workspace Dir(cProject({{"src/report.h", ReportHeader},
+                          {"src/report.c", ReportSource},
+                          {"src/main.c", R"(#include "report.h"
+int main(int argc, char **argv) {
+  for (int i = 0; i < argc; i++)
+    print_row(i);
+  print_summary();
+  return 0;
+}
+)"}}));
+  // A command-line tool's output: main's straight-line code and its loops
+  // are no request's.
+  EXPECT_TRUE(run(Dir).Messages.empty());
+}
+
+} // namespace
+} // namespace loadcheck::testing
