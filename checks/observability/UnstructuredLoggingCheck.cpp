@@ -167,7 +167,7 @@ void UnstructuredLoggingCheck::reportThroughCallers(const Expr &Print,
       model::UnstructuredLoggingCheckName, Loc, F, Ctx);
   if (!Verdict)
     return;
-  diag(Loc, "'%0' in '%1', called from handlers or threads, interleaves "
+  diag(Loc, "'%0' in '%1', called by handlers or threads, interleaves "
             "lines; use a structured logger")
       << Writer << model::callableName(F)
       << utils::fileRange(Print.getSourceRange(), SM, getLangOpts());

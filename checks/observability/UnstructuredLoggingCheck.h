@@ -10,8 +10,8 @@
 namespace loadcheck::observability {
 
 /// Flags printf, puts, fprintf(stdout|stderr, ...), std::cout, std::cerr and
-/// std::clog inside request handlers and thread entries: use the project's
-/// structured logger.
+/// std::clog inside request handlers and thread entries, and in the functions
+/// they call: use the project's structured logger.
 ///
 /// Where: the body of a request handler (request-path model) or of a thread
 /// entry (thread-entry model) with `Scope=handlers` (the default), or any

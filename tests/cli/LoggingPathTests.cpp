@@ -127,7 +127,7 @@ int main() {
 )"}}));
   Report R = run(Dir);
   EXPECT_EQ(R.Messages["src/dump.cpp:9"],
-            "'fprintf' in 'dump_request', called from handlers or threads, "
+            "'fprintf' in 'dump_request', called by handlers or threads, "
             "interleaves lines; use a structured logger");
   EXPECT_EQ(R.Notes["src/dump.cpp:9"],
             (std::vector<std::string>{
@@ -135,7 +135,7 @@ int main() {
                 "in handler 'handle_users'"}));
   // Two calls down: the notes give both.
   EXPECT_EQ(R.Messages["src/dump.cpp:6"],
-            "'std::cout' in 'trace_body', called from handlers or threads, "
+            "'std::cout' in 'trace_body', called by handlers or threads, "
             "interleaves lines; use a structured logger");
   EXPECT_EQ(R.Notes["src/dump.cpp:6"],
             (std::vector<std::string>{
@@ -209,7 +209,7 @@ int main(void) {
 )"}}));
   Report R = run(Dir);
   EXPECT_EQ(R.Messages["src/report.c:4"],
-            "'printf' in 'report_progress', called from handlers or threads, "
+            "'printf' in 'report_progress', called by handlers or threads, "
             "interleaves lines; use a structured logger");
   EXPECT_EQ(R.Notes["src/report.c:4"],
             (std::vector<std::string>{
