@@ -36,8 +36,14 @@ void ProgramGraph::add(const TUFacts &TU) {
   };
   ++Statistics.TranslationUnits;
   for (FunctionFacts F : TU.Functions) {
-    if (NodeIndex.count(F.Id))
-      continue; // an inline function compiled in several TUs: one function
+    // An inline function compiled in several TUs is one function. A
+    // template's facts from a TU that instantiates it hold the calls its
+    // pattern leaves dependent (`request->process()` in a thread pool's
+    // `run()`): of its TUs, the one with the most calls wins.
+    auto Known = NodeIndex.find(F.Id);
+    if (Known != NodeIndex.end() &&
+        F.Calls.size() <= Nodes[Known->second].Facts.Calls.size())
+      continue;
     Fix(F.At);
     for (CallFact &C : F.Calls)
       Fix(C.At);
@@ -55,6 +61,12 @@ void ProgramGraph::add(const TUFacts &TU) {
       Fix(A.At);
     for (ThreadMemberFact &T : F.ThreadMembers)
       Fix(T.At);
+    if (Known != NodeIndex.end()) {
+      FunctionFacts &Kept = Nodes[Known->second].Facts;
+      Statistics.Calls += F.Calls.size() - Kept.Calls.size();
+      Kept = std::move(F);
+      continue;
+    }
     Statistics.Functions++;
     Statistics.Calls += F.Calls.size();
     NodeIndex[F.Id] = Nodes.size();

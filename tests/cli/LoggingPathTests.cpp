@@ -8,7 +8,8 @@
 // command-line tool's output), the program's own logger (a variadic
 // function, or one taking a va_list) called from a handler and what only it
 // calls, and a logging sink (the callback installed with set_logger) and
-// what it calls.
+// what it calls. A thread pool template's calls are those of the file that
+// instantiates it, whichever file is linked first.
 //
 //===----------------------------------------------------------------------===//
 #include "tests/Artifacts.h"
@@ -233,6 +234,73 @@ int main(int argc, char **argv) {
   // A command-line tool's output: main's straight-line code and its loops
   // are no request's.
   EXPECT_TRUE(run(Dir).Messages.empty());
+}
+
+TEST(LoggingPathThroughCalls, ThreadPoolTemplateInstantiatedInALaterFile) {
+  // main.cpp, linked first, includes the pool without instantiating it: its
+  // run() has no call of process() there; pool.cpp's instantiation has.
+  Workspace Dir(cppProject(
+      {{"src/pool.h", R"(#include <pthread.h>
+#include <list>
+template <typename T> class threadpool {
+public:
+  explicit threadpool(int n);
+  void append(T *request) { queue_.push_back(request); }
+private:
+  static void *worker(void *arg);
+  void run();
+  std::list<T *> queue_;
+};
+template <typename T> threadpool<T>::threadpool(int n) {
+  for (int i = 0; i < n; ++i) {
+    pthread_t t;
+    pthread_create(&t, nullptr, worker, this);
+  }
+}
+template <typename T> void *threadpool<T>::worker(void *arg) {
+  static_cast<threadpool *>(arg)->run();
+  return arg;
+}
+template <typename T> void threadpool<T>::run() {
+  while (true) {
+    T *request = queue_.front();
+    queue_.pop_front();
+    request->process();
+  }
+}
+)"},
+       {"src/conn.h", "struct conn {\n  void process();\n  void close_conn();\n"
+                      "  int fd = -1;\n};\nvoid start_pool();\n"},
+       {"src/a_main.cpp", R"(#include "pool.h"
+#include "conn.h"
+int main() { start_pool(); }
+)"},
+       {"src/b_pool.cpp", R"(#include "pool.h"
+#include "conn.h"
+void start_pool() { new threadpool<conn>(4); }
+)"},
+       {"src/c_conn.cpp", R"(#include <cstdio>
+#include "conn.h"
+void conn::close_conn() { std::printf("close %d\n", fd); }
+void conn::process() {
+  if (fd < 0)
+    close_conn();
+}
+)"}}));
+  Report R = run(Dir);
+  EXPECT_EQ(R.Messages["src/c_conn.cpp:3"],
+            "'printf' in 'conn::close_conn', called by handlers or threads, "
+            "interleaves lines; use a structured logger");
+  EXPECT_EQ(R.Notes["src/c_conn.cpp:3"],
+            (std::vector<std::string>{
+                "src/pool.h:15 'threadpool<conn>::worker' runs on the thread "
+                "started here",
+                "src/pool.h:19 'threadpool<conn>::run' is called from "
+                "'threadpool<conn>::worker' here",
+                "src/pool.h:26 'conn::process' is called from "
+                "'threadpool<conn>::run' here",
+                "src/c_conn.cpp:6 'conn::close_conn' is called from "
+                "'conn::process' here"}));
 }
 
 } // namespace

@@ -3,7 +3,8 @@
 // The logging-path fixpoint on hand-built facts: which functions run on
 // behalf of a request handler or a thread entry, where the path stops (main,
 // the program's own logger, a logging sink), and the verdict and notes on an
-// unstructured-logging candidate.
+// unstructured-logging candidate; a template's facts taken from the TU that
+// instantiates it.
 //
 //===----------------------------------------------------------------------===//
 #include "checks/model/ProgramGraph.h"
@@ -153,6 +154,24 @@ TEST(LoggingLink, ThePathStopsAtTheLoggerAndAtTheLoggingSink) {
   std::optional<LinkVerdict> V = G.judge(InSinkHelper);
   ASSERT_TRUE(V);
   EXPECT_FALSE(V->Report);
+}
+
+TEST(LoggingLink, ATemplatesFactsComeFromTheTUWithTheMostCalls) {
+  // The first TU sees the pool's run() uninstantiated: its call of
+  // process() is dependent and not there. The second instantiates it.
+  Program Pattern;
+  Pattern.root("worker", RootKind::ThreadEntry);
+  Pattern.call("worker", "run");
+  Program Instance = Pattern;
+  Instance.call("run", "process");
+  Instance.call("process", "close_conn");
+  ProgramGraph G;
+  G.add(Pattern.Facts);
+  G.add(Instance.Facts);
+  G.add(Pattern.Facts); // a third TU does not take the calls away
+  G.link();
+  EXPECT_TRUE(G.isOnLoggingPath(Program::id("close_conn")));
+  EXPECT_EQ(G.statistics().Calls, 3u);
 }
 
 } // namespace
