@@ -164,8 +164,9 @@
 // it stays a root: it may run on any thread.
 //
 // Same id = same function (a function defined in a header and compiled in
-// several TUs is merged; the first TU's facts are kept). TU-local ids carry
-// their file, so they never merge.
+// several TUs is merged; the facts of the TU with the most calls are kept: a
+// TU that instantiates a template resolves the calls its pattern leaves
+// dependent). TU-local ids carry their file, so they never merge.
 //
 // The graph is also used inside one TU (the plugin): there the TU is the
 // whole program, and a function called only from outside it counts as having
