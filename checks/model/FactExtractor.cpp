@@ -11,6 +11,7 @@
 #include "checks/model/SyncFacts.h"
 #include "checks/model/TestCode.h"
 #include "checks/model/ThreadEntry.h"
+#include "checks/model/ThreadHandles.h"
 #include "checks/utils/Conditions.h"
 #include "checks/utils/LlvmCompat.h"
 #include "checks/utils/NamedEntity.h"
@@ -879,6 +880,8 @@ void FunctionFactsBuilder::walk(const Stmt *S) {
     indirectCall(*Call);
     if (auto Start = classifyThreadStart(Call, Ctx))
       Out.ThreadStarts.push_back(site(Start->apiName(), *Call));
+    if (const ValueDecl *Joined = joinedThreadHandle(*Call))
+      Out.ThreadJoins.push_back(site(Index.idOf(Joined), *Call));
     if (isConditionWaitCall(*Call))
       Out.Waits.push_back(site(calleeNameOf(*Call), *Call));
     else if (isWakeCall(*Call))
@@ -1094,6 +1097,8 @@ void FunctionFactsBuilder::threadMemberUse(const Stmt &S) {
         threadMemberOf(Call->getImplicitObjectArgument(), ElementOf);
     if (!Field)
       return;
+    if (Name == "join")
+      Out.ThreadJoins.push_back(site(Index.idOf(Field), *Call));
     if (Name == "join" || Name == "detach" || Name == "swap")
       threadMember(*Field, Call->getExprLoc(), /*Settled=*/true);
     else if (Name == "emplace_back" || Name == "push_back" || Name == "emplace")
@@ -1225,6 +1230,7 @@ private:
     Append(Into.Acquisitions, From.Acquisitions);
     Append(Into.ThreadMembers, From.ThreadMembers);
     Append(Into.Throws, From.Throws);
+    Append(Into.ThreadJoins, From.ThreadJoins);
     Into.FatalSink = Into.FatalSink && From.FatalSink;
     for (std::string &Base : From.Overrides)
       if (!llvm::is_contained(Into.Overrides, Base))
@@ -1277,11 +1283,14 @@ void ProgramFactsIndex::extract() {
   for (Decl *D : Ctx.getTraversalScope())
     Walker.TraverseDecl(D);
   for (const ThreadEntry &Entry : ThreadEntryIndex::get(Ctx).entries())
-    if (Entry.Function)
-      Facts.Roots.push_back({idOf(Entry.Function), Entry.Name,
-                             RootKind::ThreadEntry,
-                             posOf(Entry.Start.Start->getExprLoc()),
-                             Entry.Start.apiName().str()});
+    if (Entry.Function) {
+      RootFact Root{idOf(Entry.Function), Entry.Name, RootKind::ThreadEntry,
+                    posOf(Entry.Start.Start->getExprLoc()),
+                    Entry.Start.apiName().str()};
+      if (const ValueDecl *Handle = threadHandleOf(Entry.Start, Ctx))
+        Root.Handle = idOf(Handle);
+      Facts.Roots.push_back(std::move(Root));
+    }
 }
 
 } // namespace loadcheck::model

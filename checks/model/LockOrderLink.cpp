@@ -21,9 +21,7 @@ static constexpr size_t MaxCycles = 256;
 
 bool ordersLocks(const AcquisitionFact &A) { return !A.Held.empty(); }
 
-/// The names the facts give a lambda (FactExtractor.cpp), as a function and
-/// at the place where it is written.
-static bool isLambdaName(llvm::StringRef Name) {
+bool isLambdaName(llvm::StringRef Name) {
   return Name == "lambda" || Name.starts_with("lambda in ");
 }
 
@@ -100,11 +98,21 @@ void ProgramGraph::computeLockOrder() {
     // elsewhere, without the locks held there.
     bool Lambda = isLambdaName(N.Facts.Name);
     auto HeldAt = [&](const std::vector<LockRef> &Own, unsigned Order) {
-      return Lambda ? Own : effectiveHeld(N.Facts, Own, Order);
+      if (Lambda)
+        return Own;
+      // A lock held on entry that the function releases itself (where, the
+      // facts do not say) may be released by then: it orders nothing.
+      std::vector<LockRef> Held = effectiveHeld(N.Facts, Own, Order);
+      llvm::erase_if(Held, [&](const LockRef &L) {
+        return llvm::is_contained(N.Facts.Releases, L) &&
+               !llvm::is_contained(Own, L);
+      });
+      return Held;
     };
     for (const AcquisitionFact &A : N.Facts.Acquisitions)
       for (const LockRef &H : HeldAt(A.Held, A.Order))
-        AddEdge(H, A.Lock, {I, A.At, "", A.At, N.Facts.Name});
+        AddEdge(H, A.Lock,
+                {I, A.At, "", A.At, N.Facts.Name, A.Order, 0, nullptr});
     for (unsigned C = 0; C < N.DirectCalls; ++C) {
       const CallFact &Call = N.Facts.Calls[C];
       auto Callee = NodeIndex.find(Call.Callee);
@@ -112,9 +120,17 @@ void ProgramGraph::computeLockOrder() {
           Takes[Callee->second].empty())
         continue;
       std::vector<LockRef> Held = HeldAt(Call.Held, Call.Order);
+      // A callee that releases a lock its caller holds (`unlink(q, locked)`
+      // unlocks q->lock before it destroys the pool) may take its own locks
+      // after that release: no order with it, as for blocking (j).
+      llvm::erase_if(Held, [&](const LockRef &H) {
+        return llvm::is_contained(Nodes[Callee->second].Facts.Releases, H);
+      });
       for (const auto &[Id, W] : Takes[Callee->second])
         for (const LockRef &H : Held)
-          AddEdge(H, W.Lock, {I, Call.At, Call.Callee, W.At, W.In});
+          AddEdge(H, W.Lock,
+                  {I, Call.At, Call.Callee, W.At, W.In, Call.Order, Call.Loop,
+                   &Call});
     }
   }
   if (Edges.empty())
@@ -163,23 +179,11 @@ void ProgramGraph::computeLockOrder() {
              ordersLocks(C);
     });
   };
-  // A deadlock needs two of the cycle's orders on two threads at once: a
-  // cycle all of whose orders run on one thread, one after the other, is
-  // none.
   auto MayDeadlock = [&](const std::vector<std::string> &Locks) {
-    std::vector<std::set<unsigned>> Functions(Locks.size());
+    std::vector<const std::vector<OrderSite> *> Sites;
     for (size_t I = 0; I < Locks.size(); ++I)
-      for (const OrderSite &S :
-           Edges[{Locks[I], Locks[(I + 1) % Locks.size()]}])
-        Functions[I].insert(S.Node);
-    for (size_t I = 0; I < Locks.size(); ++I)
-      for (size_t J = I + 1; J < Locks.size(); ++J)
-        for (unsigned A : Functions[I])
-          for (unsigned B : Functions[J])
-            if (mayRunTogether(Nodes[A], Nodes[A].Running, Nodes[B],
-                               Nodes[B].Running))
-              return true;
-    return false;
+      Sites.push_back(&Edges[{Locks[I], Locks[(I + 1) % Locks.size()]}]);
+    return mayDeadlock(Sites);
   };
   for (const std::vector<std::string> &Locks : Cycles) {
     if (!MayDeadlock(Locks))
@@ -214,6 +218,48 @@ void ProgramGraph::computeLockOrder() {
     CyclesAt[{Representative->At.File, Representative->At.Offset}].push_back(
         std::move(Cycle));
   }
+}
+
+/// Backtracking steps mayDeadlock() takes before it gives up and lets the
+/// cycle stand (a lock graph of thousands of places per order).
+static constexpr unsigned MaxDeadlockSteps = 20000;
+
+bool ProgramGraph::mayDeadlock(
+    const std::vector<const std::vector<OrderSite> *> &Sites) const {
+  // Per edge, its distinct places with the threads running at each.
+  struct Place {
+    const Node *N;
+    llvm::BitVector Running;
+  };
+  std::vector<std::vector<Place>> Places(Sites.size());
+  for (size_t E = 0; E < Sites.size(); ++E) {
+    std::set<std::pair<unsigned, unsigned>> Seen;
+    for (const OrderSite &S : *Sites[E])
+      if (Seen.insert({S.Node, S.Order}).second)
+        Places[E].push_back(
+            {&Nodes[S.Node],
+             runningAtPlace(Nodes[S.Node], S.Order, S.Loop, S.Call)});
+  }
+  std::vector<const Place *> Chosen;
+  unsigned Steps = 0;
+  std::function<bool(size_t)> Choose = [&](size_t E) {
+    if (E == Places.size())
+      return true;
+    for (const Place &P : Places[E]) {
+      if (++Steps > MaxDeadlockSteps)
+        return true;
+      if (!llvm::all_of(Chosen, [&](const Place *Q) {
+            return mayRunTogether(*P.N, P.Running, *Q->N, Q->Running);
+          }))
+        continue;
+      Chosen.push_back(&P);
+      if (Choose(E + 1))
+        return true;
+      Chosen.pop_back();
+    }
+    return false;
+  };
+  return Choose(0);
 }
 
 const std::vector<ProgramGraph::LockCycle> *

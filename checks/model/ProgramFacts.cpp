@@ -144,6 +144,7 @@ static Value toJSON(const FunctionFacts &F) {
   putList(O, "throws", F.Throws, Site);
   if (F.NoExcept)
     O["noexcept"] = true;
+  putList(O, "thread_joins", F.ThreadJoins, Site);
   if (F.Logger)
     O["logger"] = true;
   return O;
@@ -171,6 +172,8 @@ Value toJSON(const TUFacts &Facts) {
       O["signature"] = R.Signature;
     if (!R.Field.empty())
       O["field"] = R.Field;
+    if (!R.Handle.empty())
+      O["handle"] = R.Handle;
     if (R.LoggingSink)
       O["logging_sink"] = true;
     Roots.push_back(std::move(O));
@@ -365,6 +368,8 @@ struct Reader {
     });
     each(O, "throws", [&](const Object &S) { F.Throws.push_back(site(S)); });
     F.NoExcept = flag(O, "noexcept");
+    each(O, "thread_joins",
+         [&](const Object &S) { F.ThreadJoins.push_back(site(S)); });
     F.Logger = flag(O, "logger");
     if (F.Id.empty())
       Failed = true;
@@ -412,14 +417,14 @@ std::optional<TUFacts> fromJSON(const Value &V, std::string &Error) {
                            Kind.value_or(RootKind::ThreadEntry),
                            R.pos(Root, "at"), R.str(Root, "via"),
                            R.str(Root, "into"), R.str(Root, "signature"),
-                           R.str(Root, "field"), R.flag(Root, "logging_sink")});
+                           R.str(Root, "field"), R.str(Root, "handle"),
+                           R.flag(Root, "logging_sink")});
   });
   R.each(*O, "candidates", [&](const Object &C) {
-    Facts.Candidates.push_back({R.str(C, "check"), R.pos(C, "at"),
-                                R.str(C, "function"), R.str(C, "var"),
-                                R.str(C, "var_name"), R.str(C, "after"),
-                                R.str(C, "source"), R.str(C, "callee"),
-                                R.flag(C, "entry_only")});
+    Facts.Candidates.push_back(
+        {R.str(C, "check"), R.pos(C, "at"), R.str(C, "function"),
+         R.str(C, "var"), R.str(C, "var_name"), R.str(C, "after"),
+         R.str(C, "source"), R.str(C, "callee"), R.flag(C, "entry_only")});
   });
   if (const Object *Homes = O->getObject("homes"))
     for (const auto &[Id, Home] : *Homes) {

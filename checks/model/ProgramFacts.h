@@ -164,6 +164,11 @@ struct RootFact {
   /// initialiser `.eval = crawler_expired_eval`, `s.f = fn`, `p->f = fn`):
   /// the field's id. The program calls it where it calls through the field.
   std::string Field;
+  /// A thread entry: the global or field the started thread's handle is
+  /// kept in (pthread_create's `&maintenance_tid`, `&t->thread_id`, a
+  /// std::thread member assigned, initialised or emplaced into): a join of
+  /// it ends the thread. Empty: a local handle, or none known.
+  std::string Handle;
   /// A callback installed as the program's logging sink (LoggingSink.h:
   /// `svr.set_logger(...)`, a function named like a logger passed on): its
   /// prints, and those of the functions it calls, are where the log goes.
@@ -224,6 +229,11 @@ struct FunctionFacts {
   std::vector<SiteFact> Throws;
   /// Declared noexcept: nothing it calls gets out of it.
   bool NoExcept = false;
+  /// Joins of a thread whose handle is a global or a field
+  /// (`pthread_join(maintenance_tid, NULL)`, `worker_.join()`, each element
+  /// of a member container joined in a loop). What: the handle's id, as
+  /// RootFact::Handle. The joined thread runs no more after it.
+  std::vector<SiteFact> ThreadJoins;
   /// The program's own logger: variadic or takes a `va_list`, it formats a
   /// message for its caller (LoggingSink.h); the prints reached through it
   /// are the log (unstructured-logging's logging path).

@@ -177,6 +177,7 @@ void ProgramGraph::link() {
   computeProgramEntries();
   computeMayStartThreads();
   computeWaits();
+  computeJoins();
   computeWrappers();
   computeStartup();
   computeConcurrent();
@@ -226,7 +227,10 @@ void ProgramGraph::computeThreadFunctions() {
     if (New)
       Threads.push_back({R.Function, &R, 0, false});
     ThreadFunction &T = Threads[It->second];
-    ++T.Starts;
+    if (++T.Starts == 1)
+      T.Handle = R.Handle;
+    else if (T.Handle != R.Handle)
+      T.Handle.clear();
     auto Site = Sites.find({R.At.File, R.At.Offset});
     if (Site == Sites.end() ||
         !startedOnce(Site->second.first, Site->second.second->Loop))
@@ -309,8 +313,7 @@ llvm::BitVector ProgramGraph::startedBefore(const Node &N, unsigned Order,
 
 llvm::BitVector ProgramGraph::runningAt(const Node &N,
                                         const AccessFact &A) const {
-  llvm::BitVector Out = startedBefore(N, A.Order, 0, nullptr);
-  Out |= N.Running;
+  llvm::BitVector Out = runningAtPlace(N, A.Order, 0, nullptr);
   // A thread still waiting for the work nobody has given it yet cannot
   // touch the variable now (the hand-off, waitingForWork).
   Out.reset(waitingForWork(N, A, Out));
@@ -485,8 +488,7 @@ void ProgramGraph::computeThreadsRunning() {
       if (It == NodeIndex.end())
         continue;
       Node &Callee = Nodes[It->second];
-      llvm::BitVector Running = startedBefore(Nodes[I], C.Order, C.Loop, &C);
-      Running |= Nodes[I].Running;
+      llvm::BitVector Running = runningAtPlace(Nodes[I], C.Order, C.Loop, &C);
       llvm::BitVector Woken = wokenAt(Nodes[I], C.Order, C.Loop, &C, Running);
       bool AfterWake =
           Nodes[I].AfterWake || wokeBefore(Nodes[I], C.Order, C.Loop, &C);

@@ -24,7 +24,12 @@
 //      whose code reaches it. Two accesses may race when both run on
 //      threads, or when one runs in `main`'s code while a thread that reaches
 //      the other is running. Code reached only from one thread entry that is
-//      started once, outside any loop, runs on that one thread.
+//      started once, outside any loop, runs on that one thread. A thread
+//      whose handle lives in a global or a field (RootFact::Handle) runs no
+//      more after main's code joins that handle, itself or in a function it
+//      called earlier (JoinLink.cpp; source order, and a join in a branch
+//      counts as made); a thread started again after its join is not told
+//      apart, nor one whose handle is a local.
 //  (c) locks held on entry: the locks held at every call site (after the
 //      caller's own locks on entry), a greatest fixpoint; a root, `main` and
 //      a function without a known caller hold none. A call of `main`'s code
@@ -104,10 +109,16 @@
 //      up to four locks is one finding, placed at the last of its places
 //      (by file path, then offset) where the check emitted a candidate
 //      (ordersLocks); the first place of each other edge is a note. A cycle
-//      none of whose two orders may run together (f) is none: one thread
-//      started once takes its locks one after the other. A lock taken again
-//      while held is recursion, not an order; a member lock is one lock for
-//      every object of its class.
+//      of n locks deadlocks only with n threads each in one of its orders
+//      at once: it is none unless one place per order can be chosen, every
+//      two of them able to run together (f), at their places (threads
+//      started before, and joined before, count). One thread started once
+//      takes its locks one after the other; the orders of a thread the
+//      shutdown joined cannot meet the shutdown's. A call of a function that
+//      releases a lock its caller holds, and a lock held on entry that the
+//      function releases itself, order nothing (where the release is, the
+//      facts do not say). A lock taken again while held is recursion, not an
+//      order; a member lock is one lock for every object of its class.
 //  (m) thread members (LockOrderLink.cpp): a std::thread member (or a
 //      container of them) that some function starts (an assignment, an
 //      emplace_back, a constructor's initialiser) and no function of the
@@ -208,6 +219,9 @@ inline constexpr llvm::StringLiteral UnjoinedThreadCheckName =
 /// direct call of a function made while a lock is held.
 bool ordersLocks(const AcquisitionFact &A);
 bool ordersLocks(const CallFact &C);
+/// The names the facts give a lambda (FactExtractor.cpp), as a function and
+/// as the callee of its "call" where it is written (it runs elsewhere).
+bool isLambdaName(llvm::StringRef Name);
 inline constexpr llvm::StringLiteral ClientPerRequestCheckName =
     "loadcheck-client-per-request";
 inline constexpr llvm::StringLiteral HotPathAllocationCheckName =
@@ -242,6 +256,9 @@ struct ThreadFunction {
   /// not called exactly once, outside loops, on the way from `main`.
   bool StartedInLoop = false;
   bool once() const { return Starts == 1 && !StartedInLoop; }
+  /// The global or field every start keeps its handle in (RootFact::Handle);
+  /// empty when a start keeps it in a local, or starts differ.
+  std::string Handle;
 };
 
 /// A variable's guarding lock and how much evidence backs it.
@@ -305,6 +322,11 @@ public:
     /// Where `To` is acquired (the call's acquisition, down the callees).
     FactPos AcquiredAt;
     std::string AcquiredIn; ///< the function that acquires `To`
+    /// The place in its function (CallFact::Order, Loop), and the call
+    /// itself (null for an acquisition): which threads run there.
+    unsigned Order = 0;
+    unsigned Loop = 0;
+    const CallFact *Call = nullptr;
   };
   /// A cycle of the lock-order graph: Locks[i] is held while Locks[i+1]
   /// (and the last while the first) is acquired, at Sites[i].
@@ -353,6 +375,11 @@ private:
 private:
   void computeLockOrder();
   LinkVerdict judgeLockOrder(const CandidateFact &C) const;
+  /// Whether each order of a cycle (\p Sites per edge) may be taken by its
+  /// own thread, all at once: one place per edge, every two of them able
+  /// to run together (a deadlock of n locks needs n threads).
+  bool
+  mayDeadlock(const std::vector<const std::vector<OrderSite> *> &Sites) const;
   LinkVerdict judgeThreadMember(const CandidateFact &C) const;
   std::map<std::pair<unsigned, unsigned>, std::vector<LockCycle>> CyclesAt;
 
@@ -370,6 +397,7 @@ private:
     bool OnAnyThread = false; ///< reached from a handler, callback, no caller
     bool MayWait = false;     ///< waits for work, itself or in a callee
     bool MayWake = false;     ///< wakes a waiter, itself or in a callee
+    llvm::BitVector Joins;    ///< threads it joins, itself or in a callee
     /// Of Running: threads that may have been woken (given work) when main's
     /// code runs it.
     llvm::BitVector Woken;
@@ -390,6 +418,16 @@ private:
   void computeWaits();
   void computeThreadsReaching();
   void computeThreadsRunning();
+  // ---- joins (JoinLink.cpp) ---------------------------------------------
+  void computeJoins();
+  /// Threads N has joined before the place \p Order, itself or in a callee
+  /// called earlier, leaving out the call \p Self.
+  llvm::BitVector joinedBefore(const Node &N, unsigned Order,
+                               const CallFact *Self) const;
+  /// Threads that may run at a place (Order, Loop) of main's code N: those
+  /// running on entry or started before, less those joined before.
+  llvm::BitVector runningAtPlace(const Node &N, unsigned Order, unsigned Loop,
+                                 const CallFact *Self) const;
   void computeWrappers();
   void computeStartup();
   void computeConcurrent();

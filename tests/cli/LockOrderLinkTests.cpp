@@ -8,79 +8,41 @@
 // defined. Each with the lookalikes that must stay silent: two locks always
 // taken in the same order, a lock taken again under itself, a member thread
 // joined in a stop() the destructor of another file calls, a std::jthread
-// member, a member never started, a vector of threads joined in a loop.
+// member, a member never started, a vector of threads joined in a loop,
+// and the orders of a thread the shutdown joins before it takes the others.
 //
 //===----------------------------------------------------------------------===//
-#include "tests/Artifacts.h"
-#include "tests/cli/Workspace.h"
-#include "tests/harness/FixtureRunner.h"
+#include "tests/cli/ProjectRuns.h"
 
-#include "llvm/Support/JSON.h"
 #include <gtest/gtest.h>
 #include <set>
 
 namespace loadcheck::testing {
 namespace {
 
-namespace json = llvm::json;
-
 const std::string LOI = "loadcheck-lock-order-inversion";
 const std::string UT = "loadcheck-unjoined-thread";
 
-/// A project of the \p Ext files under src/ compiled with \p Flags.
-FileMap project(FileMap Sources, llvm::StringRef Ext = ".c",
-                const std::string &Flags = "-x c -std=c11 -I@DIR@/src") {
-  std::vector<std::string> Files;
-  for (const auto &[Path, Text] : Sources)
-    if (llvm::StringRef(Path).ends_with(Ext))
-      Files.push_back(Path);
-  Sources["build/compile_commands.json"] = compileDatabase(Files, Flags);
-  return Sources;
-}
+FileMap project(FileMap Sources) { return cProject(std::move(Sources)); }
 
 FileMap cxxProject(FileMap Sources) {
-  return project(std::move(Sources), ".cpp",
-                 "-x c++ -std=c++20 -pthread -I@DIR@/src");
+  return withCompileDatabase(std::move(Sources), ".cpp",
+                             "-x c++ -std=c++20 -pthread -I@DIR@/src");
 }
 
-/// Runs \p Check over \p Dir; the report stays in out.json.
-void run(const Workspace &Dir, const std::string &Check) {
-  ProcessResult Run =
-      runProcess(LOADCHECK_BINARY,
-                 {"--root=" + Dir.path(), "--checks=-*," + Check, "-p", "build",
-                  "--format=json", "-o", "out.json"},
-                 Dir.path(), "-u NO_COLOR");
-  EXPECT_LE(Run.ExitCode, 1) << Run.Err;
-}
-
-/// "file:line check" of every finding.
+/// "file:line check" of every finding of \p Check.
 std::set<std::string> findings(const Workspace &Dir, const std::string &Check) {
-  run(Dir, Check);
+  runChecks(Dir, Check);
   return reportedFindings(Dir, "out.json");
 }
 
 /// The notes of the finding at \p File:\p Line, "file:line message".
 std::vector<std::string> notesOf(const Workspace &Dir, const std::string &File,
                                  int64_t Line) {
-  std::vector<std::string> Out;
-  auto Value = json::parse(Dir.read("out.json"));
-  if (!Value) {
-    ADD_FAILURE() << llvm::toString(Value.takeError());
-    return Out;
-  }
-  for (const json::Value &F : *Value->getAsObject()->getArray("findings")) {
-    const json::Object &O = *F.getAsObject();
-    if (O.getString("file") != File || O.getInteger("line") != Line)
-      continue;
-    if (const json::Array *Notes = O.getArray("notes"))
-      for (const json::Value &N : *Notes) {
-        const json::Object &Note = *N.getAsObject();
-        Out.push_back(Note.getString("file").value_or("").str() + ":" +
-                      std::to_string(Note.getInteger("line").value_or(0)) +
-                      " " + Note.getString("message").value_or("").str());
-      }
-  }
-  return Out;
+  for (const ReportedFinding &F : reportedFindingsOf(Dir))
+    if (F.Place == File + ":" + std::to_string(Line))
+      return F.Notes;
+  return {};
 }
 
 const char *LocksHeader = R"(#include <pthread.h>
@@ -210,6 +172,76 @@ void c(void) {
                 "src/b.c:4 'b' calls 'touch_disk' holding 'stats_mu', which "
                 "acquires 'disk_mu'",
                 "src/locks.c:8 'disk_mu' acquired here in 'touch_disk'"}));
+}
+
+/// A server whose maintenance thread (maint.c) pauses everything: it holds
+/// crawler_mu while it takes workers_mu. Its shutdown (main.c) holds
+/// workers_mu while it stops the crawler (crawler_mu); before that it
+/// calls \p StopFirst, which may join the maintenance thread.
+FileMap shutdownProject(const std::string &StopFirst) {
+  return project({{"src/maint.h", R"(#include <pthread.h>
+extern pthread_mutex_t crawler_mu, workers_mu;
+extern pthread_t maint_tid;
+void start_maintenance(void);
+void stop_maintenance(void);
+void wake_maintenance(void);
+)"},
+                  {"src/maint.c", R"(#include "maint.h"
+pthread_mutex_t crawler_mu = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t workers_mu = PTHREAD_MUTEX_INITIALIZER;
+pthread_t maint_tid;
+static volatile int running = 1;
+static void pause_all(void) {
+  pthread_mutex_lock(&crawler_mu);
+  pthread_mutex_lock(&workers_mu);
+  pthread_mutex_unlock(&workers_mu);
+  pthread_mutex_unlock(&crawler_mu);
+}
+static void *maintenance(void *arg) {
+  (void)arg;
+  while (running)
+    pause_all();
+  return 0;
+}
+void start_maintenance(void) {
+  pthread_create(&maint_tid, 0, maintenance, 0);
+}
+void stop_maintenance(void) {
+  running = 0;
+  pthread_join(maint_tid, 0);
+}
+void wake_maintenance(void) { running = 1; }
+)"},
+                  {"src/main.c", R"(#include "maint.h"
+static void stop_crawler(void) {
+  pthread_mutex_lock(&crawler_mu);
+  pthread_mutex_unlock(&crawler_mu);
+}
+static void stop_all(void) {
+  )" + StopFirst + R"(();
+  pthread_mutex_lock(&workers_mu);
+  stop_crawler();
+  pthread_mutex_unlock(&workers_mu);
+}
+int main(void) {
+  start_maintenance();
+  stop_all();
+  return 0;
+}
+)"}});
+}
+
+TEST(LockOrderLink, OrdersOfAThreadJoinedBeforeAreNoCycle) {
+  Workspace Joined(shutdownProject("stop_maintenance"));
+  EXPECT_EQ(findings(Joined, LOI), std::set<std::string>{});
+  Workspace Running(shutdownProject("wake_maintenance"));
+  EXPECT_EQ(findings(Running, LOI),
+            std::set<std::string>{"src/maint.c:8 " + LOI});
+  EXPECT_EQ(notesOf(Running, "src/maint.c", 8),
+            (std::vector<std::string>{
+                "src/main.c:9 'stop_all' calls 'stop_crawler' holding "
+                "'workers_mu', which acquires 'crawler_mu'",
+                "src/main.c:3 'crawler_mu' acquired here in 'stop_crawler'"}));
 }
 
 TEST(LockOrderLink, SameOrderEverywhereAndRecursionAreSilent) {

@@ -12,35 +12,18 @@
 // instantiates it, whichever file is linked first.
 //
 //===----------------------------------------------------------------------===//
-#include "tests/Artifacts.h"
-#include "tests/cli/Workspace.h"
-#include "tests/harness/FixtureRunner.h"
+#include "tests/cli/ProjectRuns.h"
 
-#include "llvm/Support/JSON.h"
 #include <gtest/gtest.h>
 #include <map>
-#include <set>
 
 namespace loadcheck::testing {
 namespace {
 
-namespace json = llvm::json;
-
-/// A project of the C or C++ files of \p Sources, under src/.
-FileMap project(FileMap Sources, const std::string &Flags) {
-  std::vector<std::string> Files;
-  for (const auto &[Path, Text] : Sources)
-    if (llvm::StringRef(Path).ends_with(".c") ||
-        llvm::StringRef(Path).ends_with(".cpp"))
-      Files.push_back(Path);
-  Sources["build/compile_commands.json"] = compileDatabase(Files, Flags);
-  return Sources;
-}
-FileMap cProject(FileMap Sources) {
-  return project(std::move(Sources), "-x c -std=c11 -I@DIR@/src");
-}
+/// C++ sources under src/, C++17, with -I src.
 FileMap cppProject(FileMap Sources) {
-  return project(std::move(Sources), "-std=c++17 -I@DIR@/src");
+  return withCompileDatabase(std::move(Sources), ".cpp",
+                             "-std=c++17 -I@DIR@/src");
 }
 
 /// The findings of unstructured-logging over \p Dir, as "file:line" mapped
@@ -51,30 +34,11 @@ struct Report {
 };
 
 Report run(const Workspace &Dir) {
-  ProcessResult Run = runProcess(
-      LOADCHECK_BINARY,
-      {"--root=" + Dir.path(), "--checks=-*,loadcheck-unstructured-logging",
-       "-p", "build", "--format=json", "-o", "out.json"},
-      Dir.path(), "-u NO_COLOR");
-  EXPECT_LE(Run.ExitCode, 1) << Run.Err;
+  runChecks(Dir, "loadcheck-unstructured-logging");
   Report Out;
-  auto Value = json::parse(Dir.read("out.json"));
-  if (!Value) {
-    ADD_FAILURE() << llvm::toString(Value.takeError());
-    return Out;
-  }
-  for (const json::Value &F : *Value->getAsObject()->getArray("findings")) {
-    const json::Object *O = F.getAsObject();
-    std::string Key = O->getString("file").value_or("").str() + ":" +
-                      std::to_string(O->getInteger("line").value_or(0));
-    Out.Messages[Key] = O->getString("message").value_or("").str();
-    for (const json::Value &N : *O->getArray("notes")) {
-      const json::Object *NO = N.getAsObject();
-      Out.Notes[Key].push_back(
-          NO->getString("file").value_or("").str() + ":" +
-          std::to_string(NO->getInteger("line").value_or(0)) + " " +
-          NO->getString("message").value_or("").str());
-    }
+  for (const ReportedFinding &F : reportedFindingsOf(Dir)) {
+    Out.Messages[F.Place] = F.Message;
+    Out.Notes[F.Place] = F.Notes;
   }
   return Out;
 }

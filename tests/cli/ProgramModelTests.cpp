@@ -15,40 +15,20 @@
 // before it starts its server.
 //
 //===----------------------------------------------------------------------===//
-#include "tests/Artifacts.h"
-#include "tests/cli/Workspace.h"
-#include "tests/harness/FixtureRunner.h"
+#include "tests/cli/ProjectRuns.h"
 
-#include "llvm/Support/JSON.h"
 #include <gtest/gtest.h>
 #include <set>
 
 namespace loadcheck::testing {
 namespace {
 
-namespace json = llvm::json;
-
-/// A project of C files under src/ compiled with -I src.
-FileMap project(FileMap Sources) {
-  std::vector<std::string> Files;
-  for (const auto &[Path, Text] : Sources)
-    if (llvm::StringRef(Path).ends_with(".c"))
-      Files.push_back(Path);
-  Sources["build/compile_commands.json"] =
-      compileDatabase(Files, "-x c -std=c11 -I@DIR@/src");
-  return Sources;
-}
+FileMap project(FileMap Sources) { return cProject(std::move(Sources)); }
 
 /// "file:line check" of every finding of a run over \p Dir.
 std::set<std::string> findings(const Workspace &Dir) {
-  ProcessResult Run =
-      runProcess(LOADCHECK_BINARY,
-                 {"--root=" + Dir.path(),
-                  "--checks=-*,loadcheck-unguarded-shared-state,"
-                  "loadcheck-abrupt-termination",
-                  "-p", "build", "--format=json", "-o", "out.json"},
-                 Dir.path(), "-u NO_COLOR");
-  EXPECT_LE(Run.ExitCode, 1) << Run.Err;
+  runChecks(Dir, "loadcheck-unguarded-shared-state,"
+                 "loadcheck-abrupt-termination");
   return reportedFindings(Dir, "out.json");
 }
 
@@ -657,13 +637,8 @@ int apply_checked(int op) {
 
 /// C++ sources under src/ compiled with -I src.
 FileMap cxxProject(FileMap Sources) {
-  std::vector<std::string> Files;
-  for (const auto &[Path, Text] : Sources)
-    if (llvm::StringRef(Path).ends_with(".cpp"))
-      Files.push_back(Path);
-  Sources["build/compile_commands.json"] =
-      compileDatabase(Files, "-x c++ -std=c++17 -I@DIR@/src");
-  return Sources;
+  return withCompileDatabase(std::move(Sources), ".cpp",
+                             "-x c++ -std=c++17 -I@DIR@/src");
 }
 
 TEST(ProgramModel, SetterOfStateAVirtualOverrideOnAThreadOnlyReads) {

@@ -11,11 +11,8 @@
 // an init function, a helper no one calls.
 //
 //===----------------------------------------------------------------------===//
-#include "tests/Artifacts.h"
-#include "tests/cli/Workspace.h"
-#include "tests/harness/FixtureRunner.h"
+#include "tests/cli/ProjectRuns.h"
 
-#include "llvm/Support/JSON.h"
 #include <gtest/gtest.h>
 #include <map>
 #include <set>
@@ -23,21 +20,10 @@
 namespace loadcheck::testing {
 namespace {
 
-namespace json = llvm::json;
-
 const std::string CPR = "loadcheck-client-per-request";
 const std::string HPA = "loadcheck-hot-path-allocation";
 
-/// A project of C files under src/ compiled with -I src.
-FileMap project(FileMap Sources) {
-  std::vector<std::string> Files;
-  for (const auto &[Path, Text] : Sources)
-    if (llvm::StringRef(Path).ends_with(".c"))
-      Files.push_back(Path);
-  Sources["build/compile_commands.json"] =
-      compileDatabase(Files, "-x c -std=c11 -I@DIR@/src");
-  return Sources;
-}
+FileMap project(FileMap Sources) { return cProject(std::move(Sources)); }
 
 /// Runs client-per-request over \p Dir; its findings as "file:line" mapped
 /// to their message and notes ("file:line message").
@@ -47,30 +33,12 @@ struct Report {
 };
 
 Report run(const Workspace &Dir, const std::string &Check = CPR) {
-  ProcessResult Run =
-      runProcess(LOADCHECK_BINARY,
-                 {"--root=" + Dir.path(), "--checks=-*," + Check, "-p", "build",
-                  "--format=json", "-o", "out.json"},
-                 Dir.path(), "-u NO_COLOR");
-  EXPECT_LE(Run.ExitCode, 1) << Run.Err;
+  runChecks(Dir, Check);
   Report Out;
-  auto Value = json::parse(Dir.read("out.json"));
-  if (!Value) {
-    ADD_FAILURE() << llvm::toString(Value.takeError());
-    return Out;
-  }
-  const json::Array *List = Value->getAsObject()->getArray("findings");
-  for (const json::Value &F : *List) {
-    const json::Object *O = F.getAsObject();
-    std::string Key = O->getString("file").value_or("").str() + ":" +
-                      std::to_string(O->getInteger("line").value_or(0));
-    Out.Messages[Key] = O->getString("message").value_or("").str();
-    for (const json::Value &N : *O->getArray("notes")) {
-      const json::Object *NO = N.getAsObject();
-      Out.Notes[Key].insert(NO->getString("file").value_or("").str() + ":" +
-                            std::to_string(NO->getInteger("line").value_or(0)) +
-                            " " + NO->getString("message").value_or("").str());
-    }
+  for (const ReportedFinding &F : reportedFindingsOf(Dir)) {
+    Out.Messages[F.Place] = F.Message;
+    if (!F.Notes.empty())
+      Out.Notes[F.Place].insert(F.Notes.begin(), F.Notes.end());
   }
   return Out;
 }

@@ -9,11 +9,8 @@
 // an override of a class that is never started.
 //
 //===----------------------------------------------------------------------===//
-#include "tests/Artifacts.h"
-#include "tests/cli/Workspace.h"
-#include "tests/harness/FixtureRunner.h"
+#include "tests/cli/ProjectRuns.h"
 
-#include "llvm/Support/JSON.h"
 #include <gtest/gtest.h>
 #include <map>
 #include <set>
@@ -21,25 +18,18 @@
 namespace loadcheck::testing {
 namespace {
 
-namespace json = llvm::json;
-
 const std::string MC = "loadcheck-missing-cancellation";
 const std::string TEE = "loadcheck-thread-exception-escape";
 const std::string USS = "loadcheck-unguarded-shared-state";
 
 /// Sources under src/ compiled with -I src, as C (`.c`) or C++ (`.cpp`).
 FileMap project(FileMap Sources) {
-  std::vector<std::string> C, Cxx;
-  for (const auto &[Path, Text] : Sources) {
-    if (llvm::StringRef(Path).ends_with(".c"))
-      C.push_back(Path);
-    if (llvm::StringRef(Path).ends_with(".cpp"))
-      Cxx.push_back(Path);
-  }
-  Sources["build/compile_commands.json"] =
-      C.empty() ? compileDatabase(Cxx, "-x c++ -std=c++17 -I@DIR@/src")
-                : compileDatabase(C, "-x c -std=c11 -I@DIR@/src");
-  return Sources;
+  bool C = llvm::any_of(Sources, [](const auto &File) {
+    return llvm::StringRef(File.first).ends_with(".c");
+  });
+  return C ? cProject(std::move(Sources))
+           : withCompileDatabase(std::move(Sources), ".cpp",
+                                 "-x c++ -std=c++17 -I@DIR@/src");
 }
 
 /// The 1-based line of the first line of \p Text containing \p Marker.
@@ -61,36 +51,12 @@ std::string at(const FileMap &Sources, const std::string &File,
 /// Every finding of a run over \p Dir ("file:line check") with the messages
 /// of its notes.
 std::map<std::string, std::vector<std::string>> findings(const Workspace &Dir) {
-  ProcessResult Run =
-      runProcess(LOADCHECK_BINARY,
-                 {"--root=" + Dir.path(),
-                  "--checks=-*,loadcheck-missing-cancellation,"
-                  "loadcheck-thread-exception-escape,"
-                  "loadcheck-unguarded-shared-state",
-                  "-p", "build", "--format=json", "-o", "out.json"},
-                 Dir.path(), "-u NO_COLOR");
-  EXPECT_LE(Run.ExitCode, 1) << Run.Err;
+  runChecks(Dir, "loadcheck-missing-cancellation,"
+                 "loadcheck-thread-exception-escape,"
+                 "loadcheck-unguarded-shared-state");
   std::map<std::string, std::vector<std::string>> Out;
-  auto Value = json::parse(Dir.read("out.json"));
-  if (!Value) {
-    ADD_FAILURE() << llvm::toString(Value.takeError());
-    return Out;
-  }
-  const json::Object *Root = Value->getAsObject();
-  const json::Array *List = Root ? Root->getArray("findings") : nullptr;
-  if (!List)
-    return Out;
-  for (const json::Value &F : *List) {
-    const json::Object *O = F.getAsObject();
-    std::string Key = O->getString("file").value_or("").str() + ":" +
-                      std::to_string(O->getInteger("line").value_or(0)) + " " +
-                      O->getString("check").value_or("").str();
-    std::vector<std::string> &Notes = Out[Key];
-    if (const json::Array *N = O->getArray("notes"))
-      for (const json::Value &Note : *N)
-        if (const json::Object *NO = Note.getAsObject())
-          Notes.push_back(NO->getString("message").value_or("").str());
-  }
+  for (const ReportedFinding &F : reportedFindingsOf(Dir))
+    Out[F.Place + " " + F.Check] = F.noteMessages();
   return Out;
 }
 

@@ -15,11 +15,8 @@
 //    holding a prepared statement's placeholders).
 //
 //===----------------------------------------------------------------------===//
-#include "tests/Artifacts.h"
-#include "tests/cli/Workspace.h"
-#include "tests/harness/FixtureRunner.h"
+#include "tests/cli/ProjectRuns.h"
 
-#include "llvm/Support/JSON.h"
 #include <algorithm>
 #include <gtest/gtest.h>
 #include <map>
@@ -28,50 +25,22 @@
 namespace loadcheck::testing {
 namespace {
 
-namespace json = llvm::json;
-
 /// C++ sources under src/ compiled with -I src (and MySQL's headers).
 FileMap cxxProject(FileMap Sources) {
-  std::vector<std::string> Files;
-  for (const auto &[Path, Text] : Sources)
-    if (llvm::StringRef(Path).ends_with(".cpp"))
-      Files.push_back(Path);
-  Sources["build/compile_commands.json"] = compileDatabase(
-      Files, "-x c++ -std=c++17 -I@DIR@/src -I/usr/include/mysql");
-  return Sources;
+  return withCompileDatabase(std::move(Sources), ".cpp",
+                             "-x c++ -std=c++17 -I@DIR@/src "
+                             "-I/usr/include/mysql");
 }
 
 /// The findings of \p Check over \p Dir: "file:line" -> their notes, each
 /// "file:line message".
 std::map<std::string, std::vector<std::string>>
 findingsWithNotes(const Workspace &Dir, const std::string &Check) {
-  ProcessResult Run =
-      runProcess(LOADCHECK_BINARY,
-                 {"--root=" + Dir.path(), "--checks=-*," + Check, "-p", "build",
-                  "--format=json", "-o", "out.json"},
-                 Dir.path(), "-u NO_COLOR");
-  EXPECT_LE(Run.ExitCode, 1) << Run.Err;
+  runChecks(Dir, Check);
   std::map<std::string, std::vector<std::string>> Out;
-  auto Value = json::parse(Dir.read("out.json"));
-  if (!Value) {
-    ADD_FAILURE() << llvm::toString(Value.takeError());
-    return Out;
-  }
-  const json::Array *List = Value->getAsObject()->getArray("findings");
-  for (const json::Value &F : List ? *List : json::Array()) {
-    const json::Object *O = F.getAsObject();
-    if (O->getString("check").value_or("") != Check)
-      continue;
-    auto &Notes = Out[O->getString("file").value_or("").str() + ":" +
-                      std::to_string(O->getInteger("line").value_or(0))];
-    if (const json::Array *N = O->getArray("notes"))
-      for (const json::Value &Note : *N) {
-        const json::Object *NO = Note.getAsObject();
-        Notes.push_back(NO->getString("file").value_or("").str() + ":" +
-                        std::to_string(NO->getInteger("line").value_or(0)) +
-                        " " + NO->getString("message").value_or("").str());
-      }
-  }
+  for (const ReportedFinding &F : reportedFindingsOf(Dir))
+    if (F.Check == Check)
+      Out[F.Place] = F.Notes;
   return Out;
 }
 

@@ -72,12 +72,33 @@ void spawn() {
 }
 )";
 
-/// "file:line check" of every finding of the JSON report \p Report in
-/// \p Dir; the check is left out where it is \p OmitCheck.
-inline std::set<std::string> reportedFindings(const Workspace &Dir,
-                                              const std::string &Report,
-                                              llvm::StringRef OmitCheck = "") {
-  std::set<std::string> Out;
+/// One finding of a JSON report: "file:line", its check and message, and
+/// its notes, each "file:line message".
+struct ReportedFinding {
+  std::string Place;
+  std::string Check;
+  std::string Message;
+  std::vector<std::string> Notes;
+  /// The notes' messages alone.
+  std::vector<std::string> noteMessages() const {
+    std::vector<std::string> Out;
+    for (llvm::StringRef Note : Notes)
+      Out.push_back(Note.split(' ').second.str());
+    return Out;
+  }
+};
+
+/// "file:line" of a finding or note of the report.
+inline std::string placeOf(const llvm::json::Object &O) {
+  return O.getString("file").value_or("").str() + ":" +
+         std::to_string(O.getInteger("line").value_or(0));
+}
+
+/// The findings of the JSON report \p Report of \p Dir, in report order.
+inline std::vector<ReportedFinding>
+reportedFindingsOf(const Workspace &Dir,
+                   const std::string &Report = "out.json") {
+  std::vector<ReportedFinding> Out;
   auto Value = llvm::json::parse(Dir.read(Report));
   if (!Value) {
     ADD_FAILURE() << llvm::toString(Value.takeError());
@@ -89,11 +110,30 @@ inline std::set<std::string> reportedFindings(const Workspace &Dir,
     return Out;
   for (const llvm::json::Value &F : *List) {
     const llvm::json::Object *O = F.getAsObject();
-    std::string Check = O->getString("check").value_or("").str();
-    Out.insert(O->getString("file").value_or("").str() + ":" +
-               std::to_string(O->getInteger("line").value_or(0)) +
-               (Check == OmitCheck ? "" : " " + Check));
+    if (!O)
+      continue;
+    ReportedFinding R{placeOf(*O),
+                      O->getString("check").value_or("").str(),
+                      O->getString("message").value_or("").str(),
+                      {}};
+    if (const llvm::json::Array *Notes = O->getArray("notes"))
+      for (const llvm::json::Value &N : *Notes)
+        if (const llvm::json::Object *Note = N.getAsObject())
+          R.Notes.push_back(placeOf(*Note) + " " +
+                            Note->getString("message").value_or("").str());
+    Out.push_back(std::move(R));
   }
+  return Out;
+}
+
+/// "file:line check" of every finding of the JSON report \p Report in
+/// \p Dir; the check is left out where it is \p OmitCheck.
+inline std::set<std::string> reportedFindings(const Workspace &Dir,
+                                              const std::string &Report,
+                                              llvm::StringRef OmitCheck = "") {
+  std::set<std::string> Out;
+  for (const ReportedFinding &F : reportedFindingsOf(Dir, Report))
+    Out.insert(F.Place + (F.Check == OmitCheck ? "" : " " + F.Check));
   return Out;
 }
 

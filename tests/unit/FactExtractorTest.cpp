@@ -11,6 +11,7 @@
 #include "clang/Frontend/ASTUnit.h"
 #include "clang/Tooling/Tooling.h"
 #include <gtest/gtest.h>
+#include <map>
 
 using namespace clang;
 
@@ -405,6 +406,74 @@ TEST(FactExtractorTest, WaitsWakesAndTheirPlaces) {
   EXPECT_EQ(Pop->Accesses.front().Loop, Pop->Waits[0].Loop);
   EXPECT_EQ(Pop->Accesses.back().Loop, 0u);
   EXPECT_LT(Pop->Waits[0].Order, Pop->Accesses.back().Order);
+  std::string Error;
+  std::optional<TUFacts> Back = fromJSON(toJSON(Facts), Error);
+  ASSERT_TRUE(Back) << Error;
+  EXPECT_EQ(llvm::json::Value(toJSON(*Back)), toJSON(Facts));
+}
+
+/// The handle each thread entry's start keeps, by entry name.
+std::map<std::string, std::string> handles(const TUFacts &Facts) {
+  std::map<std::string, std::string> Out;
+  for (const RootFact &R : Facts.Roots)
+    if (R.Kind == RootKind::ThreadEntry)
+      Out[R.FunctionName] = R.Handle;
+  return Out;
+}
+
+TEST(FactExtractorTest, ThreadHandlesAndTheirJoins) {
+  auto AST = parse(R"(
+    #include <thread>
+    #include <vector>
+    void *maintain(void *) { return nullptr; }
+    void *work(void *) { return nullptr; }
+    void *local_job(void *) { return nullptr; }
+    void loop() {}
+    void serve() {}
+    pthread_t maint_tid;
+    struct Slot { pthread_t tid; };
+    Slot slots[4];
+    std::thread g_flusher;
+    void start() {
+      pthread_create(&maint_tid, nullptr, maintain, nullptr);
+      for (int i = 0; i < 4; i++)
+        pthread_create(&slots[i].tid, nullptr, work, nullptr);
+      pthread_t mine;
+      pthread_create(&mine, nullptr, local_job, nullptr);
+      pthread_join(mine, nullptr);
+      g_flusher = std::thread(serve);
+    }
+    void stop() {
+      pthread_join(maint_tid, nullptr);
+      for (int i = 0; i < 4; i++)
+        pthread_join(slots[i].tid, nullptr);
+      g_flusher.join();
+    }
+    struct Server {
+      std::thread loop_;
+      std::vector<std::thread> pool_;
+      Server() : loop_(loop) {}
+      void grow() { pool_.emplace_back(serve); }
+      void stop() {
+        loop_.join();
+        for (auto &t : pool_)
+          t.join();
+      }
+    };
+  )");
+  const TUFacts &Facts = ProgramFactsIndex::of(AST->getASTContext()).facts();
+  std::map<std::string, std::string> Handles = handles(Facts);
+  EXPECT_EQ(Handles["maintain"], "c:@maint_tid");
+  EXPECT_EQ(Handles["work"], "c:@S@Slot@FI@tid");
+  EXPECT_EQ(Handles["local_job"], "");
+  EXPECT_EQ(Handles["loop"], "c:@S@Server@FI@loop_");
+  std::vector<std::string> Joined = sites(fn(Facts, "stop")->ThreadJoins);
+  EXPECT_EQ(Joined, (std::vector<std::string>{
+                        "c:@maint_tid", "c:@S@Slot@FI@tid", "c:@g_flusher"}));
+  EXPECT_TRUE(fn(Facts, "start")->ThreadJoins.empty());
+  EXPECT_EQ(sites(fn(Facts, "Server::stop")->ThreadJoins),
+            (std::vector<std::string>{"c:@S@Server@FI@loop_",
+                                      "c:@S@Server@FI@pool_"}));
   std::string Error;
   std::optional<TUFacts> Back = fromJSON(toJSON(Facts), Error);
   ASSERT_TRUE(Back) << Error;

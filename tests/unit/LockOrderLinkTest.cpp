@@ -8,65 +8,25 @@
 //===----------------------------------------------------------------------===//
 #include "checks/model/ProgramGraph.h"
 #include "checks/model/ProgramLink.h"
+#include "tests/unit/HandBuiltFacts.h"
 
 #include <gtest/gtest.h>
 
 namespace loadcheck::model {
 namespace {
 
-LockRef lock(const std::string &Name) { return {"c:@" + Name, Name}; }
+using handbuilt::linked;
+using handbuilt::lock;
 
-struct TU {
-  TUFacts Facts;
-  unsigned Next = 1;
-  explicit TU(const std::string &File) { Facts.Files.push_back(File); }
-  FactPos at() {
-    unsigned O = Next;
-    Next += 10;
-    return FactPos{0, O, O / 10 + 1, 1};
-  }
-  FunctionFacts &fn(const std::string &Name) {
-    FunctionFacts F;
-    F.Id = "c:@F@" + Name;
-    F.Name = Name;
-    F.At = at();
-    Facts.Functions.push_back(F);
-    return Facts.Functions.back();
-  }
-  FunctionFacts &get(const std::string &Name) {
-    for (FunctionFacts &F : Facts.Functions)
-      if (F.Name == Name)
-        return F;
-    ADD_FAILURE() << "no function " << Name;
-    return Facts.Functions.front();
-  }
-  FactPos call(const std::string &From, const std::string &To,
-               std::vector<LockRef> Held = {}) {
-    FactPos P = at();
-    get(From).Calls.push_back(
-        {"c:@F@" + To, To, P, std::move(Held), P.Offset, 0});
-    return P;
-  }
-  FactPos acquire(const std::string &In, const std::string &Lock,
-                  std::vector<LockRef> Held = {}) {
-    FactPos P = at();
-    get(In).Acquisitions.push_back({lock(Lock), P, std::move(Held), P.Offset});
-    return P;
-  }
+/// The hand-built TU with lock-order candidates and thread members.
+struct TU : handbuilt::TU {
+  using handbuilt::TU::TU;
   /// A candidate at \p At; its key, for the linked graph's copy.
   CandidateKey candidate(const std::string &In, FactPos At) {
     Facts.Candidates.push_back({std::string(LockOrderInversionCheckName), At,
                                 "c:@F@" + In, "", "", ""});
     return {std::string(LockOrderInversionCheckName), Facts.Files[At.File],
             At.Offset};
-  }
-  /// \p In starts \p Entry as a thread (in the loop \p Loop, 0: none).
-  void startThread(const std::string &In, const std::string &Entry,
-                   unsigned Loop = 0) {
-    FactPos P = at();
-    get(In).ThreadStarts.push_back({"pthread_create", P, {}, P.Offset, Loop});
-    Facts.Roots.push_back(
-        {"c:@F@" + Entry, Entry, RootKind::ThreadEntry, P, "pthread_create"});
   }
   void member(const std::string &In, const std::string &Field, bool Settled) {
     get(In).ThreadMembers.push_back(
@@ -86,14 +46,6 @@ std::optional<LinkVerdict> verdict(const ProgramGraph &G,
                                    const CandidateKey &Key) {
   const CandidateFact *C = G.candidate(Key);
   return C ? G.judge(*C) : std::nullopt;
-}
-
-ProgramGraph linked(std::initializer_list<const TU *> Units) {
-  ProgramGraph G;
-  for (const TU *U : Units)
-    G.add(U->Facts);
-  G.link();
-  return G;
 }
 
 TEST(LockOrderLinkTest, OppositeOrdersInTwoTUsAreOneCycleAtTheLastPlace) {
@@ -196,6 +148,101 @@ bool bothOrdersOnWorkers(bool Pool) {
 TEST(LockOrderLinkTest, BothOrdersOnOneThreadStartedOnceCannotDeadlock) {
   EXPECT_FALSE(bothOrdersOnWorkers(/*Pool=*/false));
   EXPECT_TRUE(bothOrdersOnWorkers(/*Pool=*/true));
+}
+
+/// The maintenance thread pauses everything: it takes `crawler`, then
+/// `workers`. main's shutdown takes `workers`, then stops the crawler
+/// (`crawler` again): after \p Joined, where the maintenance thread's
+/// handle is joined (none, before the shutdown's locks, after them, or
+/// another handle's).
+enum class Join { None, Before, After, OtherHandle };
+bool shutdownReported(Join Joined) {
+  TU A("thread.c"), B("assoc.c");
+  A.fn("main").IsMain = true;
+  B.fn("maintenance");
+  B.fn("pause_all");
+  B.fn("stop_maintenance");
+  A.fn("stop_all");
+  A.fn("stop_crawler");
+  A.startThread("main", "maintenance", 0, "maint_tid");
+  B.call("maintenance", "pause_all");
+  B.candidate("pause_all",
+              B.acquire("pause_all", "workers", {lock("crawler")}));
+  B.join("stop_maintenance",
+         Joined == Join::OtherHandle ? "crawler_tid" : "maint_tid");
+  A.call("main", "stop_all");
+  if (Joined != Join::None && Joined != Join::After)
+    A.call("stop_all", "stop_maintenance");
+  A.acquire("stop_all", "workers");
+  CandidateKey Last = A.candidate(
+      "stop_all", A.call("stop_all", "stop_crawler", {lock("workers")}));
+  if (Joined == Join::After)
+    A.call("stop_all", "stop_maintenance");
+  A.acquire("stop_crawler", "crawler");
+  return reported(linked({&A, &B}), Last);
+}
+
+TEST(LockOrderLinkTest,
+     OrdersOfAThreadJoinedBeforeTheOtherOrderCannotDeadlock) {
+  EXPECT_FALSE(shutdownReported(Join::Before));
+  EXPECT_TRUE(shutdownReported(Join::None));
+  EXPECT_TRUE(shutdownReported(Join::After));
+  EXPECT_TRUE(shutdownReported(Join::OtherHandle));
+}
+
+/// Three locks in a circle: `first` takes m2 holding m1 and `second` m3
+/// holding m2, both on thread `one`; thread `two` takes m1 holding m3.
+bool circleOverTwoThreads(bool OnePool) {
+  TU A("main.c");
+  A.fn("main").IsMain = true;
+  for (const char *F : {"one", "two", "first", "second", "third"})
+    A.fn(F);
+  A.startThread("main", "one", OnePool ? 1 : 0);
+  A.startThread("main", "two");
+  A.call("one", "first");
+  A.call("one", "second");
+  A.call("two", "third");
+  A.candidate("first", A.acquire("first", "m2", {lock("m1")}));
+  A.candidate("second", A.acquire("second", "m3", {lock("m2")}));
+  CandidateKey Last =
+      A.candidate("third", A.acquire("third", "m1", {lock("m3")}));
+  return reported(linked({&A}), Last);
+}
+
+TEST(LockOrderLinkTest, ACycleOfThreeLocksNeedsThreeThreadsAtOnce) {
+  EXPECT_FALSE(circleOverTwoThreads(/*OnePool=*/false));
+  EXPECT_TRUE(circleOverTwoThreads(/*OnePool=*/true));
+}
+
+/// `destroy` holds queue and calls `unlink`, which takes pool (in
+/// `pool_destroy`); `take` takes queue holding pool. \p Releases: unlink
+/// unlocks the caller's queue lock first. `create` calls unlink on its
+/// error path with no lock held, so queue is no lock held on unlink's entry
+/// (a lock every caller holds is passed on to unlink's callees, (c), even
+/// when unlink releases it).
+bool unlinkReported(bool Releases) {
+  TU A("queue.c"), B("pool.c");
+  A.fn("destroy");
+  A.fn("create");
+  A.fn("unlink");
+  A.call("create", "unlink");
+  B.fn("pool_destroy");
+  B.fn("take");
+  if (Releases)
+    A.get("unlink").Releases.push_back(lock("queue"));
+  CandidateKey Call =
+      A.candidate("destroy", A.call("destroy", "unlink", {lock("queue")}));
+  A.call("unlink", "pool_destroy");
+  B.acquire("pool_destroy", "pool");
+  CandidateKey Take =
+      B.candidate("take", B.acquire("take", "queue", {lock("pool")}));
+  ProgramGraph G = linked({&A, &B});
+  return reported(G, Call) || reported(G, Take);
+}
+
+TEST(LockOrderLinkTest, CalleeThatReleasesTheCallersLockOrdersNothing) {
+  EXPECT_FALSE(unlinkReported(/*Releases=*/true));
+  EXPECT_TRUE(unlinkReported(/*Releases=*/false));
 }
 
 CandidateFact memberCandidate(const std::string &Field) {

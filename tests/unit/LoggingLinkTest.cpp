@@ -7,67 +7,37 @@
 // instantiates it.
 //
 //===----------------------------------------------------------------------===//
-#include "checks/model/ProgramGraph.h"
-
-#include <gtest/gtest.h>
+#include "tests/unit/HandBuiltFacts.h"
 
 namespace loadcheck::model {
 namespace {
 
-/// Functions of one file, each call at a new line.
-struct Program {
-  TUFacts Facts;
-  unsigned Line = 1;
-  Program() { Facts.Files.push_back("src/app.c"); }
-  FactPos at() {
-    ++Line;
-    return FactPos{0, Line * 10, Line, 1};
-  }
-  static std::string id(const std::string &Name) { return "c:@F@" + Name; }
-  FunctionFacts &fn(const std::string &Name) {
-    for (FunctionFacts &F : Facts.Functions)
-      if (F.Name == Name)
-        return F;
-    FunctionFacts F;
-    F.Id = id(Name);
-    F.Name = Name;
-    F.At = at();
-    F.IsMain = Name == "main";
-    Facts.Functions.push_back(F);
-    return Facts.Functions.back();
-  }
-  FactPos call(const std::string &From, const std::string &To,
-               unsigned Loop = 0) {
-    fn(To);
-    FactPos P = at();
-    CallFact C;
-    C.Callee = id(To);
-    C.CalleeName = To;
-    C.At = P;
-    C.Order = P.Offset;
-    C.Loop = Loop;
-    fn(From).Calls.push_back(C);
-    return P;
-  }
-  RootFact &root(const std::string &Name, RootKind Kind) {
-    fn(Name);
-    RootFact R;
-    R.Function = id(Name);
-    R.FunctionName = Name;
-    R.Kind = Kind;
-    R.At = at();
-    Facts.Roots.push_back(R);
-    return Facts.Roots.back();
-  }
-  CandidateFact candidate(const std::string &In) {
-    CandidateFact C;
-    C.Check = UnstructuredLoggingCheckName.str();
-    C.At = at();
-    C.Function = id(In);
-    Facts.Candidates.push_back(C);
-    return C;
-  }
-};
+using handbuilt::linked;
+using handbuilt::TU;
+
+std::string id(const std::string &Name) { return "c:@F@" + Name; }
+
+/// Declares each function of \p Names in \p Unit.
+void functions(TU &Unit, std::initializer_list<const char *> Names) {
+  for (const char *Name : Names)
+    Unit.fn(Name);
+}
+
+/// \p Name is a request handler (or, with \p Sink, the logging sink
+/// installed with set_logger, which is also a handler).
+void handler(TU &Unit, const std::string &Name, bool Sink = false) {
+  Unit.Facts.Roots.push_back(
+      {id(Name), Name, RootKind::Handler, Unit.at(), "per request"});
+  if (!Sink)
+    return;
+  RootFact Installed{id(Name), Name, RootKind::Callback, Unit.at(), "callback"};
+  Installed.LoggingSink = true;
+  Unit.Facts.Roots.push_back(Installed);
+}
+
+CandidateFact candidate(TU &Unit, const std::string &In) {
+  return TU::candidate(UnstructuredLoggingCheckName, In, Unit.at());
+}
 
 std::vector<std::string> messages(const LinkVerdict &V) {
   std::vector<std::string> Out;
@@ -77,21 +47,22 @@ std::vector<std::string> messages(const LinkVerdict &V) {
 }
 
 TEST(LoggingLink, HandlerAndThreadEntryCalleesAreOnThePath) {
-  Program P;
-  P.root("on_user", RootKind::Handler);
-  FactPos First = P.call("on_user", "load_user");
-  FactPos Second = P.call("load_user", "dump_user");
-  FactPos Started = P.root("worker", RootKind::ThreadEntry).At;
-  FactPos FromWorker = P.call("worker", "report", /*Loop=*/1);
-  CandidateFact InHelper = P.candidate("dump_user");
-  CandidateFact InWorkerHelper = P.candidate("report");
-  ProgramGraph G;
-  G.add(P.Facts);
-  G.link();
-  EXPECT_TRUE(G.isOnLoggingPath(Program::id("on_user")));
-  EXPECT_TRUE(G.isOnLoggingPath(Program::id("dump_user")));
-  EXPECT_TRUE(G.isOnLoggingPath(Program::id("worker")));
-  EXPECT_TRUE(G.isOnLoggingPath(Program::id("report")));
+  TU Unit("src/app.c");
+  functions(Unit,
+            {"main", "on_user", "load_user", "dump_user", "worker", "report"});
+  handler(Unit, "on_user");
+  FactPos First = Unit.call("on_user", "load_user");
+  FactPos Second = Unit.call("load_user", "dump_user");
+  Unit.startThread("main", "worker");
+  FactPos Started = Unit.Facts.Roots.back().At;
+  FactPos FromWorker = Unit.callInLoop("worker", "report", 1);
+  CandidateFact InHelper = candidate(Unit, "dump_user");
+  CandidateFact InWorkerHelper = candidate(Unit, "report");
+  ProgramGraph G = linked({&Unit});
+  for (const char *Name :
+       {"on_user", "load_user", "dump_user", "worker", "report"})
+    EXPECT_TRUE(G.isOnLoggingPath(id(Name))) << Name;
+  EXPECT_FALSE(G.isOnLoggingPath(id("main")));
   std::optional<LinkVerdict> V = G.judge(InHelper);
   ASSERT_TRUE(V && V->Report);
   EXPECT_EQ(messages(*V),
@@ -111,46 +82,42 @@ TEST(LoggingLink, HandlerAndThreadEntryCalleesAreOnThePath) {
 }
 
 TEST(LoggingLink, MainItsLoopsAndUncalledFunctionsAreNot) {
-  Program P;
-  P.call("main", "print_usage");
-  P.call("main", "print_row", /*Loop=*/1);
-  P.call("print_row", "print_cell");
-  P.fn("exported");
-  CandidateFact InLoop = P.candidate("print_cell");
-  ProgramGraph G;
-  G.add(P.Facts);
-  G.link();
+  TU Unit("src/app.c");
+  functions(Unit,
+            {"main", "print_usage", "print_row", "print_cell", "exported"});
+  Unit.call("main", "print_usage");
+  Unit.callInLoop("main", "print_row", 1);
+  Unit.call("print_row", "print_cell");
+  CandidateFact InLoop = candidate(Unit, "print_cell");
+  ProgramGraph G = linked({&Unit});
   for (const char *Name :
        {"main", "print_usage", "print_row", "print_cell", "exported"})
-    EXPECT_FALSE(G.isOnLoggingPath(Program::id(Name))) << Name;
+    EXPECT_FALSE(G.isOnLoggingPath(id(Name))) << Name;
   std::optional<LinkVerdict> V = G.judge(InLoop);
   ASSERT_TRUE(V);
   EXPECT_FALSE(V->Report);
 }
 
 TEST(LoggingLink, ThePathStopsAtTheLoggerAndAtTheLoggingSink) {
-  Program P;
-  P.root("on_order", RootKind::Handler);
-  P.call("on_order", "log_msg");
-  P.fn("log_msg").Logger = true;
-  P.call("log_msg", "emit_line");
-  // The access-log callback is a handler (it takes the request) and the
-  // sink installed with set_logger.
-  P.root("access_log", RootKind::Handler);
-  P.root("access_log", RootKind::Callback).LoggingSink = true;
-  P.call("access_log", "write_access");
+  TU Unit("src/app.c");
+  functions(Unit, {"on_order", "log_msg", "emit_line", "access_log",
+                   "write_access", "format_time"});
+  handler(Unit, "on_order");
+  Unit.call("on_order", "log_msg");
+  Unit.get("log_msg").Logger = true;
+  Unit.call("log_msg", "emit_line");
+  handler(Unit, "access_log", /*Sink=*/true);
+  Unit.call("access_log", "write_access");
   // A helper both the logger and a handler call is on the path.
-  P.call("log_msg", "format_time");
-  P.call("on_order", "format_time");
-  CandidateFact InSinkHelper = P.candidate("write_access");
-  ProgramGraph G;
-  G.add(P.Facts);
-  G.link();
-  EXPECT_TRUE(G.isOnLoggingPath(Program::id("on_order")));
+  Unit.call("log_msg", "format_time");
+  Unit.call("on_order", "format_time");
+  CandidateFact InSinkHelper = candidate(Unit, "write_access");
+  ProgramGraph G = linked({&Unit});
+  EXPECT_TRUE(G.isOnLoggingPath(id("on_order")));
   for (const char *Name :
        {"log_msg", "emit_line", "access_log", "write_access"})
-    EXPECT_FALSE(G.isOnLoggingPath(Program::id(Name))) << Name;
-  EXPECT_TRUE(G.isOnLoggingPath(Program::id("format_time")));
+    EXPECT_FALSE(G.isOnLoggingPath(id(Name))) << Name;
+  EXPECT_TRUE(G.isOnLoggingPath(id("format_time")));
   std::optional<LinkVerdict> V = G.judge(InSinkHelper);
   ASSERT_TRUE(V);
   EXPECT_FALSE(V->Report);
@@ -159,18 +126,17 @@ TEST(LoggingLink, ThePathStopsAtTheLoggerAndAtTheLoggingSink) {
 TEST(LoggingLink, ATemplatesFactsComeFromTheTUWithTheMostCalls) {
   // The first TU sees the pool's run() uninstantiated: its call of
   // process() is dependent and not there. The second instantiates it.
-  Program Pattern;
-  Pattern.root("worker", RootKind::ThreadEntry);
+  TU Pattern("src/pool.h");
+  functions(Pattern, {"main", "worker", "run"});
+  Pattern.startThread("main", "worker");
   Pattern.call("worker", "run");
-  Program Instance = Pattern;
+  TU Instance = Pattern;
+  functions(Instance, {"process", "close_conn"});
   Instance.call("run", "process");
   Instance.call("process", "close_conn");
-  ProgramGraph G;
-  G.add(Pattern.Facts);
-  G.add(Instance.Facts);
-  G.add(Pattern.Facts); // a third TU does not take the calls away
-  G.link();
-  EXPECT_TRUE(G.isOnLoggingPath(Program::id("close_conn")));
+  ProgramGraph G = linked({&Pattern, &Instance, &Pattern});
+  EXPECT_TRUE(G.isOnLoggingPath(id("close_conn")));
+  // The third TU does not take the calls away.
   EXPECT_EQ(G.statistics().Calls, 3u);
 }
 

@@ -8,80 +8,19 @@
 //===----------------------------------------------------------------------===//
 #include "checks/model/ProgramGraph.h"
 #include "checks/model/ProgramLink.h"
+#include "tests/unit/HandBuiltFacts.h"
 
 #include <gtest/gtest.h>
 
 namespace loadcheck::model {
 namespace {
 
-LockRef lock(const std::string &Name) { return {"c:@" + Name, Name}; }
+using handbuilt::linked;
+using handbuilt::lock;
 
-/// A small builder: functions in file 0 of a one-file TU, offsets growing.
-struct TU {
-  TUFacts Facts;
-  unsigned Next = 1;
-  explicit TU(const std::string &File) { Facts.Files.push_back(File); }
-  FactPos at() {
-    unsigned O = Next;
-    Next += 10;
-    return FactPos{0, O, O / 10 + 1, 1};
-  }
-  FunctionFacts &fn(const std::string &Name) {
-    FunctionFacts F;
-    F.Id = "c:@F@" + Name;
-    F.Name = Name;
-    F.At = at();
-    F.IsMain = Name == "main";
-    Facts.Functions.push_back(F);
-    return Facts.Functions.back();
-  }
-  FunctionFacts &get(const std::string &Name) {
-    for (FunctionFacts &F : Facts.Functions)
-      if (F.Name == Name)
-        return F;
-    ADD_FAILURE() << "no function " << Name;
-    return Facts.Functions.front();
-  }
-  void call(const std::string &From, const std::string &To,
-            std::vector<LockRef> Held = {}, unsigned Loop = 0) {
-    FactPos P = at();
-    get(From).Calls.push_back(
-        {"c:@F@" + To, To, P, std::move(Held), P.Offset, Loop});
-  }
-  /// A call in the loop \p Loop (any number > 0 names one loop).
-  void callInLoop(const std::string &From, const std::string &To,
-                  unsigned Loop) {
-    call(From, To, {}, Loop);
-  }
-  void startThread(const std::string &In, const std::string &Entry,
-                   unsigned Loop = 0) {
-    FactPos P = at();
-    get(In).ThreadStarts.push_back({"pthread_create", P, {}, P.Offset, Loop});
-    Facts.Roots.push_back(
-        {"c:@F@" + Entry, Entry, RootKind::ThreadEntry, P, "pthread_create"});
-  }
-  void callback(const std::string &In, const std::string &Fn) {
-    Facts.Roots.push_back(
-        {"c:@F@" + Fn, Fn, RootKind::Callback, at(), "callback"});
-    (void)In;
-  }
-  FactPos access(const std::string &In, const std::string &Var, bool Write,
-                 std::vector<LockRef> Held = {}) {
-    FactPos P = at();
-    get(In).Accesses.push_back(
-        {"c:@" + Var, Var, P, Write, std::move(Held), P.Offset});
-    return P;
-  }
-  /// A condition-variable wait made by \p In itself.
-  void wait(const std::string &In) {
-    FactPos P = at();
-    get(In).Waits.push_back({"pthread_cond_wait", P, {}, P.Offset});
-  }
-  /// A signal made by \p In itself (in the loop \p Loop, 0: none).
-  void wake(const std::string &In, unsigned Loop = 0) {
-    FactPos P = at();
-    get(In).Wakes.push_back({"pthread_cond_signal", P, {}, P.Offset, Loop});
-  }
+/// The hand-built TU with the candidates of the linked checks.
+struct TU : handbuilt::TU {
+  using handbuilt::TU::TU;
   CandidateFact unguarded(const std::string &In, const std::string &Var,
                           FactPos At) {
     CandidateFact C{std::string(UnguardedSharedStateCheckName),
@@ -102,14 +41,6 @@ struct TU {
     return C;
   }
 };
-
-ProgramGraph linked(std::initializer_list<const TU *> Units) {
-  ProgramGraph G;
-  for (const TU *U : Units)
-    G.add(U->Facts);
-  G.link();
-  return G;
-}
 
 std::vector<std::string> names(const std::vector<LockRef> &Locks) {
   std::vector<std::string> Out;
@@ -1172,8 +1103,7 @@ TEST(ProgramGraphTest, OtherChecksHaveNoVerdict) {
   TU A("a.c");
   A.fn("f");
   ProgramGraph G = linked({&A});
-  CandidateFact C{
-      "loadcheck-sleep-polling", A.at(), "c:@F@f", "", "", ""};
+  CandidateFact C{"loadcheck-sleep-polling", A.at(), "c:@F@f", "", "", ""};
   EXPECT_FALSE(G.judge(C));
 }
 

@@ -9,51 +9,15 @@
 //===----------------------------------------------------------------------===//
 #include "checks/model/ProgramGraph.h"
 #include "checks/model/ProgramLink.h"
+#include "tests/unit/HandBuiltFacts.h"
 
 #include <gtest/gtest.h>
 
 namespace loadcheck::model {
 namespace {
 
-LockRef lock(const std::string &Name) { return {"c:@" + Name, Name}; }
-
-/// One TU of one file; offsets grow with each fact.
-struct TU {
-  TUFacts Facts;
-  unsigned Next = 1;
-  explicit TU(const std::string &File) { Facts.Files.push_back(File); }
-  FactPos at() {
-    unsigned O = Next;
-    Next += 10;
-    return FactPos{0, O, O / 10 + 1, 1};
-  }
-  FunctionFacts &fn(const std::string &Name) {
-    FunctionFacts F;
-    F.Id = "c:@F@" + Name;
-    F.Name = Name;
-    F.At = at();
-    Facts.Functions.push_back(F);
-    return Facts.Functions.back();
-  }
-  FactPos call(FunctionFacts &From, const std::string &To,
-               std::vector<LockRef> Held = {}) {
-    FactPos P = at();
-    From.Calls.push_back({"c:@F@" + To, To, P, std::move(Held), P.Offset});
-    return P;
-  }
-  void blocks(FunctionFacts &In, const std::string &Api) {
-    FactPos P = at();
-    In.Blocking.push_back({Api, P, {}, P.Offset});
-  }
-  CandidateFact candidate(llvm::StringRef Check, const std::string &In,
-                          FactPos At) {
-    CandidateFact C;
-    C.Check = Check.str();
-    C.At = At;
-    C.Function = "c:@F@" + In;
-    return C;
-  }
-};
+using handbuilt::lock;
+using handbuilt::TU;
 
 TEST(MayBlock, WayDownToTheBlockingCallAcrossFiles) {
   TU Net("net.c"), Server("server.c");
