@@ -51,8 +51,8 @@ void ProgramGraph::add(const TUFacts &TU) {
       Fix(A.At);
     for (ExitFact &E : F.Exits)
       Fix(E.At);
-    for (auto *Sites :
-         {&F.Blocking, &F.ClientCreations, &F.ThreadStarts, &F.Waits, &F.Wakes})
+    for (auto *Sites : {&F.Blocking, &F.ClientCreations, &F.ThreadStarts,
+                        &F.Waits, &F.Wakes, &F.Throws, &F.ThreadJoins})
       for (SiteFact &S : *Sites)
         Fix(S.At);
     for (JoinFact &J : F.Joins)
