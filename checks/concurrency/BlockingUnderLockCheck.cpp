@@ -3,6 +3,7 @@
 #include "checks/model/BlockingApis.h"
 #include "checks/model/FactExtractor.h"
 #include "checks/model/LockModel.h"
+#include "checks/model/ZeroWait.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/UserLocation.h"
 #include "clang-tidy/utils/OptionsUtils.h"
@@ -16,6 +17,7 @@ namespace loadcheck::concurrency {
 static constexpr llvm::StringRef CallId = "call";
 static constexpr llvm::StringRef CalleeId = "callee";
 static constexpr llvm::StringRef HelperId = "helper";
+static constexpr llvm::StringRef FieldId = "field";
 
 BlockingUnderLockCheck::BlockingUnderLockCheck(
     llvm::StringRef Name, clang::tidy::ClangTidyContext *Ctx)
@@ -87,6 +89,16 @@ void BlockingUnderLockCheck::registerMatchers(MatchFinder *Finder) {
                           .bind(HelperId)))
           .bind(CallId),
       this);
+  // A call through a function pointer kept in a field of the program's own
+  // record (`mod->finalize(cm)`): the link resolves it to every function
+  // stored there, and any of them that may block makes it block.
+  Finder->addMatcher(
+      callExpr(
+          utils::inUserCode(),
+          callee(expr(ignoringParenImpCasts(memberExpr(member(
+              fieldDecl(unless(isExpansionInSystemHeader())).bind(FieldId)))))))
+          .bind(CallId),
+      this);
 }
 
 /// In-memory streams do not block: std::getline over a std::istringstream.
@@ -114,6 +126,7 @@ void BlockingUnderLockCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *Call = Result.Nodes.getNodeAs<CallExpr>(CallId);
   const auto *Callee = Result.Nodes.getNodeAs<FunctionDecl>(CalleeId);
   const auto *Helper = Result.Nodes.getNodeAs<FunctionDecl>(HelperId);
+  const auto *Field = Result.Nodes.getNodeAs<FieldDecl>(FieldId);
   if (!Call || (Callee && readsMemoryStream(*Call, *Callee)))
     return;
   model::LockModels &Models = model::LockModels::of(*Result.Context);
@@ -123,11 +136,16 @@ void BlockingUnderLockCheck::check(const MatchFinder::MatchResult &Result) {
   llvm::ArrayRef<model::HeldLock> Held = Models.function(*Owner).heldAt(Call);
   if (Held.empty())
     return;
-  if (Helper) {
-    checkHelperCall(*Call, *Helper, *Owner, Held, *Result.Context);
+  if (Helper || Field) {
+    checkHelperCall(*Call, Helper ? cast<NamedDecl>(*Helper) : *Field, *Owner,
+                    Held, *Result.Context);
     return;
   }
   if (!Callee)
+    return;
+  // A zero-timeout poll or select, or a read of a descriptor such a probe
+  // found ready before it, returns at once (ZeroWait.h).
+  if (model::readyAtOnceIn(*Call, *Owner, *Result.Context))
     return;
   // At the callee's name: `sleep_for` in std::this_thread::sleep_for(...).
   SourceLocation Loc = Call->getExprLoc();
@@ -147,7 +165,7 @@ void BlockingUnderLockCheck::check(const MatchFinder::MatchResult &Result) {
 }
 
 void BlockingUnderLockCheck::checkHelperCall(
-    const CallExpr &Call, const FunctionDecl &Helper, const FunctionDecl &Owner,
+    const CallExpr &Call, const NamedDecl &Helper, const FunctionDecl &Owner,
     llvm::ArrayRef<model::HeldLock> Held, ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
   SourceLocation Loc = Call.getExprLoc();

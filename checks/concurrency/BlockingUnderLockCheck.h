@@ -38,10 +38,11 @@ public:
   void onStartOfTranslationUnit() override { Reported.clear(); }
 
 private:
-  /// A call, under \p Held, of a function of the program that may block
-  /// further down: a candidate of the program model.
+  /// A call, under \p Held, of a function of the program (or through a
+  /// function pointer field of its own record) that may block further down:
+  /// a candidate of the program model.
   void checkHelperCall(const clang::CallExpr &Call,
-                       const clang::FunctionDecl &Helper,
+                       const clang::NamedDecl &Helper,
                        const clang::FunctionDecl &Owner,
                        llvm::ArrayRef<model::HeldLock> Held,
                        clang::ASTContext &Ctx);

@@ -4,7 +4,8 @@
 
 namespace loadcheck::model {
 
-/// Blocking free functions: sleeps, POSIX socket and file I/O, system(), and
+/// Blocking free functions: sleeps, POSIX socket and file I/O (a flush of a
+/// stdio stream writes it out; fsync waits for the disk), system(), and
 /// the blocking calls of libcurl, libpq, MySQL, SQLite and hiredis.
 static constexpr llvm::StringRef DefaultFunctions[] = {
     "::std::this_thread::sleep_for",
@@ -33,6 +34,9 @@ static constexpr llvm::StringRef DefaultFunctions[] = {
     "::epoll_wait",
     "::fread",
     "::fwrite",
+    "::fflush",
+    "::fsync",
+    "::fdatasync",
     "::getline",
     "::std::getline",
     "::system",

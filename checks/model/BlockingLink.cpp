@@ -39,12 +39,15 @@ void ProgramGraph::computeMayBlock() {
   // followed only when it resolves to one function: a list's element
   // destructor or a table of handlers stores many, and the program's values
   // pick one of them per call (curl's `list->dtor` would make every list
-  // removal reach a socket write).
+  // removal reach a socket write). A call that returns at once with the
+  // arguments it is given (CallFact::AtOnce: zero timeouts, a descriptor
+  // found ready) is not followed either.
   while (!Work.empty()) {
     unsigned Callee = Work.front();
     Work.pop_front();
     for (auto [Caller, Call] : Nodes[Callee].Callers)
-      if (!MayBlock[Caller] && !ambiguousPointerCall(Caller, Call)) {
+      if (!MayBlock[Caller] && !Nodes[Caller].Facts.Calls[Call].AtOnce &&
+          !ambiguousPointerCall(Caller, Call)) {
         MayBlock[Caller] = BlockingWitness{false, Call};
         Work.push_back(Caller);
       }
@@ -92,7 +95,7 @@ LinkVerdict ProgramGraph::judgeBlockingUnderLock(const CandidateFact &C) const {
     if (Call.At.File != C.At.File || Call.At.Offset != C.At.Offset)
       continue;
     const Node *Callee = node(Call.Callee);
-    if (!Callee || releasesCallersLocks(Callee->Facts, Call))
+    if (!Callee || Call.AtOnce || releasesCallersLocks(Callee->Facts, Call))
       continue;
     std::vector<BlockingStep> Path = blockingPath(Call.Callee);
     if (Path.empty())

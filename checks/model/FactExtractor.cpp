@@ -12,6 +12,7 @@
 #include "checks/model/TestCode.h"
 #include "checks/model/ThreadEntry.h"
 #include "checks/model/ThreadHandles.h"
+#include "checks/model/ZeroWait.h"
 #include "checks/utils/Conditions.h"
 #include "checks/utils/LlvmCompat.h"
 #include "checks/utils/NamedEntity.h"
@@ -484,7 +485,7 @@ class FunctionFactsBuilder {
 public:
   FunctionFactsBuilder(ProgramFactsIndex &Index, const FunctionDecl &F)
       : Index(Index), Ctx(Index.Ctx), SM(Ctx.getSourceManager()), F(F),
-        Locks(LockModels::of(Ctx).function(F)) {}
+        Locks(LockModels::of(Ctx).function(F)), Zero(F, Ctx) {}
 
   FunctionFacts build(llvm::SmallVectorImpl<const FunctionDecl *> &Lambdas);
 
@@ -494,6 +495,8 @@ private:
   const SourceManager &SM;
   const FunctionDecl &F;
   const FunctionLockModel &Locks;
+  /// Its calls that return at once (fed in the walk's source order).
+  ZeroWait Zero;
   FunctionFacts Out;
   llvm::DenseSet<const Expr *> CalleePositions;
   llvm::DenseMap<const LambdaExpr *, const Expr *> LambdaArgumentOf;
@@ -588,81 +591,6 @@ private:
   llvm::DenseMap<const VarDecl *, const FieldDecl *> ElementOf;
 };
 
-/// Whether \p Arg is a std::chrono::duration built from a constant count
-/// (`std::chrono::microseconds{1}`) shorter than a millisecond: a pause to
-/// yield (before retrying on EINTR), not a wait.
-static bool isSubMillisecondDuration(const Expr *Arg, const ASTContext &Ctx) {
-  const auto *Construct =
-      dyn_cast_or_null<CXXConstructExpr>(Arg ? Arg->IgnoreImplicit() : nullptr);
-  if (const auto *Cast = dyn_cast_or_null<CXXFunctionalCastExpr>(
-          Arg ? Arg->IgnoreImplicit() : nullptr))
-    Construct =
-        dyn_cast<CXXConstructExpr>(Cast->getSubExpr()->IgnoreImplicit());
-  const auto *Duration = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
-      Construct ? Construct->getType()->getAsCXXRecordDecl() : nullptr);
-  if (!Duration || !Duration->getIdentifier() ||
-      Duration->getName() != "duration" || Construct->getNumArgs() != 1 ||
-      Duration->getTemplateArgs().size() != 2 ||
-      Duration->getTemplateArgs()[1].getKind() != TemplateArgument::Type)
-    return false;
-  const auto *Ratio = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
-      Duration->getTemplateArgs()[1].getAsType()->getAsCXXRecordDecl());
-  if (!Ratio || Ratio->getTemplateArgs().size() != 2 ||
-      Ratio->getTemplateArgs()[0].getKind() != TemplateArgument::Integral ||
-      Ratio->getTemplateArgs()[1].getKind() != TemplateArgument::Integral)
-    return false;
-  Expr::EvalResult Count;
-  if (!Construct->getArg(0)->EvaluateAsInt(Count, Ctx))
-    return false;
-  // count * num / den seconds < 1/1000 s
-  int64_t N = Count.Val.getInt().getExtValue();
-  int64_t Num = Ratio->getTemplateArgs()[0].getAsIntegral().getExtValue();
-  int64_t Den = Ratio->getTemplateArgs()[1].getAsIntegral().getExtValue();
-  return N >= 0 && Num > 0 && Den > 0 && N < 1000000 && Num < 1000000 &&
-         N * Num * 1000 < Den;
-}
-
-/// A blocking API called so that it does not wait: an `fwrite` into a stdio
-/// stream's buffer (a logging helper writing a line under its own lock: the
-/// check treats `fprintf` so; the stream is flushed elsewhere), a poll with a
-/// zero timeout (`poll(fds, n, 0)`, `epoll_wait(ep, evs, n, 0)`), a write of
-/// one integer's bytes (`write(wake_fd, &u, sizeof u)`: the signal of a wakeup
-/// eventfd or pipe, which a full counter or pipe alone would stall), or a
-/// sleep shorter than a millisecond (`sleep_for(microseconds{1})`, `usleep(1)`
-/// before retrying a call interrupted by a signal).
-static bool returnsAtOnce(const FunctionDecl &Callee, const Expr &E,
-                          const ASTContext &Ctx) {
-  const auto *Call = dyn_cast<CallExpr>(&E);
-  if (!Call)
-    return false;
-  llvm::StringRef Name = Callee.getName();
-  auto ArgIsZero = [&](unsigned I) {
-    Expr::EvalResult R;
-    return I < Call->getNumArgs() && Call->getArg(I)->EvaluateAsInt(R, Ctx) &&
-           R.Val.getInt() == 0;
-  };
-  if (Name == "fwrite")
-    return true;
-  if (Name == "poll")
-    return ArgIsZero(2);
-  if (Name == "epoll_wait")
-    return ArgIsZero(3);
-  if (Name == "usleep") {
-    Expr::EvalResult R;
-    return Call->getNumArgs() == 1 && Call->getArg(0)->EvaluateAsInt(R, Ctx) &&
-           R.Val.getInt().getExtValue() < 1000;
-  }
-  if (Name == "sleep_for" && Call->getNumArgs() == 1)
-    return isSubMillisecondDuration(Call->getArg(0), Ctx);
-  if (Name == "write" && Call->getNumArgs() == 3) {
-    const auto *AddressOf =
-        dyn_cast<UnaryOperator>(Call->getArg(1)->IgnoreParenImpCasts());
-    return AddressOf && AddressOf->getOpcode() == UO_AddrOf &&
-           AddressOf->getSubExpr()->getType()->isIntegerType();
-  }
-  return false;
-}
-
 /// Whether the function makes \p E with its caller's lock dropped: a lock
 /// not held at \p E that the function takes only after it (`unlock(&m);
 /// usleep(n); lock(&m);` in a helper called with m held). Such a call
@@ -700,8 +628,8 @@ void FunctionFactsBuilder::call(const FunctionDecl *Callee, const Expr &E) {
                          Index.posOf(E.getExprLoc())});
   if (Callee->getIdentifier()) {
     std::string Qualified = "::" + connections::plainQualifiedName(*Callee);
-    if (isDefaultBlockingFunction(Qualified) &&
-        !returnsAtOnce(*Callee, E, Ctx) && !dropsCallersLockAround(E))
+    if (isDefaultBlockingFunction(Qualified) && !Zero.atOnce(E) &&
+        !dropsCallersLockAround(E))
       Out.Blocking.push_back(site(Callee->getName(), E));
     static const connections::NameList Factories(
         connections::defaultClientFactories());
@@ -712,6 +640,7 @@ void FunctionFactsBuilder::call(const FunctionDecl *Callee, const Expr &E) {
     return;
   Out.Calls.push_back(
       callAt(Index.idOf(Callee), displayName(*Callee), E, E.getExprLoc()));
+  Out.Calls.back().AtOnce = Zero.readyAtOnce(E);
 }
 
 /// The type of a free function or of the pointee of a function pointer, as

@@ -18,9 +18,11 @@
 //    or writes a message, then it ends the process unconditionally;
 //  - blocking calls (BlockingApis.h), client creations (ClientApis.h) and
 //    thread starts, with the locks held; blocking calls that do not wait (a
-//    poll with a zero timeout, one integer written to a wakeup fd) and those
-//    made with the caller's lock dropped around them (`unlock(&m);
-//    usleep(n); lock(&m);` in a helper) are no blocking facts;
+//    poll with a zero timeout, one integer written to a wakeup fd, a read
+//    of a descriptor a zero-timeout probe found ready: ZeroWait.h) and
+//    those made with the caller's lock dropped around them (`unlock(&m);
+//    usleep(n); lock(&m);` in a helper) are no blocking facts; a call of a
+//    helper that returns at once with its arguments is marked so;
 //  - in a function with a literal that reads like SQL: the run-time values
 //    it joins into the string it returns or into members (StringProvenance);
 //  - condition-variable and semaphore waits and the calls that wake them

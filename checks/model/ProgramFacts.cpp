@@ -86,6 +86,8 @@ static Value toJSON(const FunctionFacts &F) {
       Call["field"] = C.Field;
     if (C.InTry)
       Call["in_try"] = true;
+    if (C.AtOnce)
+      Call["at_once"] = true;
     return Value(std::move(Call));
   });
   if (!F.Acquires.empty())
@@ -327,7 +329,7 @@ struct Reader {
       F.Calls.push_back({str(C, "callee"), str(C, "name"), pos(C, "at"),
                          locks(C, "held"), num(C.get("order")), loop(C),
                          locks(C, "maybe_held"), str(C, "field"),
-                         flag(C, "in_try")});
+                         flag(C, "in_try"), flag(C, "at_once")});
     });
     F.Acquires = locks(O, "acquires");
     F.Releases = locks(O, "releases");

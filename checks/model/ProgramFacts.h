@@ -75,6 +75,10 @@ struct CallFact {
   /// The call is inside a try block of the function: a handler may catch
   /// what the callee throws (the may-throw fixpoint does not follow it).
   bool InTry = false;
+  /// The call returns at once (ZeroWait.h): a helper of the TU given zero
+  /// timeouts, or one that reads a descriptor a zero-timeout probe found
+  /// ready. The may-block fixpoint does not follow it.
+  bool AtOnce = false;
 };
 
 /// One read or write of shared state.

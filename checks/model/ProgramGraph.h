@@ -94,7 +94,14 @@
 //      lock dropped (FactExtractor.h). A call of a function that releases
 //      every lock its caller holds there (`unlock_and_wait(&mu)`) is no
 //      blocking under those locks; the order of release and blocking call
-//      inside it is not known.
+//      inside it is not known. Nor is a call that returns at once with the
+//      arguments it is given (CallFact::AtOnce, ZeroWait.h): a helper of
+//      the same TU whose blocking calls all return at once with its
+//      caller's constants (`select_read(sock, 0, 0)`, whose poll timeout is
+//      `sec * 1000 + usec / 1000` two helpers down), or that reads a
+//      descriptor a zero-timeout poll or select of the caller found ready
+//      before it (`read_socket(sock, buf, 1, MSG_PEEK)` after that probe);
+//      the direct read after such a probe is no blocking call either.
 //  (k) SQL joined in another function: a query that arrives whole at the
 //      call that executes it, as the result of a function of the program or
 //      as a member, was built from a run-time value when that function

@@ -162,9 +162,52 @@ void drain(Sink &s, int fd) {
             Notes.end());
 }
 
+/// memcached's crawler calls its module's finalize under the crawler lock:
+/// the metadump module's writes to the client (poll, up to a second), the
+/// expiry module's counts. With \p DumpBlocks false, no module blocks.
+FileMap crawlerProject(bool DumpBlocks) {
+  return cxxProject({{"src/crawler.h", R"(struct Module {
+  void (*finalize)(int fd);
+};
+extern Module dump_module, expired_module;
+)"},
+                     {"src/modules.cpp", std::string(R"(#include <poll.h>
+#include "crawler.h"
+static long expired;
+static void dump_finalize(int fd) {
+  struct pollfd p = {fd, POLLOUT, 0};
+  )") + (DumpBlocks ? "poll(&p, 1, 1000);" : "expired += p.fd;") +
+                                             R"(
+}
+static void expired_finalize(int fd) { expired += fd; }
+Module dump_module = {dump_finalize};
+Module expired_module = {expired_finalize};
+)"},
+                     {"src/crawler.cpp", R"(#include <mutex>
+#include "crawler.h"
+std::mutex crawler_mu;
+void finish_crawl(Module *mod, int fd) {
+  std::lock_guard<std::mutex> guard(crawler_mu);
+  mod->finalize(fd);
+}
+)"}});
+}
+
+TEST(ThroughCalls, PointerFieldCalledUnderALockBlocksWhenAnyTargetMay) {
+  Workspace Blocking(crawlerProject(/*DumpBlocks=*/true));
+  auto Found = findingsWithNotes(Blocking, BUL);
+  ASSERT_TRUE(Found.count("src/crawler.cpp:6")) << Found.size();
+  EXPECT_NE(std::find(Found["src/crawler.cpp:6"].begin(),
+                      Found["src/crawler.cpp:6"].end(),
+                      "src/modules.cpp:6 'dump_finalize' calls 'poll' here"),
+            Found["src/crawler.cpp:6"].end());
+  Workspace Quiet(crawlerProject(/*DumpBlocks=*/false));
+  EXPECT_EQ(findingsWithNotes(Quiet, BUL).size(), 0u);
+}
+
 // Lookalikes from curl: a list's element destructor stored for many lists
 // (one of them writes to a wakeup socket), and a trace helper that writes
-// its line to a FILE* under the pool's lock.
+// and flushes its line to a FILE* under the pool's lock.
 TEST(ThroughCalls, PointerOfManyTargetsAndBufferedLogWriteDoNotBlock) {
   Workspace Dir(cxxProject({{"src/list.h", R"(struct List {
   void (*dtor)(void *item);
@@ -178,7 +221,10 @@ void trace(const char *line);
 void list_remove(List &l, void *item) { l.dtor(item); }
 void wake_owner(void *item) { write(3, item, 8); }
 void free_item(void *item) { (void)item; }
-void trace(const char *line) { fwrite(line, 1, 8, stderr); }
+void trace(const char *line) {
+  fwrite(line, 1, 8, stderr);
+  fflush(stderr);
+}
 )"},
                             {"src/pool.cpp", R"(#include <mutex>
 #include "list.h"
@@ -197,7 +243,7 @@ void reap(List &done, void *item) {
 )"}}));
   auto Found = findingsWithNotes(Dir, BUL);
   EXPECT_FALSE(Found.count("src/pool.cpp:12")); // dtor: two targets
-  EXPECT_FALSE(Found.count("src/pool.cpp:13")); // fwrite into a FILE*
+  EXPECT_FALSE(Found.count("src/pool.cpp:13")); // a FILE* written, flushed
   EXPECT_EQ(Found.size(), 0u);
 }
 
