@@ -4,6 +4,7 @@
 #include "checks/model/BlockingApis.h"
 #include "checks/model/ContextCache.h"
 #include "checks/model/LockModel.h"
+#include "checks/model/LoggingSink.h"
 #include "checks/model/RequestPath.h"
 #include "checks/model/SharedAccess.h"
 #include "checks/model/StringProvenance.h"
@@ -499,6 +500,10 @@ private:
   FunctionFacts Out;
   llvm::DenseSet<const Expr *> CalleePositions;
   llvm::DenseMap<const LambdaExpr *, const Expr *> LambdaArgumentOf;
+  /// Lambdas and functions written as an argument of a call: the outermost
+  /// such call (a logging sink is one handed to a call that installs a
+  /// logger, LoggingSink.h).
+  llvm::DenseMap<const Expr *, const CallExpr *> CallTaking;
   /// The outermost loop being walked (CallFact::Loop), 0 outside loops.
   unsigned OuterLoop = 0;
   /// Try blocks around the statement being walked (CallFact::InTry).
@@ -691,11 +696,14 @@ RootFact FunctionFactsBuilder::callbackRoot(const FunctionDecl &Fn,
   }
   if (auto It = StoredInField.find(&Ref); It != StoredInField.end())
     R.Field = Index.idOf(It->second);
+  if (auto It = CallTaking.find(&Ref); It != CallTaking.end())
+    R.LoggingSink = installsLoggingSink(Fn, *It->second);
   return R;
 }
 
-/// Marks lambdas written as arguments of a call (through the conversions to
-/// std::function and temporaries): they are callables handed to someone.
+/// Marks lambdas and functions written as arguments of a call (through the
+/// conversions to std::function and temporaries): they are callables handed
+/// to someone.
 void FunctionFactsBuilder::markArguments(const Expr *Call,
                                          llvm::ArrayRef<const Expr *> Args) {
   for (const Expr *Arg : Args) {
@@ -710,9 +718,16 @@ void FunctionFactsBuilder::markArguments(const Expr *Call,
       else
         break;
     }
-    if (const auto *L =
-            dyn_cast_or_null<LambdaExpr>(E ? E->IgnoreImplicit() : nullptr))
+    E = E ? E->IgnoreImplicit() : nullptr;
+    if (const auto *L = dyn_cast_or_null<LambdaExpr>(E))
       LambdaArgumentOf[L] = Call;
+    if (const auto *AddressOf = dyn_cast_or_null<UnaryOperator>(E);
+        AddressOf && AddressOf->getOpcode() == UO_AddrOf)
+      E = AddressOf->getSubExpr()->IgnoreParenImpCasts();
+    // The outermost call: `set_logger(access_log)` rather than the
+    // std::function made from it, walked after.
+    if (E && isa<LambdaExpr, DeclRefExpr>(E) && isa<CallExpr>(Call))
+      CallTaking.try_emplace(E, cast<CallExpr>(Call));
   }
 }
 
@@ -735,9 +750,11 @@ void FunctionFactsBuilder::lambda(const LambdaExpr &L) {
     bool RunsHere = Callee && Callee->isInStdNamespace() &&
                     !isa<CXXConstructorDecl>(Callee);
     if (!RunsHere) {
-      Index.Facts.Roots.push_back(
-          {Index.idOf(Operator), "lambda in " + displayName(F),
-           RootKind::Callback, Index.posOf(L.getBeginLoc()), "callback"});
+      RootFact R{Index.idOf(Operator), "lambda in " + displayName(F),
+                 RootKind::Callback, Index.posOf(L.getBeginLoc()), "callback"};
+      if (auto Taking = CallTaking.find(&L); Taking != CallTaking.end())
+        R.LoggingSink = registersLogger(*Taking->second);
+      Index.Facts.Roots.push_back(std::move(R));
       return;
     }
   }
@@ -1065,6 +1082,7 @@ FunctionFacts FunctionFactsBuilder::build(
   Out.IsMain = F.isMain();
   Out.Local = isLocal(&F);
   Out.FatalSink = Index.isFatalSink(F);
+  Out.Logger = formatsForCaller(F);
   if (const auto *Proto = F.getType()->getAs<FunctionProtoType>())
     Out.NoExcept = Proto->isNothrow();
   if (Method && !Method->getParent()->isLambda())

@@ -147,6 +147,8 @@ static Value toJSON(const FunctionFacts &F) {
   if (F.NoExcept)
     O["noexcept"] = true;
   putList(O, "thread_joins", F.ThreadJoins, Site);
+  if (F.Logger)
+    O["logger"] = true;
   return O;
 }
 
@@ -174,6 +176,8 @@ Value toJSON(const TUFacts &Facts) {
       O["field"] = R.Field;
     if (!R.Handle.empty())
       O["handle"] = R.Handle;
+    if (R.LoggingSink)
+      O["logging_sink"] = true;
     Roots.push_back(std::move(O));
   }
   Array Candidates;
@@ -368,6 +372,7 @@ struct Reader {
     F.NoExcept = flag(O, "noexcept");
     each(O, "thread_joins",
          [&](const Object &S) { F.ThreadJoins.push_back(site(S)); });
+    F.Logger = flag(O, "logger");
     if (F.Id.empty())
       Failed = true;
     return F;
@@ -414,7 +419,8 @@ std::optional<TUFacts> fromJSON(const Value &V, std::string &Error) {
                            Kind.value_or(RootKind::ThreadEntry),
                            R.pos(Root, "at"), R.str(Root, "via"),
                            R.str(Root, "into"), R.str(Root, "signature"),
-                           R.str(Root, "field"), R.str(Root, "handle")});
+                           R.str(Root, "field"), R.str(Root, "handle"),
+                           R.flag(Root, "logging_sink")});
   });
   R.each(*O, "candidates", [&](const Object &C) {
     Facts.Candidates.push_back(

@@ -173,6 +173,10 @@ struct RootFact {
   /// std::thread member assigned, initialised or emplaced into): a join of
   /// it ends the thread. Empty: a local handle, or none known.
   std::string Handle;
+  /// A callback installed as the program's logging sink (LoggingSink.h:
+  /// `svr.set_logger(...)`, a function named like a logger passed on): its
+  /// prints, and those of the functions it calls, are where the log goes.
+  bool LoggingSink = false;
 };
 
 /// The callee id of a call through a pointer to a function of type
@@ -234,6 +238,10 @@ struct FunctionFacts {
   /// of a member container joined in a loop). What: the handle's id, as
   /// RootFact::Handle. The joined thread runs no more after it.
   std::vector<SiteFact> ThreadJoins;
+  /// The program's own logger: variadic or takes a `va_list`, it formats a
+  /// message for its caller (LoggingSink.h); the prints reached through it
+  /// are the log (unstructured-logging's logging path).
+  bool Logger = false;
 };
 
 /// A finding whose verdict needs the program: which check, where the

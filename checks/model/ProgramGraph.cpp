@@ -36,8 +36,14 @@ void ProgramGraph::add(const TUFacts &TU) {
   };
   ++Statistics.TranslationUnits;
   for (FunctionFacts F : TU.Functions) {
-    if (NodeIndex.count(F.Id))
-      continue; // an inline function compiled in several TUs: one function
+    // An inline function compiled in several TUs is one function. A
+    // template's facts from a TU that instantiates it hold the calls its
+    // pattern leaves dependent (`request->process()` in a thread pool's
+    // `run()`): of its TUs, the one with the most calls wins.
+    auto Known = NodeIndex.find(F.Id);
+    if (Known != NodeIndex.end() &&
+        F.Calls.size() <= Nodes[Known->second].Facts.Calls.size())
+      continue;
     Fix(F.At);
     for (CallFact &C : F.Calls)
       Fix(C.At);
@@ -45,8 +51,8 @@ void ProgramGraph::add(const TUFacts &TU) {
       Fix(A.At);
     for (ExitFact &E : F.Exits)
       Fix(E.At);
-    for (auto *Sites :
-         {&F.Blocking, &F.ClientCreations, &F.ThreadStarts, &F.Waits, &F.Wakes})
+    for (auto *Sites : {&F.Blocking, &F.ClientCreations, &F.ThreadStarts,
+                        &F.Waits, &F.Wakes, &F.Throws, &F.ThreadJoins})
       for (SiteFact &S : *Sites)
         Fix(S.At);
     for (JoinFact &J : F.Joins)
@@ -55,6 +61,12 @@ void ProgramGraph::add(const TUFacts &TU) {
       Fix(A.At);
     for (ThreadMemberFact &T : F.ThreadMembers)
       Fix(T.At);
+    if (Known != NodeIndex.end()) {
+      FunctionFacts &Kept = Nodes[Known->second].Facts;
+      Statistics.Calls += F.Calls.size() - Kept.Calls.size();
+      Kept = std::move(F);
+      continue;
+    }
     Statistics.Functions++;
     Statistics.Calls += F.Calls.size();
     NodeIndex[F.Id] = Nodes.size();
@@ -154,6 +166,7 @@ void ProgramGraph::resolveProgramCallbacks() {
 }
 
 void ProgramGraph::link() {
+  collectLoggingSinks();
   resolveProgramCallbacks();
   for (unsigned I = 0; I < Nodes.size(); ++I)
     for (unsigned C = 0; C < Nodes[I].Facts.Calls.size(); ++C)
@@ -178,6 +191,7 @@ void ProgramGraph::link() {
   computeLockOrder();
   computePerRequest();
   computeMayThrow();
+  computeLoggingPath();
 }
 
 /// How many levels of callers startedOnce() follows up to `main`.
@@ -1008,6 +1022,8 @@ ProgramGraph::judge(const CandidateFact &Candidate) const {
     return judgeEndlessLoop(Candidate);
   if (Candidate.Check == ThreadExceptionEscapeCheckName)
     return judgeExceptionEscape(Candidate);
+  if (Candidate.Check == UnstructuredLoggingCheckName)
+    return judgeLoggingPath(Candidate);
   return std::nullopt;
 }
 

@@ -158,6 +158,18 @@
 //      or calls outside a try block a function that may throw, and is not
 //      noexcept; a least fixpoint. A call inside a try block is taken as
 //      caught (handlers are not matched against types).
+//  (q) the logging path (LoggingLink.cpp): a function runs on behalf of a
+//      request handler (RootKind::Handler) or a thread entry of the program
+//      (o) when it is one, or when a function on that path calls it
+//      directly, transitively; a least fixpoint, breadth first (shortest
+//      path for the notes, whose code (n) shares). Loops play no part: a
+//      print in a loop of a command-line tool's `main` is its output. The
+//      path does not enter `main`, the program's own logger (a variadic
+//      function or one taking a `va_list`, FunctionFacts::Logger) or a
+//      logging sink (a callback installed as the logger, even if it is also
+//      a handler, RootFact::LoggingSink): the prints there, and in what
+//      only they call, are the log. A print in a function with no caller in
+//      the program is not on it (silence without evidence).
 //
 // Callbacks the program registers with itself: a function handed only as an
 // argument to functions of the program (`restart_register(..., save_cb)`) is
@@ -170,8 +182,9 @@
 // it stays a root: it may run on any thread.
 //
 // Same id = same function (a function defined in a header and compiled in
-// several TUs is merged; the first TU's facts are kept). TU-local ids carry
-// their file, so they never merge.
+// several TUs is merged; the facts of the TU with the most calls are kept: a
+// TU that instantiates a template resolves the calls its pattern leaves
+// dependent). TU-local ids carry their file, so they never merge.
 //
 // The graph is also used inside one TU (the plugin): there the TU is the
 // whole program, and a function called only from outside it counts as having
@@ -224,6 +237,8 @@ inline constexpr llvm::StringLiteral MissingCancellationCheckName =
     "loadcheck-missing-cancellation";
 inline constexpr llvm::StringLiteral ThreadExceptionEscapeCheckName =
     "loadcheck-thread-exception-escape";
+inline constexpr llvm::StringLiteral UnstructuredLoggingCheckName =
+    "loadcheck-unstructured-logging";
 
 /// Why a function is concurrent: the root it is reached from and the first
 /// call on the way (for notes).
@@ -339,6 +354,8 @@ public:
     bool InLoop = false;  ///< the call sits in a loop of its caller
     unsigned Caller = 0;  ///< !Handler: the calling node ...
     unsigned Call = 0;    ///< ... and its call (an index of Facts.Calls)
+    /// Is a thread entry of the program itself (the logging path (q)).
+    bool Entry = false;
   };
   /// Whether \p Id runs per request or per loop iteration (n).
   bool isPerRequest(llvm::StringRef Id) const;
@@ -354,6 +371,11 @@ private:
   LinkVerdict judgePerRequest(const CandidateFact &C) const;
   /// Marks node \p Callee per request through \p Step, once.
   bool markPerRequest(unsigned Callee, const PerRequestStep &Step);
+  /// The notes of the calls that make node \p N run per request (\p Via:
+  /// PerRequestVia) or on the logging path (LoggingVia), from the handler,
+  /// loop or thread entry down, at most a few.
+  void addStepNotes(const std::vector<PerRequestStep> &Via, unsigned N,
+                    LinkVerdict &V) const;
   std::vector<PerRequestStep> PerRequestVia; ///< per node
   // --- end of the request path -------------------------------------------
 
@@ -574,6 +596,20 @@ private:
 
   // ---- SQL built across functions (SqlLink.cpp) ----------------------------
   LinkVerdict judgeSqlConcatenation(const CandidateFact &C) const;
+
+  // ---- the logging path (q), LoggingLink.cpp --------------------------------
+public:
+  /// Whether \p Id runs on behalf of a request handler or a thread entry
+  /// of the program (q).
+  bool isOnLoggingPath(llvm::StringRef Id) const;
+
+private:
+  void collectLoggingSinks();
+  void computeLoggingPath();
+  LinkVerdict judgeLoggingPath(const CandidateFact &C) const;
+  /// Functions installed as a logging sink somewhere (RootFact::LoggingSink).
+  llvm::StringSet<> LoggingSinks;
+  std::vector<PerRequestStep> LoggingVia; ///< per node
 };
 
 } // namespace loadcheck::model

@@ -44,7 +44,7 @@ namespace loadcheck::model {
 
 /// The version of the facts' JSON shape; a payload of another version is
 /// rejected by ProgramLink::addTranslationUnit (a stale cache entry).
-constexpr int ProgramFactsVersion = 7;
+constexpr int ProgramFactsVersion = 8;
 
 /// True in the driver's workers: program-dependent verdicts are left to the
 /// link stage. False (the default) in the plugin.

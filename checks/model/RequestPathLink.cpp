@@ -10,8 +10,8 @@
 
 namespace loadcheck::model {
 
-/// How many calls the notes of a verdict show, from the handler or loop
-/// down to the candidate's function.
+/// How many calls the notes of a verdict show, from the handler, loop or
+/// thread entry down to the candidate's function.
 static constexpr unsigned MaxPathNotes = 6;
 
 bool ProgramGraph::markPerRequest(unsigned Callee, const PerRequestStep &Step) {
@@ -73,37 +73,45 @@ static std::string handlerNameOf(const std::vector<RootFact> &Roots,
   return Handler.Name;
 }
 
-LinkVerdict ProgramGraph::judgePerRequest(const CandidateFact &C) const {
-  auto It = NodeIndex.find(C.Function);
-  if (It == NodeIndex.end() || !isPerRequest(C.Function))
-    return {false, {}};
-  // The calls from the handler or loop down to the function, innermost
-  // first; the tree of steps has no cycle (a node is marked once, after
-  // the node that marks it).
-  std::vector<const PerRequestStep *> Path;
-  for (const PerRequestStep *Step = &PerRequestVia[It->second];
-       !Step->Handler && Path.size() < MaxPathNotes;
-       Step = &PerRequestVia[Step->Caller]) {
-    Path.push_back(Step);
-    if (Step->InLoop)
+void ProgramGraph::addStepNotes(const std::vector<PerRequestStep> &Via,
+                                unsigned N, LinkVerdict &V) const {
+  // The nodes from N up to the handler, loop or entry, innermost first,
+  // each made per request by its step's call; the tree of steps has no
+  // cycle (a node is marked once, after the node that marks it).
+  std::vector<unsigned> Path;
+  unsigned Start = N;
+  while (!Via[Start].Handler && !Via[Start].Entry &&
+         Path.size() < MaxPathNotes) {
+    Path.push_back(Start);
+    if (Via[Start].InLoop)
       break;
+    Start = Via[Start].Caller;
   }
-  LinkVerdict V;
-  for (auto Step = Path.rbegin(); Step != Path.rend(); ++Step) {
-    const Node &Caller = Nodes[(*Step)->Caller];
-    const CallFact &Call = Caller.Facts.Calls[(*Step)->Call];
+  if (Via[Start].Entry)
+    addEntryNotes(Start, V);
+  for (auto Marked = Path.rbegin(); Marked != Path.rend(); ++Marked) {
+    const PerRequestStep &Step = Via[*Marked];
+    const Node &Caller = Nodes[Step.Caller];
+    const CallFact &Call = Caller.Facts.Calls[Step.Call];
     std::string Callee = "'" + Call.CalleeName + "'";
-    const PerRequestStep &From = PerRequestVia[(*Step)->Caller];
     std::string Message;
-    if ((*Step)->InLoop)
+    if (Step.InLoop)
       Message = Callee + " is called per iteration of a loop here";
-    else if (From.Handler)
+    else if (Via[Step.Caller].Handler)
       Message = Callee + " is called per request here, in handler '" +
                 handlerNameOf(Roots, Caller.Facts) + "'";
     else
       Message = Callee + " is called from '" + Caller.Facts.Name + "' here";
     V.Notes.push_back(note(Call.At, std::move(Message)));
   }
+}
+
+LinkVerdict ProgramGraph::judgePerRequest(const CandidateFact &C) const {
+  auto It = NodeIndex.find(C.Function);
+  if (It == NodeIndex.end() || !isPerRequest(C.Function))
+    return {false, {}};
+  LinkVerdict V;
+  addStepNotes(PerRequestVia, It->second, V);
   return V;
 }
 

@@ -1,5 +1,8 @@
 //===--- UnstructuredLoggingCheck.cpp -------------------------------------===//
 #include "checks/observability/UnstructuredLoggingCheck.h"
+#include "checks/model/LoggingSink.h"
+#include "checks/model/PerRequestCandidate.h"
+#include "checks/model/ProgramGraph.h"
 #include "checks/model/ThreadEntry.h"
 #include "checks/utils/Matchers.h"
 #include "checks/utils/UserLocation.h"
@@ -57,66 +60,6 @@ void UnstructuredLoggingCheck::registerMatchers(MatchFinder *Finder) {
       this);
 }
 
-/// The words of an identifier, lower case: `set_error_logger` and
-/// `setErrorLogger` both give {set, error, logger}.
-static llvm::SmallVector<std::string, 4> wordsOf(llvm::StringRef Name) {
-  llvm::SmallVector<std::string, 4> Words;
-  std::string Word;
-  for (size_t I = 0; I < Name.size(); ++I) {
-    const char C = Name[I];
-    const bool Boundary =
-        C == '_' || (isUppercase(C) && I > 0 && isLowercase(Name[I - 1]));
-    if (Boundary && !Word.empty())
-      Words.push_back(std::move(Word)), Word.clear();
-    if (C != '_')
-      Word += toLowercase(C);
-  }
-  if (!Word.empty())
-    Words.push_back(std::move(Word));
-  return Words;
-}
-
-static bool namesLogger(llvm::ArrayRef<std::string> Words) {
-  return llvm::any_of(Words, [](llvm::StringRef W) {
-    return W == "log" || W == "logger" || W == "logging";
-  });
-}
-
-/// `set_logger`, `set_error_logger`, `setLogHandler`, `event_set_log_callback`:
-/// a call that installs a logging sink. `set_login_handler` is not one.
-static bool registersLogger(const CallExpr &Call) {
-  const FunctionDecl *Callee = Call.getDirectCallee();
-  if (!Callee || !Callee->getIdentifier())
-    return false;
-  auto Words = wordsOf(Callee->getName());
-  return namesLogger(Words) && llvm::any_of(Words, [](llvm::StringRef W) {
-           return W == "set" || W == "add" || W == "register" || W == "install";
-         });
-}
-
-/// The call that \p E is passed to as an argument, looking through what
-/// carries a callback into a parameter (a std::function made from it, a
-/// temporary, `&f`).
-static const CallExpr *callTaking(const Expr &E, ASTContext &Ctx) {
-  DynTypedNode Node = DynTypedNode::create(E);
-  for (unsigned Step = 0; Step < 8; ++Step) {
-    DynTypedNodeList Parents = Ctx.getParents(Node);
-    if (Parents.empty())
-      return nullptr;
-    const Stmt *Parent = Parents[0].get<Stmt>();
-    if (const auto *Call = dyn_cast_or_null<CallExpr>(Parent))
-      return Call->getCallee() == Node.get<Stmt>() ? nullptr : Call;
-    const auto *Op = dyn_cast_or_null<UnaryOperator>(Parent);
-    if (!Parent || (Op && Op->getOpcode() != UO_AddrOf) ||
-        !(Op || isa<ImplicitCastExpr, ParenExpr, MaterializeTemporaryExpr,
-                    CXXBindTemporaryExpr, ExprWithCleanups, CXXConstructExpr,
-                    CXXFunctionalCastExpr>(Parent)))
-      return nullptr;
-    Node = Parents[0];
-  }
-  return nullptr;
-}
-
 /// True when \p F (the call operator of \p Lambda, if any) is the logging
 /// sink itself: passed to a call that installs a logger
 /// (`svr.set_logger([](const Request &, const Response &) {...})`), or a
@@ -125,11 +68,9 @@ static const CallExpr *callTaking(const Expr &E, ASTContext &Ctx) {
 static bool isLoggingSink(const FunctionDecl &F, const LambdaExpr *Lambda,
                           ASTContext &Ctx) {
   if (Lambda) {
-    const CallExpr *Call = callTaking(*Lambda, Ctx);
-    return Call && registersLogger(*Call);
+    const CallExpr *Call = model::callTaking(*Lambda, Ctx);
+    return Call && model::registersLogger(*Call);
   }
-  const bool LoggerName =
-      F.getIdentifier() && namesLogger(wordsOf(F.getName()));
   const auto PassedOn = declRefExpr(to(functionDecl().bind("fn"))).bind("ref");
   const SourceManager &SM = Ctx.getSourceManager();
   for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
@@ -141,8 +82,8 @@ static bool isLoggingSink(const FunctionDecl &F, const LambdaExpr *Lambda,
           F.getCanonicalDecl())
         continue;
       const CallExpr *Call =
-          callTaking(*Found.getNodeAs<DeclRefExpr>("ref"), Ctx);
-      if (Call && (LoggerName || registersLogger(*Call)))
+          model::callTaking(*Found.getNodeAs<DeclRefExpr>("ref"), Ctx);
+      if (Call && model::installsLoggingSink(F, *Call))
         return true;
     }
   }
@@ -160,21 +101,26 @@ UnstructuredLoggingCheck::scopeOf(const Stmt &S, ASTContext &Ctx,
     // "(anonymous namespace)::serve" reads as "serve" in a diagnostic.
     llvm::StringRef Name = Entry->Name;
     Name.consume_front("(anonymous namespace)::");
-    return Place{0, Name.str()};
+    return Place{Place::Entry, Name.str()};
   }
   if (auto Why = model::whyHandler(*F, Ctx, ReqOpts)) {
     if (isLoggingSink(*F, Why->HandlerLambda, Ctx))
       return std::nullopt;
-    return Place{1, Why->HandlerName};
+    return Place{Place::Handler, Why->HandlerName};
   }
-  if (!AllNonMain)
-    return std::nullopt;
+  if (!AllNonMain) {
+    // The program's own logger formats for its callers: its prints are the
+    // log (the remedy applies to it, not to each call of it).
+    if (model::formatsForCaller(*F))
+      return std::nullopt;
+    return Place{Place::ThroughCallers, "", F};
+  }
   if (!isa<CXXMethodDecl>(F) && isLoggingSink(*F, nullptr, Ctx))
     return std::nullopt;
   if (const auto *Method = dyn_cast<CXXMethodDecl>(F))
     if (Method->getParent()->isLambda())
-      return Place{2, "lambda"};
-  return Place{2, F->getQualifiedNameAsString()};
+      return Place{Place::Other, "lambda"};
+  return Place{Place::Other, F->getQualifiedNameAsString()};
 }
 
 void UnstructuredLoggingCheck::check(const MatchFinder::MatchResult &Result) {
@@ -196,11 +142,36 @@ void UnstructuredLoggingCheck::check(const MatchFinder::MatchResult &Result) {
   std::optional<Place> Where = scopeOf(*Print, *Result.Context, SM);
   if (!Where)
     return;
+  if (Where->Kind == Place::ThroughCallers) {
+    reportThroughCallers(*Print, Writer, *Where->Function, *Result.Context);
+    return;
+  }
   diag(utils::userLocation(Print->getBeginLoc(), SM),
        "'%0' in %select{thread entry|handler|function}1 '%2' "
        "interleaves lines under load; use a structured logger")
       << Writer << Where->Kind << Where->Name
       << utils::fileRange(Print->getSourceRange(), SM, getLangOpts());
+}
+
+/// A print in a function that is neither a handler nor a thread entry:
+/// reported when a request handler or a thread entry of the program calls
+/// the function, directly or through other functions (a candidate of the
+/// program model, with the calls down from the handler or entry as notes).
+void UnstructuredLoggingCheck::reportThroughCallers(const Expr &Print,
+                                                    llvm::StringRef Writer,
+                                                    const FunctionDecl &F,
+                                                    ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  SourceLocation Loc = utils::userLocation(Print.getBeginLoc(), SM);
+  std::optional<model::LinkVerdict> Verdict = model::decidePerRequestCandidate(
+      model::UnstructuredLoggingCheckName, Loc, F, Ctx);
+  if (!Verdict)
+    return;
+  diag(Loc, "'%0' in '%1', called by handlers or threads, interleaves "
+            "lines; use a structured logger")
+      << Writer << model::callableName(F)
+      << utils::fileRange(Print.getSourceRange(), SM, getLangOpts());
+  model::noteLinkVerdict(*this, *Verdict, Ctx);
 }
 
 } // namespace loadcheck::observability
