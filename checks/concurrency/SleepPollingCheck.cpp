@@ -134,6 +134,36 @@ bool mutatesAny(const Stmt *S,
                       [&](const Expr *Use) { return Analyzer.isMutated(Use); });
 }
 
+/// How many calls deep mutatesThroughCalls() looks for a change of the
+/// polled state by the loop's own work.
+constexpr unsigned MaxMutatorDepth = 2;
+
+/// Whether a function \p S calls, defined in this translation unit, changes
+/// one of \p Decls (a global or a field), itself or in its callees down to
+/// \p Depth levels: `while (crawler_count) { ... class_done(i); ... }` where
+/// `class_done` does `crawler_count--` drives its own condition.
+bool mutatesThroughCalls(const Stmt *S,
+                         const llvm::SmallPtrSetImpl<const ValueDecl *> &Decls,
+                         ASTContext &Ctx, unsigned Depth,
+                         llvm::SmallPtrSetImpl<const FunctionDecl *> &Seen) {
+  if (!S || Depth == 0)
+    return false;
+  if (const auto *Call = dyn_cast<CallExpr>(S)) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    const FunctionDecl *Definition = nullptr;
+    if (Callee && Callee->hasBody(Definition) &&
+        Seen.insert(Definition).second &&
+        !Ctx.getSourceManager().isInSystemHeader(Definition->getLocation()) &&
+        (mutatesAny(Definition->getBody(), Decls, Ctx) ||
+         mutatesThroughCalls(Definition->getBody(), Decls, Ctx, Depth - 1,
+                             Seen)))
+      return true;
+  }
+  return llvm::any_of(S->children(), [&](const Stmt *Child) {
+    return mutatesThroughCalls(Child, Decls, Ctx, Depth, Seen);
+  });
+}
+
 struct BodyFacts {
   const CallExpr *Sleep = nullptr;
   bool OtherWork = false;
@@ -242,8 +272,16 @@ void SleepPollingCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   llvm::SmallPtrSet<const ValueDecl *, 4> Read;
   collectReadDecls(Cond, Read);
-  if (mutatesAny(Body, Read, Ctx) || mutatesAny(Inc, Read, Ctx))
-    return; // a retry loop: the loop itself drives its condition
+  // A retry or work loop drives its own condition: a counter or an iterator
+  // advanced in the body, the increment or the condition itself
+  // (`while (i++ < 10)`, `while (iterate(iter, &it))`), or the polled state
+  // changed by a function the body calls (`class_done(i)` counts a crawler
+  // down).
+  llvm::SmallPtrSet<const FunctionDecl *, 8> Seen;
+  if (mutatesAny(Body, Read, Ctx) || mutatesAny(Inc, Read, Ctx) ||
+      mutatesAny(Cond, Read, Ctx) ||
+      mutatesThroughCalls(Body, Read, Ctx, MaxMutatorDepth, Seen))
+    return;
 
   const SourceManager &SM = *Result.SourceManager;
   SourceLocation Loc = SM.getFileLoc(What.Loc);

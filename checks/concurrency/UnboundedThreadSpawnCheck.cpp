@@ -216,6 +216,73 @@ bool UnboundedThreadSpawnCheck::isBoundedLoop(const Stmt &Loop,
   return Bounded(Cond);
 }
 
+/// A name of a cap (`maxclients`, `conn_limit`, `kCapacity`).
+static bool namesACap(const Expr *E) {
+  static const llvm::Regex Cap(
+      "[Mm][Aa][Xx]|[Ll][Ii][Mm][Ii][Tt]|[Cc][Aa][Pp]");
+  if (!E)
+    return false;
+  E = E->IgnoreParenImpCasts();
+  const NamedDecl *D = nullptr;
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
+    D = Ref->getDecl();
+  else if (const auto *Member = dyn_cast<MemberExpr>(E))
+    D = Member->getMemberDecl();
+  return D && D->getIdentifier() && Cap.match(D->getName());
+}
+
+/// `count >= cap`, `count == cap`, `cap <= count`, `cap < count`, either side
+/// of an `||`.
+static bool reachesCap(const Expr *Cond) {
+  const auto *Bin = dyn_cast_or_null<BinaryOperator>(
+      Cond ? Cond->IgnoreParenImpCasts() : nullptr);
+  if (!Bin)
+    return false;
+  switch (Bin->getOpcode()) {
+  case BO_GE:
+  case BO_GT:
+  case BO_EQ:
+    return namesACap(Bin->getRHS());
+  case BO_LE:
+  case BO_LT:
+    return namesACap(Bin->getLHS());
+  case BO_LOr:
+    return reachesCap(Bin->getLHS()) || reachesCap(Bin->getRHS());
+  default:
+    return false;
+  }
+}
+
+bool UnboundedThreadSpawnCheck::admitsAtMost(const Stmt &Loop,
+                                             const Expr &Start,
+                                             ASTContext &Ctx) const {
+  const Stmt *Body = nullptr;
+  if (const auto *For = dyn_cast<ForStmt>(&Loop))
+    Body = For->getBody();
+  else if (const auto *While = dyn_cast<WhileStmt>(&Loop))
+    Body = While->getBody();
+  else if (const auto *Do = dyn_cast<DoStmt>(&Loop))
+    Body = Do->getBody();
+  const auto *Block = dyn_cast_or_null<CompoundStmt>(Body);
+  if (!Block)
+    return false;
+  const SourceManager &SM = Ctx.getSourceManager();
+  for (const Stmt *S : Block->body()) {
+    if (!SM.isBeforeInTranslationUnit(S->getEndLoc(), Start.getBeginLoc()))
+      break;
+    const auto *If = dyn_cast<IfStmt>(S);
+    if (!If || If->getElse() || !reachesCap(If->getCond()))
+      continue;
+    const Stmt *Last = If->getThen();
+    if (const auto *Inner = dyn_cast<CompoundStmt>(Last);
+        Inner && !Inner->body_empty())
+      Last = Inner->body_back();
+    if (isa<ContinueStmt, BreakStmt, ReturnStmt>(Last))
+      return true;
+  }
+  return false;
+}
+
 void UnboundedThreadSpawnCheck::check(const MatchFinder::MatchResult &Result) {
   if (skipsTestCode(Result))
     return; // test code is not served under load
@@ -229,8 +296,8 @@ void UnboundedThreadSpawnCheck::check(const MatchFinder::MatchResult &Result) {
   auto Reasons = model::perRequestReasons(*Start, Ctx, RequestPath);
   for (const model::PerRequestReason &R : Reasons) {
     if (R.What == model::PerRequestReason::Kind::Loop &&
-        isBoundedLoop(*R.Loop, Ctx))
-      continue; // filling a pool of fixed size
+        (isBoundedLoop(*R.Loop, Ctx) || admitsAtMost(*R.Loop, *Start, Ctx)))
+      continue; // filling a pool of fixed size, or admitting up to a cap
     Why = &R;
     break;
   }

@@ -36,6 +36,11 @@ public:
 private:
   /// True when the loop runs a bounded number of times (a pool being filled).
   bool isBoundedLoop(const clang::Stmt &Loop, clang::ASTContext &Ctx) const;
+  /// The loop turns a connection away before \p Start while a count has
+  /// reached its maximum: `if (size(children) >= config->maxclients)
+  /// continue;` caps the threads it starts.
+  bool admitsAtMost(const clang::Stmt &Loop, const clang::Expr &Start,
+                    clang::ASTContext &Ctx) const;
   bool isBoundExpr(const clang::Expr *E, clang::ASTContext &Ctx,
                    unsigned Depth) const;
 
