@@ -164,6 +164,32 @@ bool mutatesThroughCalls(const Stmt *S,
   });
 }
 
+/// Whether the loop condition \p Cond itself advances one of \p Decls: `++`,
+/// `--` or an assignment of it, or its address handed to a call (an
+/// iterator's out-parameter, `iterate(iter, &it)`). A non-const method
+/// called on it (`queue.size()` of a class whose size() locks) reads it.
+bool advancesItself(const Stmt *Cond,
+                    const llvm::SmallPtrSetImpl<const ValueDecl *> &Decls) {
+  if (!Cond || isa<AtomicExpr>(Cond)) // atomic_load(&ready) reads it
+    return false;
+  auto Names = [&](const Expr *E) {
+    const ValueDecl *D = utils::namedObject(E);
+    return D && Decls.contains(D);
+  };
+  if (const auto *Unary = dyn_cast<UnaryOperator>(Cond)) {
+    if (Unary->isIncrementDecrementOp() && Names(Unary->getSubExpr()))
+      return true;
+    if (Unary->getOpcode() == UO_AddrOf && Names(Unary->getSubExpr()))
+      return true;
+  }
+  if (const auto *Bin = dyn_cast<BinaryOperator>(Cond);
+      Bin && Bin->isAssignmentOp() && Names(Bin->getLHS()))
+    return true;
+  return llvm::any_of(Cond->children(), [&](const Stmt *Child) {
+    return advancesItself(Child, Decls);
+  });
+}
+
 struct BodyFacts {
   const CallExpr *Sleep = nullptr;
   bool OtherWork = false;
@@ -279,7 +305,7 @@ void SleepPollingCheck::check(const MatchFinder::MatchResult &Result) {
   // down).
   llvm::SmallPtrSet<const FunctionDecl *, 8> Seen;
   if (mutatesAny(Body, Read, Ctx) || mutatesAny(Inc, Read, Ctx) ||
-      mutatesAny(Cond, Read, Ctx) ||
+      advancesItself(Cond, Read) ||
       mutatesThroughCalls(Body, Read, Ctx, MaxMutatorDepth, Seen))
     return;
 
